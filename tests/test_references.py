@@ -1,0 +1,82 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from spinelab import references
+
+ROOT = Path(__file__).resolve().parents[1]
+# A citation key in quotes anywhere in code, data or notebooks: 'hides1996', "macdonald2006".
+QUOTED_KEY = re.compile(r"""["']([a-z][a-z_]*(?:19|20)\d\d[a-z]?)["']""")
+
+
+def _cited_keys() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    files = [*ROOT.glob("src/spinelab/**/*.py"), *ROOT.glob("src/spinelab/data/**/*.toml"),
+             *ROOT.glob("src/spinelab/data/**/*.csv"), *ROOT.glob("notebooks/*.ipynb")]
+    for path in files:
+        if path.name == "references.toml":
+            continue
+        for key in QUOTED_KEY.findall(path.read_text(encoding="utf-8").replace('\\"', '"')):
+            found.setdefault(key, set()).add(path.name)
+    return found
+
+
+def test_every_citation_key_used_anywhere_resolves():
+    cited = _cited_keys()
+    assert cited, "expected citation keys in code, data and notebooks"
+    missing = {key: sorted(files) for key, files in cited.items() if key not in references.registry()}
+    assert not missing
+
+
+def test_every_doi_is_well_formed_and_every_entry_says_where_it_was_verified():
+    for ref in references.registry().values():
+        if ref.doi is not None:
+            assert references.DOI_PATTERN.match(ref.doi), ref.key
+        assert ref.verified.strip(), ref.key
+        assert ref.journal or ref.publisher, ref.key
+
+
+def test_short_citation_forms():
+    one = references.Reference("smith2000", ("Smith A",), 2000, "T", "checked", journal="J")
+    two = references.Reference("smith2001", ("Smith A", "Jones B"), 2001, "T", "checked", journal="J")
+    many = references.Reference("smith2002", ("Smith A", "Jones B", "Lee C"), 2002, "T", "checked", journal="J")
+    assert (one.short(), two.short(), many.short()) == ("Smith 2000", "Smith & Jones 2001", "Smith et al. 2002")
+
+
+def test_full_entry_is_vancouver_style_with_doi_link():
+    ref = references.Reference("smith2000", ("Smith A", "Jones B"), 2000, "A title.", "checked",
+                               journal="Spine", volume="21", issue="3", pages="10-20", doi="10.1000/xyz")
+    assert ref.full() == ("Smith A, Jones B. A title. *Spine*. 2000;21(3):10-20. "
+                          "[doi:10.1000/xyz](https://doi.org/10.1000/xyz)")
+
+
+def test_cite_and_reference_list_use_the_registry():
+    key = next(iter(references.registry()))
+    ref = references.get(key)
+    assert references.cite(key) == f"({ref.short()})"
+    assert ref.title.rstrip(".") in references.reference_list(key).data
+
+
+def test_unknown_key_suggests_close_matches():
+    key = next(iter(references.registry()))
+    with pytest.raises(KeyError, match=f"did you mean .*{key}"):
+        references.get(key[:-1] + "x")
+
+
+BASE = 'authors=["A B"]\nyear=2000\ntitle="T"\nverified="v"\n'
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (f'[bad]\n{BASE}journal="J"', "lowercase name and a year"),
+        ('[a2000]\nyear=2000\ntitle="T"\nverified="v"\njournal="J"', "'a2000' is missing field.*authors"),
+        (f"[a2000]\n{BASE}", "'a2000' needs a journal or a publisher"),
+        (f'[a2000]\n{BASE}journal="J"\ndoi="doi:10.1/x"', "'a2000' has a malformed doi"),
+        (f'[a2000]\n{BASE}journal="J"\ncolour="red"', "'a2000' has unknown field"),
+    ],
+)
+def test_malformed_entries_are_rejected_by_name(toml, message):
+    with pytest.raises(ValueError, match=message):
+        references.load(toml)

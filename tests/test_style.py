@@ -1,0 +1,47 @@
+import matplotlib as mpl
+import pytest
+
+from spinelab import setup, style
+
+
+@pytest.fixture(autouse=True)
+def _restore_rc():
+    with mpl.rc_context():
+        yield
+
+
+def test_every_concept_colour_is_from_the_okabe_ito_palette():
+    palette = set(style.OKABE_ITO.values())
+    for mapping in (style.LAYER_COLOURS, style.BERGMARK_COLOURS, style.GROUP_COLOURS, style.SIGNAL_COLOURS):
+        assert set(mapping.values()) <= palette
+
+
+def test_layers_and_groups_have_distinct_colours():
+    assert len(set(style.LAYER_COLOURS.values())) == len(style.LAYER_COLOURS) == 4
+    assert style.GROUP_COLOURS["control"] != style.GROUP_COLOURS["specific exercise"]
+    assert style.BERGMARK_COLOURS["local"] != style.BERGMARK_COLOURS["global"]
+
+
+def test_study_groups_differ_by_marker_and_line_style_not_only_colour():
+    assert style.GROUP_MARKERS["control"] != style.GROUP_MARKERS["specific exercise"]
+    assert style.GROUP_LINESTYLES["control"] != style.GROUP_LINESTYLES["specific exercise"]
+
+
+def test_presenter_mode_enlarges_fonts_and_lines():
+    desk, presenter = style.rc_params(False), style.rc_params(True)
+    assert presenter["font.size"] >= 1.4 * desk["font.size"]
+    assert presenter["lines.linewidth"] > desk["lines.linewidth"]
+
+
+def test_use_switches_presenter_mode_by_call():
+    assert style.use(presenter=True) is True
+    assert mpl.rcParams["font.size"] == 18 and style.is_presenter()
+    assert style.use(presenter=False) is False
+    assert mpl.rcParams["font.size"] == 12 and not style.is_presenter()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", True), ("yes", True), ("0", False), ("", False)])
+def test_use_reads_the_environment_variable(monkeypatch, value, expected):
+    monkeypatch.setenv(style.PRESENTER_ENV, value)
+    assert style.use() is expected
+    assert setup().endswith("(presenter style)." if expected else "(desk style).")
