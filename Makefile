@@ -11,7 +11,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST := PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pytest
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: install lab test test-unit test-notebooks notebooks lint lock clean
+PRESENT_PORT ?= 8866
+VENDOR := build/vendor
+# reveal.js and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
+VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1
+
+.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures lint lock clean
 
 # The environment is rebuilt only when the dependency files change.
 $(STAMP): pyproject.toml constraints.txt
@@ -34,6 +39,29 @@ test-unit: $(STAMP)
 
 test-notebooks: $(STAMP)
 	$(PYTEST) notebooks $(NBVAL)
+
+# Real-browser tests: JupyterLab and Voila on loopback, driven in Debian's headless Chromium.
+test-browser: $(STAMP)
+	$(PYTEST) tests/browser -v
+
+# Instructors: the notebooks as apps, code hidden, presenter style. HOST=0.0.0.0 to reach it from another machine.
+present: $(STAMP)
+	@echo "Course map: http://$(HOST):$(PRESENT_PORT)/voila/render/00_start_here.ipynb"
+	SPINELAB_PRESENTER=1 $(BIN)/voila notebooks --no-browser --Voila.ip=$(HOST) --port=$(PRESENT_PORT)
+
+$(VENDOR)/.unpacked:
+	mkdir -p $(VENDOR)
+	cd $(VENDOR) && for spec in $(VENDOR_PACKAGES); do \
+		name=$${spec%@*}; mkdir -p $$name && tar -xzf "$$(npm pack --silent $$spec)" -C $$name; done
+	touch $@
+
+# Offline reveal.js decks of the topic notebooks, in build/slides/.
+slides: $(STAMP) $(VENDOR)/.unpacked
+	$(BIN)/python -m spinelab.slides build/slides $(VENDOR) notebooks/0[1-4]_*.ipynb
+
+# Handout figures (PNG for print, SVG) and figures/README.md, regenerated from the package.
+figures: $(STAMP)
+	$(BIN)/python -m spinelab.handouts figures
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests notebooks

@@ -49,3 +49,9 @@ def test_savefig_includes_dynamic_artists_and_keeps_them_animated(tmp_path):
     assert (tmp_path / "f.png").stat().st_size > 1000
     assert line.get_animated()
     assert isinstance(Panel(live).widget.children[0], type(live.image))
+
+
+def test_static_mode_outputs_only_the_png_and_alt_text(monkeypatch):
+    monkeypatch.setenv("SPINELAB_STATIC", "1")
+    bundle = DecayDemo().panel()._repr_mimebundle_()
+    assert set(bundle) == {"image/png", "text/plain"}

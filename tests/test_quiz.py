@@ -95,3 +95,14 @@ def test_every_shipped_self_check_loads_and_every_question_can_be_answered_right
 def test_unknown_notebook_name_is_rejected():
     with pytest.raises(ValueError, match="name must be one of"):
         quiz.load("99_missing")
+
+
+def test_static_mode_lists_questions_without_answers_or_widgets(monkeypatch):
+    monkeypatch.setenv("SPINELAB_STATIC", "1")
+    bundle = quiz.show_questions("00_start_here")._repr_mimebundle_()
+    assert set(bundle) == {"text/markdown", "text/plain"}
+    check = quiz.load("00_start_here")
+    assert check.questions[1].prompt in bundle["text/markdown"]
+    assert all(choice.feedback not in bundle["text/markdown"] for q in check.questions for choice in q.choices)
+    exercise = quiz.show_exercise("00_start_here", "half-way")._repr_mimebundle_()
+    assert check.exercise("half-way").solution not in exercise["text/markdown"]

@@ -14,6 +14,7 @@ runs the same in JupyterLab, Voila, the test suite and the benchmark.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterable, Sequence
 
 import ipywidgets as widgets
@@ -22,8 +23,16 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+#: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
+STATIC_ENV = "SPINELAB_STATIC"
+
 #: zlib level 1: about 5x faster to encode than the default, for ~30 % larger frames.
 PNG_COMPRESS_LEVEL = 1
+
+
+def static_mode() -> bool:
+    """Return True when outputs should be static (``SPINELAB_STATIC=1``), as for a slide export."""
+    return os.environ.get(STATIC_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
 def encode_png(canvas: FigureCanvasAgg, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
@@ -89,7 +98,6 @@ class LiveFigure:
             format="png",
             layout=widgets.Layout(width="100%", max_width=f"{round(figsize[0] * self.figure.dpi)}px"),
         )
-        self.image.tooltip = alt_text
         self._dynamic: list[Artist] = []
         self._background = None
 
@@ -149,7 +157,8 @@ class Panel:
 
     In JupyterLab and Voila the panel is a live widget. Its plain-text output is
     the figure's alt text, and the first frame is also stored as a PNG, so static
-    exports (GitHub, HTML, slides) show the figure too.
+    exports (GitHub, HTML) show the figure too. In static mode (slides) only the
+    PNG and the alt text are output.
 
     Parameters
     ----------
@@ -164,11 +173,15 @@ class Panel:
     def __init__(self, figure: LiveFigure, controls: Sequence[widgets.Widget] = (), caption: str = "") -> None:
         self.figure = figure
         self.controls = list(controls)
-        self.caption = widgets.HTML(f"<figcaption><small>{caption}</small></figcaption>")
+        # ipywidgets' Image has no alt attribute: the description goes in the caption, for screen readers too.
+        self.caption = widgets.HTML(
+            f"<figcaption><small>{caption}</small><details><summary><small>Figure description</small></summary>"
+            f"<small>{figure.alt_text}</small></details></figcaption>"
+        )
         self.widget = widgets.VBox([*self.controls, figure.image, self.caption])
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle = {} if static_mode() else self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         bundle["image/png"] = self.figure.png()
         bundle["text/plain"] = f"[Interactive figure] {self.figure.alt_text}"
         return bundle

@@ -18,6 +18,7 @@ import ipywidgets as widgets
 import mistune
 
 from spinelab import references
+from spinelab.live import static_mode
 
 KINDS = ("multiple_choice", "true_false")
 
@@ -247,14 +248,17 @@ class SolutionWidget:
 
 
 class _Shown:
-    """Display wrapper: a widget with a short plain-text form for nbval and static exports."""
+    """Display wrapper: a widget, a short plain-text form, and Markdown for static exports (no answers)."""
 
-    def __init__(self, widget: widgets.Widget, text: str, items: tuple = ()) -> None:
+    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str, items: tuple = ()) -> None:
         self.widget = widget
         self.text = text
+        self.static_markdown = static_markdown
         self.items = items
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        if static_mode():
+            return {"text/markdown": self.static_markdown, "text/plain": self.text}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         bundle["text/plain"] = self.text
         return bundle
@@ -266,11 +270,16 @@ def show_questions(name: str) -> _Shown:
     items = [QuestionWidget(question, number) for number, question in enumerate(check.questions, start=1)]
     box = widgets.VBox([item.widget for item in items])
     text = f"[Self-check] {len(items)} questions: answer each, then press 'Check answer'."
-    return _Shown(box, text, tuple(items))
+    static = "\n\n".join(
+        f"**Question {number}.** {question.prompt}\n\n" + "\n".join(f"- {choice.text}" for choice in question.choices)
+        for number, question in enumerate(check.questions, start=1)
+    )
+    return _Shown(box, text, static, tuple(items))
 
 
 def show_exercise(name: str, exercise_id: str) -> _Shown:
     """One exercise of a notebook with its hidden solution."""
     item = SolutionWidget(load(name).exercise(exercise_id))
     text = f"[Exercise] {item.exercise.title} (solution hidden: press 'Show solution')."
-    return _Shown(item.widget, text, (item,))
+    static = f"**Exercise: {item.exercise.title}**\n\n{item.exercise.prompt}"
+    return _Shown(item.widget, text, static, (item,))

@@ -72,7 +72,8 @@ class Reference:
         else:
             edition = f" {self.edition} ed." if self.edition else ""
             where = f"{edition} {self.publisher or ''}; {self.year}".strip()
-        entry = f"{authors}. {self.title.rstrip('.')}. {where}."
+        title = self.title if self.title.endswith(("?", "!")) else self.title.rstrip(".") + "."
+        entry = f"{authors}. {title} {where}."
         if self.doi:
             entry += f" [doi:{self.doi}](https://doi.org/{self.doi})"
         elif self.isbn:

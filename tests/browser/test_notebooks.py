@@ -1,0 +1,85 @@
+"""Every notebook, opened in real headless Chromium, in JupyterLab and in Voila (present mode).
+
+For each: all cells run, no error output appears, every widget view renders, a
+slider move changes the figure, and a screenshot is saved in build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import NOTEBOOKS, TOKEN
+
+ERROR_OUTPUTS = (
+    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+    ".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']"
+)
+WIDGET_OUTPUTS = ".jp-OutputArea-output.jupyter-widgets, .jp-OutputArea-output > .jupyter-widgets"
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+FIGURE_IMAGES = ".widget-image"
+CELL_TIMEOUT_MS = 120_000
+
+
+def _image_sources(page) -> list[str]:
+    return page.eval_on_selector_all(FIGURE_IMAGES, "images => images.map(image => image.src)")
+
+
+def _check_rendered(page) -> None:
+    errors = page.locator(ERROR_OUTPUTS)
+    assert errors.count() == 0, errors.first.inner_text()
+    assert page.locator(".jupyter-widgets-error-widget").count() == 0, "a widget failed to render"
+    views = page.locator(WIDGET_OUTPUTS)
+    for index in range(views.count()):
+        box = views.nth(index).bounding_box()
+        assert box is not None and box["height"] > 10, f"widget view {index} did not render"
+    # A figure shown twice (the same image in two outputs) is a bug students would see.
+    sources = _image_sources(page)
+    assert len(sources) == len(set(sources)), "a figure is displayed twice"
+
+
+def _move_first_slider(page) -> float:
+    """Press the first slider's handle to the right; return ms until a figure image changed."""
+    before = _image_sources(page)
+    handle = page.locator(SLIDER_HANDLE).first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    start = time.perf_counter()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "before => Array.from(document.querySelectorAll('.widget-image')).some((image, i) => image.src !== before[i])",
+        arg=before,
+        timeout=10_000,
+    )
+    return (time.perf_counter() - start) * 1000
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_property):
+    page.goto(f"{lab_url}/lab/tree/{notebook}?token={TOKEN}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    page.wait_for_function(
+        """() => {
+            const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
+            return prompts.length > 0 && prompts.every(prompt => /\\[\\d+\\]/.test(prompt.textContent));
+        }""",
+        timeout=CELL_TIMEOUT_MS,
+    )
+    page.wait_for_selector(FIGURE_IMAGES, timeout=30_000)
+    _check_rendered(page)
+    record_property("slider_to_image_ms", round(_move_first_slider(page), 1))
+    page.screenshot(path=screenshots / f"lab-{notebook.removesuffix('.ipynb')}.png", full_page=True)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_voila_present_mode(page, voila_url, notebook, screenshots, record_property):
+    page.goto(f"{voila_url}/voila/render/{notebook}", timeout=CELL_TIMEOUT_MS)
+    page.wait_for_selector(FIGURE_IMAGES, timeout=CELL_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
+    assert "import spinelab" not in page.inner_text("body"), "code should be hidden in present mode"
+    _check_rendered(page)
+    record_property("slider_to_image_ms", round(_move_first_slider(page), 1))
+    page.screenshot(path=screenshots / f"voila-{notebook.removesuffix('.ipynb')}.png", full_page=True)
