@@ -96,6 +96,8 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
         require_js_url="vendor/requirejs/require.js",
         jquery_url="vendor/jquery/dist/jquery.min.js",
         font_awesome_url="",
+        reveal_theme="white",
+        reveal_scroll=True,
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,35 @@
+"""The slide decks open from disk with the network cut off, and reveal.js takes over the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+DECKS = sorted((ROOT / "build" / "slides").glob("*.slides.html"))
+TOPICS = sorted(path.stem for path in (ROOT / "notebooks").glob("0[1-4]_*.ipynb"))
+
+
+def test_every_topic_notebook_has_a_deck():
+    assert sorted(deck.name.removesuffix(".slides.html") for deck in DECKS) == TOPICS, "run make slides first"
+
+
+@pytest.mark.parametrize("deck", DECKS, ids=lambda path: path.stem)
+def test_deck_opens_offline(page, deck: Path, screenshots):
+    blocked: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(deck.as_uri())
+    page.wait_for_selector(".reveal.ready", timeout=30_000)  # reveal.js marks the deck ready once initialised
+    assert 10 <= page.locator(".reveal .slides > section").count() <= 15
+    assert blocked == []
+    assert page.locator(".reveal .slides img").count() >= 1, "the deck should show the figures as images"
+    page.screenshot(path=screenshots / f"slides-{deck.name.removesuffix('.slides.html')}.png")
