@@ -16,7 +16,7 @@ VENDOR := build/vendor
 # reveal.js and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
 VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1
 
-.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures lint lock clean
+.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures guide lint lock clean
 
 # The environment is rebuilt only when the dependency files change.
 $(STAMP): pyproject.toml constraints.txt
@@ -32,7 +32,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile tests --ignore=tests/browser notebooks $(NBVAL)
-	$(BIN)/ruff check src tests notebooks
+	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
 
 test-unit: $(STAMP)
 	$(PYTEST) tests --ignore=tests/browser
@@ -63,8 +63,12 @@ slides: $(STAMP) $(VENDOR)/.unpacked
 figures: $(STAMP)
 	$(BIN)/python -m spinelab.handouts figures
 
+# The instructor's answer key, from the self-check data.
+guide: $(STAMP)
+	$(BIN)/python -m spinelab.instructor docs/answers.md
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests notebooks
+	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
 
 # For authors: re-execute every notebook in place so that stored outputs stay current.
 notebooks: $(STAMP)

@@ -1,0 +1,214 @@
+"""Figures and widgets for notebook 02: the guarding model explorer and the theories side by side."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from spinelab import guarding, pain_theories, references, style, treatments
+from spinelab.guarding import GuardingParams
+from spinelab.live import LiveFigure, Panel
+from spinelab.quiz import markdown_html
+
+NO_TREATMENT = "none"
+SIMULATED_DAYS = 120.0
+LOOP_GAIN_AXIS = np.linspace(0.0, 1.0, 201)
+_WIDE = {"style": {"description_width": "initial"}, "continuous_update": True,
+         "layout": widgets.Layout(width="48%")}
+
+
+def _percent_long_run(params: GuardingParams, gains: np.ndarray, treatment: treatments.Treatment | None) -> np.ndarray:
+    threshold = guarding.threshold_gain(params, treatment)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(gains > threshold, 1.0 - threshold / gains, 0.0)
+    return 100.0 * level
+
+
+class GuardingExplorer:
+    """Sliders for the guarding model, its curves over days and the threshold loop gain.
+
+    Attributes
+    ----------
+    injury, healing, loop_gain, start_day : ipywidgets slider
+        Model inputs: injury severity, healing time constant (days), loop gain, treatment start day.
+    treatment : ipywidgets.Dropdown
+        ``"none"`` or one of :data:`spinelab.treatments.NAMES`.
+    readout, evidence : ipywidgets.HTML
+        Key numbers (threshold, end-state guarding) and the chosen treatment's evidence.
+    curves : spinelab.guarding.GuardingCurves
+        The curves currently shown.
+    """
+
+    def __init__(self, params: GuardingParams | None = None, treatment: str = NO_TREATMENT,
+                 start_day: int = 14) -> None:
+        self.base = params or GuardingParams()
+        self.injury = widgets.FloatSlider(value=self.base.injury_severity, min=0.0, max=1.0, step=0.05,
+                                          description="Injury severity", **_WIDE)
+        self.healing = widgets.FloatSlider(value=self.base.healing_days, min=2.0, max=30.0, step=1.0,
+                                           description="Healing time (days)", **_WIDE)
+        self.loop_gain = widgets.FloatSlider(value=self.base.loop_gain, min=0.0, max=1.0, step=0.01,
+                                             description="Loop gain g (pain-spasm-pain)", **_WIDE)
+        self.treatment = widgets.Dropdown(options=[NO_TREATMENT, *treatments.NAMES], value=treatment,
+                                          description="Treatment (illustrative)", style=_WIDE["style"],
+                                          layout=widgets.Layout(width="48%"))
+        self.start_day = widgets.IntSlider(value=start_day, min=0, max=60, step=1,
+                                           description="Treatment starts on day", **_WIDE)
+        self.readout = widgets.HTML()
+        self.evidence = widgets.HTML()
+        self.live = LiveFigure(
+            "Guarding model over 120 days. Left: tissue injury heals while pain follows it. Middle: guarding "
+            "rises with pain and range of motion falls as guarding rises. Right: the guarding left once the "
+            "tissue has healed, against the loop gain: zero below the threshold loop gain, rising above it; a dot "
+            "marks the current setting.",
+            figsize=(11.0, 4.0), ncols=3, gridspec_kw={"width_ratios": [1.0, 1.0, 0.85]},
+        )
+        self._build()
+        for control in (self.injury, self.healing, self.loop_gain, self.treatment, self.start_day):
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+        self.live.render()
+
+    def _build(self) -> None:
+        ax_pain, ax_guard, ax_gain = self.live.axes
+        days = np.array([0.0, SIMULATED_DAYS])
+        colours = style.SIGNAL_COLOURS
+        (self.injury_line,) = ax_pain.plot(days, days * 0, color=colours["injury"], linestyle=":", label="injury")
+        (self.pain_line,) = ax_pain.plot(days, days * 0, color=colours["pain"], linestyle="-", label="pain")
+        ax_pain.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 2.05), xlabel="Day",
+                    ylabel="Model units (injury 1 = severe)", title="Injury and pain")
+        ax_pain.legend(loc="upper right")
+        (self.guard_line,) = ax_guard.plot(days, days * 0, color=colours["guarding"], linestyle="-",
+                                           label="guarding (% of maximal)")
+        (self.rom_line,) = ax_guard.plot(days, days * 0, color=colours["range of motion"], linestyle="--",
+                                         label="range of motion (% of pain-free)")
+        self.start_line = ax_guard.axvline(0.0, color=style.STRUCTURE_EDGE, linestyle="-.", label="treatment starts")
+        ax_guard.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 105), xlabel="Day", ylabel="%",
+                     title="The splint: guarding and movement")
+        ax_guard.legend(loc="center right", fontsize="small")
+        threshold = guarding.threshold_gain(self.base)
+        ax_gain.plot(LOOP_GAIN_AXIS, _percent_long_run(self.base, LOOP_GAIN_AXIS, None),
+                     color=style.OKABE_ITO["black"], linestyle="-", label="no treatment")
+        ax_gain.axvline(threshold, color=style.OKABE_ITO["black"], linestyle=":")
+        ax_gain.text(threshold, 92, f" g* = 1/k = {threshold:.2f}", fontsize="small")
+        (self.treated_curve,) = ax_gain.plot(LOOP_GAIN_AXIS, LOOP_GAIN_AXIS * 0, color=style.OKABE_ITO["orange"],
+                                             linestyle="--", label="with treatment")
+        (self.marker,) = ax_gain.plot([self.base.loop_gain], [0.0], marker="o", linestyle="none",
+                                      color=colours["guarding"], label="current setting")
+        ax_gain.set(xlim=(0, 1), ylim=(0, 100), xlabel="Loop gain g", ylabel="Guarding left after healing (%)",
+                    title="The threshold")
+        ax_gain.legend(loc="center right", fontsize="small")
+        self.live.dynamic(self.injury_line, self.pain_line, self.guard_line, self.rom_line, self.start_line,
+                          self.treated_curve, self.marker)
+
+    @property
+    def params(self) -> GuardingParams:
+        """The model parameters set by the sliders."""
+        return self.base.with_changes(injury_severity=self.injury.value, healing_days=self.healing.value,
+                                      loop_gain=self.loop_gain.value)
+
+    @property
+    def chosen_treatment(self) -> treatments.Treatment | None:
+        """The selected treatment, or None."""
+        return None if self.treatment.value == NO_TREATMENT else treatments.get(self.treatment.value)
+
+    @property
+    def end_guarding(self) -> float:
+        """Guarding on the last simulated day (0 to 1), as shown in the readout."""
+        return self.curves.end_guarding
+
+    def update(self) -> None:
+        """Recompute the model and update the curves, the readout and the evidence."""
+        params, treatment = self.params, self.chosen_treatment
+        self.curves = guarding.simulate(params, treatment, start_day=self.start_day.value, days=SIMULATED_DAYS)
+        curves = self.curves
+        self.injury_line.set_data(curves.days, curves.injury)
+        self.pain_line.set_data(curves.days, curves.pain)
+        self.guard_line.set_data(curves.days, 100.0 * curves.guarding)
+        self.rom_line.set_data(curves.days, curves.rom_percent)
+        self.start_line.set_xdata([self.start_day.value] * 2)
+        self.start_line.set_visible(treatment is not None)
+        self.treated_curve.set_ydata(_percent_long_run(params, LOOP_GAIN_AXIS, treatment))
+        self.treated_curve.set_visible(treatment is not None)
+        self.marker.set_data([params.loop_gain], [100.0 * guarding.long_run_guarding(params, treatment)])
+        self.readout.value = self._readout(params, treatment)
+        self.evidence.value = markdown_html(self._evidence(treatment))
+        self.live.refresh()
+
+    def _readout(self, params: GuardingParams, treatment: treatments.Treatment | None) -> str:
+        threshold = guarding.threshold_gain(params)
+        side = "above" if params.loop_gain > threshold else "below"
+        text = (f"Threshold loop gain g* = 1/k = <b>{threshold:.2f}</b>; your loop gain {params.loop_gain:.2f} is "
+                f"{side} it. Guarding on day {SIMULATED_DAYS:.0f}: <b>{self.end_guarding:.0%}</b> of maximal; "
+                f"range of motion {self.curves.rom_percent[-1]:.0f} % of pain-free. In the long run, with the tissue "
+                f"healed: {guarding.long_run_guarding(params, treatment):.0%}.")
+        if treatment is not None:
+            treated = guarding.threshold_gain(params, treatment)
+            text += (f" With {treatment.name} from day {self.start_day.value}, the threshold rises to "
+                     f"{treated:.2f} (an illustrative change, not a measured effect).")
+        return text
+
+    @staticmethod
+    def _evidence(treatment: treatments.Treatment | None) -> str:
+        if treatment is None:
+            return "*Choose a treatment to see how it acts in the model and what the evidence says.*"
+        return (f"*In the model*: {treatment.name} {treatments.MECHANISMS[treatment.mechanism]} by an illustrative "
+                f"{treatments.ILLUSTRATIVE_STRENGTH:.0%} (the same for every treatment); the clinic's rationale: "
+                f"{treatment.rationale}.\n\n*Evidence*: {treatment.evidence_markdown()}")
+
+    def panel(self) -> Panel:
+        """Controls, readout, figure and evidence as one displayable panel."""
+        controls = [widgets.HBox([self.injury, self.healing]), widgets.HBox([self.loop_gain]),
+                    widgets.HBox([self.treatment, self.start_day]), self.readout]
+        panel = Panel(self.live, controls,
+                      caption="ILLUSTRATIVE model: the equations show a mechanism; the parameter values and the "
+                              "treatment effects are made up, not measured.")
+        panel.widget.children = (*panel.widget.children, self.evidence)
+        return panel
+
+
+def explorer_figure() -> LiveFigure:
+    """The guarding explorer in its default state, for static handouts."""
+    return GuardingExplorer().live
+
+
+_ROLE_STYLE = {"agonist": {"color": style.OKABE_ITO["blue"], "hatch": ""},
+               "antagonist": {"color": style.OKABE_ITO["orange"], "hatch": "//"}}
+
+
+def theories_figure() -> LiveFigure:
+    """The three theories' predicted change in agonist and antagonist activity during pain (static)."""
+    live = LiveFigure(
+        "Predicted change in muscle activity during pain for three theories. Pain-spasm-pain: agonist and "
+        "antagonist both increase. Pain adaptation: the agonist decreases and the antagonist increases slightly. "
+        "Redistribution (Hodges and Tucker): activity is redistributed, up in some muscles or people and down "
+        "in others, shown as a shaded band from less to more.",
+        figsize=(10.0, 3.6), ncols=len(pain_theories.THEORIES), sharey=True,
+    )
+    positions = np.arange(len(pain_theories.ROLES))
+    for ax, theory in zip(live.axes, pain_theories.THEORIES, strict=True):
+        for x, role in zip(positions, pain_theories.ROLES, strict=True):
+            direction = theory.predictions[role]
+            role_style = _ROLE_STYLE[role]
+            if direction is None:
+                ax.bar(x, 2.0, bottom=-1.0, width=0.6, color=role_style["color"], alpha=0.3,
+                       hatch=role_style["hatch"], edgecolor=style.STRUCTURE_EDGE)
+                ax.text(x, 0.0, "up or\ndown", ha="center", va="center", fontsize="small")
+            else:
+                ax.bar(x, direction, width=0.6, color=role_style["color"], hatch=role_style["hatch"],
+                       edgecolor=style.STRUCTURE_EDGE)
+                ax.text(x, direction + (0.04 if direction > 0 else -0.04), theory.prediction_text(role),
+                        ha="center", va="bottom" if direction > 0 else "top", fontsize="small")
+        ax.axhline(0.0, color=style.STRUCTURE_EDGE, linewidth=0.8)
+        ax.set(xticks=positions, xticklabels=pain_theories.ROLES, ylim=(-1.25, 1.25), title=theory.short_name)
+    live.axes[0].set(yticks=[-1, 0, 1], yticklabels=["less", "no change", "more"],
+                     ylabel="Predicted change in activity")
+    live.render()
+    return live
+
+
+def theories_panel() -> Panel:
+    """The theories figure with its caption, for the notebook."""
+    verdict = references.cite(pain_theories.EVIDENCE_KEY)
+    return Panel(theories_figure(),
+                 caption="Directions of change only, not sizes. What the evidence found is in the text below the "
+                         f"figure {verdict}.")
