@@ -1,0 +1,97 @@
+import pytest
+
+from spinelab import references, studies
+
+VALUE = """
+[[value]]
+id = "v"
+study = "hides2001"
+quantity = "recurrence"
+group = "control"
+period = [0.0, 1.0]
+time_unit = "years"
+value = 84
+unit = "%"
+how = "reported in the text/abstract"
+quote = "q"
+verified = "checked"
+"""
+
+
+def test_every_study_and_value_cites_a_key_that_resolves_and_says_how_it_was_obtained():
+    data = studies.load()
+    assert set(data.studies) >= {"hides1994", "hides1996", "hides2001", "hodges2006", "macdonald2009"}
+    for item in (*data.studies.values(), *data.values):
+        assert item.how in studies.HOW_OBTAINED
+    for item in data.values:
+        assert references.get(item.study).key == item.study
+        assert item.quote.strip() and item.verified.strip()
+
+
+def test_the_hides_2001_figures_are_the_reported_ones():
+    control = studies.reported_recurrence("control")
+    exercise = studies.reported_recurrence("specific exercise")
+    assert [v.value for v in control] == [84, 75]
+    assert [v.value for v in exercise] == [30, 35]
+    assert [v.period for v in control] == [(0.0, 1.0), (1.0, 3.0)]
+    assert all("recurrence" in v.quote for v in (*control, *exercise))
+
+
+def test_no_number_is_recorded_where_none_was_verified():
+    assert studies.values("hides1994") == []
+    assert studies.values("hides1996", "cross-sectional area") == []
+    assert "not" in studies.study("hides1996").not_available
+
+
+def test_values_report_their_provenance():
+    item = studies.value("hides2001_recurrence_1y_control")
+    assert item.proportion == pytest.approx(0.84)
+    assert item.provenance() == "(Hides et al. 2001), reported in the text/abstract"
+    with pytest.raises(ValueError, match="not %"):
+        _ = studies.value("hides1996_patients").proportion
+
+
+def test_describe_gives_plain_sentences_with_citation():
+    text = studies.describe("hides1996").data
+    assert "39 patients" in text and "(Hides et al. 1996)" in text and "Not available to us" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('how = "reported in the text/abstract"', 'how = "guessed"', "how must be one of"),
+        ('study = "hides2001"', 'study = "hides2099"', "unknown citation key 'hides2099'"),
+        ("value = 84", "value = 184", "percentage must lie in"),
+        ('group = "control"', 'group = "placebo"', "group must be one of"),
+        ("period = [0.0, 1.0]", "period = [2.0, 1.0]", "period must be"),
+        ('quote = "q"', 'quote = ""', "missing field.*quote"),
+    ],
+)
+def test_malformed_values_are_rejected_by_name(old, new, message):
+    with pytest.raises(ValueError, match=message):
+        studies.parse(VALUE.replace(old, new))
+
+
+def test_duplicate_ids_and_unknown_lookups_are_rejected():
+    with pytest.raises(ValueError, match="duplicate value id"):
+        studies.parse(VALUE + VALUE)
+    with pytest.raises(ValueError, match="key must be one of"):
+        studies.study("smith2000")
+    with pytest.raises(ValueError, match="value_id must be one of"):
+        studies.value("nothing")
+    with pytest.raises(ValueError, match="group must be one of"):
+        studies.reported_recurrence("placebo")
+
+
+def test_the_recurrence_windows_say_they_are_an_interpretation():
+    for group in studies.GROUPS:
+        for item in studies.reported_recurrence(group):
+            assert item.note and "interpretation" in item.note
+
+
+def test_table_lists_every_number_with_its_provenance_or_says_there_is_none():
+    lines = studies.table("hides2001").splitlines()
+    assert len(lines) == len(studies.values("hides2001"))
+    assert all(line.endswith("(Hides et al. 2001), reported in the text/abstract") for line in lines)
+    assert "recurrence (control, years 1-3): 75 %" in studies.table("hides2001")
+    assert "no numbers recorded" in studies.table("hides1994")
