@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from spinelab import recurrence, studies
@@ -35,9 +35,16 @@ def test_cumulative_curves_rise_monotonically_within_0_and_1(group):
 
 @given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(0.2, 1.5))
 def test_calibration_is_exact_for_any_pair_of_proportions(first, second, first_end):
+    implied_shape = math.log1p(math.log1p(-second) / math.log1p(-first)) / math.log(3.0 / first_end)
+    assume(implied_shape >= recurrence.MIN_SHAPE)
     model = recurrence.calibrate(first, second, first_end, 3.0)
     assert model.within(0.0, first_end) == pytest.approx(first, abs=1e-9)
     assert model.within(first_end, 3.0) == pytest.approx(second, abs=1e-9)
+
+
+def test_a_pair_implying_all_risk_at_time_zero_is_rejected_by_name():
+    with pytest.raises(ValueError, match="second must not be so small beside first"):
+        recurrence.calibrate(0.984375, 0.01171875, 0.5, 3.0)
 
 
 @given(st.floats(0.0, 1.0))

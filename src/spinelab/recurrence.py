@@ -45,6 +45,8 @@ from spinelab.validation import check_range
 MAX_YEARS = 3.0
 #: Allowed range of a proportion used for calibration: 0 and 1 would need an infinite hazard.
 PROPORTION_RANGE = (1e-6, 1.0 - 1e-6)
+#: Below this Weibull shape nearly all risk sits at time zero and the scale underflows: no usable model.
+MIN_SHAPE = 0.05
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ def calibrate(first: float, second: float, first_end: float = 1.0, second_end: f
     first_end, second_end : float
         Ends of the two periods in years, 0 < first_end < second_end <= 3.
 
+    Raises
+    ------
+    ValueError
+        For a parameter out of range, or a pair whose implied shape is below ``MIN_SHAPE``.
+
     Returns
     -------
     WeibullRecurrence
@@ -114,6 +121,11 @@ def calibrate(first: float, second: float, first_end: float = 1.0, second_end: f
     hazard_first = -math.log1p(-first)
     hazard_second = -math.log1p(-second)
     shape = math.log1p(hazard_second / hazard_first) / math.log(second_end / first_end)
+    if shape < MIN_SHAPE:
+        raise ValueError(
+            f"second must not be so small beside first: the implied Weibull shape {shape:.3g} is below {MIN_SHAPE} "
+            "(almost all recurrence at time zero), which this model cannot represent"
+        )
     scale = first_end * hazard_first ** (-1.0 / shape)
     return WeibullRecurrence(scale=scale, shape=shape)
 

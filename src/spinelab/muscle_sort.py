@@ -1,0 +1,111 @@
+"""'Sort the muscles': pick a layer for each of several muscles, then check, with feedback per muscle.
+
+The right answers and the clues come from :mod:`spinelab.muscles`, so the
+self-check can never disagree with the data the figures draw.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+
+from spinelab import muscles
+from spinelab.live import static_mode
+
+DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
+                   "longissimus_thoracis_lumbar", "transversus_abdominis", "rotatores", "quadratus_lumborum")
+#: The rule of thumb for each layer, shown once the student has answered.
+LAYER_CLUES = {
+    "superficial": "superficial muscles join the arm and shoulder girdle to the trunk and are supplied by "
+                   "ventral rami (brachial plexus) or, for trapezius, the accessory nerve.",
+    "intermediate": "the intermediate layer is serratus posterior: thin muscles of the ribs, supplied by "
+                    "intercostal nerves (ventral rami).",
+    "deep": "the deep (intrinsic) back muscles attach to the vertebrae and are supplied by dorsal rami.",
+    "abdominal wall": "the abdominal wall muscles, front and back (quadratus lumborum, psoas), lie in front of "
+                      "the transverse processes and are supplied by ventral rami.",
+}
+_PLACEHOLDER = "choose a layer"
+
+
+class MuscleSorter:
+    """A layer dropdown per muscle, one Check button and feedback for each muscle.
+
+    Parameters
+    ----------
+    muscle_ids : sequence of str
+        The muscles to sort (ids from :mod:`spinelab.muscles`).
+    """
+
+    def __init__(self, muscle_ids: Sequence[str] = DEFAULT_MUSCLES) -> None:
+        if not muscle_ids:
+            raise ValueError("muscle_ids must name at least one muscle")
+        self.muscles = tuple(muscles.get(muscle_id) for muscle_id in muscle_ids)
+        options = [(_PLACEHOLDER, None), *((layer, layer) for layer in muscles.LAYERS)]
+        self.dropdowns = {m.id: widgets.Dropdown(options=options, value=None, description=m.name,
+                                                 style={"description_width": "16em"},
+                                                 layout=widgets.Layout(width="34em"))
+                          for m in self.muscles}
+        self.feedback = {m.id: widgets.HTML() for m in self.muscles}
+        self.check_button = widgets.Button(description="Check", button_style="info")
+        self.score = widgets.HTML()
+        self.check_button.on_click(lambda _button: self.check())
+        rows = [widgets.HBox([self.dropdowns[m.id], self.feedback[m.id]]) for m in self.muscles]
+        intro = widgets.HTML("<p><strong>Sort the muscles.</strong> Pick the layer of each muscle, then press "
+                             "<em>Check</em>.</p>")
+        self.widget = widgets.VBox([intro, *rows, self.check_button, self.score])
+
+    def choose(self, muscle_id: str, layer: str) -> None:
+        """Select a layer for a muscle, as a student would."""
+        if layer not in muscles.LAYERS:
+            raise ValueError(f"layer must be one of {', '.join(muscles.LAYERS)}; got {layer!r}")
+        self.dropdowns[muscles.get(muscle_id).id].value = layer
+
+    def check(self) -> dict[str, bool | None]:
+        """Show feedback for every muscle; return, per muscle id, whether it is right (None: not answered)."""
+        results: dict[str, bool | None] = {}
+        for muscle in self.muscles:
+            chosen = self.dropdowns[muscle.id].value
+            if chosen is None:
+                results[muscle.id] = None
+                self.feedback[muscle.id].value = "Choose a layer first."
+                continue
+            results[muscle.id] = chosen == muscle.layer
+            if chosen == muscle.layer:
+                text = f"✅ Yes, {muscle.layer}: {LAYER_CLUES[muscle.layer]}"
+            else:
+                text = (f"❌ Not {chosen}. Clue: its nerve supply is {_lower_first(muscle.innervation)}; "
+                        f"it ends on {_lower_first(muscle.insertion)}.")
+            self.feedback[muscle.id].value = f"<small>{html.escape(text)} {html.escape(muscle.cite())}</small>"
+        right = sum(result is True for result in results.values())
+        self.score.value = f"<p>{right} of {len(self.muscles)} right.</p>"
+        return results
+
+    def panel(self) -> _Shown:
+        """The self-check as a displayable widget with a short plain-text form."""
+        names = ", ".join(m.label for m in self.muscles)
+        listing = "\n".join(f"- {m.name}" for m in self.muscles)
+        static = (f"**Sort the muscles.** Give the layer ({', '.join(muscles.LAYERS)}) of each muscle:\n\n"
+                  f"{listing}")
+        return _Shown(self.widget, f"[Self-check] Sort the muscles into layers: {names}.", static)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+class _Shown:
+    """A widget with a short plain-text form (for nbval) and Markdown without answers (for static exports)."""
+
+    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str) -> None:
+        self.widget = widget
+        self.text = text
+        self.static_markdown = static_markdown
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        if static_mode():
+            return {"text/markdown": self.static_markdown, "text/plain": self.text}
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle["text/plain"] = self.text
+        return bundle

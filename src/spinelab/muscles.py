@@ -1,0 +1,290 @@
+"""The back and trunk muscles of the course, as validated data.
+
+``data/muscles.toml`` holds one row per muscle: its layer, Bergmark's (1989)
+local/global class, attachments, nerve supply, actions, role, the number of
+intervertebral joints its fascicles cross, and citation keys into the
+references registry. The file's header says how layers are grouped and how
+segments are counted. A malformed row fails on loading with a ``ValueError``
+naming the row (the muscle) and the field.
+
+Use it as::
+
+    from spinelab import muscles
+    muscles.get("multifidus").innervation
+    [m.name for m in muscles.by_layer("superficial")]
+    [m.name for m in muscles.by_bergmark("local")]
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from spinelab import references
+
+#: Layers from the skin inwards, then the abdominal wall, grouped on its own.
+LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")
+#: The back layers, in the order the layer-peeling slider removes them.
+PEEL_ORDER = ("superficial", "intermediate", "deep")
+BERGMARK_CLASSES = ("local", "global", "not classified")
+ROLES = ("mover", "stabiliser", "both")
+#: Most intervertebral joints a fascicle can cross (occiput to sacrum is 25).
+MAX_SEGMENTS = 25
+
+_ID = re.compile(r"^[a-z][a-z_]*$")
+_MUSCLE_TEXT = ("id", "name", "label", "layer", "bergmark", "bergmark_note", "origin", "insertion",
+                "innervation", "actions", "role", "segments_note")
+_MUSCLE_FIELDS = {*_MUSCLE_TEXT, "segments", "attaches_to_vertebrae", "citations"}
+_STRUCTURE_FIELDS = {"id", "name", "description", "citations"}
+
+
+@dataclass(frozen=True)
+class Muscle:
+    """One muscle (or one part of a muscle) with its cited facts."""
+
+    id: str
+    name: str
+    label: str
+    layer: str
+    bergmark: str
+    bergmark_note: str
+    origin: str
+    insertion: str
+    innervation: str
+    actions: str
+    role: str
+    segments: tuple[int, int] | None
+    segments_note: str
+    attaches_to_vertebrae: bool
+    citations: tuple[str, ...]
+
+    def cite(self) -> str:
+        """Short in-text citation of this muscle's sources, e.g. ``(Macintosh et al. 1986; ...)``."""
+        return references.cite(*self.citations)
+
+    @property
+    def segments_text(self) -> str:
+        """The segment count in words: ``2-5``, ``1`` or ``not counted``."""
+        if self.segments is None:
+            return "not counted"
+        low, high = self.segments
+        return str(low) if low == high else f"{low}-{high}"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """A non-muscle structure drawn for orientation, such as the thoracolumbar fascia."""
+
+    id: str
+    name: str
+    description: str
+    citations: tuple[str, ...]
+
+    def cite(self) -> str:
+        """Short in-text citation of this structure's sources."""
+        return references.cite(*self.citations)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every muscle and structure of the data file, in file order."""
+
+    muscles: tuple[Muscle, ...]
+    structures: tuple[Structure, ...]
+
+
+def _where(kind: str, number: int, row: dict) -> str:
+    return f"{kind} row {number} ({row.get('id', 'no id')})"
+
+
+def _text(row: dict, field: str, where: str) -> str:
+    value = row.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{where}: field {field!r} must be non-empty text; got {value!r}")
+    return value
+
+
+def _choice(row: dict, field: str, allowed: tuple[str, ...], where: str) -> str:
+    value = _text(row, field, where)
+    if value not in allowed:
+        raise ValueError(f"{where}: field {field!r} must be one of {', '.join(allowed)}; got {value!r}")
+    return value
+
+
+def _citations(row: dict, where: str) -> tuple[str, ...]:
+    keys = row.get("citations")
+    if not isinstance(keys, list) or not keys:
+        raise ValueError(f"{where}: field 'citations' must be a non-empty list of citation keys; got {keys!r}")
+    for key in keys:
+        try:
+            references.get(key)
+        except KeyError as error:
+            raise ValueError(f"{where}: field 'citations': {error.args[0]}") from None
+    return tuple(keys)
+
+
+def _segments(row: dict, where: str) -> tuple[int, int] | None:
+    if "segments" not in row:
+        return None
+    value = row["segments"]
+    valid = (isinstance(value, list) and len(value) == 2
+             and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+             and 0 <= value[0] <= value[1] <= MAX_SEGMENTS)
+    if not valid:
+        raise ValueError(f"{where}: field 'segments' must be [fewest, most], whole numbers with "
+                         f"0 <= fewest <= most <= {MAX_SEGMENTS}; got {value!r}")
+    return (value[0], value[1])
+
+
+def _unknown(row: dict, known: set[str], where: str) -> None:
+    unknown = set(row) - known
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+
+
+def _muscle(row: dict, where: str) -> Muscle:
+    _unknown(row, _MUSCLE_FIELDS, where)
+    text = {field: _text(row, field, where) for field in _MUSCLE_TEXT}
+    if not _ID.match(text["id"]):
+        raise ValueError(f"{where}: field 'id' must be lowercase letters and underscores; got {text['id']!r}")
+    text["layer"] = _choice(row, "layer", LAYERS, where)
+    text["bergmark"] = _choice(row, "bergmark", BERGMARK_CLASSES, where)
+    text["role"] = _choice(row, "role", ROLES, where)
+    attaches = row.get("attaches_to_vertebrae")
+    if not isinstance(attaches, bool):
+        raise ValueError(f"{where}: field 'attaches_to_vertebrae' must be true or false; got {attaches!r}")
+    return Muscle(**text, segments=_segments(row, where), attaches_to_vertebrae=attaches,
+                  citations=_citations(row, where))
+
+
+def _structure(row: dict, where: str) -> Structure:
+    _unknown(row, _STRUCTURE_FIELDS, where)
+    return Structure(id=_text(row, "id", where), name=_text(row, "name", where),
+                     description=_text(row, "description", where), citations=_citations(row, where))
+
+
+def parse(text: str) -> Catalogue:
+    """Parse muscle-data TOML text, validating every row.
+
+    Raises
+    ------
+    ValueError
+        Naming the row (its number and muscle id) and the field that is missing or malformed,
+        or an id used twice.
+    """
+    data = tomllib.loads(text)
+    muscles = tuple(_muscle(row, _where("muscle", i, row)) for i, row in enumerate(data.get("muscle", []), 1))
+    structures = tuple(_structure(row, _where("structure", i, row))
+                       for i, row in enumerate(data.get("structure", []), 1))
+    seen: set[str] = set()
+    for item in (*muscles, *structures):
+        if item.id in seen:
+            raise ValueError(f"id {item.id!r} is used by more than one row")
+        seen.add(item.id)
+    return Catalogue(muscles=muscles, structures=structures)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The course's muscles and structures, loaded once from ``data/muscles.toml``."""
+    return parse(resources.files("spinelab").joinpath("data/muscles.toml").read_text(encoding="utf-8"))
+
+
+def load() -> tuple[Muscle, ...]:
+    """All muscles, in the order of the data file (superficial to deep, then the abdominal wall)."""
+    return catalogue().muscles
+
+
+def ids() -> tuple[str, ...]:
+    """The ids of all muscles."""
+    return tuple(muscle.id for muscle in load())
+
+
+def get(muscle_id: str) -> Muscle:
+    """Look a muscle up by id, e.g. ``get("multifidus")``.
+
+    Raises
+    ------
+    KeyError
+        If there is no such muscle; the message suggests close ids.
+    """
+    for muscle in load():
+        if muscle.id == muscle_id:
+            return muscle
+    close = difflib.get_close_matches(muscle_id, ids(), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise KeyError(f"no muscle {muscle_id!r}{hint}")
+
+
+def by_layer(layer: str) -> tuple[Muscle, ...]:
+    """The muscles of one layer: ``superficial``, ``intermediate``, ``deep`` or ``abdominal wall``."""
+    if layer not in LAYERS:
+        raise ValueError(f"layer must be one of {', '.join(LAYERS)}; got {layer!r}")
+    return tuple(muscle for muscle in load() if muscle.layer == layer)
+
+
+def by_bergmark(bergmark_class: str) -> tuple[Muscle, ...]:
+    """The muscles of one Bergmark class: ``local``, ``global`` or ``not classified``."""
+    if bergmark_class not in BERGMARK_CLASSES:
+        raise ValueError(f"bergmark_class must be one of {', '.join(BERGMARK_CLASSES)}; got {bergmark_class!r}")
+    return tuple(muscle for muscle in load() if muscle.bergmark == bergmark_class)
+
+
+def structure(structure_id: str) -> Structure:
+    """Look a structure up by id, e.g. ``structure("thoracolumbar_fascia")``."""
+    for item in catalogue().structures:
+        if item.id == structure_id:
+            return item
+    raise KeyError(f"no structure {structure_id!r}; known: {', '.join(s.id for s in catalogue().structures)}")
+
+
+def all_citations() -> tuple[str, ...]:
+    """Every citation key used by the muscle data, once each, in first-use order."""
+    keys = [key for item in (*load(), *catalogue().structures) for key in item.citations]
+    return tuple(dict.fromkeys(keys))
+
+
+def counted() -> tuple[Muscle, ...]:
+    """Muscles with a segment count, sorted from fewest to most joints crossed by their longest fascicle."""
+    with_count = [m for m in load() if m.segments is not None]
+    return tuple(sorted(with_count, key=lambda m: (m.segments[1], m.segments[0], m.label)))  # type: ignore[index]
+
+
+def segments_table() -> str:
+    """A plain-text table: joints crossed, vertebral attachment and Bergmark class of each counted muscle."""
+    lines = [f"{'muscle':<30}{'joints crossed':>15}  {'attaches to vertebrae':<23}Bergmark class"]
+    for muscle in counted():
+        attaches = "yes" if muscle.attaches_to_vertebrae else "no"
+        lines.append(f"{muscle.label:<30}{muscle.segments_text:>15}  {attaches:<23}{muscle.bergmark}")
+    return "\n".join(lines)
+
+
+def layer_table() -> str:
+    """A plain-text list of the muscles of each layer, for printing in a notebook."""
+    lines = []
+    for layer in LAYERS:
+        names = ", ".join(muscle.label for muscle in by_layer(layer))
+        lines.append(textwrap.fill(names, width=100, initial_indent=f"{layer:>14}: ", subsequent_indent=" " * 16))
+    return "\n".join(lines)
+
+
+def compare(*muscle_ids: str) -> str:
+    """A plain-text side-by-side of a few muscles: layer, class, nerve, segments and sources."""
+    blocks = []
+    for muscle in map(get, muscle_ids):
+        blocks.append("\n".join([
+            f"{muscle.name}",
+            f"  layer: {muscle.layer}; Bergmark class: {muscle.bergmark}; role: {muscle.role}",
+            f"  from: {muscle.origin}",
+            f"  to: {muscle.insertion}",
+            f"  nerve: {muscle.innervation}",
+            f"  joints crossed: {muscle.segments_text}; attaches to vertebrae: "
+            f"{'yes' if muscle.attaches_to_vertebrae else 'no'}",
+            f"  sources: {muscle.cite()}",
+        ]))
+    return "\n\n".join(blocks)

@@ -1,0 +1,164 @@
+import io
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from PIL import Image
+
+from spinelab import muscles, style
+from spinelab.anatomy_figures import (
+    MuscleLayersExplorer,
+    explorer_figure,
+    hidden_layers,
+    local_global_figure,
+    local_global_panel,
+    muscle_card,
+)
+from spinelab.muscle_sort import MuscleSorter
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def _face(explorer: MuscleLayersExplorer, muscle_id: str) -> str:
+    return to_hex(explorer.artists[muscle_id][0].get_facecolor())
+
+
+@pytest.fixture(scope="module")
+def explorer() -> MuscleLayersExplorer:
+    return MuscleLayersExplorer()
+
+
+@pytest.fixture(autouse=True)
+def _reset(explorer):
+    yield
+    explorer.peel.value, explorer.picker.value, explorer.colour_by.value = "all layers", "multifidus", "layer"
+
+
+def test_peeling_past_superficial_hides_the_superficial_shapes_only(explorer):
+    superficial = [m.id for m in muscles.by_layer("superficial")]
+    assert all(a.get_visible() for m in superficial for a in explorer.artists[m])
+    before = explorer.live.png()
+    explorer.peel.value = "superficial removed"
+    assert not any(a.get_visible() for m in superficial for a in explorer.artists[m])
+    assert not any(label.get_visible() for m in superficial for label in explorer.labels.get(m, []))
+    assert all(a.get_visible() for a in explorer.artists["multifidus"])
+    assert all(a.get_visible() for a in explorer.artists["serratus_posterior_inferior"])
+    assert explorer.live.png() != before
+
+
+def test_each_peeling_step_removes_one_more_layer_and_keeps_the_abdominal_wall(explorer):
+    explorer.peel.value = "deep removed"
+    for muscle_id in explorer.artists:
+        expected = muscle_id == "thoracolumbar_fascia" or muscles.get(muscle_id).layer == "abdominal wall"
+        assert explorer.is_visible(muscle_id) is expected, muscle_id
+    assert hidden_layers("intermediate removed") == ("superficial", "intermediate")
+    with pytest.raises(ValueError, match="step must be one of all layers"):
+        hidden_layers("everything")
+
+
+def test_picking_multifidus_shows_its_innervation_and_layer_and_outlines_it(explorer):
+    explorer.picker.value = "latissimus_dorsi"
+    assert "Thoracodorsal nerve" in explorer.card.value
+    explorer.picker.value = "multifidus"
+    card = explorer.card.value
+    assert "Medial branches of the lumbar dorsal rami" in card
+    assert "<th style='text-align:left;vertical-align:top;padding-right:8px'>Layer</th>" in card
+    assert "<td style='text-align:left'>deep</td>" in card
+    assert "Macintosh et al. 1986" in card
+    widths = {a.get_linewidth() for a in explorer.artists["multifidus"] if not hasattr(a, "get_segments")}
+    others = {a.get_linewidth() for a in explorer.artists["psoas_major"]}
+    assert min(widths) > max(others)
+
+
+def test_a_peeled_muscle_card_says_so(explorer):
+    explorer.peel.value = "superficial removed"
+    explorer.picker.value = "trapezius"
+    assert "Peeled away at this step" in explorer.card.value
+    explorer.picker.value = "thoracolumbar_fascia"
+    assert "Thoracolumbar fascia" in explorer.card.value and "Willard et al. 2012" in explorer.card.value
+
+
+def test_the_local_global_toggle_recolours_by_bergmark_class(explorer):
+    assert _face(explorer, "multifidus") == style.LAYER_COLOURS["deep"].lower()
+    assert _face(explorer, "rectus_abdominis") == style.LAYER_COLOURS["abdominal wall"].lower()
+    before = explorer.live.png()
+    explorer.colour_by.value = "Bergmark class"
+    assert _face(explorer, "rectus_abdominis") == style.BERGMARK_COLOURS["global"].lower()
+    assert _face(explorer, "longissimus_thoracis_thoracic") == style.BERGMARK_COLOURS["global"].lower()
+    assert _face(explorer, "multifidus") == style.BERGMARK_COLOURS["local"].lower()
+    assert _face(explorer, "trapezius") == style.STRUCTURE_GREY.lower()
+    assert explorer.artists["rectus_abdominis"][0].get_hatch() == "////"
+    assert explorer.live.png() != before
+
+
+def test_updates_edit_the_existing_figure_and_artists(explorer):
+    figure, artists = explorer.live.figure, [a for group in explorer.artists.values() for a in group]
+    frame = _pixels(explorer.live.png())
+    explorer.peel.value = "intermediate removed"
+    explorer.colour_by.value = "Bergmark class"
+    explorer.picker.value = "psoas_major"
+    assert explorer.live.figure is figure
+    assert [a for group in explorer.artists.values() for a in group] == artists
+    assert set(explorer.live.dynamic_artists) >= set(artists)
+    assert not np.array_equal(frame, _pixels(explorer.live.png()))
+
+
+def test_bad_initial_state_is_rejected():
+    with pytest.raises(ValueError, match="colour_by must be one of layer"):
+        MuscleLayersExplorer(colour_by="rainbow")
+    with pytest.raises(ValueError, match="muscle must be one of"):
+        MuscleLayersExplorer(muscle="biceps")
+
+
+def test_static_handout_figure_and_panel():
+    live = explorer_figure(peel="superficial removed", colour_by="Bergmark class")
+    assert live.png().startswith(b"\x89PNG")
+    bundle = MuscleLayersExplorer().panel()._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("[Interactive figure] Two schematics, not to scale.")
+
+
+def test_card_of_a_muscle_lists_every_fact_with_sources():
+    card = muscle_card(muscles.get("psoas_major"))
+    for heading in ("Layer", "Bergmark class", "Role", "Origin", "Insertion", "Innervation", "Actions",
+                    "Joints crossed", "Attaches to vertebrae", "Sources"):
+        assert f">{heading}</th>" in card
+    assert "Bogduk et al. 1992" in card
+
+
+def test_local_global_plot_has_one_bar_per_counted_muscle():
+    live = local_global_figure()
+    ax = live.axes[0]
+    counted = [m for m in muscles.load() if m.segments is not None]
+    assert len(ax.patches) == len(counted) + 1  # one bar per muscle plus the shaded 1-2 joint band
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Transversus abd." and labels[-1] == "Longissimus (thoracic part)"
+    assert "Trapezius" not in labels
+    assert "Not counted" in local_global_panel().caption.value
+
+
+def test_sorter_gives_feedback_per_muscle():
+    sorter = MuscleSorter(["multifidus", "latissimus_dorsi", "quadratus_lumborum"])
+    sorter.choose("multifidus", "deep")
+    sorter.choose("latissimus_dorsi", "deep")
+    sorter.check_button.click()
+    assert "✅" in sorter.feedback["multifidus"].value and "dorsal rami" in sorter.feedback["multifidus"].value
+    assert "❌ Not deep" in sorter.feedback["latissimus_dorsi"].value
+    assert "thoracodorsal nerve" in sorter.feedback["latissimus_dorsi"].value
+    assert "Choose a layer first" in sorter.feedback["quadratus_lumborum"].value
+    assert "1 of 3 right" in sorter.score.value
+    sorter.choose("latissimus_dorsi", "superficial")
+    sorter.choose("quadratus_lumborum", "abdominal wall")
+    assert all(sorter.check().values())
+    with pytest.raises(ValueError, match="layer must be one of"):
+        sorter.choose("multifidus", "core")
+    assert sorter.panel()._repr_mimebundle_()["text/plain"].startswith("[Self-check] Sort the muscles")
+
+
+def test_sorter_static_export_lists_the_muscles_without_answers(monkeypatch):
+    monkeypatch.setenv("SPINELAB_STATIC", "1")
+    bundle = MuscleSorter(["multifidus", "trapezius"]).panel()._repr_mimebundle_()
+    assert set(bundle) == {"text/markdown", "text/plain"}
+    assert "- Lumbar multifidus" in bundle["text/markdown"] and "- Trapezius" in bundle["text/markdown"]
+    assert "dorsal rami" not in bundle["text/markdown"]

@@ -1,0 +1,136 @@
+import pytest
+
+from spinelab import muscles, references
+
+ROW = """
+[[muscle]]
+id = "multifidus"
+name = "Lumbar multifidus"
+label = "Multifidus"
+layer = "deep"
+bergmark = "local"
+bergmark_note = "Attaches to the lumbar vertebrae."
+origin = "Laminae and spinous processes of L1-L5"
+insertion = "Mammillary processes two to five levels below"
+innervation = "Medial branches of the lumbar dorsal rami"
+actions = "Extends the lumbar spine"
+role = "both"
+segments = [2, 5]
+segments_note = "Per fascicle."
+attaches_to_vertebrae = true
+citations = ["macintosh1986"]
+
+[[structure]]
+id = "thoracolumbar_fascia"
+name = "Thoracolumbar fascia"
+description = "Layers of fascia."
+citations = ["willard2012"]
+"""
+
+
+def test_a_valid_row_parses_into_a_muscle():
+    catalogue = muscles.parse(ROW)
+    muscle = catalogue.muscles[0]
+    assert (muscle.id, muscle.layer, muscle.segments, muscle.attaches_to_vertebrae) == ("multifidus", "deep", (2, 5),
+                                                                                         True)
+    assert muscle.segments_text == "2-5"
+    assert catalogue.structures[0].name == "Thoracolumbar fascia"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (('layer = "deep"', 'layer = "middle"'), "layer"),
+        (('bergmark = "local"', 'bergmark = "semi-local"'), "bergmark"),
+        (('role = "both"', 'role = "helper"'), "role"),
+        (('innervation = "Medial branches of the lumbar dorsal rami"\n', ""), "innervation"),
+        (('origin = "Laminae and spinous processes of L1-L5"', 'origin = ""'), "origin"),
+        (("segments = [2, 5]", "segments = [5, 2]"), "segments"),
+        (("segments = [2, 5]", "segments = [2, 40]"), "segments"),
+        (("segments = [2, 5]", 'segments = "two to five"'), "segments"),
+        (("attaches_to_vertebrae = true", 'attaches_to_vertebrae = "yes"'), "attaches_to_vertebrae"),
+        (('citations = ["macintosh1986"]', 'citations = ["nobody1999"]'), "citations"),
+        (('citations = ["macintosh1986"]', "citations = []"), "citations"),
+    ],
+)
+def test_a_malformed_row_raises_naming_the_muscle_and_the_field(change, field):
+    with pytest.raises(ValueError, match=rf"muscle row 1 \(multifidus\): field '{field}'"):
+        muscles.parse(ROW.replace(*change))
+
+
+def test_unknown_fields_and_duplicate_ids_are_rejected():
+    with pytest.raises(ValueError, match=r"multifidus\): unknown field\(s\) colour"):
+        muscles.parse(ROW.replace('role = "both"', 'role = "both"\ncolour = "red"'))
+    with pytest.raises(ValueError, match="'multifidus' is used by more than one row"):
+        muscles.parse(ROW.replace('id = "thoracolumbar_fascia"', 'id = "multifidus"'))
+
+
+def test_the_shipped_data_has_every_muscle_the_course_names():
+    wanted = {"trapezius", "latissimus_dorsi", "rhomboids", "levator_scapulae", "serratus_posterior_inferior",
+              "iliocostalis_lumborum_lumbar", "iliocostalis_lumborum_thoracic", "longissimus_thoracis_lumbar",
+              "longissimus_thoracis_thoracic", "spinalis", "semispinalis", "multifidus", "rotatores",
+              "interspinales", "intertransversarii", "quadratus_lumborum", "psoas_major", "transversus_abdominis",
+              "internal_oblique", "external_oblique", "rectus_abdominis"}
+    assert wanted == set(muscles.ids())
+    assert muscles.structure("thoracolumbar_fascia").citations == ("willard2012", "urquhart2005")
+
+
+def test_every_citation_of_every_muscle_and_structure_resolves():
+    for item in (*muscles.load(), *muscles.catalogue().structures):
+        assert item.citations, item.id
+        for key in item.citations:
+            assert references.get(key).key == key
+        assert item.cite().startswith("(")
+
+
+def test_multifidus_is_the_deep_local_segmental_muscle_and_latissimus_the_superficial_one():
+    multifidus, latissimus = muscles.get("multifidus"), muscles.get("latissimus_dorsi")
+    assert (multifidus.layer, multifidus.bergmark, multifidus.segments) == ("deep", "local", (2, 5))
+    assert "medial branch" in multifidus.innervation.lower()
+    assert (latissimus.layer, latissimus.role) == ("superficial", "mover")
+    assert "humerus" in latissimus.insertion
+    assert latissimus.segments[1] > multifidus.segments[1]
+
+
+def test_layers_and_classes_partition_the_muscles():
+    assert sum(len(muscles.by_layer(layer)) for layer in muscles.LAYERS) == len(muscles.load())
+    assert sum(len(muscles.by_bergmark(c)) for c in muscles.BERGMARK_CLASSES) == len(muscles.load())
+    assert {m.id for m in muscles.by_layer("intermediate")} == {"serratus_posterior_inferior"}
+    local = {m.id for m in muscles.by_bergmark("local")}
+    assert {"multifidus", "interspinales", "longissimus_thoracis_lumbar"} <= local
+    assert "longissimus_thoracis_thoracic" not in local
+
+
+def test_local_muscles_attach_to_vertebrae_and_global_ones_span_many_joints():
+    for muscle in muscles.by_bergmark("local"):
+        assert muscle.attaches_to_vertebrae, muscle.id
+    for muscle in muscles.by_bergmark("global"):
+        assert muscle.segments is not None and muscle.segments[1] >= 8, muscle.id
+
+
+def test_bad_lookups_say_what_is_allowed():
+    with pytest.raises(KeyError, match="did you mean multifidus"):
+        muscles.get("multifidis")
+    with pytest.raises(ValueError, match="layer must be one of superficial"):
+        muscles.by_layer("outer")
+    with pytest.raises(ValueError, match="bergmark_class must be one of local"):
+        muscles.by_bergmark("core")
+
+
+def test_text_summaries_name_layers_and_sources():
+    table = muscles.layer_table()
+    assert "superficial: Trapezius, Latissimus dorsi" in table
+    text = muscles.compare("latissimus_dorsi", "multifidus")
+    assert "joints crossed: 11" in text and "joints crossed: 2-5" in text
+    assert "Macintosh et al. 1986" in text
+
+
+def test_counted_muscles_are_sorted_by_their_longest_fascicle():
+    counted = muscles.counted()
+    longest = [m.segments[1] for m in counted]
+    assert longest == sorted(longest)
+    assert {m.id for m in muscles.load()} - {m.id for m in counted} == {
+        "trapezius", "rhomboids", "levator_scapulae", "serratus_posterior_inferior"}
+    table = muscles.segments_table().splitlines()
+    assert table[0].startswith("muscle") and len(table) == len(counted) + 1
+    assert any(line.startswith("Multifidus") and "2-5" in line and "local" in line for line in table)
