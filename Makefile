@@ -13,8 +13,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 PRESENT_PORT ?= 8866
 VENDOR := build/vendor
-# reveal.js and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
-VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1
+# reveal.js, MathJax and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
+VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1 mathjax@2.7.7
 
 .PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures guide lint lock clean
 

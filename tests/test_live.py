@@ -1,6 +1,7 @@
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from spinelab.live import LiveFigure, Panel
@@ -55,3 +56,16 @@ def test_static_mode_outputs_only_the_png_and_alt_text(monkeypatch):
     monkeypatch.setenv("SPINELAB_STATIC", "1")
     bundle = DecayDemo().panel()._repr_mimebundle_()
     assert set(bundle) == {"image/png", "text/plain"}
+
+
+def test_presenter_mode_enlarges_the_figure_with_the_fonts():
+    import matplotlib as mpl
+
+    from spinelab import style
+
+    with mpl.rc_context():
+        style.use(presenter=False)
+        desk = LiveFigure("test", figsize=(4, 3)).figure.get_size_inches()
+        style.use(presenter=True)
+        presenter = LiveFigure("test", figsize=(4, 3)).figure.get_size_inches()
+    assert tuple(presenter) == pytest.approx((6.0, 4.5)) and tuple(desk) == pytest.approx((4.0, 3.0))

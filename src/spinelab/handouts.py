@@ -1,7 +1,7 @@
 """Static handout figures: every figure of ``figures/`` is regenerated from the package.
 
-Each :class:`Handout` names a builder that returns a matplotlib figure in a fixed
-state, its alt text, what it shows and its citations. :func:`write_all` saves
+Each :class:`Handout` names a builder that returns a live figure in a fixed
+state (its alt text comes with it), what it shows and its citations. :func:`write_all` saves
 each as a print-resolution PNG and an SVG, byte-for-byte reproducible (no dates,
 fixed SVG ids), and writes ``figures/README.md`` from the same records, so the
 alt text and citations there never drift from the figures.
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib as mpl
-from matplotlib.figure import Figure
 
 from spinelab import references, style
+from spinelab.live import LiveFigure
 
 PNG_DPI = 300
 # Dates and software versions would make every regeneration differ; omit them.
@@ -37,10 +37,8 @@ class Handout:
     name : str
         File stem in ``figures/``.
     builder : str
-        ``"module:function"`` in ``spinelab``; the function returns a Figure
-        (or an object with a ``figure`` attribute) in the state to print.
-    alt_text : str
-        Text alternative for readers who cannot see the figure.
+        ``"module:function"`` in ``spinelab``; the function returns a
+        :class:`~spinelab.live.LiveFigure` (which carries the alt text) in the state to print.
     shows : str
         One or two sentences for the figure list: what the reader learns.
     citations : tuple of str
@@ -49,27 +47,57 @@ class Handout:
 
     name: str
     builder: str
-    alt_text: str
     shows: str
     citations: tuple[str, ...] = ()
 
-    def build(self) -> Figure:
+    def build(self) -> LiveFigure:
         """Build the figure in the course's desk style."""
         module_name, function_name = self.builder.split(":")
-        function: Callable[[], object] = getattr(importlib.import_module(f"spinelab.{module_name}"), function_name)
-        built = function()
-        return built if isinstance(built, Figure) else built.figure  # type: ignore[attr-defined]
+        function: Callable[[], LiveFigure] = getattr(importlib.import_module(f"spinelab.{module_name}"), function_name)
+        with mpl.rc_context(style.rc_params(presenter=False)):
+            return function()
 
 
 #: Every handout figure of the course, in course order.
-HANDOUTS: tuple[Handout, ...] = ()
+HANDOUTS: tuple[Handout, ...] = (
+    Handout("01_muscle_layers", "anatomy_figures:explorer_figure",
+            "A schematic cross-section at L4 and a posterior view: the superficial, intermediate and deep layers and "
+            "the abdominal wall, with lumbar multifidus outlined.",
+            ("standring2020", "bogduk1980", "macintosh1986", "willard2012")),
+    Handout("01_local_global", "anatomy_figures:local_global_figure",
+            "Segments each muscle crosses and whether it attaches to the vertebrae: why local muscles can control a "
+            "segment and global ones cannot.",
+            ("bergmark1989", "standring2020", "bogduk1980", "macintosh1986")),
+    Handout("02_guarding_model", "guarding_figures:explorer_figure",
+            "The illustrative guarding model: injury and pain, guarding and range of motion over 120 days, and the "
+            "threshold loop gain above which guarding outlasts the injury.", ()),
+    Handout("02_pain_theories", "guarding_figures:theories_figure",
+            "What the pain-spasm-pain, pain-adaptation and redistribution theories predict for muscle activity.",
+            ("lund1991", "hodgestucker2011", "vandieen2003")),
+    Handout("02_flexion_relaxation", "flexion_relaxation:demo_figure",
+            "Simulated erector spinae activity in a forward bend: silence near full flexion without pain, persisting "
+            "activity with guarding, and the flexion-relaxation ratio.",
+            ("gouteron2022", "alschuler2009")),
+    Handout("03_recovery_reveal", "multifidus_figures:predict_reveal_figure",
+            "Multifidus recovery after first-episode low back pain, with and without specific exercise (illustrative "
+            "curves expressing the reported result), beside pain that resolved in both groups.",
+            ("hides1996",)),
+    Handout("03_recurrence", "multifidus_figures:recurrence_figure",
+            "Recurrence over three years in the two groups of Hides et al. 2001: the reported figures and a Weibull "
+            "model calibrated to them.",
+            ("hides2001",)),
+    Handout("03_treatment_explorer", "multifidus_figures:treatment_explorer_figure",
+            "The illustrative link from when exercise starts and how well it is kept up to modelled recovery and "
+            "recurrence.",
+            ("hides1996", "hides2001", "wong2014")),
+)
 
 
 def save(handout: Handout, folder: Path) -> list[Path]:
     """Save one handout as PNG and SVG; return the written paths."""
     folder.mkdir(parents=True, exist_ok=True)
     with mpl.rc_context(style.rc_params(presenter=False)):
-        figure = handout.build()
+        figure = handout.build().figure
         for artist in figure.findobj(lambda artist: artist.get_animated()):
             artist.set_animated(False)
         png, svg = folder / f"{handout.name}.png", folder / f"{handout.name}.svg"
@@ -88,14 +116,15 @@ def readme(handouts: tuple[Handout, ...] = HANDOUTS) -> str:
         "",
     ]
     for handout in handouts:
+        alt_text = handout.build().alt_text
         cites = "; ".join(references.get(key).full() for key in handout.citations) or "none (no data shown)"
         lines += [
             f"## {handout.name}",
             "",
-            f"![{handout.alt_text}]({handout.name}.png)",
+            f"![{alt_text}]({handout.name}.png)",
             "",
             f"- **Files:** `{handout.name}.png`, `{handout.name}.svg`",
-            f"- **Alt text:** {handout.alt_text}",
+            f"- **Alt text:** {alt_text}",
             f"- **Shows:** {handout.shows}",
             f"- **Sources:** {cites}",
             "",

@@ -23,6 +23,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
+from spinelab import style
+
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
 STATIC_ENV = "SPINELAB_STATIC"
 
@@ -67,7 +69,8 @@ class LiveFigure:
         What the figure shows, in words: the text alternative for screen
         readers and the plain-text output of the notebook cell.
     figsize : tuple of float
-        Width and height in inches.
+        Width and height in inches at the desk; in presenter mode they grow with the fonts
+        (:func:`spinelab.style.figure_scale`), so the layout stays the same.
     nrows, ncols : int
         Grid of axes, as in :meth:`matplotlib.figure.Figure.subplots`.
     **subplot_kw
@@ -90,6 +93,8 @@ class LiveFigure:
         **subplot_kw: object,
     ) -> None:
         self.alt_text = alt_text
+        scale = style.figure_scale()
+        figsize = (figsize[0] * scale, figsize[1] * scale)
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from spinelab import muscles
-from spinelab.live import static_mode
+from spinelab.quiz import Shown
 
 DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
                    "longissimus_thoracis_lumbar", "transversus_abdominis", "rotatores", "quadratus_lumborum")
@@ -82,30 +82,14 @@ class MuscleSorter:
         self.score.value = f"<p>{right} of {len(self.muscles)} right.</p>"
         return results
 
-    def panel(self) -> _Shown:
+    def panel(self) -> Shown:
         """The self-check as a displayable widget with a short plain-text form."""
         names = ", ".join(m.label for m in self.muscles)
         listing = "\n".join(f"- {m.name}" for m in self.muscles)
         static = (f"**Sort the muscles.** Give the layer ({', '.join(muscles.LAYERS)}) of each muscle:\n\n"
                   f"{listing}")
-        return _Shown(self.widget, f"[Self-check] Sort the muscles into layers: {names}.", static)
+        return Shown(self.widget, f"[Self-check] Sort the muscles into layers: {names}.", static)
 
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-class _Shown:
-    """A widget with a short plain-text form (for nbval) and Markdown without answers (for static exports)."""
-
-    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str) -> None:
-        self.widget = widget
-        self.text = text
-        self.static_markdown = static_markdown
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        if static_mode():
-            return {"text/markdown": self.static_markdown, "text/plain": self.text}
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/plain"] = self.text
-        return bundle

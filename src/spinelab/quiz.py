@@ -247,7 +247,7 @@ class SolutionWidget:
         self.toggle.description = "Hide solution" if change["new"] else "Show solution"
 
 
-class _Shown:
+class Shown:
     """Display wrapper: a widget, a short plain-text form, and Markdown for static exports (no answers)."""
 
     def __init__(self, widget: widgets.Widget, text: str, static_markdown: str, items: tuple = ()) -> None:
@@ -264,7 +264,7 @@ class _Shown:
         return bundle
 
 
-def show_questions(name: str) -> _Shown:
+def show_questions(name: str) -> Shown:
     """All questions of a notebook's self-check, as one widget."""
     check = load(name)
     items = [QuestionWidget(question, number) for number, question in enumerate(check.questions, start=1)]
@@ -274,12 +274,12 @@ def show_questions(name: str) -> _Shown:
         f"**Question {number}.** {question.prompt}\n\n" + "\n".join(f"- {choice.text}" for choice in question.choices)
         for number, question in enumerate(check.questions, start=1)
     )
-    return _Shown(box, text, static, tuple(items))
+    return Shown(box, text, static, tuple(items))
 
 
-def show_exercise(name: str, exercise_id: str) -> _Shown:
+def show_exercise(name: str, exercise_id: str) -> Shown:
     """One exercise of a notebook with its hidden solution."""
     item = SolutionWidget(load(name).exercise(exercise_id))
     text = f"[Exercise] {item.exercise.title} (solution hidden: press 'Show solution')."
     static = f"**Exercise: {item.exercise.title}**\n\n{item.exercise.prompt}"
-    return _Shown(item.widget, text, static, (item,))
+    return Shown(item.widget, text, static, (item,))

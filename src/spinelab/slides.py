@@ -6,8 +6,8 @@ without it get a default from their heading (see :func:`default_slide_type`), an
 
 The decks are executed in static mode (``SPINELAB_STATIC=1``): figures are PNG
 images and quizzes are listed as questions, so no widget manager, CDN or kernel
-is needed to show them. reveal.js, require.js and jQuery are copied next to the
-decks from the npm packages unpacked in ``vendor``.
+is needed to show them. reveal.js, require.js, jQuery and MathJax are copied
+next to the decks from the npm packages unpacked in ``vendor``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ VENDOR_FILES = {
     "reveal.js": ("dist", "plugin"),
     "requirejs": ("require.js",),
     "jquery": ("dist/jquery.min.js",),
+    # MathJax 2 typesets the notebooks' LaTeX; only the CommonHTML output and its web fonts are needed.
+    "mathjax": (
+        "MathJax.js", "config/TeX-AMS_CHTML-full.js", "extensions", "jax/input/TeX", "jax/output/CommonHTML",
+        "jax/element", "localization/en", "fonts/HTML-CSS/TeX/woff",
+    ),
 }
 SLIDE_RANGE = (10, 15)
 
@@ -95,6 +100,7 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
         reveal_url_prefix="vendor/reveal.js",
         require_js_url="vendor/requirejs/require.js",
         jquery_url="vendor/jquery/dist/jquery.min.js",
+        mathjax_url="vendor/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
         font_awesome_url="",
         reveal_theme="white",
         reveal_scroll=True,

@@ -130,6 +130,14 @@ def is_presenter() -> bool:
     return mpl.rcParams["font.size"] == _PRESENTER["font"]
 
 
+def figure_scale() -> float:
+    """How much larger than the desk style the active fonts are (1.5 in presenter mode).
+
+    Figures are enlarged by this factor so that a layout that fits at the desk fits on the projector too.
+    """
+    return float(mpl.rcParams["font.size"]) / _NORMAL["font"]
+
+
 def use(presenter: bool | None = None) -> bool:
     """Apply the course style to matplotlib.
 

@@ -29,10 +29,13 @@ def _check_rendered(page) -> None:
     errors = page.locator(ERROR_OUTPUTS)
     assert errors.count() == 0, errors.first.inner_text()
     assert page.locator(".jupyter-widgets-error-widget").count() == 0, "a widget failed to render"
-    views = page.locator(WIDGET_OUTPUTS)
-    for index in range(views.count()):
-        box = views.nth(index).bounding_box()
-        assert box is not None and box["height"] > 10, f"widget view {index} did not render"
+    assert page.locator(WIDGET_OUTPUTS).count() > 0
+    # Widget views render asynchronously after their cell finishes: wait until every one has a size.
+    page.wait_for_function(
+        f"""() => Array.from(document.querySelectorAll('{WIDGET_OUTPUTS}'))
+                 .every(view => view.getBoundingClientRect().height > 10)""",
+        timeout=30_000,
+    )
     # A figure shown twice (the same image in two outputs) is a bug students would see.
     sources = _image_sources(page)
     assert len(sources) == len(set(sources)), "a figure is displayed twice"
@@ -56,7 +59,9 @@ def _move_first_slider(page) -> float:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_property):
-    page.goto(f"{lab_url}/lab/tree/{notebook}?token={TOKEN}")
+    # A workspace of its own, reset, so that no tab from an earlier test is open beside this notebook.
+    workspace = notebook.removesuffix(".ipynb").replace("_", "-")
+    page.goto(f"{lab_url}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -71,6 +76,7 @@ def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_pro
     page.wait_for_selector(FIGURE_IMAGES, timeout=30_000)
     _check_rendered(page)
     record_property("slider_to_image_ms", round(_move_first_slider(page), 1))
+    page.locator(FIGURE_IMAGES).first.scroll_into_view_if_needed()
     page.screenshot(path=screenshots / f"lab-{notebook.removesuffix('.ipynb')}.png", full_page=True)
 
 
@@ -82,4 +88,5 @@ def test_notebook_in_voila_present_mode(page, voila_url, notebook, screenshots, 
     assert "import spinelab" not in page.inner_text("body"), "code should be hidden in present mode"
     _check_rendered(page)
     record_property("slider_to_image_ms", round(_move_first_slider(page), 1))
+    page.locator(FIGURE_IMAGES).first.scroll_into_view_if_needed()
     page.screenshot(path=screenshots / f"voila-{notebook.removesuffix('.ipynb')}.png", full_page=True)

@@ -1,0 +1,20 @@
+from pathlib import Path
+
+from spinelab import instructor, quiz
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_answer_key_has_every_answer_and_solution():
+    text = instructor.answers_markdown()
+    for name in quiz.available():
+        check = quiz.load(name)
+        for question in check.questions:
+            assert f"- **Answer:** {question.answer.text}" in text
+        for exercise in check.exercises:
+            assert exercise.solution in text
+
+
+def test_committed_answer_key_is_current():
+    committed = (ROOT / "docs" / "answers.md").read_text(encoding="utf-8")
+    assert committed == instructor.answers_markdown(), "docs/answers.md is stale: run make guide"
