@@ -40,9 +40,15 @@ def interactive_figures() -> Iterator[type]:
     for module_info in pkgutil.iter_modules(spinelab.__path__):
         module = importlib.import_module(f"spinelab.{module_info.name}")
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if cls.__module__ == module.__name__ and callable(getattr(cls, "panel", None)) and cls not in seen:
+            if (cls.__module__ == module.__name__ and callable(getattr(cls, "panel", None)) and cls not in seen
+                    and _builds_without_arguments(cls)):
                 seen.add(cls)
                 yield cls
+
+
+def _builds_without_arguments(cls: type) -> bool:
+    parameters = inspect.signature(cls).parameters.values()
+    return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
 
 
 def sliders(instance: object) -> dict[str, widgets.Widget]:

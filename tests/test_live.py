@@ -69,3 +69,25 @@ def test_presenter_mode_enlarges_the_figure_with_the_fonts():
         style.use(presenter=True)
         presenter = LiveFigure("test", figsize=(4, 3)).figure.get_size_inches()
     assert tuple(presenter) == pytest.approx((6.0, 4.5)) and tuple(desk) == pytest.approx((4.0, 3.0))
+
+
+def test_a_state_seen_before_shows_its_stored_frame_and_render_forgets_frames():
+    live = LiveFigure("test", figsize=(3, 2))
+    (line,) = live.axes[0].plot([0, 1], [0, 1])
+    live.axes[0].set(xlim=(0, 1), ylim=(0, 1))
+    live.dynamic(line)
+    live.render()
+    live.refresh(state="up")
+    up = live.png()
+    line.set_ydata([1, 0])
+    live.refresh(state="down")
+    assert live.png() != up
+    line.set_ydata([0, 1])
+    live.refresh(state="up")
+    assert live.png() == up
+    line.set_ydata([1, 0])
+    live.refresh(state="up")
+    assert live.png() == up  # the stored frame, although the artist changed: the state key must say everything
+    live.render()
+    live.refresh(state="up")
+    assert live.png() != up

@@ -348,6 +348,11 @@ class MuscleLayersExplorer:
             control.observe(lambda _change: self.update(), names="value")
         self.update(refresh=False)
         self.live.render()
+        # Peeling has only four steps: draw each once now, so that every later peel move shows a stored frame.
+        start = self.peel.value
+        for step in self.peel.options:
+            self.peel.value = step
+        self.peel.value = start
 
     # ------------------------------------------------------------ building (once)
     def _add(self, muscle_id: str, artist: Artist) -> None:
@@ -437,7 +442,7 @@ class MuscleLayersExplorer:
                 label.set_fontweight("bold" if highlighted else "normal")
         self.card.value = muscle_card(self._chosen_item(), self._card_note(chosen))
         if refresh:
-            self.live.refresh()
+            self.live.refresh(state=(self.peel.value, chosen, colour_by))
 
     def _chosen_item(self) -> muscles.Muscle | muscles.Structure:
         chosen = self.picker.value

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 
 import ipywidgets as widgets
 from matplotlib.artist import Artist
@@ -27,6 +28,9 @@ from spinelab import style
 
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
 STATIC_ENV = "SPINELAB_STATIC"
+
+#: Frames kept per figure for states seen before (each ~50-100 kB).
+FRAME_CACHE_SIZE = 64
 
 #: zlib level 1: about 5x faster to encode than the default, for ~30 % larger frames.
 PNG_COMPRESS_LEVEL = 1
@@ -105,6 +109,7 @@ class LiveFigure:
         )
         self._dynamic: list[Artist] = []
         self._background = None
+        self._frames: OrderedDict[Hashable, bytes] = OrderedDict()
 
     def dynamic(self, *artists: Artist | Iterable[Artist]) -> None:
         """Register artists that change on updates; they are left out of the background."""
@@ -120,18 +125,34 @@ class LiveFigure:
         return tuple(self._dynamic)
 
     def render(self) -> None:
-        """Draw everything: the static background is redrawn and cached."""
+        """Draw everything: the static background is redrawn and cached (cached frames are dropped)."""
+        self._frames.clear()
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._blit_dynamic()
 
-    def refresh(self) -> None:
-        """Redraw only the dynamic artists over the cached background."""
+    def refresh(self, state: Hashable | None = None) -> None:
+        """Redraw only the dynamic artists over the cached background.
+
+        Parameters
+        ----------
+        state : hashable, optional
+            Everything the dynamic artists depend on, for figures with few discrete states (a
+            layer-peeling slider): a state seen before shows its stored frame without drawing.
+        """
         if self._background is None:
             self.render()
+        elif state is not None and state in self._frames:
+            self._frames.move_to_end(state)
+            self.image.value = self._frames[state]
             return
-        self.canvas.restore_region(self._background)
-        self._blit_dynamic()
+        else:
+            self.canvas.restore_region(self._background)
+            self._blit_dynamic()
+        if state is not None:
+            self._frames[state] = self.image.value
+            if len(self._frames) > FRAME_CACHE_SIZE:
+                self._frames.popitem(last=False)
 
     def _blit_dynamic(self) -> None:
         for artist in self._dynamic:
