@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
-PYTEST := PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pytest
+# Hypothesis keeps a cache; put it outside the working tree, which a test run must not change.
+PYTEST := PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$${TMPDIR:-/tmp}/spinelab-hypothesis $(BIN)/python -m pytest
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 PRESENT_PORT ?= 8866

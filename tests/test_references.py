@@ -44,6 +44,12 @@ def test_short_citation_forms():
     assert (one.short(), two.short(), many.short()) == ("Smith 2000", "Smith & Jones 2001", "Smith et al. 2002")
 
 
+def test_short_form_keeps_surname_particles():
+    authors = ("van Dieën JH", "Selen LP", "Cholewicki J")
+    ref = references.Reference("vandieen2003", authors, 2003, "T", "v", journal="J")
+    assert ref.short() == "van Dieën et al. 2003"
+
+
 def test_full_entry_is_vancouver_style_with_doi_link():
     ref = references.Reference("smith2000", ("Smith A", "Jones B"), 2000, "A title.", "checked",
                                journal="Spine", volume="21", issue="3", pages="10-20", doi="10.1000/xyz")

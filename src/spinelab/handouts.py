@@ -90,6 +90,10 @@ HANDOUTS: tuple[Handout, ...] = (
             "The illustrative link from when exercise starts and how well it is kept up to modelled recovery and "
             "recurrence.",
             ("hides1996", "hides2001", "wong2014")),
+    Handout("04_case_study_outcome", "case_study:outcome_figure",
+            "The case study's modelled course of pain, guarding, multifidus size and three-year recurrence for a plan "
+            "against the alternatives (all model, labelled so).",
+            ("hides1996", "hides2001")),
 )
 
 

@@ -49,7 +49,8 @@ class Reference:
 
     def short(self) -> str:
         """In-text form: ``Hides et al. 1996``, ``Hodges & Tucker 2011``."""
-        surnames = [author.split()[0] for author in self.authors]
+        # "van Dieën JH" -> "van Dieën": everything before the initials.
+        surnames = [author.rsplit(" ", 1)[0] if " " in author else author for author in self.authors]
         if len(surnames) == 1 and not self.et_al:
             names = surnames[0]
         elif len(surnames) == 2 and not self.et_al:
