@@ -43,7 +43,7 @@ test-notebooks: $(STAMP)
 
 # Real-browser tests: JupyterLab and Voila on loopback, driven in Debian's headless Chromium.
 test-browser: $(STAMP)
-	$(PYTEST) tests/browser -v --junitxml=build/browser-tests.xml
+	$(PYTEST) tests/browser -v --junitxml=build/browser-tests.xml -o junit_family=legacy
 
 # Instructors: the notebooks as apps, code hidden, presenter style. HOST=0.0.0.0 to reach it from another machine.
 present: $(STAMP)

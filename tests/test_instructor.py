@@ -18,3 +18,13 @@ def test_answer_key_has_every_answer_and_solution():
 def test_committed_answer_key_is_current():
     committed = (ROOT / "docs" / "answers.md").read_text(encoding="utf-8")
     assert committed == instructor.answers_markdown(), "docs/answers.md is stale: run make guide"
+
+
+def test_guide_covers_every_notebook_and_links_the_answer_key():
+    guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+        number = notebook.name[:2]
+        assert guide.count(f"| {number} ") >= 2, f"notebook {number} needs outcomes and timings in the guide"
+    assert "(answers.md)" in guide
+    for command in ("make present", "make slides", "make figures"):
+        assert command in guide
