@@ -97,21 +97,23 @@ HANDOUTS: tuple[Handout, ...] = (
 )
 
 
-def save(handout: Handout, folder: Path) -> list[Path]:
-    """Save one handout as PNG and SVG; return the written paths."""
+def save(handout: Handout, folder: Path) -> tuple[list[Path], str]:
+    """Save one handout as PNG and SVG; return the written paths and the figure's alt text."""
     folder.mkdir(parents=True, exist_ok=True)
     with mpl.rc_context(style.rc_params(presenter=False)):
-        figure = handout.build().figure
+        live = handout.build()
+        figure = live.figure
         for artist in figure.findobj(lambda artist: artist.get_animated()):
             artist.set_animated(False)
         png, svg = folder / f"{handout.name}.png", folder / f"{handout.name}.svg"
         figure.savefig(png, dpi=PNG_DPI, metadata=PNG_METADATA)
         figure.savefig(svg, metadata=SVG_METADATA)
-    return [png, svg]
+    return [png, svg], live.alt_text
 
 
-def readme(handouts: tuple[Handout, ...] = HANDOUTS) -> str:
-    """The Markdown text of ``figures/README.md``."""
+def readme(handouts: tuple[Handout, ...] = HANDOUTS, alt_texts: dict[str, str] | None = None) -> str:
+    """The Markdown text of ``figures/README.md`` (alt texts by handout name, built when not given)."""
+    alt_texts = alt_texts or {handout.name: handout.build().alt_text for handout in handouts}
     lines = [
         "# Handout figures",
         "",
@@ -120,7 +122,7 @@ def readme(handouts: tuple[Handout, ...] = HANDOUTS) -> str:
         "",
     ]
     for handout in handouts:
-        alt_text = handout.build().alt_text
+        alt_text = alt_texts[handout.name]
         cites = "; ".join(references.get(key).full() for key in handout.citations) or "none (no data shown)"
         lines += [
             f"## {handout.name}",
@@ -138,8 +140,12 @@ def readme(handouts: tuple[Handout, ...] = HANDOUTS) -> str:
 
 def write_all(folder: Path, handouts: tuple[Handout, ...] = HANDOUTS) -> list[Path]:
     """Regenerate every handout figure and the README in ``folder``."""
-    written = [path for handout in handouts for path in save(handout, folder)]
-    (folder / "README.md").write_text(readme(handouts), encoding="utf-8")
+    written: list[Path] = []
+    alt_texts: dict[str, str] = {}
+    for handout in handouts:
+        paths, alt_texts[handout.name] = save(handout, folder)
+        written += paths
+    (folder / "README.md").write_text(readme(handouts, alt_texts), encoding="utf-8")
     return [*written, folder / "README.md"]
 
 
