@@ -29,7 +29,8 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) \
+		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile tests --ignore=tests/browser notebooks $(NBVAL)
