@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from spinelab import instructor, quiz
+from spinelab import case_study, instructor, muscle_sort, muscles, quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -13,6 +13,14 @@ def test_answer_key_has_every_answer_and_solution():
             assert f"- **Answer:** {question.answer.text}" in text
         for exercise in check.exercises:
             assert exercise.solution in text
+
+
+def test_answer_key_has_the_sorter_layers_and_every_patients_screen():
+    text = instructor.answers_markdown()
+    for muscle_id in muscle_sort.DEFAULT_MUSCLES:
+        assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
+    for patient in case_study.vignettes():
+        assert patient.screen().message in text
 
 
 def test_committed_answer_key_is_current():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from spinelab import quiz, references
+from spinelab import case_study, muscle_sort, muscles, quiz, references
 
 
 def _sources(keys: tuple[str, ...]) -> str:
@@ -46,7 +46,20 @@ def answers_markdown() -> str:
                 f"**Solution.** {exercise.solution}{_sources(exercise.citations)}",
                 "",
             ]
-    return "\n".join(lines)
+    return "\n".join(lines + _interactive_steps())
+
+
+def _interactive_steps() -> list[str]:
+    """Answers to the self-checks that are widgets rather than questions: the sorter and the case-study screen."""
+    lines = ["## Interactive self-checks", "", "### 01_muscle_layers: sort the muscles", ""]
+    for muscle_id in muscle_sort.DEFAULT_MUSCLES:
+        muscle = muscles.get(muscle_id)
+        lines.append(f"- {muscle.label}: **{muscle.layer}** {muscle.cite()}")
+    lines += ["", "### 04_case_study: red-flag screen of each patient", ""]
+    for patient in case_study.vignettes():
+        flags = ", ".join(patient.red_flags) or "none"
+        lines.append(f"- **{patient.id}**: flags in the history: {flags}. Screen: {patient.screen().message}")
+    return [*lines, ""]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -125,9 +125,12 @@ def rc_params(presenter: bool = False) -> dict[str, object]:
     }
 
 
+_active = {"presenter": False}
+
+
 def is_presenter() -> bool:
-    """Return True when the active style is presenter mode."""
-    return mpl.rcParams["font.size"] == _PRESENTER["font"]
+    """Return True when presenter mode was the last style applied by :func:`use`."""
+    return _active["presenter"]
 
 
 def figure_scale() -> float:
@@ -155,4 +158,5 @@ def use(presenter: bool | None = None) -> bool:
     if presenter is None:
         presenter = presenter_requested()
     mpl.rcParams.update(rc_params(presenter))
+    _active["presenter"] = presenter
     return presenter
