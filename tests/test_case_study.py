@@ -72,24 +72,35 @@ def test_unknown_vignette_names_the_parameter():
 
 # ------------------------------------------------------------------ step 2: layers
 
-def test_layer_step_right_answers_come_from_the_muscle_data():
+def test_layer_step_accepts_the_erector_spinae_as_the_working_hypothesis():
     step = cs.LayerStep()
     assert step.check() == {"guarding": None, "inhibited": None, "where": None}
-    step.choose("longissimus_thoracis_thoracic", "multifidus", cs.WHERE_OPTIONS[0])
+    step.choose(cs.ERECTOR_SPINAE, "multifidus", cs.WHERE_OPTIONS[0])
     assert step.check() == {"guarding": True, "inhibited": True, "where": True}
-    assert muscles.get("longissimus_thoracis_thoracic").bergmark == "global"
-    assert "Hides et al. 1994" in step.feedback.value and "Hodges et al. 2006" in step.feedback.value
+    text = step.feedback.value
+    assert "working hypothesis" in text and "not a finding" in text and "notebooks 01 and 02" not in text
+    assert "van Dieën et al. 2003" in text and "Hodges &amp; Tucker 2011" in text
+    assert "Hides et al. 1994" in text and "Hodges et al. 2006" in text
+    # The fibres felt beside L4-L5 are the lumbar parts (local); the thoracic parts are tendon there (global).
+    assert {muscles.get(part).bergmark for part in cs.ERECTOR_SPINAE_PARTS[:2]} == {"local"}
+    assert {muscles.get(part).bergmark for part in cs.ERECTOR_SPINAE_PARTS[2:]} == {"global"}
+    assert all("aponeurosis" in muscles.get(part).insertion for part in cs.ERECTOR_SPINAE_PARTS[2:])
+    assert "erector spinae aponeurosis" in text and "Bogduk 1980" in text
 
 
 def test_layer_step_explains_wrong_answers_with_muscle_facts():
     step = cs.LayerStep()
-    step.choose("multifidus", "longissimus_thoracis_thoracic", cs.WHERE_OPTIONS[1])
+    step.choose("multifidus", cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
     assert step.check() == {"guarding": False, "inhibited": False, "where": False}
     assert "Bergmark class local" in step.feedback.value and "crosses 2-5 joints" in step.feedback.value
-    assert "the kind that guards" in step.feedback.value
-    for muscle_id in cs.LAYER_OPTIONS:
-        assert cs.guarding_feedback(muscle_id)[0] == (muscles.get(muscle_id).bergmark == "global")
-        assert cs.inhibited_feedback(muscle_id)[0] == (muscle_id == "multifidus")
+    assert "expect it tight, not inhibited" in step.feedback.value
+    for option in cs.LAYER_OPTIONS:
+        assert cs.guarding_feedback(option)[0] == (option == cs.ERECTOR_SPINAE)
+        assert cs.inhibited_feedback(option)[0] == (option == "multifidus")
+    assert [name for _label, name in cs.LayerStep().guarding.options[1:]] == list(cs.LAYER_OPTIONS)
+    assert cs.option_name(cs.ERECTOR_SPINAE) == "Erector spinae (lumbar and thoracic fibres)"
+    with pytest.raises(ValueError, match="muscle_id must be one of"):
+        cs.guarding_feedback("longissimus_thoracis_thoracic")
 
 
 def test_layer_step_refuses_unknown_answers():
@@ -166,8 +177,10 @@ def test_outcome_refuses_a_non_plan():
 def test_comparison_prints_one_row_per_plan():
     text = cs.comparison([*cs.ALTERNATIVES, cs.STARTING_PLAN])
     lines = text.splitlines()
-    assert len(lines) == 5 and "model outputs" in lines[0]
+    assert len(lines) == 8 and "model outputs" in lines[0] and "multifidus*" in lines[0]
     assert lines[2].startswith("pain relief only") and lines[2].endswith("96%")
+    assert lines[5] == "* multifidus: % of the other side, illustrative model (invented scale, not data)"
+    assert "illustrative link" in lines[7]
 
 
 # ------------------------------------------------------------------ the plan chooser, driven as a student would
@@ -193,9 +206,27 @@ def test_plan_chooser_full_plan_updates_readout_and_figure_in_place():
     np.testing.assert_allclose(lines[2].get_ydata(), cs.outcome(chooser.plan).size)
     np.testing.assert_allclose(lines[3].get_ydata(), 100 * cs.outcome(chooser.plan).recurrence)
     assert chooser.readout.value != first_readout and f"{state['recurrence_3y']:.0%}" in chooser.readout.value
-    assert "Model outputs" in chooser.readout.value
+    assert "Model outputs" in chooser.readout.value and "invented scale, not data" in chooser.readout.value
     assert not np.array_equal(_pixels(chooser.live.png()), first_png)
     assert "Dahm et al. 2010" in chooser.feedback.value
+
+
+def test_plan_chooser_computes_the_fixed_alternatives_once(monkeypatch):
+    chooser = cs.PlanChooser()
+    modelled = []
+    original = cs.outcome
+    monkeypatch.setattr(cs, "outcome", lambda plan, params=None: modelled.append(plan.label) or original(plan, params))
+    chooser.adherence.value = 40
+    assert "your plan" in modelled and not set(modelled) & {plan.label for plan in cs.ALTERNATIVES}
+    for plan in cs.ALTERNATIVES:
+        assert f"<td>{plan.label}</td>" in chooser.readout.value
+
+
+def test_no_exercise_feedback_describes_the_muscle_without_invented_numbers():
+    result = cs.outcome(cs.ALTERNATIVES[0])
+    text = cs.plan_feedback(result)
+    assert "still smaller than the other side" in text and f"{result.size_at_follow_up:.0f}%" not in text
+    assert "illustrative" in text
 
 
 def test_exercise_in_the_plan_lowers_three_year_recurrence():
@@ -234,6 +265,7 @@ def test_outcome_figure_has_four_labelled_model_panels():
     assert [ax.get_title() for ax in live.axes] == ["Pain (model)", "Guarding (model)", "Multifidus size (model)",
                                                    "Recurrence (model)"]
     assert "your plan" in live.alt_text and live.png().startswith(b"\x89PNG")
+    assert live.axes[2].get_ylabel() == recovery.SIZE_AXIS_LABEL
 
 
 def test_self_check_is_complete_for_the_answer_key():

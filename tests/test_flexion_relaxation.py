@@ -72,4 +72,6 @@ def test_slider_updates_ratio_and_artists_without_rebuilding():
     assert demo.ratio < 1.2 and "1.1" in demo.readout.value
     assert demo.live.png() != before
     assert "(Gouteron et al. 2022)" in demo.readout.value
+    assert demo.pain_free_ratio == fr.ratio_for(0.0)
+    assert f"pain-free simulation {fr.ratio_for(0.0):.1f}" in demo.readout.value
     assert fr.demo_figure().alt_text.startswith("Simulated")

@@ -42,6 +42,21 @@ def test_treatment_shows_start_line_raised_threshold_and_evidence():
     assert not explorer.treated_curve.get_visible()
 
 
+def _listed(explorer):
+    return {text.get_text() for pair in explorer.legends for legend in pair if legend.get_visible()
+            for text in legend.get_texts()}
+
+
+def test_legends_list_only_the_artists_that_are_drawn():
+    explorer = guarding_figures.GuardingExplorer()
+    assert "ILLUSTRATIVE model" in explorer.live.figure.get_suptitle()
+    assert not {"with treatment", "treatment starts"} & _listed(explorer)
+    explorer.treatment.value = "dry needling"
+    assert {"with treatment", "treatment starts", "guarding (% of maximal)"} <= _listed(explorer)
+    explorer.treatment.value = "none"
+    assert "with treatment" not in _listed(explorer)
+
+
 def test_panel_and_handout_figure():
     bundle = guarding_figures.GuardingExplorer().panel()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("[Interactive figure] Guarding model")

@@ -21,6 +21,8 @@ def test_answer_key_has_the_sorter_layers_and_every_patients_screen():
         assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
     for patient in case_study.vignettes():
         assert patient.screen().message in text
+    assert case_study.guarding_feedback(case_study.GUARDING)[1] in text
+    assert case_study.where_feedback(case_study.WHERE_OPTIONS[0])[1] in text
 
 
 def test_committed_answer_key_is_current():

@@ -26,8 +26,21 @@ def test_predict_then_reveal_hides_the_finding_until_reveal_and_gives_feedback()
     assert "The trial found the opposite" in demo.feedback.value
     demo.guess.value = 85
     assert "matches the reported finding" in demo.feedback.value
-    assert "no number is shown" in demo.feedback.value
+    assert "no number is shown" in demo.feedback.value and "went on wasting" not in demo.feedback.value
     assert demo.live.figure is figure and demo.curves == curves
+
+
+def test_a_guess_below_the_illustrative_start_is_told_it_means_further_wasting():
+    start = recovery.GROUPS["control"].start
+    below = figures.PredictThenReveal.feedback_for(start - 20)
+    assert "matches the reported finding" in below and "went on wasting" in below and "invented too" in below
+    assert f"({start:.0f} %)" in below
+    assert "went on wasting" not in figures.PredictThenReveal.feedback_for(start)
+
+
+def test_every_size_axis_says_its_scale_is_illustrative():
+    for axes in (figures.PredictThenReveal().live.axes[0], figures.TreatmentExplorer().live.axes[0]):
+        assert axes.get_ylabel() == recovery.SIZE_AXIS_LABEL and "illustrative" in axes.get_ylabel()
 
 
 def test_treatment_sliders_update_the_existing_artists():
@@ -46,7 +59,9 @@ def test_treatment_sliders_update_the_existing_artists():
                                recurrence.cumulative(figures.YEARS, state["recovery_achieved"]))
     assert state["recurrence_1y"] > first_state["recurrence_1y"]
     assert not np.array_equal(_pixels(explorer.live.png()), first_png)
-    assert "Model, not data" in explorer.readout.value
+    assert "Model, not data" in explorer.readout.value and "invented scale, not data" in explorer.readout.value
+    assert explorer.describe().startswith("Illustrative model (invented scale, not data): by week 10")
+    assert f"{state['recovery_achieved']:.0%} of the way" in explorer.describe()
 
 
 def test_group_checkboxes_hide_and_show_a_group():

@@ -71,6 +71,14 @@ def test_arr_and_nnt_from_the_reported_figures():
     assert "39 patients" in year1.sentence()
 
 
+def test_period_labels_come_from_the_reported_periods():
+    year1, years23 = recurrence.reported_effects()
+    assert year1.period == "1 year after treatment (read as the window from year 0 to year 1)"
+    assert years23.period == "2–3 years after treatment (read as the window from year 1 to year 3)"
+    with pytest.raises(ValueError, match="period end"):
+        recurrence.period_label((1.0, 1.5))
+
+
 def test_nnt_rounds_up_without_floating_point_surprises():
     assert recurrence.number_needed_to_treat(0.75, 0.25) == 2
     assert recurrence.number_needed_to_treat(0.6, 0.1) == 2

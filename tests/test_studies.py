@@ -54,6 +54,9 @@ def test_values_report_their_provenance():
 def test_describe_gives_plain_sentences_with_citation():
     text = studies.describe("hides1996").data
     assert "39 patients" in text and "(Hides et al. 1996)" in text and "Not available to us" in text
+    # Only what the sources say about the groups: medical management alone vs plus specific exercise.
+    assert "medical management alone" in text and "medical management plus specific multifidus exercise" in text
+    assert "medication" not in text and "does not say what contact the control group had" in text
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,8 @@ from spinelab.validation import check_range
 SIDES = ("left", "right", "both")
 _VIGNETTE_TEXT = ("id", "title", "history", "examination", "painful_side", "painful_level")
 
-#: The plan option for no treatment of the guarding (the control group of Hides et al. 1996 had advice and medication).
+#: The plan option with no treatment of the guarding (nearest to the control group of Hides et al. 1996, which had
+#: medical management alone).
 NO_TREATMENT = "none (advice and pain relief only)"
 #: The clinic's options for the guarding, in the order of the dropdown.
 TREATMENT_OPTIONS: tuple[str, ...] = (NO_TREATMENT, *treatments.NAMES)
@@ -55,6 +56,10 @@ PAIN_GONE_FRACTION = 0.05
 #: Day on which the guarding readout is taken (four weeks after the injury).
 GUARDING_DAY = 28.0
 YEARS = np.linspace(0.0, recurrence.MAX_YEARS, 301)
+#: What each readout's model is, said wherever the readouts are shown.
+SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
+GUARDING_NOTE = "illustrative model of notebook 02 (treatment strengths made up and equal)"
+RECURRENCE_NOTE = "calibrated group curves joined by an illustrative link, not an estimate"
 
 
 # ------------------------------------------------------------------ the patients
@@ -190,9 +195,17 @@ class RedFlagStep:
 
 # ------------------------------------------------------------------ step 2: which layer guards, which is inhibited
 
-#: The muscles offered in both questions (ids of :mod:`spinelab.muscles`): one of each kind the course teaches.
-LAYER_OPTIONS = ("latissimus_dorsi", "longissimus_thoracis_thoracic", "quadratus_lumborum", "multifidus",
-                 "transversus_abdominis")
+#: The erector spinae offered as one answer: the parts that lie beside L4-L5 (ids of :mod:`spinelab.muscles`).
+#: Its lumbar fibres are the muscle felt there; its thoracic fibres reach the level only as tendon, in the
+#: erector spinae aponeurosis.
+ERECTOR_SPINAE = "erector_spinae"
+ERECTOR_SPINAE_PARTS = ("longissimus_thoracis_lumbar", "iliocostalis_lumborum_lumbar",
+                        "longissimus_thoracis_thoracic", "iliocostalis_lumborum_thoracic")
+ERECTOR_SPINAE_NAME = "Erector spinae (lumbar and thoracic fibres)"
+#: The answers offered in both questions: the erector spinae, and muscles of :mod:`spinelab.muscles` by id.
+LAYER_OPTIONS = ("latissimus_dorsi", ERECTOR_SPINAE, "quadratus_lumborum", "multifidus", "transversus_abdominis")
+#: The course's working hypothesis for the splint: the long extensors (a hypothesis; the evidence is mixed).
+GUARDING = ERECTOR_SPINAE
 #: The muscle the evidence of this case points to as inhibited (Hides et al. 1994; Hodges et al. 2006).
 INHIBITED = "multifidus"
 INHIBITION_KEYS = ("hides1994", "hodges2006")
@@ -200,23 +213,48 @@ GUARDING_KEYS = ("vandieen2003", "hodgestucker2011")
 #: Where to look for the inhibition: the answer, then the distractors.
 WHERE_OPTIONS = ("on the painful side, at the painful level", "on both sides, along the whole lumbar spine",
                  "on the side opposite the pain")
-_GUARD_RULE = ("Guarding, as notebooks 01 and 02 teach it, is a splint made by the large global muscles that span "
-               "many segments, such as the thoracic parts of the erector spinae: they can stiffen the lumbar spine "
-               "as a block but cannot steer one segment. (The erector spinae lie superficial to multifidus, though "
-               "in notebook 01's layers all intrinsic back muscles are 'deep'.)")
+_GUARD_RULE = ("The course's working hypothesis is that the long extensors, the erector spinae, splint the painful "
+               "segment: they are the tight, tender muscles beside it. Take it as a hypothesis, not a finding: "
+               "comparing many studies, neither the pain-spasm-pain model (more activity) nor the pain adaptation "
+               "model (less) was unequivocally supported, and the changes were proposed to be functional, "
+               "enhancing stability; "
+               "activity is proposed to be redistributed within and between muscles rather than simply raised "
+               f"{references.cite(*GUARDING_KEYS)}.")
 _INHIBIT_RULE = ("The deep, segmental local muscle lumbar multifidus was smaller on the painful side at one level in "
-                 "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs.")
+                 "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs "
+                 f"{references.cite(*INHIBITION_KEYS)}.")
 _WRONG_GUARD = {
-    "local": "It is a local muscle: it attaches to the lumbar vertebrae and works segment by segment, not as a "
-             "long splint.",
-    "not classified": "It works for the arm or shoulder girdle, outside Bergmark's trunk systems.",
+    "latissimus_dorsi": "It is a superficial muscle of the arm, outside Bergmark's trunk systems; it reaches the "
+                        "lumbar spinous processes only through the thoracolumbar fascia.",
+    "quadratus_lumborum": "It lies in front of the lumbar transverse processes, in the posterior abdominal wall: "
+                          "deeper than the muscles you feel beside L4-L5.",
+    "multifidus": "It lies beside L4-L5 too, medial to the erector spinae, so it may be part of what you feel; but "
+                  "the studies behind this case found it smaller at the painful level, so the course expects it to "
+                  "be the inhibited muscle, not the splint.",
+    "transversus_abdominis": "It is a muscle of the abdominal wall, not one you can feel beside the lumbar spine.",
 }
 _WRONG_INHIBIT = {
-    "global": "It is a global muscle: the kind that guards. Expect it to be tight, not inhibited.",
-    "local": "It is local like multifidus, but the studies behind this case measured multifidus.",
-    "not classified": "It works for the arm or shoulder girdle, outside Bergmark's trunk systems.",
+    "latissimus_dorsi": "It works for the arm or shoulder girdle, outside Bergmark's trunk systems.",
+    ERECTOR_SPINAE: "It is the group the course's working hypothesis takes as the splint: expect it tight, not "
+                    "inhibited.",
+    "quadratus_lumborum": "It is local like multifidus, but the studies behind this case measured multifidus.",
+    "transversus_abdominis": "It is local like multifidus, but the studies behind this case measured multifidus.",
 }
 _PLACEHOLDER = "choose"
+
+
+def option_name(option: str) -> str:
+    """The name shown for an answer of :data:`LAYER_OPTIONS`."""
+    return ERECTOR_SPINAE_NAME if option == ERECTOR_SPINAE else muscles.get(option).name
+
+
+def _option_label(option: str) -> str:
+    return "Erector spinae" if option == ERECTOR_SPINAE else muscles.get(option).label
+
+
+def _option_keys(option: str) -> tuple[str, ...]:
+    parts = ERECTOR_SPINAE_PARTS if option == ERECTOR_SPINAE else (option,)
+    return tuple(dict.fromkeys(key for part in parts for key in muscles.get(part).citations))
 
 
 def _muscle_facts(muscle: muscles.Muscle) -> str:
@@ -224,20 +262,36 @@ def _muscle_facts(muscle: muscles.Muscle) -> str:
             f"{muscle.segments_text} joints {muscle.cite()}.")
 
 
+def _option_facts(option: str) -> str:
+    if option != ERECTOR_SPINAE:
+        return _muscle_facts(muscles.get(option))
+    lumbar = " ".join(_muscle_facts(muscles.get(part)) for part in ERECTOR_SPINAE_PARTS[:2])
+    thoracic_keys = dict.fromkeys(key for part in ERECTOR_SPINAE_PARTS[2:] for key in muscles.get(part).citations)
+    return (f"Beside L4-L5, the erector spinae under your fingers is its lumbar fibres. {lumbar} Its thoracic "
+            "fibres (the thoracic parts of longissimus and iliocostalis, Bergmark class global) reach this level "
+            f"only as tendons in the erector spinae aponeurosis {references.cite(*thoracic_keys)}. So the answer "
+            "spans Bergmark's classes: lumbar fibres local, thoracic fibres global.")
+
+
+def _check_option(option: str) -> None:
+    if option not in LAYER_OPTIONS:
+        raise ValueError(f"muscle_id must be one of {'; '.join(LAYER_OPTIONS)}; got {option!r}")
+
+
 def guarding_feedback(muscle_id: str) -> tuple[bool, str]:
-    """Whether a muscle is the expected guarding muscle of this case, and why (from the muscle data)."""
-    muscle = muscles.get(muscle_id)
-    right = muscle.bergmark == "global"
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_GUARD[muscle.bergmark]}"
-    return right, f"{verdict} {_muscle_facts(muscle)} {_GUARD_RULE} {references.cite(*GUARDING_KEYS)}"
+    """Whether an answer of :data:`LAYER_OPTIONS` is the course's working hypothesis for the splint, and why."""
+    _check_option(muscle_id)
+    right = muscle_id == GUARDING
+    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_GUARD[muscle_id]}"
+    return right, f"{verdict} {_option_facts(muscle_id)} {_GUARD_RULE}"
 
 
 def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:
-    """Whether a muscle is the one this case's evidence points to as inhibited, and why."""
-    muscle = muscles.get(muscle_id)
-    right = muscle.id == INHIBITED
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_INHIBIT[muscle.bergmark]}"
-    return right, f"{verdict} {_muscle_facts(muscle)} {_INHIBIT_RULE} {references.cite(*INHIBITION_KEYS)}"
+    """Whether an answer of :data:`LAYER_OPTIONS` is the one this case's evidence points to as inhibited, and why."""
+    _check_option(muscle_id)
+    right = muscle_id == INHIBITED
+    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_INHIBIT[muscle_id]}"
+    return right, f"{verdict} {_option_facts(muscle_id)} {_INHIBIT_RULE}"
 
 
 def where_feedback(answer: str) -> tuple[bool, str]:
@@ -261,7 +315,7 @@ class LayerStep:
 
     def __init__(self, vignette_id: str = "warehouse") -> None:
         self.vignette = vignette(vignette_id)
-        options = [(_PLACEHOLDER, None), *((muscles.get(m).name, m) for m in LAYER_OPTIONS)]
+        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in LAYER_OPTIONS)]
         wide = {"description_width": "22em"}
         self.guarding = widgets.Dropdown(options=options, value=None, style=wide, layout=widgets.Layout(width="42em"),
                                          description="Which muscle is most likely guarding?")
@@ -305,7 +359,7 @@ class LayerStep:
 
     def panel(self) -> Shown:
         """The three questions with a Check button and feedback, displayable."""
-        names = ", ".join(muscles.get(m).label for m in LAYER_OPTIONS)
+        names = ", ".join(_option_label(option) for option in LAYER_OPTIONS)
         return Shown(self.widget, f"[Step: guarding and inhibition] Choose which muscle guards and which is likely "
                                   f"inhibited ({names}), and where, then press 'Check'.",
                      f"**Guarding and inhibition.** Among {names}: which muscle is most likely guarding, which is "
@@ -462,15 +516,16 @@ STARTING_PLAN = Plan("your plan", treatment="manual therapy", treatment_start_da
 
 
 def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = None) -> str:
-    """A plain-text table of the plans' modelled readouts (MODEL outputs)."""
+    """A plain-text table of the plans' modelled readouts (MODEL outputs), with what each column's model is."""
     width = max(len(plan.label) for plan in plans) + 2
-    lines = [f"{'plan (model outputs)':<{width}}{'pain gone':>11}{'guarding':>10}{'multifidus':>12}"
+    lines = [f"{'plan (model outputs)':<{width}}{'pain gone':>11}{'guarding':>10}{'multifidus*':>13}"
              f"{'recurrence':>12}",
-             f"{'':<{width}}{'by day':>11}{'day 28':>10}{'week 10':>12}{'by year 3':>12}"]
+             f"{'':<{width}}{'by day':>11}{'day 28':>10}{'week 10':>13}{'by year 3':>12}"]
     for plan in plans:
         numbers = outcome(plan, params).numbers()
         lines.append(f"{plan.label:<{width}}{numbers['pain_gone_day']:>11.0f}{numbers['guarding_day_28']:>10.0%}"
-                     f"{numbers['size_week_10']:>11.0f}%{numbers['recurrence_3y']:>12.0%}")
+                     f"{numbers['size_week_10']:>12.0f}%{numbers['recurrence_3y']:>12.0%}")
+    lines += [f"* multifidus: {SIZE_NOTE}", f"  pain, guarding: {GUARDING_NOTE}", f"  recurrence: {RECURRENCE_NOTE}"]
     return "\n".join(lines)
 
 
@@ -480,14 +535,15 @@ def plan_feedback(result: PlanOutcome) -> str:
     notes = []
     if not plan.specific_exercise or plan.adherence == 0.0:
         notes.append(f"Pain is gone by about day {numbers['pain_gone_day']:.0f}, yet the modelled multifidus is "
-                     f"still {numbers['size_week_10']:.0f}% of the other side at week 10: the pattern reported for "
-                     f"the control group {references.cite('hides1996')}.")
+                     "still smaller than the other side at week 10: the pattern reported for the control group "
+                     f"{references.cite('hides1996')}. (How much smaller was not available to us: the curve is "
+                     "illustrative.)")
     elif plan.exercise_start_week > 2.0:
         earlier = outcome(Plan("earlier", specific_exercise=True, exercise_start_week=2.0, adherence=plan.adherence))
         notes.append(f"Until week {plan.exercise_start_week:g} the muscle follows the untreated curve. Started at "
-                     f"week 2 with the same adherence, the model reaches {earlier.size_at_follow_up:.0f}% at week 10 "
-                     f"instead of {numbers['size_week_10']:.0f}%, and three-year recurrence "
-                     f"{earlier.recurrence_3y:.0%} instead of {numbers['recurrence_3y']:.0%}.")
+                     "week 2 with the same adherence, the modelled muscle recovers further by week 10 "
+                     f"({recovery.ILLUSTRATIVE_NOTE}), and three-year recurrence is {earlier.recurrence_3y:.0%} "
+                     f"instead of {numbers['recurrence_3y']:.0%} ({RECURRENCE_NOTE}).")
     if plan.specific_exercise and plan.adherence < 1.0:
         notes.append(f"Only {plan.adherence:.0%} of the programme is done: the model recovers less, and less "
                      "quickly. Adherence is something to plan for.")
@@ -559,15 +615,18 @@ class PlanChooser:
         guard_ax.set(xlim=(0, MODEL_WEEKS), ylim=(0, 100), xlabel="Weeks after the injury",
                      ylabel="Guarding (% of maximal)", title="Guarding (model)")
         size_ax.set(xlim=(0, MODEL_WEEKS), ylim=(70, 105), xlabel="Weeks after the injury",
-                    ylabel="Multifidus, % of other side", title="Multifidus size (model)")
+                    ylabel=recovery.SIZE_AXIS_LABEL, title="Multifidus size (model)")
         size_ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
         size_ax.axvline(recovery.FOLLOW_UP_WEEK, color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.0)
         size_ax.annotate("week 10: last exam of\nHides et al. 1996", (recovery.FOLLOW_UP_WEEK, 72), ha="right",
                          xytext=(-4, 0), textcoords="offset points", fontsize="small")
         recur_ax.set(xlim=(0, recurrence.MAX_YEARS), ylim=(0, 100), xlabel="Years after treatment",
                      ylabel="≥ 1 recurrence so far (%)", title="Recurrence (model)")
-        for plan, line_style in zip(ALTERNATIVES, ALTERNATIVE_STYLES, strict=True):
-            self._plot(outcome(plan), line_style)
+        alternatives = [outcome(plan) for plan in ALTERNATIVES]
+        # The alternatives never change: their curves are static and their readouts computed once.
+        self._alternative_rows = [(result.plan.label, result.numbers()) for result in alternatives]
+        for result, line_style in zip(alternatives, ALTERNATIVE_STYLES, strict=True):
+            self._plot(result, line_style)
         self.lines = self._plot(outcome(STARTING_PLAN), {"color": PLAN_COLOUR, "linestyle": PLAN_STYLE})
         self.live.dynamic(*self.lines)
         self.live.figure.legend(handles=[*recur_ax.get_lines()[:2], self.lines[-1]],
@@ -602,14 +661,15 @@ class PlanChooser:
         recur_line.set_ydata(100.0 * result.recurrence)
         self.exercise_start.disabled = self.adherence.disabled = not self.exercise.value
         self.treatment_start.disabled = self.treatment.value == NO_TREATMENT
-        rows = [(plan.label, outcome(plan).numbers()) for plan in ALTERNATIVES] + [("your plan", result.numbers())]
+        rows = [*self._alternative_rows, ("your plan", result.numbers())]
         cells = "".join(
             f"<tr><td>{html.escape(label)}</td><td>day {n['pain_gone_day']:.0f}</td><td>{n['guarding_day_28']:.0%}"
             f"</td><td>{n['size_week_10']:.0f}%</td><td>{n['recurrence_3y']:.0%}</td></tr>" for label, n in rows)
         self.readout.value = (
             "<b>Model outputs, not predictions for a patient.</b><table><tr><th>plan</th><th>pain gone by</th>"
-            "<th>guarding, day 28</th><th>multifidus, week 10</th><th>recurrence by year 3</th></tr>"
-            f"{cells}</table><small>Your plan: {html.escape(self.plan.describe())}.</small>")
+            "<th>guarding, day 28</th><th>multifidus, week 10*</th><th>recurrence by year 3</th></tr>"
+            f"{cells}</table><small>* {html.escape(SIZE_NOTE)}. Your plan: {html.escape(self.plan.describe())}."
+            "</small>")
         self.feedback.value = markdown_html(plan_feedback(result))
         self.live.refresh()
 
@@ -621,14 +681,14 @@ class PlanChooser:
                                  self.treatment, self.treatment_start, self.readout, self.feedback],
                      caption="All curves are models. Pain and guarding: the illustrative model of notebook 02 "
                              "(treatment strengths made up and equal). Multifidus: the illustrative recovery curves "
-                             "of notebook 03. Recurrence: curves calibrated to Hides et al. 2001, placed by the "
-                             "recovery at week 10 (an illustrative link, not an estimate).")
+                             "of notebook 03 (invented scale, not data). Recurrence: curves calibrated to Hides et al. "
+                             "2001, placed by the recovery at week 10 (an illustrative link, not an estimate).")
 
 
 def citation_keys() -> tuple[str, ...]:
     """Every citation key the steps and the plan model show, without repeats (for the reference list)."""
     flag_keys = [key for item in red_flags.FLAGS for key in item.sources]
-    muscle_keys = [key for muscle_id in LAYER_OPTIONS for key in muscles.get(muscle_id).citations]
+    muscle_keys = [key for option in LAYER_OPTIONS for key in _option_keys(option)]
     return tuple(dict.fromkeys([red_flags.FRAMEWORK_KEY, *flag_keys, *muscle_keys, *GUARDING_KEYS, *INHIBITION_KEYS,
                                 "hides1996", "hides2001", *treatments.citation_keys()]))
 

@@ -173,6 +173,7 @@ class FlexionRelaxationDemo:
             figsize=(10.0, 4.0), ncols=2,
         )
         self.times, pain_free = envelope(0.0)
+        self.pain_free_ratio = flexion_relaxation_ratio(self.times, pain_free)
         angle = 100.0 * flexion_angle(self.times)
         self.bending = phase_mask(self.times, "flexion") | phase_mask(self.times, "full flexion")
         ax_time, ax_angle = self.live.axes
@@ -204,7 +205,7 @@ class FlexionRelaxationDemo:
         self.angle_line.set_ydata(activity[self.bending])
         self.readout.value = (
             f"Flexion-relaxation ratio of the simulated guarding curve: <b>{self.ratio:.1f}</b> "
-            f"(pain-free simulation {ratio_for(0.0):.1f}; pooled mean in chronic low back pain "
+            f"(pain-free simulation {self.pain_free_ratio:.1f}; pooled mean in chronic low back pain "
             f"{LBP_POOLED_RATIO:.2f} {references.cite(SOURCE_KEY)})"
         )
         self.live.refresh()

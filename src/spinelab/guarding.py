@@ -9,8 +9,9 @@ Four quantities, all dimensionless, change with time ``t`` in days:
   ``I0`` (injury severity) is between 0 and 1.
 * **pain** ``P = I + g · G``: pain comes from the injury and, through the
   "pain-spasm-pain" loop of gain ``g``, from the guarding itself.
-* **guarding** ``G`` (superficial muscle activity above baseline, 0 = none,
-  1 = maximal) rises with pain and decays:
+* **guarding** ``G`` (activity of the long back extensors, the erector spinae,
+  and other global trunk muscles above baseline, 0 = none, 1 = maximal) rises
+  with pain and decays:
   ``dG/dt = (k · P · (1 - G) - G) / guarding_days``, with ``k`` the drive.
 * **range of motion** ``ROM = 100 % · (1 - rom_loss · G)``: the splint stiffens.
 

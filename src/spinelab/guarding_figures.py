@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 
 from spinelab import guarding, pain_theories, references, style, treatments
 from spinelab.guarding import GuardingParams
@@ -15,6 +18,17 @@ SIMULATED_DAYS = 120.0
 LOOP_GAIN_AXIS = np.linspace(0.0, 1.0, 201)
 _WIDE = {"style": {"description_width": "initial"}, "continuous_update": True,
          "layout": widgets.Layout(width="48%")}
+
+
+def _legend_pair(ax: Axes, always: list[Artist], with_treatment: list[Artist],
+                 **kwargs: object) -> tuple[Legend, Legend]:
+    """Two legends at the same place: without and with the treatment artists, so only drawn artists are listed."""
+    pair = []
+    for handles in (always, [*always, *with_treatment]):
+        legend = Legend(ax, handles, [handle.get_label() for handle in handles], **kwargs)
+        ax.add_artist(legend)
+        pair.append(legend)
+    return pair[0], pair[1]
 
 
 def _percent_long_run(params: GuardingParams, gains: np.ndarray, treatment: treatments.Treatment | None) -> np.ndarray:
@@ -84,7 +98,6 @@ class GuardingExplorer:
         self.start_line = ax_guard.axvline(0.0, color=style.STRUCTURE_EDGE, linestyle="-.", label="treatment starts")
         ax_guard.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 105), xlabel="Day", ylabel="%",
                      title="The splint: guarding and movement")
-        ax_guard.legend(loc="center right", fontsize="small")
         threshold = guarding.threshold_gain(self.base)
         ax_gain.plot(LOOP_GAIN_AXIS, _percent_long_run(self.base, LOOP_GAIN_AXIS, None),
                      color=style.OKABE_ITO["black"], linestyle="-", label="no treatment")
@@ -96,9 +109,18 @@ class GuardingExplorer:
                                       color=colours["guarding"], label="current setting")
         ax_gain.set(xlim=(0, 1), ylim=(0, 100), xlabel="Loop gain g", ylabel="Guarding left after healing (%)",
                     title="The threshold")
-        ax_gain.legend(loc="center right", fontsize="small")
+        # The treatment entries are listed only while a treatment is drawn: each axis gets a legend without and
+        # one with them, both dynamic, and update() shows one of the two.
+        self.legends = (
+            _legend_pair(ax_guard, [self.guard_line, self.rom_line], [self.start_line], loc="center right",
+                         fontsize="small"),
+            _legend_pair(ax_gain, [ax_gain.lines[0], self.marker], [self.treated_curve], loc="center right",
+                         fontsize="small"),
+        )
+        self.live.figure.suptitle("Protective guarding: an ILLUSTRATIVE model (made-up numbers, not fitted to "
+                                  "patients)", fontsize="medium")
         self.live.dynamic(self.injury_line, self.pain_line, self.guard_line, self.rom_line, self.start_line,
-                          self.treated_curve, self.marker)
+                          self.treated_curve, self.marker, *(legend for pair in self.legends for legend in pair))
 
     @property
     def params(self) -> GuardingParams:
@@ -129,6 +151,9 @@ class GuardingExplorer:
         self.start_line.set_visible(treatment is not None)
         self.treated_curve.set_ydata(_percent_long_run(params, LOOP_GAIN_AXIS, treatment))
         self.treated_curve.set_visible(treatment is not None)
+        for without, with_treatment in self.legends:
+            without.set_visible(treatment is None)
+            with_treatment.set_visible(treatment is not None)
         self.marker.set_data([params.loop_gain], [100.0 * guarding.long_run_guarding(params, treatment)])
         self.readout.value = self._readout(params, treatment)
         self.evidence.value = markdown_html(self._evidence(treatment))

@@ -52,7 +52,7 @@ def _draw_trial_design(ax) -> None:
 
 def _size_axes(ax, title: str) -> None:
     ax.set(xlim=(0, WEEKS[-1]), ylim=SIZE_LIMITS, xlabel="Weeks after entry (first episode)",
-           ylabel="Multifidus, painful side\n(% of other side)", title=title)
+           ylabel=recovery.SIZE_AXIS_LABEL, title=title)
     ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
     ax.text(_treatment_period()[1] + 0.2, 100.5, "unaffected side", ha="left", va="bottom", fontsize="small",
             color=style.STRUCTURE_EDGE)
@@ -176,6 +176,11 @@ class PredictThenReveal:
                        f"({guess:.0f} %). That matches the reported finding {source}: pain went, the muscle "
                        "<b>did not recover spontaneously</b>; recovery was more rapid and more complete with "
                        "specific exercise.")
+        start = recovery.GROUPS["control"].start
+        if guess < start:
+            verdict += (f" But your guess is below the size the illustrative curves start from ({start:.0f} %): it "
+                        "would mean the muscle went on wasting after entry, which nothing reported shows. (That "
+                        "starting size is invented too: the sizes at entry were not available to us.)")
         return (f"<p>{verdict}</p><p><i>How much smaller?</i> The per-group sizes are in the paper's figures, which "
                 "we could not read, so no number is shown and the curves are illustrative.</p>")
 
@@ -246,7 +251,8 @@ class RecurrencePlot:
         self._lines, self._points = lines, points
 
     def _draw_periods(self, ax) -> None:
-        labels = ("year 0–1", "years 1–3")
+        periods = [value.period for value in studies.reported_recurrence("control")]
+        labels = [f"years {start:g}–{end:g}" for start, end in periods]
         ax.set(xlim=(-0.5, 1.5), ylim=(0, 1.02), xticks=[0, 1], xticklabels=labels,
                ylabel="Recurrence within period", title="Within each period (assumed)")
         offsets = {"control": -0.12, "specific exercise": 0.12}
@@ -349,7 +355,7 @@ class TreatmentExplorer:
         self.live.render()
 
     def state(self) -> dict[str, float]:
-        """The plan's modelled numbers: size at week 10, recovery achieved, recurrence by 1 and 3 years."""
+        """The plan's modelled numbers: size at week 10 (invented illustrative scale), recovery achieved, recurrence."""
         start, adherence = float(self.start.value), float(self.adherence.value) / 100.0
         achieved = recovery.recovery_achieved(start, adherence)
         by_year = recurrence.cumulative(np.array([1.0, recurrence.MAX_YEARS]), achieved)
@@ -370,14 +376,16 @@ class TreatmentExplorer:
         for group, checkbox in self.groups.items():
             for artist in self.group_artists[group]:
                 artist.set_visible(checkbox.value)
-        self.readout.value = (
-            f"<b>Model, not data:</b> size at week {recovery.FOLLOW_UP_WEEK:g} = "
-            f"{state['size_at_follow_up']:.0f} % of the unaffected side; recovery achieved = "
-            f"{state['recovery_achieved']:.2f} (0 = control curve, 1 = exercise curve); recurrence by 1 year = "
-            f"{state['recurrence_1y']:.0%}, by 3 years = {state['recurrence_3y']:.0%} "
-            "(illustrative link between recovery and recurrence, not an estimate)."
-        )
+        self.readout.value = f"<b>Model, not data.</b> {self.describe()}"
         self.live.refresh()
+
+    def describe(self) -> str:
+        """The plan's modelled numbers in words, each labelled with what kind of model it comes from."""
+        state = self.state()
+        return (f"{recovery.ILLUSTRATIVE_NOTE.capitalize()}: by week {recovery.FOLLOW_UP_WEEK:g} the muscle got "
+                f"{state['recovery_achieved']:.0%} of the way from the control curve to the exercise curve. Through "
+                "an illustrative link to the calibrated group curves (not an estimate), modelled recurrence is "
+                f"{state['recurrence_1y']:.0%} by year 1 and {state['recurrence_3y']:.0%} by year 3.")
 
     def panel(self) -> Panel:
         """Checkboxes, sliders, readout and figure as one displayable panel."""

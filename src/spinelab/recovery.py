@@ -39,6 +39,10 @@ TIME_CONSTANT_RANGE = (0.1, 52.0)
 MAX_WEEKS = 52.0
 #: Week of the trial's last examination (Hides et al. 1996), read from the study data.
 FOLLOW_UP_WEEK = studies.value("hides1996_exam_week10").value
+#: What every printout of a modelled size must say: the scale is invented, not measured.
+ILLUSTRATIVE_NOTE = "illustrative model (invented scale, not data)"
+#: The y-axis label of every figure that plots modelled sizes.
+SIZE_AXIS_LABEL = "Multifidus size, painful side\n(illustrative % of other side)"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class RecoveryParameters:
 
 #: ILLUSTRATIVE group curves (not fitted: per-group data were not available). They encode only the reported
 #: direction of the result of Hides et al. 1996: exercise recovers fully and faster, control incompletely.
+#: Their numbers (start 80 %, control plateau 88 %, time constants) are INVENTED: anything printing or plotting
+#: them says so with :data:`ILLUSTRATIVE_NOTE` or :data:`SIZE_AXIS_LABEL`.
 GROUPS: dict[str, RecoveryParameters] = {
     "control": RecoveryParameters(asymptote=88.0, start=80.0, time_constant=4.0),
     "specific exercise": RecoveryParameters(asymptote=100.0, start=80.0, time_constant=2.0),

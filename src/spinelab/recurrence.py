@@ -226,9 +226,20 @@ def reported_effects() -> list[Effect]:
     """
     control = studies.reported_recurrence("control")
     exercise = studies.reported_recurrence("specific exercise")
-    labels = ("Year 1 after treatment", "Years 2-3 after treatment")
     return [
-        Effect(label, c.proportion, e.proportion,
+        Effect(period_label(c.period), c.proportion, e.proportion,
                absolute_risk_reduction(c.proportion, e.proportion), number_needed_to_treat(c.proportion, e.proportion))
-        for label, c, e in zip(labels, control, exercise, strict=True)
+        for c, e in zip(control, exercise, strict=True)
     ]
+
+
+def period_label(period: tuple[float, float]) -> str:
+    """A follow-up period in the paper's words and in ours, e.g. (1, 3) -> "2–3 years after treatment (read as ...)".
+
+    The paper counts the years in which recurrence was asked about ("two to three years after treatment"); the
+    model reads the same figure as the window from ``period[0]`` to ``period[1]`` years.
+    """
+    start, end = period
+    check_range("period end", end, start + 1.0, MAX_YEARS)
+    years = f"{end:g} year" if end == start + 1.0 else f"{start + 1.0:g}–{end:g} years"
+    return f"{years} after treatment (read as the window from year {start:g} to year {end:g})"

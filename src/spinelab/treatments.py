@@ -56,7 +56,8 @@ class Treatment:
     rationale : str
         Why the clinic expects it to act that way (a hypothesis, not a finding).
     evidence_summary : str
-        The strength of the evidence in one line, from the cited sources.
+        The evidence in one line, from the cited sources: for each population (acute or chronic low back pain)
+        what was found and, where a source rates it, its certainty.
     evidence : tuple of Evidence
         Statements from reviews or guidelines with their citation keys.
     """
@@ -113,32 +114,38 @@ TREATMENTS: dict[str, Treatment] = {
             name="gentle motion (stay active)",
             mechanism="loop",
             rationale="moving within comfort is thought to break the pain-spasm-pain circle",
-            evidence_summary="advice to stay active rather than rest in bed gives small improvements in acute low back "
-                             "pain; little or no difference in sciatica.",
-            evidence=(_finding("dahm2010"),),
+            evidence_summary="in acute low back pain: advice to stay active rather than rest in bed gives small "
+                             "improvements in pain and function (moderate-quality evidence, as rated in a commentary "
+                             "on the review); in sciatica: little or no difference (moderate-quality evidence).",
+            evidence=(_finding("dahm2010"), _finding("koes2010")),
         ),
         Treatment(
             name="manual therapy",
             mechanism="decay",
             rationale="mobilisation or manipulation is thought to relax guarding muscles",
-            evidence_summary="modest short-term benefit in acute low back pain; in chronic low back pain similar to "
-                             "other recommended therapies (moderate-quality evidence); joint mobilisation is "
-                             "recommended for acute low back pain in a physical therapy guideline.",
-            evidence=(_finding("paige2017"), _finding("rubinstein2019"), _finding("george2021")),
+            evidence_summary="in acute low back pain: modest short-term benefit of manipulation (low-quality evidence "
+                             "in the ACP guideline), and a physical therapy guideline recommends joint mobilisation; "
+                             "in chronic low back pain: similar to other recommended therapies (moderate-quality "
+                             "evidence).",
+            evidence=(_finding("paige2017"), _finding("qaseem2017"), _finding("george2021"),
+                      _finding("rubinstein2019")),
         ),
         Treatment(
             name="dry needling",
             mechanism="decay",
             rationale="needling a tender muscle is thought to release it",
-            evidence_summary="the evidence is not robust enough for a firm conclusion on efficacy or safety.",
+            evidence_summary="in low back pain (16 trials, mostly at high or unclear risk of bias): the evidence is "
+                             "not robust enough for a firm conclusion on efficacy or safety.",
             evidence=(_finding("hu2018"),),
         ),
         Treatment(
             name="corrective exercise",
             mechanism="drive",
             rationale="capacity and confidence are thought to lessen how strongly pain drives guarding",
-            evidence_summary="guidelines recommend exercise for chronic low back pain (moderate-quality evidence); "
-                             "a Cochrane review of 249 trials exists, its certainty ratings were not retrieved here.",
+            evidence_summary="in chronic low back pain only: guidelines recommend exercise (moderate-quality "
+                             "evidence); a Cochrane review of 249 trials exists, its certainty ratings were not "
+                             "retrieved here. No evidence for acute pain is cited here; in acute pain most patients "
+                             "improve over time regardless of treatment (ACP guideline).",
             evidence=(
                 _finding("george2021"),
                 _finding("qaseem2017"),
@@ -150,8 +157,9 @@ TREATMENTS: dict[str, Treatment] = {
             name="movement retraining",
             mechanism="loop",
             rationale="moving differently is thought to stop guarding from feeding pain",
-            evidence_summary="motor control exercise is no more effective than other exercise; evidence of no better "
-                             "than moderate quality (low quality in the ACP guideline).",
+            evidence_summary="in chronic low back pain only: motor control exercise is no more effective than other "
+                             "exercise (evidence of no better than moderate quality; low quality in the ACP "
+                             "guideline). No evidence for acute pain is cited here.",
             evidence=(_finding("saragiotto2016"), _finding("qaseem2017")),
         ),
     )
