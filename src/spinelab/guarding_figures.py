@@ -80,7 +80,6 @@ class GuardingExplorer:
         for control in (self.injury, self.healing, self.loop_gain, self.treatment, self.start_day):
             control.observe(lambda _change: self.update(), names="value")
         self.update()
-        self.live.render()
 
     def _build(self) -> None:
         ax_pain, ax_guard, ax_gain = self.live.axes
@@ -110,7 +109,8 @@ class GuardingExplorer:
         ax_gain.set(xlim=(0, 1), ylim=(0, 100), xlabel="Loop gain g", ylabel="Guarding left after healing (%)",
                     title="The threshold")
         # The treatment entries are listed only while a treatment is drawn: each axis gets a legend without and
-        # one with them, both dynamic, and update() shows one of the two.
+        # one with them, and update() shows one of the two. Legends are static (text is slow to draw): choosing
+        # or clearing a treatment redraws the background; slider moves only blit the curves.
         self.legends = (
             _legend_pair(ax_guard, [self.guard_line, self.rom_line], [self.start_line], loc="center right",
                          fontsize="small"),
@@ -119,8 +119,9 @@ class GuardingExplorer:
         )
         self.live.figure.suptitle("Protective guarding: an ILLUSTRATIVE model (made-up numbers, not fitted to "
                                   "patients)", fontsize="medium")
+        self._legends_with_treatment: bool | None = None
         self.live.dynamic(self.injury_line, self.pain_line, self.guard_line, self.rom_line, self.start_line,
-                          self.treated_curve, self.marker, *(legend for pair in self.legends for legend in pair))
+                          self.treated_curve, self.marker)
 
     @property
     def params(self) -> GuardingParams:
@@ -151,13 +152,17 @@ class GuardingExplorer:
         self.start_line.set_visible(treatment is not None)
         self.treated_curve.set_ydata(_percent_long_run(params, LOOP_GAIN_AXIS, treatment))
         self.treated_curve.set_visible(treatment is not None)
-        for without, with_treatment in self.legends:
-            without.set_visible(treatment is None)
-            with_treatment.set_visible(treatment is not None)
         self.marker.set_data([params.loop_gain], [100.0 * guarding.long_run_guarding(params, treatment)])
         self.readout.value = self._readout(params, treatment)
         self.evidence.value = markdown_html(self._evidence(treatment))
-        self.live.refresh()
+        if self._legends_with_treatment == (treatment is not None):
+            self.live.refresh()
+            return
+        self._legends_with_treatment = treatment is not None
+        for without, with_treatment in self.legends:
+            without.set_visible(treatment is None)
+            with_treatment.set_visible(treatment is not None)
+        self.live.render()
 
     def _readout(self, params: GuardingParams, treatment: treatments.Treatment | None) -> str:
         threshold = guarding.threshold_gain(params)
