@@ -75,7 +75,7 @@ def test_theories_predictions_follow_their_sources():
     for key in pain_theories.citation_keys():
         references.get(key)
     with pytest.raises(ValueError, match="predictions must cover exactly"):
-        pain_theories.Theory("x", "x", "c", {"agonist": 1}, ())
+        pain_theories.Theory("x", "x", {"agonist": 1}, ())
 
 
 def test_theories_figure_is_static_with_alt_text():
@@ -83,3 +83,12 @@ def test_theories_figure_is_static_with_alt_text():
     assert not panel.figure.dynamic_artists
     assert panel.figure.png().startswith(b"\x89PNG")
     assert "Pain adaptation: the agonist decreases" in panel.figure.alt_text
+
+
+def test_notebook_quotes_the_review_verdict_word_for_word():
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_protective_guarding.ipynb"
+    text = " ".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]).replace("\n", " ")
+    assert pain_theories.EVIDENCE_VERDICT in text

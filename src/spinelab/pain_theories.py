@@ -27,11 +27,10 @@ EVIDENCE_KEY = "vandieen2003"
 
 @dataclass(frozen=True)
 class Theory:
-    """One theory: its claim and its predicted direction of change per muscle role."""
+    """One theory: its predicted direction of change per muscle role (its claim is told in notebook 02)."""
 
     name: str
     short_name: str
-    claim: str
     predictions: dict[str, float | None]
     keys: tuple[str, ...]
 
@@ -52,25 +51,18 @@ THEORIES: tuple[Theory, ...] = (
     Theory(
         name="Pain-spasm-pain cycle",
         short_name="pain-spasm-pain",
-        claim="Pain raises muscle activity, the extra activity causes more pain: a vicious circle. "
-              "Activity should rise in every muscle.",
         predictions={"agonist": 1, "antagonist": 1},
         keys=("vandieen2003",),
     ),
     Theory(
         name="Pain-adaptation model (Lund et al. 1991)",
         short_name="pain adaptation",
-        claim="Pain reduces the activity of the agonist and slightly increases that of the antagonist, so movement "
-              "becomes smaller and slower: a normal protective adaptation, not a cause of pain.",
         predictions={"agonist": -1, "antagonist": 0.5},
         keys=("lund1991", "vandieen2003"),
     ),
     Theory(
         name="Adaptation to pain (Hodges & Tucker 2011)",
         short_name="redistribution",
-        claim="Activity is redistributed within and between muscles, neither uniformly inhibited nor excited, "
-              "changing how the spine moves to protect it from further pain or injury: a short-term benefit with "
-              "possible long-term costs.",
         predictions={"agonist": None, "antagonist": None},
         keys=("hodgestucker2011",),
     ),
