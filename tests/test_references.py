@@ -86,3 +86,11 @@ BASE = 'authors=["A B"]\nyear=2000\ntitle="T"\nverified="v"\n'
 def test_malformed_entries_are_rejected_by_name(toml, message):
     with pytest.raises(ValueError, match=message):
         references.load(toml)
+
+
+def test_require_accepts_known_keys_and_names_the_row_for_unknown_ones():
+    key = next(iter(references.registry()))
+    assert references.require([key], "row 1") == (key,)
+    assert references.require(key, "row 1") == (key,)
+    with pytest.raises(ValueError, match="row 2: unknown citation key 'nobody1999'"):
+        references.require(["nobody1999"], "row 2")

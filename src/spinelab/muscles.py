@@ -120,12 +120,7 @@ def _citations(row: dict, where: str) -> tuple[str, ...]:
     keys = row.get("citations")
     if not isinstance(keys, list) or not keys:
         raise ValueError(f"{where}: field 'citations' must be a non-empty list of citation keys; got {keys!r}")
-    for key in keys:
-        try:
-            references.get(key)
-        except KeyError as error:
-            raise ValueError(f"{where}: field 'citations': {error.args[0]}") from None
-    return tuple(keys)
+    return references.require(keys, f"{where}: field 'citations'")
 
 
 def _segments(row: dict, where: str) -> tuple[int, int] | None:

@@ -96,13 +96,7 @@ def _field(row: dict, field: str, where: str) -> object:
 
 
 def _citations(row: dict, where: str) -> tuple[str, ...]:
-    keys = tuple(row.get("citations", ()))
-    for key in keys:
-        try:
-            references.get(key)
-        except KeyError as error:
-            raise ValueError(f"{where}: {error.args[0]}") from None
-    return keys
+    return references.require(row.get("citations", ()), where)
 
 
 def _question(row: dict, where: str) -> Question:

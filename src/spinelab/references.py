@@ -136,6 +136,30 @@ def get(key: str) -> Reference:
         raise KeyError(f"unknown citation key {key!r}{hint}") from None
 
 
+def require(keys: object, where: str) -> tuple[str, ...]:
+    """Check citation keys read from a data file: every key must be in the registry.
+
+    Parameters
+    ----------
+    keys : str or sequence of str
+        One key or a list of keys.
+    where : str
+        The data row, named in the error (e.g. ``"muscle row 3 (multifidus): field 'citations'"``).
+
+    Raises
+    ------
+    ValueError
+        Naming ``where`` and the unknown key, with close keys suggested.
+    """
+    found = (keys,) if isinstance(keys, str) else tuple(keys)  # type: ignore[arg-type]
+    for key in found:
+        try:
+            get(key)
+        except KeyError as error:
+            raise ValueError(f"{where}: {error.args[0]}") from None
+    return found
+
+
 def cite(*keys: str) -> str:
     """Short in-text citation for one or more keys: ``(Hides et al. 1996; Hides et al. 2001)``."""
     return "(" + "; ".join(get(key).short() for key in keys) + ")"

@@ -93,13 +93,6 @@ def _require(row: dict, fields: tuple[str, ...], where: str) -> None:
         raise ValueError(f"{where}: missing field(s) {', '.join(missing)}")
 
 
-def _check_key(key: str, where: str) -> None:
-    try:
-        references.get(key)
-    except KeyError as error:
-        raise ValueError(f"{where}: {error.args[0]}") from None
-
-
 def _check_how(how: object, where: str) -> None:
     if how not in HOW_OBTAINED:
         raise ValueError(f"{where}: how must be one of {HOW_OBTAINED}; got {how!r}")
@@ -108,7 +101,7 @@ def _check_how(how: object, where: str) -> None:
 def _study(key: str, row: dict) -> Study:
     where = f"study {key!r}"
     _require(row, _STUDY_FIELDS, where)
-    _check_key(key, where)
+    references.require(key, where)
     _check_how(row["how"], where)
     unknown = set(row) - set(_STUDY_FIELDS)
     if unknown:
@@ -119,7 +112,7 @@ def _study(key: str, row: dict) -> Study:
 def _value(row: dict, number: int) -> Value:
     where = f"value {row.get('id', number)!r}"
     _require(row, _VALUE_FIELDS, where)
-    _check_key(row["study"], where)
+    references.require(row["study"], where)
     _check_how(row["how"], where)
     number_value = row["value"]
     if isinstance(number_value, bool) or not isinstance(number_value, int | float) or not math.isfinite(number_value):
