@@ -7,11 +7,13 @@ from PIL import Image
 
 from spinelab import muscles, style
 from spinelab.anatomy_figures import (
+    ATTACHMENT_COLUMNS,
     MuscleLayersExplorer,
     explorer_figure,
     hidden_layers,
     local_global_figure,
     local_global_panel,
+    local_global_rows,
     muscle_card,
 )
 from spinelab.muscle_sort import MuscleSorter
@@ -122,20 +124,35 @@ def test_static_handout_figure_and_panel():
 def test_card_of_a_muscle_lists_every_fact_with_sources():
     card = muscle_card(muscles.get("psoas_major"))
     for heading in ("Layer", "Bergmark class", "Role", "Origin", "Insertion", "Innervation", "Actions",
-                    "Joints crossed", "Attaches to vertebrae", "Sources"):
+                    "Joints crossed", "Lumbar vertebrae", "Sources"):
         assert f">{heading}</th>" in card
     assert "Bogduk et al. 1992" in card
 
 
-def test_local_global_plot_has_one_bar_per_counted_muscle():
+def test_local_global_plot_puts_each_muscle_in_the_column_of_its_lumbar_attachment():
     live = local_global_figure()
     ax = live.axes[0]
-    counted = [m for m in muscles.load() if m.segments is not None]
-    assert len(ax.patches) == len(counted) + 1  # one bar per muscle plus the shaded 1-2 joint band
+    rows = local_global_rows()
+    assert len(ax.patches) == len(rows) == len(muscles.load())
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[0] == "Transversus abd." and labels[-1] == "Longissimus (thoracic part)"
-    assert "Trapezius" not in labels
-    assert "Not counted" in local_global_panel().caption.value
+    assert labels == [m.label for m in reversed(rows)]
+    for bar in ax.patches:
+        muscle = next(m for m in rows if m.label == labels[round(bar.get_y() + bar.get_height() / 2)])
+        assert round(bar.get_x() + bar.get_width() / 2) == ATTACHMENT_COLUMNS.index(muscle.lumbar_attachment)
+    assert [m.bergmark for m in rows] == sorted((m.bergmark for m in rows), key=muscles.BERGMARK_CLASSES.index)
+    assert "attach to the lumbar vertebrae" in ax.get_title()
+
+
+def test_local_global_plot_shows_no_joint_count_criterion():
+    live = local_global_figure()
+    ax = live.axes[0]
+    texts = [ax.get_title(), ax.get_xlabel(), *(t.get_text() for t in ax.texts),
+             *(t.get_text() for t in ax.get_xticklabels())]
+    assert not any("joint" in text.lower() for text in texts)
+    assert all(p.get_width() < 1 for p in ax.patches)  # no shaded band spanning columns
+    caption = local_global_panel().caption.value
+    assert "without attaching to them" in caption and "joint" not in caption.lower()
+    assert any("later authors" in t.get_text() for t in ax.texts)
 
 
 def test_sorter_gives_feedback_per_muscle():

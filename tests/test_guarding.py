@@ -114,7 +114,7 @@ def test_every_treatment_raises_the_threshold_by_the_same_illustrative_factor():
 
 
 def test_treatment_evidence_is_quoted_from_the_registry():
-    for treatment in treatments.TREATMENTS.values():
+    for treatment in treatments.all_treatments().values():
         assert treatment.evidence and treatment.evidence_summary
         for item in treatment.evidence:
             assert item.citation == references.cite(item.key)

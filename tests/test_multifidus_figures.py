@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from spinelab import multifidus_figures as figures
-from spinelab import recovery, recurrence, studies
+from spinelab import recovery, studies
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -26,14 +26,14 @@ def test_predict_then_reveal_hides_the_finding_until_reveal_and_gives_feedback()
     assert "The trial found the opposite" in demo.feedback.value
     demo.guess.value = 85
     assert "matches the reported finding" in demo.feedback.value
-    assert "no number is shown" in demo.feedback.value and "went on wasting" not in demo.feedback.value
+    assert "no size is shown as data" in demo.feedback.value and "went on wasting" not in demo.feedback.value
     assert demo.live.figure is figure and demo.curves == curves
 
 
 def test_a_guess_below_the_illustrative_start_is_told_it_means_further_wasting():
     start = recovery.GROUPS["control"].start
     below = figures.PredictThenReveal.feedback_for(start - 20)
-    assert "matches the reported finding" in below and "went on wasting" in below and "invented too" in below
+    assert "matches the reported finding" in below and "went on wasting" in below and "illustrative too" in below
     assert f"({start:.0f} %)" in below
     assert "went on wasting" not in figures.PredictThenReveal.feedback_for(start)
 
@@ -45,71 +45,55 @@ def test_every_size_axis_says_its_scale_is_illustrative():
 
 def test_treatment_sliders_update_the_existing_artists():
     explorer = figures.TreatmentExplorer()
-    figure, plan_size, plan_recurrence = explorer.live.figure, explorer.plan_size, explorer.plan_recurrence
+    figure, plan_size = explorer.live.figure, explorer.plan_size
     first_state, first_png = explorer.state(), _pixels(explorer.live.png())
     assert first_state["recovery_achieved"] == pytest.approx(1.0)
     explorer.start.value = 6
     explorer.adherence.value = 50
     state = explorer.state()
-    assert explorer.live.figure is figure
-    assert explorer.plan_size is plan_size and explorer.plan_recurrence is plan_recurrence
-    assert plan_size in explorer.live.dynamic_artists and plan_recurrence in explorer.live.dynamic_artists
+    assert explorer.live.figure is figure and explorer.plan_size is plan_size
+    assert plan_size in explorer.live.dynamic_artists
     np.testing.assert_allclose(plan_size.get_ydata(), recovery.predict(figures.WEEKS, 6.0, 0.5))
-    np.testing.assert_allclose(plan_recurrence.get_ydata(),
-                               recurrence.cumulative(figures.YEARS, state["recovery_achieved"]))
-    assert state["recurrence_1y"] > first_state["recurrence_1y"]
+    assert state["recovery_achieved"] < first_state["recovery_achieved"]
     assert not np.array_equal(_pixels(explorer.live.png()), first_png)
     assert "Model, not data" in explorer.readout.value and "invented scale, not data" in explorer.readout.value
     assert explorer.describe().startswith("Illustrative model (invented scale, not data): by week 10")
     assert f"{state['recovery_achieved']:.0%} of the way" in explorer.describe()
+    assert "recurrence" not in explorer.describe()
 
 
 def test_group_checkboxes_hide_and_show_a_group():
-    for figure in (figures.TreatmentExplorer(), figures.RecurrencePlot()):
-        artists = figure.group_artists if hasattr(figure, "group_artists") else figure.artists
-        before = figure.live.png()
-        figure.groups["control"].value = False
-        assert not any(artist.get_visible() for artist in artists["control"])
-        assert all(artist.get_visible() for artist in artists["specific exercise"])
-        assert figure.live.png() != before
-        figure.groups["control"].value = True
-        assert all(artist.get_visible() for artist in artists["control"])
+    explorer = figures.TreatmentExplorer()
+    before = explorer.live.png()
+    explorer.groups["control"].value = False
+    assert not explorer.group_lines["control"].get_visible()
+    assert explorer.group_lines["specific exercise"].get_visible()
+    assert explorer.live.png() != before
+    explorer.groups["control"].value = True
+    assert explorer.group_lines["control"].get_visible()
 
 
-def test_every_plotted_data_point_traces_to_a_resolving_citation():
-    plot = figures.RecurrencePlot()
-    reported = {(v.period[1], v.proportion) for g in studies.GROUPS for v in studies.reported_recurrence(g)}
-    markers = [line for ax in plot.live.axes for line in ax.get_lines() if line.get_linestyle() == "None"]
-    assert len(markers) == 6  # two groups: year-1 points on the left, two periods on the right
-    left = [(line.get_xdata()[0], line.get_ydata()[0]) for line in plot.live.axes[0].get_lines()
-            if line.get_linestyle() == "None"]
-    assert set(left) <= reported
-    right = sorted(round(line.get_ydata()[0], 6) for line in plot.live.axes[1].get_lines()
-                   if line.get_linestyle() == "None")
-    assert right == sorted(round(v.proportion, 6) for g in studies.GROUPS for v in studies.reported_recurrence(g))
-    for group in studies.GROUPS:
-        for value in studies.reported_recurrence(group):
-            assert value.provenance().startswith("(Hides et al. 2001)")
-
-
-def test_the_recovery_figures_plot_no_data_points():
-    # Per-group sizes were not available: only the guess marker is a point, and it is the student's.
+def test_the_recovery_panel_plots_no_invented_points_and_the_pain_panel_plots_data():
+    # The abstract reports no per-group sizes: on the muscle panel only the guess marker is a point, the student's.
     demo = figures.PredictThenReveal()
-    points = [line for ax in demo.live.axes for line in ax.get_lines() if line.get_linestyle() == "None"]
-    assert points == [demo.guess_marker]
+    size_ax, pain_ax = demo.live.axes
+    assert [line for line in size_ax.get_lines() if line.get_linestyle() == "None"] == [demo.guess_marker]
+    # The pain panel shows the pooled acute-cohort means (Menezes Costa et al. 2012), not an invented curve.
+    acute = [studies.value(f"menezescosta2012_pain_acute_week{week}").value for week in (0, 6, 26, 52)]
+    points = [line for line in pain_ax.get_lines() if line.get_linestyle() == "None" and line.get_marker() not in "|_"]
+    assert [list(line.get_ydata()) for line in points] == [acute]
+    assert "Menezes Costa" in demo.live.alt_text
 
 
-def test_recurrence_readout_and_handout_figures():
-    html = figures.RecurrencePlot.effects_html()
-    assert "ARR = 0.54, NNT = 2" in html and "ARR = 0.40, NNT = 3" in html and "No confidence interval" in html
-    for build in (figures.predict_reveal_figure, figures.recurrence_figure, figures.treatment_explorer_figure):
+def test_handout_figures_build():
+    for build in (figures.predict_reveal_figure, figures.treatment_explorer_figure):
         live = build()
         assert live.png().startswith(b"\x89PNG") and len(live.alt_text) > 100
 
 
 def test_panels_show_alt_text():
     bundle = figures.TreatmentExplorer().panel()._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("[Interactive figure] Left: modelled multifidus size")
+    assert bundle["text/plain"].startswith("[Interactive figure] Modelled multifidus size")
 
 
 @pytest.mark.filterwarnings("error")
@@ -118,7 +102,7 @@ def test_figures_lay_out_in_presenter_style_without_warnings():
 
     style.use(presenter=True)
     try:
-        for build in (figures.predict_reveal_figure, figures.recurrence_figure, figures.treatment_explorer_figure):
+        for build in (figures.predict_reveal_figure, figures.treatment_explorer_figure):
             assert build().png().startswith(b"\x89PNG")
     finally:
         style.use(presenter=False)

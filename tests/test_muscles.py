@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import pytest
 
 from spinelab import muscles, references
@@ -17,7 +20,7 @@ actions = "Extends the lumbar spine"
 role = "both"
 segments = [2, 5]
 segments_note = "Per fascicle."
-attaches_to_vertebrae = true
+lumbar_attachment = "direct"
 citations = ["macintosh1986"]
 
 [[structure]]
@@ -31,8 +34,8 @@ citations = ["willard2012"]
 def test_a_valid_row_parses_into_a_muscle():
     catalogue = muscles.parse(ROW)
     muscle = catalogue.muscles[0]
-    assert (muscle.id, muscle.layer, muscle.segments, muscle.attaches_to_vertebrae) == ("multifidus", "deep", (2, 5),
-                                                                                         True)
+    assert (muscle.id, muscle.layer, muscle.segments, muscle.lumbar_attachment) == ("multifidus", "deep", (2, 5),
+                                                                                     "direct")
     assert muscle.segments_text == "2-5"
     assert catalogue.structures[0].name == "Thoracolumbar fascia"
 
@@ -48,7 +51,9 @@ def test_a_valid_row_parses_into_a_muscle():
         (("segments = [2, 5]", "segments = [5, 2]"), "segments"),
         (("segments = [2, 5]", "segments = [2, 40]"), "segments"),
         (("segments = [2, 5]", 'segments = "two to five"'), "segments"),
-        (("attaches_to_vertebrae = true", 'attaches_to_vertebrae = "yes"'), "attaches_to_vertebrae"),
+        (('lumbar_attachment = "direct"', 'lumbar_attachment = "yes"'), "lumbar_attachment"),
+        (('lumbar_attachment = "direct"', 'lumbar_attachment = "none"'), "bergmark"),
+        (('citations = ["macintosh1986"]', 'citations = ["macintosh1986"]\nverified = ""'), "verified"),
         (('citations = ["macintosh1986"]', 'citations = ["nobody1999"]'), "citations"),
         (('citations = ["macintosh1986"]', "citations = []"), "citations"),
     ],
@@ -69,7 +74,8 @@ def test_the_shipped_data_has_every_muscle_the_course_names():
     wanted = {"trapezius", "latissimus_dorsi", "rhomboids", "levator_scapulae", "serratus_posterior_inferior",
               "iliocostalis_lumborum_lumbar", "iliocostalis_lumborum_thoracic", "longissimus_thoracis_lumbar",
               "longissimus_thoracis_thoracic", "spinalis", "semispinalis", "multifidus", "rotatores",
-              "interspinales", "intertransversarii", "quadratus_lumborum", "psoas_major", "transversus_abdominis",
+              "interspinales", "intertransversarii_mediales", "intertransversarii_laterales",
+              "quadratus_lumborum", "psoas_major", "transversus_abdominis",
               "internal_oblique", "external_oblique", "rectus_abdominis"}
     assert wanted == set(muscles.ids())
     assert muscles.structure("thoracolumbar_fascia").citations == ("willard2012",)
@@ -101,11 +107,50 @@ def test_layers_and_classes_partition_the_muscles():
     assert "longissimus_thoracis_thoracic" not in local
 
 
-def test_local_muscles_attach_to_vertebrae_and_global_ones_span_many_joints():
+def test_the_classification_follows_lumbar_attachment_for_every_muscle():
     for muscle in muscles.by_bergmark("local"):
-        assert muscle.attaches_to_vertebrae, muscle.id
+        expected = "through fascia" if muscle.id == "transversus_abdominis" else "direct"
+        assert muscle.lumbar_attachment == expected, muscle.id
     for muscle in muscles.by_bergmark("global"):
-        assert muscle.segments is not None and muscle.segments[1] >= 8, muscle.id
+        assert muscle.lumbar_attachment != "direct", muscle.id
+    assert all(muscles.class_fits_attachment(m.id, m.bergmark, m.lumbar_attachment) for m in muscles.load())
+    assert not muscles.class_fits_attachment("internal_oblique", "local", "through fascia")
+    assert muscles.get("longissimus_thoracis_thoracic").lumbar_attachment == "some fascicles"
+
+
+def test_a_global_muscle_with_a_direct_lumbar_attachment_fails_to_load():
+    row = ROW.replace('bergmark = "local"', 'bergmark = "global"')
+    with pytest.raises(ValueError, match=r"multifidus\): field 'bergmark' is 'global'.*'direct'"):
+        muscles.parse(row)
+
+
+def test_lateral_intertransversarii_are_supplied_by_ventral_rami_and_medial_ones_by_dorsal_rami():
+    lateral, medial = muscles.get("intertransversarii_laterales"), muscles.get("intertransversarii_mediales")
+    assert "ventral rami" in lateral.innervation.lower() and "dorsal" not in lateral.innervation.lower()
+    assert "dorsal ramus" in medial.innervation.lower() and "ventral" not in medial.innervation.lower()
+    assert (lateral.layer, medial.layer) == ("abdominal wall", "deep")
+    for muscle in muscles.by_layer("deep"):
+        assert "ventral" not in muscle.innervation.lower(), muscle.id
+
+
+def test_thoracic_longissimus_ends_on_lumbar_spinous_processes_and_the_sacrum_and_is_not_given_a_joint_range():
+    muscle = muscles.get("longissimus_thoracis_thoracic")
+    assert "upper thoracic fascicles end on lumbar spinous processes" in muscle.insertion
+    assert "lower thoracic fascicles on the sacrum" in muscle.insertion
+    assert muscle.segments is None and "T12 to the sacrum" in muscle.segments_note
+
+
+COURSE_VOICE = ("could not be opened", "could not find", "we could not", "not verified", "was not read",
+                "were not read", "while this notebook was written", "as reported in", "textbook summary",
+                "we read", "not measured")
+
+
+def test_student_facing_muscle_fields_talk_about_the_science_not_the_course():
+    for muscle in muscles.load():
+        shown = (muscle.bergmark_note, muscle.origin, muscle.insertion, muscle.innervation, muscle.actions,
+                 muscle.segments_note)
+        for text in shown:
+            assert not any(phrase in text.lower() for phrase in COURSE_VOICE), (muscle.id, text)
 
 
 def test_bad_lookups_say_what_is_allowed():
@@ -122,6 +167,7 @@ def test_text_summaries_name_layers_and_sources():
     assert "superficial: Trapezius, Latissimus dorsi" in table
     text = muscles.compare("latissimus_dorsi", "multifidus")
     assert "joints crossed: 11" in text and "joints crossed: 2-5" in text
+    assert "lumbar vertebrae: reaches them only through the thoracolumbar fascia" in text
     assert "Macintosh et al. 1986" in text
 
 
@@ -130,7 +176,23 @@ def test_counted_muscles_are_sorted_by_their_longest_fascicle():
     longest = [m.segments[1] for m in counted]
     assert longest == sorted(longest)
     assert {m.id for m in muscles.load()} - {m.id for m in counted} == {
-        "trapezius", "rhomboids", "levator_scapulae", "serratus_posterior_inferior"}
+        "trapezius", "rhomboids", "levator_scapulae", "serratus_posterior_inferior", "longissimus_thoracis_thoracic"}
     table = muscles.segments_table().splitlines()
-    assert table[0].startswith("muscle") and len(table) == len(counted) + 1
+    assert table[0].startswith("muscle") and len(table) == len(muscles.load()) + 1
     assert any(line.startswith("Multifidus") and "2-5" in line and "local" in line for line in table)
+    classes = [next(c for c in muscles.BERGMARK_CLASSES if c in line) for line in table[1:]]
+    assert classes == sorted(classes, key=muscles.BERGMARK_CLASSES.index)
+
+
+def test_notebook_01_text_and_outputs_talk_about_the_science_not_the_course():
+    notebook = json.loads((Path(__file__).parents[1] / "notebooks" / "01_muscle_layers.ipynb").read_text("utf-8"))
+    shown = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            shown.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            shown.append("".join(output.get("text", "")))
+            shown.extend("".join(value) for value in output.get("data", {}).values() if isinstance(value, (str, list)))
+    text = "\n".join(shown).lower()
+    assert not [phrase for phrase in COURSE_VOICE if phrase in text]
+    assert "1-2 joints" not in text and "ventral rami" in text

@@ -1,75 +1,115 @@
 import html
+import subprocess
+import sys
 
 import pytest
 
 from spinelab import red_flags, references
 
+# Every flag alone: the level it reaches and the condition group it is shown under (the table the data must meet).
+ALONE = [
+    ("bilateral leg pain (sciatica in both legs)", "emergency", "cauda equina syndrome"),
+    ("saddle anaesthesia", "emergency", "cauda equina syndrome"),
+    ("new bladder dysfunction or urinary retention", "emergency", "cauda equina syndrome"),
+    ("bowel dysfunction (loss of bowel control or faecal incontinence)", "emergency", "cauda equina syndrome"),
+    ("loss of anal tone", "emergency", "cauda equina syndrome"),
+    ("loss of sexual function", "emergency", "cauda equina syndrome"),
+    ("progressive neurological deficit in the legs", "emergency", "cauda equina syndrome"),
+    ("significant trauma", "urgent", "spinal fracture"),
+    ("corticosteroid use", "routine", "spinal fracture"),
+    ("older age (over 50)", "routine", "spinal fracture"),
+    ("previous history of cancer", "urgent", "spinal malignancy"),
+    ("no improvement after one month", "routine", "spinal malignancy"),
+    ("unexplained weight loss", "routine", "spinal malignancy"),
+    ("fever", "routine", "spinal infection"),
+    ("intravenous drug use", "routine", "spinal infection"),
+    ("immunosuppression", "routine", "spinal infection"),
+    ("diabetes", "routine", "spinal infection"),
+    ("recent bacterial infection", "routine", "spinal infection"),
+]
 
-def test_saddle_anaesthesia_routes_to_referral_for_cauda_equina():
-    result = red_flags.screen({"saddle anaesthesia"})
-    assert result.refer and result.decision == "refer for medical evaluation"
-    assert result.conditions == ("cauda equina syndrome",)
-    assert "saddle anaesthesia raises suspicion of cauda equina syndrome (Long et al. 2020)" in result.message
+
+def test_the_table_covers_every_flag():
+    assert [name for name, _, _ in ALONE] == [item.name for item in red_flags.flags()]
 
 
-def test_no_flags_ticked_says_so_and_does_not_reassure_falsely():
-    result = red_flags.screen([])
-    assert not result.refer and result.decision == "no red flags ticked"
-    assert "does not rule out" in result.message
-
-
-def test_names_are_case_insensitive_and_accept_us_spelling():
-    assert red_flags.screen(["Saddle Anesthesia"]).flags == (red_flags.flag("saddle anaesthesia"),)
-
-
-def test_one_flag_can_raise_two_conditions_and_reasons_come_in_checklist_order():
-    result = red_flags.screen(["fever", "older age (over 50)"])
-    assert result.conditions == ("spinal fracture", "spinal malignancy", "spinal infection")
-    assert result.reasons[0].startswith("older age (over 50) raises suspicion of spinal fracture or spinal malignancy")
-
-
-@pytest.mark.parametrize("name", ["older age (over 50)", "no improvement after one month", "corticosteroid use",
-                                  "fever", "significant trauma", "progressive neurological deficit in the legs"])
-def test_a_single_risk_factor_raises_suspicion_but_does_not_refer(name):
+@pytest.mark.parametrize("name, level, condition", ALONE)
+def test_every_flag_alone_reaches_its_level(name, level, condition):
     result = red_flags.screen([name])
-    assert not result.refer and result.decision == red_flags.SUSPECT
-    assert red_flags.SUSPECT == "raises suspicion: consider in combination, reassess"
-    assert result.message.startswith("Raises suspicion") and "reassess" in result.message
+    assert result.level == level and result.flags == (red_flags.flag(name),)
+    assert result.conditions[0] == condition or condition in result.conditions
+    assert result.refer is (level in ("emergency", "urgent"))
+    assert result.decision == (red_flags.REFER if result.refer else red_flags.SUSPECT)
     assert result.combined == ()
+    assert result.message.startswith("Refer for medical evaluation" if result.refer else "Raises suspicion")
+    assert references.cite(*red_flags.flag(name).sources) in result.message
 
 
-def test_two_flags_for_different_conditions_do_not_combine():
-    result = red_flags.screen(["older age (over 50)", "fever"])
-    assert not result.refer and result.decision == red_flags.SUSPECT
+def test_progressive_neurological_deficit_is_an_emergency_not_a_wait_and_see():
+    result = red_flags.screen({"progressive neurological deficit in the legs"})
+    assert result.level == red_flags.EMERGENCY and result.refer
+    assert "emergency department" in result.action and "Not enough to refer" not in result.message
+    assert "Bigos et al. 1994" in result.message
 
 
 @pytest.mark.parametrize("names, condition", [
     (["older age (over 50)", "no improvement after one month"], "spinal malignancy"),
+    (["older age (over 50)", "unexplained weight loss"], "spinal malignancy"),
     (["older age (over 50)", "corticosteroid use"], "spinal fracture"),
     (["fever", "intravenous drug use"], "spinal infection"),
+    (["diabetes", "recent bacterial infection"], "spinal infection"),
+    (["unexplained weight loss", "fever"], "spinal infection"),
 ])
-def test_two_flags_for_the_same_condition_refer_in_combination(names, condition):
+def test_two_routine_flags_for_the_same_condition_combine_to_urgent(names, condition):
     result = red_flags.screen(names)
-    assert result.refer and result.decision == red_flags.REFER and result.combined == (condition,)
-    assert result.message.startswith("Refer for medical evaluation")
-    assert f"At least 2 flags for {condition} call for referral in combination" in result.message
+    assert result.level == red_flags.URGENT and result.refer and result.combined == (condition,)
+    assert f"2 or more flags for {condition} in combination call for urgent assessment" in result.message
 
 
-def test_flags_that_refer_on_their_own_are_the_sourced_cauda_equina_signs_and_a_history_of_cancer():
-    alone = {item.name for item in red_flags.FLAGS if item.refers_alone}
-    assert alone == {item.name for item in red_flags.flags_for("cauda equina syndrome") if item.sources} | {
-        "previous history of cancer"}
-    for name in alone:
-        assert red_flags.screen([name]).refer
-    with pytest.raises(ValueError, match="needs a source"):
-        red_flags.RedFlag("x", ("spinal fracture",), (), "commonly listed", refers_alone=True)
-    assert "Henschke et al. 2013" in red_flags.RULE and "not a validated rule" in red_flags.RULE
+@pytest.mark.parametrize("names", [
+    ["older age (over 50)", "fever"],
+    ["corticosteroid use", "diabetes"],
+    ["no improvement after one month", "intravenous drug use"],
+])
+def test_flags_for_different_conditions_do_not_combine(names):
+    result = red_flags.screen(names)
+    assert result.level == red_flags.ROUTINE and not result.refer and result.combined == ()
 
 
-def test_anal_tone_flag_says_only_what_its_source_names():
-    assert red_flags.flag("loss of anal tone").sources == ("long2020",)
-    assert "anal tone" in references.get("long2020").finding
-    assert not any("faecal" in item.name for item in red_flags.FLAGS)
+def test_cauda_equina_signs_do_not_combine_but_the_highest_level_wins():
+    assert red_flags.screen(["saddle anaesthesia", "loss of sexual function"]).combined == ()
+    mixed = red_flags.screen(["older age (over 50)", "previous history of cancer", "saddle anaesthesia"])
+    assert mixed.level == red_flags.EMERGENCY and mixed.combined == ("spinal malignancy",)
+    assert mixed.conditions == ("cauda equina syndrome", "spinal fracture", "spinal malignancy")
+
+
+def test_levels_are_ordered_and_diabetes_is_not_immunosuppression():
+    assert red_flags.LEVELS == (red_flags.NONE, red_flags.ROUTINE, red_flags.URGENT, red_flags.EMERGENCY)
+    assert [red_flags.level(name).rank for name in red_flags.LEVELS] == [0, 1, 2, 3]
+    assert not any("diabetes" in item.name and item.name != "diabetes" for item in red_flags.flags())
+    assert red_flags.flag("diabetes") != red_flags.flag("immunosuppression")
+
+
+def test_no_flag_gives_level_none_with_safety_netting():
+    result = red_flags.screen([])
+    assert result.level == red_flags.NONE and not result.refer and result.decision == red_flags.CLEAR
+    assert result.message.startswith("No red flags ticked") and "does not rule out" in result.message
+
+
+@pytest.mark.parametrize("level", ["none", "routine", "urgent"])
+def test_safety_netting_names_the_cauda_equina_warning_signs(level):
+    advice = red_flags.level(level).safety_netting
+    for sign in ("between your legs", "urine", "bowel movement", "sexual function", "both legs"):
+        assert sign in advice
+    assert "emergency department the same day" in advice
+
+
+def test_every_result_carries_action_and_cited_safety_netting():
+    for names in ([], ["fever"], ["significant trauma"], ["saddle anaesthesia"]):
+        result = red_flags.screen(names)
+        assert result.action == red_flags.level(result.level).action
+        assert result.safety_netting.endswith(references.cite(*red_flags.level(result.level).sources))
+    assert "emergency department now" in red_flags.screen(["saddle anaesthesia"]).safety_netting
 
 
 def test_unknown_flags_and_single_strings_are_refused():
@@ -79,45 +119,92 @@ def test_unknown_flags_and_single_strings_are_refused():
         red_flags.screen("fever")
     with pytest.raises(ValueError, match="condition must be one of"):
         red_flags.flags_for("appendicitis")
+    with pytest.raises(ValueError, match="level must be one of"):
+        red_flags.level("soon")
+    assert red_flags.flag("Saddle Anesthesia").name == "saddle anaesthesia"
 
 
-def test_every_condition_has_flags_and_every_flag_a_source_or_an_honest_note():
-    assert red_flags.CONDITIONS == ("cauda equina syndrome", "spinal fracture", "spinal malignancy",
-                                    "spinal infection")
-    for condition in red_flags.CONDITIONS:
-        assert len(red_flags.flags_for(condition)) >= 2
-    for item in red_flags.FLAGS:
-        for key in item.sources:
-            references.get(key)
-        if not item.sources:
-            assert "commonly listed" in item.note and "commonly listed" in item.citation
-    with pytest.raises(ValueError, match="needs a note"):
-        red_flags.RedFlag("x", ("spinal fracture",), ())
+def test_data_is_read_lazily():
+    red_flags._data.cache_clear()
+    assert red_flags._data.cache_info().currsize == 0
+    assert len(red_flags.flags()) >= 15
+    assert red_flags._data.cache_info().currsize == 1
+    fresh = subprocess.run([sys.executable, "-c", "import spinelab.red_flags as r; print(r._data.cache_info().misses)"],
+                           capture_output=True, text=True, check=True)
+    assert fresh.stdout.strip() == "0"  # importing reads nothing
 
 
-def test_checklist_widget_ticks_and_clears():
+LEVELS_TOML = "".join(
+    f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\nverified = "v"\n'
+    for name in ("emergency", "urgent", "routine", "none"))
+FLAG = '[[flag]]\nname = "fever"\nconditions = ["spinal infection"]\nlevel = "routine"\nsources = ["yusuf2019"]\n' \
+       'verified = "v"\n'
+
+
+def test_a_valid_minimal_file_parses():
+    levels, flags = red_flags.parse(LEVELS_TOML + FLAG, "x.toml")
+    assert set(levels) == set(red_flags.LEVELS) and flags[0].conditions == ("spinal infection",)
+
+
+@pytest.mark.parametrize("text, message", [
+    (LEVELS_TOML + FLAG.replace('level = "routine"', 'level = "soon"'),
+     r"x\.toml: flag 1 \('fever'\): field 'level' must be one of routine, urgent, emergency"),
+    (LEVELS_TOML + FLAG.replace('level = "routine"', 'level = "none"'), r"flag 1 \('fever'\): field 'level'"),
+    (LEVELS_TOML + FLAG.replace('["yusuf2019"]', '["yusuf2091"]'),
+     r"x\.toml: flag 1 \('fever'\): field 'sources': unknown citation key 'yusuf2091'"),
+    (LEVELS_TOML + FLAG.replace('["yusuf2019"]', '[]'), r"flag 1 \('fever'\): field 'sources' must be a non-empty"),
+    (LEVELS_TOML + FLAG.replace('verified = "v"\n', ''), r"flag 1 \('fever'\): field 'verified' is missing"),
+    (LEVELS_TOML + FLAG.replace('"spinal infection"', '"gout"'), r"flag 1 \('fever'\): field 'conditions'"),
+    (LEVELS_TOML + FLAG + 'colour = "red"\n', r"flag 1 \('fever'\): unknown field\(s\) colour"),
+    (LEVELS_TOML + FLAG + FLAG.replace("fever", "Fever"), r"flag 2 \('Fever'\): field 'name' repeats"),
+    (LEVELS_TOML + FLAG.replace('name = "fever"\n', ''), r"x\.toml: flag 1: field 'name' is missing"),
+    (LEVELS_TOML.replace('action = "A"\n', '', 1) + FLAG, r"x\.toml: level 'emergency': field 'action' is missing"),
+    (LEVELS_TOML.replace("[level.none]", "[level.later]") + FLAG, r"x\.toml: needs exactly the levels"),
+    (LEVELS_TOML, r"x\.toml: no \[\[flag\]\] tables"),
+    ("[[flag]\n", r"x\.toml: not valid TOML"),
+])
+def test_data_file_errors_name_the_file_the_flag_and_the_field(text, message):
+    with pytest.raises(ValueError, match=message):
+        red_flags.parse(text, "x.toml")
+
+
+def test_student_facing_text_talks_about_the_science_only():
+    shown = [red_flags.RULE, red_flags.DISCLAIMER, *red_flags.notes()]
+    shown += [getattr(red_flags.level(name), part) for name in red_flags.LEVELS
+              for part in ("label", "action", "safety_netting")]
+    for text in shown:
+        for phrase in ("not verified", "could not be read", "commonly listed", "for this course"):
+            assert phrase not in text
+    assert "this course's simplification" in red_flags.RULE and "Henschke et al. (2013)" in red_flags.RULE
+
+
+def test_checklist_widget_shows_level_colour_label_action_reasons_and_safety_netting():
     checklist = red_flags.RedFlagChecklist()
-    assert "No red flags ticked" in checklist.result.value
-    checklist.tick("previous history of cancer")
-    assert checklist.outcome.conditions == ("spinal malignancy",)
-    assert "Refer for medical evaluation" in checklist.result.value and "Henschke et al. 2013" in checklist.result.value
+    assert "NONE" in checklist.result.value and checklist.outcome.level == red_flags.NONE
+    checklist.tick("progressive neurological deficit in the legs")
+    value = html.unescape(checklist.result.value)
+    assert red_flags.LEVEL_COLOURS["emergency"] in value and "EMERGENCY" in value
+    assert "Action:" in value and "Bigos et al. 1994" in value and "Safety-netting" in value
     checklist.clear()
-    checklist.tick("older age (over 50)")
-    assert "Raises suspicion" in checklist.result.value and not checklist.outcome.refer
-    checklist.clear()
-    assert not checklist.outcome.refer and not checklist.outcome.flags
+    checklist.tick("older age (over 50)", "corticosteroid use")
+    assert checklist.outcome.level == red_flags.URGENT and checklist.ticked == ("corticosteroid use",
+                                                                                "older age (over 50)")
+    assert red_flags.LEVEL_COLOURS["urgent"] in checklist.result.value
     bundle = checklist._repr_mimebundle_()
+    assert "2 ticked -> level URGENT" in bundle["text/plain"]
     assert "Teaching aid, not a diagnostic tool" in bundle["text/plain"]
-    assert "teaching aid, not a diagnostic tool" in checklist.note.value.lower()
-    assert "Rule of this checklist" in checklist.note.value
+    checklist.clear()
+    assert not checklist.outcome.flags and "Triage rule" in checklist.note.value
 
 
-def test_every_note_is_shown_under_the_checklist():
+def test_checkboxes_are_grouped_by_condition_and_notes_are_shown():
     checklist = red_flags.RedFlagChecklist()
+    grid = checklist.widget.children[1]
+    for condition, group in zip(red_flags.CONDITIONS, grid.children, strict=True):
+        names = [box.description.split(" [")[0].split(" (also")[0] for box in group.children[1:]]
+        assert names == [item.name for item in red_flags.flags() if item.conditions[0] == condition]
+    assert checklist.checkboxes["saddle anaesthesia"].description.endswith("[emergency on its own]")
     shown = html.unescape(checklist.footnotes.value)
-    assert "<ul>" in shown and "<li><ul>" not in shown  # the * marker is text, not a nested list
-    for item in red_flags.FLAGS:
+    for item in red_flags.flags():
         if item.note:
             assert item.note in shown
-    assert checklist.checkboxes["saddle anaesthesia"].description.endswith("(refers on its own) †")
-    assert checklist.checkboxes["unexplained weight loss"].description.endswith("*")

@@ -33,14 +33,14 @@ def test_the_hides_2001_figures_are_the_reported_ones():
     exercise = studies.reported_recurrence("specific exercise")
     assert [v.value for v in control] == [84, 75]
     assert [v.value for v in exercise] == [30, 35]
-    assert [v.period for v in control] == [(0.0, 1.0), (1.0, 3.0)]
+    assert [v.period for v in control] == [(1.0, 1.0), (2.0, 3.0)]
     assert all("recurrence" in v.quote for v in (*control, *exercise))
 
 
 def test_no_number_is_recorded_where_none_was_verified():
     assert studies.values("hides1994") == []
     assert studies.values("hides1996", "cross-sectional area") == []
-    assert "not" in studies.study("hides1996").not_available
+    assert "Per-group cross-sectional-area values" in studies.study("hides1996").verified
 
 
 def test_values_report_their_provenance():
@@ -53,10 +53,12 @@ def test_values_report_their_provenance():
 
 def test_describe_gives_plain_sentences_with_citation():
     text = studies.describe("hides1996").data
-    assert "39 patients" in text and "(Hides et al. 1996)" in text and "Not available to us" in text
+    assert "39 patients" in text and "(Hides et al. 1996)" in text
+    # Where the record was read is for instructors (the verified field), never shown to students.
+    assert "Not available to us" not in text and studies.study("hides1996").verified not in text
     # Only what the sources say about the groups: medical management alone vs plus specific exercise.
     assert "medical management alone" in text and "medical management plus specific multifidus exercise" in text
-    assert "medication" not in text and "does not say what contact the control group had" in text
+    assert "medication" not in text and "does not describe the control group's contact" in text
 
 
 @pytest.mark.parametrize(
@@ -65,7 +67,8 @@ def test_describe_gives_plain_sentences_with_citation():
         ('how = "reported in the text/abstract"', 'how = "guessed"', "how must be one of"),
         ('study = "hides2001"', 'study = "hides2099"', "unknown citation key 'hides2099'"),
         ("value = 84", "value = 184", "percentage must lie in"),
-        ('group = "control"', 'group = "placebo"', "group must be one of"),
+        ('group = "control"', 'group = ""', "group must be a non-empty string"),
+        ("value = 84", "value = 84\nci = [85, 90]", "ci must be"),
         ("period = [0.0, 1.0]", "period = [2.0, 1.0]", "period must be"),
         ('quote = "q"', 'quote = ""', "missing field.*quote"),
     ],
@@ -86,15 +89,29 @@ def test_duplicate_ids_and_unknown_lookups_are_rejected():
         studies.reported_recurrence("placebo")
 
 
-def test_the_recurrence_windows_say_they_are_an_interpretation():
+def test_the_recurrence_follow_ups_say_the_window_is_not_defined():
     for group in studies.GROUPS:
         for item in studies.reported_recurrence(group):
-            assert item.note and "interpretation" in item.note
+            assert item.note and "does not define the window" in item.note
+
+
+def test_prognosis_and_recurrence_context_are_stored_with_their_intervals():
+    acute = [studies.value(f"menezescosta2012_pain_acute_week{week}") for week in (0, 6, 26, 52)]
+    assert [(v.value, v.ci) for v in acute] == [(52, (48, 57)), (23, (21, 25)), (12, (9, 15)), (6, (3, 10))]
+    persistent = [studies.value(f"menezescosta2012_pain_persistent_week{week}").value for week in (0, 6, 26, 52)]
+    assert persistent == [51, 33, 26, 23]
+    assert studies.value("dasilva2019_recurrence_any").ci == (62, 74)
+    assert studies.value("dasilva2019_median_days").value == 139
+    one_year = studies.value("choi2010_rate_ratio_1y")
+    assert (one_year.value, one_year.ci) == (0.5, (0.34, 0.73))
+    later = studies.value("choi2010_rate_ratio_2to5y")
+    assert later.ci[0] < 1.0 < later.ci[1]  # the 2-5 year interval includes no effect
 
 
 def test_table_lists_every_number_with_its_provenance_or_says_there_is_none():
     lines = studies.table("hides2001").splitlines()
     assert len(lines) == len(studies.values("hides2001"))
     assert all(line.endswith("(Hides et al. 2001), reported in the text/abstract") for line in lines)
-    assert "recurrence (control, years 1-3): 75 %" in studies.table("hides2001")
+    assert "recurrence (control, years after treatment: 2-3): 75 %" in studies.table("hides2001")
+    assert "(95 % CI 48-57)" in studies.table("menezescosta2012")
     assert "no numbers recorded" in studies.table("hides1994")

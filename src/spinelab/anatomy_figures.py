@@ -8,8 +8,9 @@ layer, Bergmark class, sources), and a toggle recolours the muscles by
 Bergmark's local/global class. Every change only edits existing artists and
 blits them (:mod:`spinelab.live`).
 
-:func:`local_global_figure` plots, for each muscle, how many intervertebral
-joints its fascicles cross and whether it attaches to the vertebrae.
+:func:`local_global_figure` sorts the muscles by Bergmark's criterion: whether
+each attaches to the lumbar vertebrae, directly, with some fascicles, only
+through the thoracolumbar fascia or not at all, coloured by Bergmark class.
 
 Every fact shown comes from :mod:`spinelab.muscles`, with its citations.
 """
@@ -94,7 +95,8 @@ _SECTION_SHAPES: dict[str, list[list[tuple[float, float]]]] = {
     "longissimus_thoracis_thoracic": [[(2.6, -4.0), (4.6, -3.5), (4.7, -4.0), (2.7, -4.5)]],
     "iliocostalis_lumborum_lumbar": [[(4.4, -0.5), (5.6, -0.4), (6.6, -1.2), (6.5, -3.0), (4.6, -3.5)]],
     "iliocostalis_lumborum_thoracic": [[(4.6, -3.5), (6.5, -3.0), (6.6, -3.5), (4.7, -4.0)]],
-    "intertransversarii": [_ellipse(3.0, 0.72, 1.5, 0.45)],
+    "intertransversarii_laterales": [_ellipse(3.0, 0.72, 1.5, 0.45)],
+    "intertransversarii_mediales": [_ellipse(1.95, -0.62, 0.6, 0.3)],
     "quadratus_lumborum": [[(4.7, 0.45), (7.4, 0.45), (6.2, 1.5), (4.5, 1.15)]],
     "psoas_major": [_ellipse(3.75, 2.75, 2.2, 2.5)],
     "latissimus_dorsi": [[(4.8, -4.75), (6.8, -4.05), (8.4, -2.2), (9.0, -1.0), (8.4, -0.9), (7.6, -2.2),
@@ -111,7 +113,7 @@ _SECTION_LABELS = {
     "longissimus_thoracis_lumbar": (3.55, -2.0, "Longiss."),
     "iliocostalis_lumborum_lumbar": (5.55, -1.9, "Iliocost."),
     "longissimus_thoracis_thoracic": (4.3, -5.0, "ES aponeurosis\n(thoracic parts)"),
-    "intertransversarii": (3.0, 1.25, "Intertr."),
+    "intertransversarii_laterales": (3.0, 1.25, "Intertr. lat."),
     "quadratus_lumborum": (6.0, 0.95, "QL"),
     "psoas_major": (3.75, 2.75, "Psoas"),
     "latissimus_dorsi": (9.2, -2.6, "Lat. dorsi"),
@@ -184,7 +186,7 @@ _POSTERIOR_SHAPES: dict[str, list[list[tuple[float, float]]]] = {
                                         (3.6, -23.2), (3.4, -20.0)]],
     "interspinales": [[(-0.15, -y - 0.3), (0.15, -y - 0.3), (0.15, -y - 0.7), (-0.15, -y - 0.7)]
                       for y in _LUMBAR[:-1]],
-    "intertransversarii": [[(1.55, -y - 0.2), (1.85, -y - 0.2), (1.85, -y - 0.8), (1.55, -y - 0.8)]
+    "intertransversarii_mediales": [[(1.55, -y - 0.2), (1.85, -y - 0.2), (1.85, -y - 0.8), (1.55, -y - 0.8)]
                            for y in _LUMBAR[:-1]],
     "serratus_posterior_inferior": [[(0.5, _y("T11")), (6.2, -15.8), (7.4, -19.6), (0.5, _y("L2"))]],
 }
@@ -289,7 +291,7 @@ def muscle_card(item: muscles.Muscle | muscles.Structure, note: str = "") -> str
             ("Innervation", item.innervation),
             ("Actions", item.actions),
             ("Joints crossed", f"{item.segments_text}. {item.segments_note}"),
-            ("Attaches to vertebrae", "yes" if item.attaches_to_vertebrae else "no"),
+            ("Lumbar vertebrae", item.lumbar_attachment_text),
         ]
     rows.append(("Sources", item.cite()))
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{html.escape(k)}</th>"
@@ -475,48 +477,64 @@ def explorer_figure(peel: str = "all layers", muscle: str = "multifidus",
 
 # ---------------------------------------------------------------- local / global plot
 
+#: Columns of the local/global plot: how a muscle reaches the lumbar vertebrae, most direct first.
+ATTACHMENT_COLUMNS = tuple(muscles.LUMBAR_ATTACHMENTS)
+_COLUMN_TITLES = ("attaches to\nthe lumbar vertebrae", "some fascicles\nattach",
+                  "only through the\nthoracolumbar fascia", "does not attach to\nthe lumbar vertebrae")
+
+
+def local_global_rows() -> tuple[muscles.Muscle, ...]:
+    """The muscles of the local/global plot, top to bottom: local, then global, then not classified."""
+    return tuple(sorted(muscles.load(), key=lambda m: (muscles.BERGMARK_CLASSES.index(m.bergmark),
+                                                       ATTACHMENT_COLUMNS.index(m.lumbar_attachment), m.label)))
+
+
 def local_global_figure() -> LiveFigure:
-    """Joints crossed by each muscle's fascicles, coloured by Bergmark class, marked by vertebral attachment."""
-    rows = muscles.counted()
+    """Each muscle in the column of its lumbar attachment, coloured by its Bergmark class."""
+    rows = local_global_rows()
     live = LiveFigure(
-        "Horizontal bars, one per muscle, showing how many intervertebral joints its fascicles cross, from "
-        "the shortest to the longest fascicle, with a filled dot if it attaches to the vertebrae. The local "
-        "muscles (multifidus, the lumbar parts of longissimus and iliocostalis, interspinales, intertransversarii, "
-        "quadratus lumborum, transversus abdominis) cross at most five or six joints and all attach to the "
-        "vertebrae; the longest fascicles of the global muscles (rectus abdominis, the obliques, the thoracic "
-        "parts of the erector spinae) cross eight to seventeen; latissimus dorsi bridges eleven on its way to "
-        "the arm.",
-        figsize=(10.0, 5.2),
+        "A chart with one row per muscle and four columns: attaches to the lumbar vertebrae, some fascicles "
+        "attach, reaches them only through the thoracolumbar fascia, does not attach. Each muscle is a box in "
+        "its column, coloured by Bergmark class. Every local muscle sits in the first column except transversus "
+        "abdominis, which reaches the lumbar vertebrae only through the thoracolumbar fascia; no global muscle "
+        "attaches directly (the thoracic part of longissimus, whose upper fascicles end on lumbar spinous "
+        "processes, sits in the second column); muscles outside the two systems, such as psoas, fall in any "
+        "column.",
+        figsize=(10.0, 6.4),
     )
     ax = live.axes[0]
-    ax.axvspan(-0.5, 2.5, color=style.STRUCTURE_GREY, alpha=0.35, linewidth=0)
-    ax.text(1.0, len(rows) - 0.3, "1-2 joints:\nacts on single\nsegments", fontsize=8, ha="center", va="top")
+    n = len(rows)
     for y, muscle in enumerate(rows):
-        low, high = muscle.segments
-        colour = style.BERGMARK_COLOURS.get(muscle.bergmark, NOT_CLASSIFIED_COLOUR)
-        ax.barh(y, high - low + 0.4, left=low - 0.2, height=0.6, color=colour, hatch=BERGMARK_HATCH[muscle.bergmark],
+        x = ATTACHMENT_COLUMNS.index(muscle.lumbar_attachment)
+        ax.barh(n - 1 - y, 0.8, left=x - 0.4, height=0.7, hatch=BERGMARK_HATCH[muscle.bergmark],
+                color=style.BERGMARK_COLOURS.get(muscle.bergmark, NOT_CLASSIFIED_COLOUR),
                 edgecolor=style.STRUCTURE_EDGE, linewidth=0.6)
-        ax.plot(high + 0.7, y, marker="o", markersize=6, color=style.OKABE_ITO["black"],
-                markerfacecolor=style.OKABE_ITO["black"] if muscle.attaches_to_vertebrae else "white")
-    ax.set(yticks=range(len(rows)), yticklabels=[m.label for m in rows], xlim=(-0.5, 18.5), xticks=range(0, 19, 2),
-           ylim=(-0.7, len(rows) - 0.3), xlabel="Intervertebral joints crossed (shortest to longest fascicle)",
-           title="Few joints and a vertebral attachment: what makes a muscle local")
-    ax.grid(axis="y", visible=False)
+    local = sum(m.bergmark == "local" for m in rows)
+    glob = sum(m.bergmark == "global" for m in rows)
+    for edge in (local, local + glob):
+        ax.axhline(n - edge - 0.5, color=style.STRUCTURE_EDGE, linewidth=0.8, linestyle="--")
+    exception = n - 1 - rows.index(muscles.get(muscles.FASCIA_LOCAL_EXCEPTION))
+    fascia = ATTACHMENT_COLUMNS.index("through fascia")
+    ax.annotate("local only for later authors:\nno lumbar attachment of its own", xy=(fascia - 0.4, exception),
+                xytext=(fascia - 1.45, exception + 0.15), fontsize=7, va="center",
+                arrowprops={"arrowstyle": "-", "linewidth": 0.6})
+    columns = len(ATTACHMENT_COLUMNS)
+    ax.set(yticks=range(n), yticklabels=[m.label for m in reversed(rows)], xlim=(-0.55, columns - 0.45),
+           xticks=range(columns), xticklabels=_COLUMN_TITLES, ylim=(-0.7, n - 0.3),
+           title="Bergmark's criterion: does the muscle attach to the lumbar vertebrae?")
+    ax.xaxis.tick_top()
+    ax.tick_params(labelsize=8)
+    ax.grid(visible=False)
     handles = [Patch(facecolor=style.BERGMARK_COLOURS.get(c, NOT_CLASSIFIED_COLOUR), hatch=BERGMARK_HATCH[c],
                      edgecolor=style.STRUCTURE_EDGE, label=c) for c in muscles.BERGMARK_CLASSES]
-    handles += [Line2D([], [], linestyle="none", marker="o", color=style.OKABE_ITO["black"], label=label,
-                       markerfacecolor=face)
-                for label, face in (("attaches to vertebrae", style.OKABE_ITO["black"]),
-                                    ("no vertebral attachment", "white"))]
-    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.legend(handles=handles, title="Bergmark class", loc="lower left", bbox_to_anchor=(0.26, 0.0), fontsize=8)
     live.render()
     return live
 
 
 def local_global_panel() -> Panel:
     """:func:`local_global_figure` with its caption, ready to display."""
-    skipped = ", ".join(m.label for m in muscles.load() if m.segments is None)
     return Panel(local_global_figure(), caption=(
-        "Counts read from the cited attachments (ribs at the level of their vertebra, pelvis as S1), not "
-        f"measured. Not counted, because they act on the shoulder girdle or ribs: {skipped}. "
+        "Local muscles attach to the lumbar vertebrae; global muscles carry load between the thoracic cage and "
+        "the pelvis without attaching to them. Dashed lines separate local, global and unclassified muscles. "
         f"Sources: {references.cite(*muscles.all_citations())}."))

@@ -80,20 +80,23 @@ HANDOUTS: tuple[Handout, ...] = (
             ("gouteron2022", "alschuler2009")),
     Handout("03_recovery_reveal", "multifidus_figures:predict_reveal_figure",
             "Multifidus recovery after first-episode low back pain, with and without specific exercise (illustrative "
-            "curves expressing the reported result), beside pain that resolved in both groups.",
-            ("hides1996",)),
-    Handout("03_recurrence", "multifidus_figures:recurrence_figure",
-            "Recurrence over three years in the two groups of Hides et al. 2001: the reported figures and a Weibull "
-            "model calibrated to them.",
-            ("hides2001",)),
+            "curves expressing the reported result), beside the pooled course of pain in acute low back pain.",
+            ("hides1996", "menezescosta2012")),
+    Handout("03_prognosis", "evidence_figures:prognosis_figure",
+            "How low back pain usually recovers: pooled mean pain with 95 % confidence intervals in acute and "
+            "persistent pain cohorts (data).",
+            ("menezescosta2012",)),
+    Handout("03_recurrence", "evidence_figures:recurrence_figure",
+            "Recurrence as reported: the two follow-ups of Hides et al. 2001, recurrence within a year of recovery "
+            "in a cohort, and the Cochrane review's rate ratios for exercise after treatment (all data).",
+            ("hides2001", "dasilva2019", "choi2010")),
     Handout("03_treatment_explorer", "multifidus_figures:treatment_explorer_figure",
-            "The illustrative link from when exercise starts and how well it is kept up to modelled recovery and "
-            "recurrence.",
-            ("hides1996", "hides2001", "wong2014")),
-    Handout("04_case_study_outcome", "case_study:outcome_figure",
-            "The case study's modelled course of pain, guarding, multifidus size and three-year recurrence for a plan "
-            "against the alternatives (all model, labelled so).",
-            ("hides1996", "hides2001")),
+            "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
+            ("hides1996",)),
+    Handout("04_case_study_outcome", "case_plan:outcome_figure",
+            "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
+            "of mechanism (labelled as model), not a prognosis.",
+            ("hides1996",)),
 )
 
 

@@ -1,8 +1,9 @@
-"""Figures and widgets of notebook 03: multifidus recovery, recurrence, and a predict-then-reveal step.
+"""Figures and widgets of notebook 03: a predict-then-reveal step and a recovery explorer.
 
 Every figure keeps data and models apart: reported values are drawn as markers
 and carry their citation and how they were obtained (see :mod:`spinelab.studies`);
-model curves are labelled *model* (calibrated) or *illustrative*. Each class
+model curves are labelled *illustrative*. Recurrence and prognosis, which are
+shown as reported data only, are in :mod:`spinelab.evidence_figures`. Each class
 exposes its widgets as attributes and a :meth:`panel` method, so tests can
 drive it; each has a module-level function that builds the figure in a
 default state for handouts.
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.legend_handler import HandlerTuple
 
-from spinelab import recovery, recurrence, references, studies, style
+from spinelab import recovery, references, studies, style
+from spinelab.evidence_figures import draw_pain_course
 from spinelab.live import LiveFigure, Panel
 
 WEEKS = np.linspace(0.0, 12.0, 241)
-YEARS = np.linspace(0.0, recurrence.MAX_YEARS, 301)
 SIZE_LIMITS = (40.0, 116.0)
 #: Range of the student's guess, % of the unaffected side.
 GUESS_RANGE = (50.0, 110.0)
@@ -64,14 +64,6 @@ def _group_curve(ax, group: str, x: np.ndarray, y: np.ndarray, label: str):
     return line
 
 
-def _data_and_model_legend(live: LiveFigure, lines: dict, points: dict, extra: tuple, title: str) -> None:
-    """A legend under both panels: one entry per group showing its model line and reported marker together."""
-    handles = [(lines[group], points[group]) for group in studies.GROUPS] + [item for item, _label in extra]
-    labels = list(studies.GROUPS) + [label for _item, label in extra]
-    live.figure.legend(handles, labels, handler_map={tuple: HandlerTuple(ndivide=None)}, loc="outside lower center",
-                       ncols=len(labels), fontsize="small", title=title, title_fontsize="small")
-
-
 def _group_checkboxes() -> dict[str, widgets.Checkbox]:
     return {group: widgets.Checkbox(value=True, description=group, indent=False,
                                     layout=widgets.Layout(width="auto"))
@@ -83,7 +75,7 @@ class PredictThenReveal:
 
     The pain panel is visible from the start (pain resolved in both groups); the
     muscle curves and the reported finding appear only after *Reveal*. Because
-    per-group sizes were not available, the reveal is the reported qualitative
+    the abstract reports no per-group sizes, the reveal is the reported qualitative
     finding with illustrative curves, and the feedback compares the guess with it.
     """
 
@@ -99,8 +91,9 @@ class PredictThenReveal:
             "Left: multifidus size on the painful side as a percentage of the other side over 12 weeks, with the "
             "treatment weeks shaded and the examinations at weeks 4 and 10 marked; your guess for the control group "
             "at week 10 is a black diamond. After Reveal, illustrative curves show the reported finding: the "
-            "exercise group returns to about 100 %, the control group stays below it. Right: pain falls to zero in "
-            "both groups (illustrative shape; the trial reported that pain resolved in both).",
+            "exercise group returns to about 100 %, the control group stays below it. Right: pooled mean pain in acute "
+            "low back pain cohorts (Menezes Costa et al. 2012): 52 of 100 at onset, 23 at 6 weeks, 12 at 26 weeks and "
+            "6 at 52 weeks, with 95 % confidence intervals; in the trial, pain resolved in both groups.",
             figsize=(10.0, 4.0), ncols=2,
         )
         size_ax, pain_ax = self.live.axes
@@ -132,15 +125,11 @@ class PredictThenReveal:
 
     @staticmethod
     def _draw_pain(ax) -> None:
-        ax.set(xlim=(0, WEEKS[-1]), ylim=(0, 105), xlabel="Weeks after entry (first episode)",
-               ylabel="Pain (% of initial)", title="Pain")
-        _draw_trial_design(ax)
-        ax.plot(WEEKS, 100.0 * np.exp(-WEEKS / 1.2), color=style.SIGNAL_COLOURS["pain"], linestyle="-",
-                label="both groups\n(illustrative)")
-        ax.text(0.97, 0.45, f"Reported {references.cite('hides1996')}:\npain and disability\nresolved in both groups",
-                transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
+        draw_pain_course(ax, ("acute",))
+        ax.set_title("Pain in acute low back pain (data)")
+        ax.text(0.97, 0.45, f"In the trial {references.cite('hides1996')}:\npain and disability\nresolved in both "
+                "groups", transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9})
-        ax.legend(loc="upper right", fontsize="x-small")
 
     @property
     def revealed(self) -> bool:
@@ -180,9 +169,9 @@ class PredictThenReveal:
         if guess < start:
             verdict += (f" But your guess is below the size the illustrative curves start from ({start:.0f} %): it "
                         "would mean the muscle went on wasting after entry, which nothing reported shows. (That "
-                        "starting size is invented too: the sizes at entry were not available to us.)")
-        return (f"<p>{verdict}</p><p><i>How much smaller?</i> The per-group sizes are in the paper's figures, which "
-                "we could not read, so no number is shown and the curves are illustrative.</p>")
+                        "starting size is illustrative too.)")
+        return (f"<p>{verdict}</p><p><i>How much smaller?</i> The abstract reports the direction and the P value, "
+                "not the sizes: the curves are illustrative and no size is shown as data.</p>")
 
     def panel(self) -> Panel:
         """Slider, Reveal button, feedback and figure as one displayable panel."""
@@ -198,112 +187,12 @@ def predict_reveal_figure() -> LiveFigure:
     return demo.live
 
 
-class RecurrencePlot:
-    """Cumulative recurrence over three years per group, calibrated to Hides et al. 2001, with the reported figures.
-
-    Left: modelled cumulative recurrence (proportion with at least one recurrence
-    so far) with the reported year-1 figures on it. Right: the proportion with a
-    recurrence *within* each follow-up period, reported (filled) against the model
-    (horizontal tick): the calibration reproduces them.
-    """
-
-    def __init__(self) -> None:
-        self.groups = _group_checkboxes()
-        self.effects = widgets.HTML(self.effects_html())
-        self.live = LiveFigure(
-            "Left: modelled cumulative recurrence of low back pain over three years, rising steeply in the first "
-            "year to 96 % by year 3 in the control group and more slowly to 54.5 % in the specific exercise group; the "
-            "reported one-year figures (84 % and 30 %) are markers on the curves. Right: for the periods year 0-1 "
-            "and years 1-3, the reported proportions (84 % and 75 % control; 30 % and 35 % exercise) as markers "
-            "with the model's values as ticks at the same heights.",
-            figsize=(10.0, 4.5), ncols=2,
-        )
-        cumulative_ax, period_ax = self.live.axes
-        self.artists: dict[str, list] = {group: [] for group in studies.GROUPS}
-        self._draw_cumulative(cumulative_ax)
-        self._draw_periods(period_ax)
-        _data_and_model_legend(self.live, self._lines, self._points, ((self._tick, "model, within period"),),
-                               f"lines and ticks: model; markers: reported ({references.get('hides2001').short()}, "
-                               "abstract)")
-        self.live.dynamic(*(artist for group in studies.GROUPS for artist in self.artists[group]))
-        for checkbox in self.groups.values():
-            checkbox.observe(lambda _change: self.update(), names="value")
-        self.live.render()
-
-    def _draw_cumulative(self, ax) -> None:
-        ax.set(xlim=(0, recurrence.MAX_YEARS), ylim=(0, 1.02), xlabel="Years after treatment",
-               ylabel="≥ 1 recurrence so far", title="Cumulative recurrence")
-        lines, points = {}, {}
-        for group in studies.GROUPS:
-            model = recurrence.calibrated(group)
-            first, _second = studies.reported_recurrence(group)
-            lines[group] = line = _group_curve(ax, group, YEARS, model.cumulative(YEARS), group)
-            (point,) = ax.plot([first.period[1]], [first.proportion], marker=style.GROUP_MARKERS[group],
-                               color=style.GROUP_COLOURS[group], linestyle="none", markersize=9,
-                               markeredgecolor="black")
-            points[group] = point
-            by_end = float(model.cumulative(recurrence.MAX_YEARS))
-            # Label below the steep control curve and above the shallow exercise curve, clear of both.
-            end = ax.annotate(f"{by_end:.1%}", (recurrence.MAX_YEARS, by_end),
-                              xytext=(-4, -28 if group == "control" else 8), textcoords="offset points", ha="right",
-                              fontsize="small", color=style.GROUP_COLOURS[group])
-            self.artists[group] += [line, point, end]
-        self._lines, self._points = lines, points
-
-    def _draw_periods(self, ax) -> None:
-        periods = [value.period for value in studies.reported_recurrence("control")]
-        labels = [f"years {start:g}–{end:g}" for start, end in periods]
-        ax.set(xlim=(-0.5, 1.5), ylim=(0, 1.02), xticks=[0, 1], xticklabels=labels,
-               ylabel="Recurrence within period", title="Within each period (assumed)")
-        offsets = {"control": -0.12, "specific exercise": 0.12}
-        for group in studies.GROUPS:
-            model = recurrence.calibrated(group)
-            for x, reported in enumerate(studies.reported_recurrence(group)):
-                position = x + offsets[group]
-                (point,) = ax.plot([position], [reported.proportion], marker=style.GROUP_MARKERS[group],
-                                   color=style.GROUP_COLOURS[group], markeredgecolor="black", markersize=9,
-                                   linestyle="none")
-                (tick,) = ax.plot([position - 0.09, position + 0.09], [model.within(*reported.period)] * 2,
-                                  color="black", linewidth=1.5)
-                self._tick = tick
-                text = ax.annotate(f"{reported.value:.0f} %", (position, reported.proportion), xytext=(0, 9),
-                                   textcoords="offset points", ha="center", fontsize="small")
-                self.artists[group] += [point, tick, text]
-
-    @staticmethod
-    def effects_html() -> str:
-        """ARR and NNT per period, with the caveats, as HTML."""
-        rows = "".join(f"<li>{effect.sentence()}</li>" for effect in recurrence.reported_effects())
-        return (f"<p><b>From the reported figures</b> {references.cite('hides2001')}:</p><ul>{rows}</ul>"
-                "<p><small>No confidence interval: it needs the number answering in each group at each follow-up, "
-                "which we could not verify.</small></p>")
-
-    def update(self) -> None:
-        """Show or hide each group's curves and points by its checkbox."""
-        for group, checkbox in self.groups.items():
-            for artist in self.artists[group]:
-                artist.set_visible(checkbox.value)
-        self.live.refresh()
-
-    def panel(self) -> Panel:
-        """Checkboxes, figure and the ARR/NNT readout as one displayable panel."""
-        return Panel(self.live, [widgets.HBox(list(self.groups.values())), self.effects],
-                     caption="Lines: survival model calibrated to the reported figures (an assumption about what "
-                             "they mean, see the text). Markers: reported values, Hides et al. 2001 (abstract).")
-
-
-def recurrence_figure() -> LiveFigure:
-    """The recurrence figure with both groups shown, for handouts."""
-    return RecurrencePlot().live
-
-
 class TreatmentExplorer:
-    """Set when specific exercise starts and how well it is kept up; watch the modelled curves move.
+    """Set when specific exercise starts and how well it is kept up; watch the modelled recovery curve move.
 
     MODEL, NOT DATA: the plan's recovery curve interpolates between the illustrative
-    group curves (:func:`spinelab.recovery.predict`), and its recurrence curve
-    interpolates between the calibrated group curves by the recovery achieved at
-    week 10 (:func:`spinelab.recurrence.cumulative`), an illustrative link.
+    group curves (:func:`spinelab.recovery.predict`). It illustrates a mechanism
+    (later or less exercise, less recovery); it is not a patient's prognosis.
     """
 
     def __init__(self, exercise_start_week: float = 0.0, adherence_percent: float = 100.0) -> None:
@@ -316,82 +205,54 @@ class TreatmentExplorer:
                                              layout=widgets.Layout(width="60%"))
         self.readout = widgets.HTML()
         self.live = LiveFigure(
-            "Left: modelled multifidus size over 12 weeks for the control and exercise groups (illustrative) and "
+            "Modelled multifidus size over 12 weeks for the control and exercise groups (illustrative curves) and "
             "for your plan (black dash-dot line), which follows the control curve until exercise starts and then "
-            "rises faster and higher the better the programme is kept up. Right: modelled cumulative recurrence "
-            "over three years for both groups (calibrated) and for your plan, which lies between them.",
-            figsize=(10.0, 4.5), ncols=2,
+            "rises faster and higher the better the programme is kept up.",
+            figsize=(7.5, 4.5),
         )
-        size_ax, recurrence_ax = self.live.axes
+        size_ax = self.live.axes[0]
         _size_axes(size_ax, "Recovery (illustrative model)")
-        recurrence_ax.set(xlim=(0, recurrence.MAX_YEARS), ylim=(0, 1.02), xlabel="Years after treatment",
-                          ylabel="≥ 1 recurrence so far", title="Recurrence (model)")
-        self.group_artists: dict[str, list] = {group: [] for group in studies.GROUPS}
-        lines, points = {}, {}
-        for group in studies.GROUPS:
-            first, _second = studies.reported_recurrence(group)
-            (points[group],) = recurrence_ax.plot([first.period[1]], [first.proportion],
-                                                  marker=style.GROUP_MARKERS[group], color=style.GROUP_COLOURS[group],
-                                                  markeredgecolor="black", linestyle="none", markersize=9)
-            lines[group] = _group_curve(recurrence_ax, group, YEARS, recurrence.calibrated(group).cumulative(YEARS),
-                                        group)
-            self.group_artists[group] += [
-                _group_curve(size_ax, group, WEEKS, recovery.GROUPS[group].size(WEEKS), group), lines[group],
-                points[group],
-            ]
-        (self.plan_size,) = size_ax.plot(WEEKS, WEEKS, color=PLAN_COLOUR, linestyle=PLAN_STYLE,
-                                         label="your plan")
+        self.group_lines = {group: _group_curve(size_ax, group, WEEKS, recovery.GROUPS[group].size(WEEKS), group)
+                            for group in studies.GROUPS}
+        (self.plan_size,) = size_ax.plot(WEEKS, WEEKS, color=PLAN_COLOUR, linestyle=PLAN_STYLE, label="your plan")
         self.start_line = size_ax.axvline(exercise_start_week, color=PLAN_COLOUR, linewidth=1.0)
-        (self.plan_recurrence,) = recurrence_ax.plot(YEARS, YEARS, color=PLAN_COLOUR, linestyle=PLAN_STYLE,
-                                                     label="your plan")
-        _data_and_model_legend(self.live, lines, points, ((self.plan_recurrence, "your plan"),),
-                               f"lines: models; markers: reported year-1 recurrence "
-                               f"({references.get('hides2001').short()})")
-        self.live.dynamic(*(a for group in studies.GROUPS for a in self.group_artists[group]),
-                          self.plan_size, self.start_line, self.plan_recurrence)
+        size_ax.legend(handles=[*self.group_lines.values(), self.plan_size], loc="lower right", fontsize="small",
+                       title="illustrative model", title_fontsize="small")
+        self.live.dynamic(*self.group_lines.values(), self.plan_size, self.start_line)
         for control in (self.start, self.adherence, *self.groups.values()):
             control.observe(lambda _change: self.update(), names="value")
         self.update()
         self.live.render()
 
     def state(self) -> dict[str, float]:
-        """The plan's modelled numbers: size at week 10 (invented illustrative scale), recovery achieved, recurrence."""
+        """The plan's modelled numbers: size at week 10 (invented illustrative scale) and recovery achieved."""
         start, adherence = float(self.start.value), float(self.adherence.value) / 100.0
-        achieved = recovery.recovery_achieved(start, adherence)
-        by_year = recurrence.cumulative(np.array([1.0, recurrence.MAX_YEARS]), achieved)
         return {
             "size_at_follow_up": float(recovery.predict(recovery.FOLLOW_UP_WEEK, start, adherence)[()]),
-            "recovery_achieved": achieved,
-            "recurrence_1y": float(by_year[0]),
-            "recurrence_3y": float(by_year[1]),
+            "recovery_achieved": recovery.recovery_achieved(start, adherence),
         }
 
     def update(self) -> None:
-        """Redraw the plan's curves and the group visibility for the current widget values."""
+        """Redraw the plan's curve and the group visibility for the current widget values."""
         start, adherence = float(self.start.value), float(self.adherence.value) / 100.0
         self.plan_size.set_ydata(recovery.predict(WEEKS, start, adherence))
         self.start_line.set_xdata([start, start])
-        state = self.state()
-        self.plan_recurrence.set_ydata(recurrence.cumulative(YEARS, state["recovery_achieved"]))
         for group, checkbox in self.groups.items():
-            for artist in self.group_artists[group]:
-                artist.set_visible(checkbox.value)
+            self.group_lines[group].set_visible(checkbox.value)
         self.readout.value = f"<b>Model, not data.</b> {self.describe()}"
         self.live.refresh()
 
     def describe(self) -> str:
-        """The plan's modelled numbers in words, each labelled with what kind of model it comes from."""
+        """The plan's modelled recovery in words, labelled as an illustrative model."""
         state = self.state()
         return (f"{recovery.ILLUSTRATIVE_NOTE.capitalize()}: by week {recovery.FOLLOW_UP_WEEK:g} the muscle got "
-                f"{state['recovery_achieved']:.0%} of the way from the control curve to the exercise curve. Through "
-                "an illustrative link to the calibrated group curves (not an estimate), modelled recurrence is "
-                f"{state['recurrence_1y']:.0%} by year 1 and {state['recurrence_3y']:.0%} by year 3.")
+                f"{state['recovery_achieved']:.0%} of the way from the control curve to the exercise curve.")
 
     def panel(self) -> Panel:
         """Checkboxes, sliders, readout and figure as one displayable panel."""
         return Panel(self.live, [widgets.HBox(list(self.groups.values())), self.start, self.adherence, self.readout],
-                     caption="All curves are models. Group recovery curves are illustrative; group recurrence curves "
-                             "are calibrated to Hides et al. 2001; the plan's curves interpolate between them.")
+                     caption="All curves are an illustrative model of the direction of the reported result, not "
+                             "data and not a prognosis; the plan's curve interpolates between the group curves.")
 
 
 def treatment_explorer_figure() -> LiveFigure:

@@ -23,8 +23,9 @@ LAYER_CLUES = {
     "intermediate": "the intermediate layer is serratus posterior: thin muscles of the ribs, supplied by "
                     "intercostal nerves (ventral rami).",
     "deep": "the deep (intrinsic) back muscles attach to the vertebrae and are supplied by dorsal rami.",
-    "abdominal wall": "the abdominal wall muscles, front and back (quadratus lumborum, psoas), lie in front of "
-                      "the transverse processes and are supplied by ventral rami.",
+    "abdominal wall": "the abdominal wall muscles, front and back (quadratus lumborum, psoas, the lateral "
+                      "intertransversarii), lie in front of or between the transverse processes and are supplied "
+                      "by ventral rami.",
 }
 _PLACEHOLDER = "choose a layer"
 

@@ -2,10 +2,12 @@
 
 ``data/muscles.toml`` holds one row per muscle: its layer, Bergmark's (1989)
 local/global class, attachments, nerve supply, actions, role, the number of
-intervertebral joints its fascicles cross, and citation keys into the
-references registry. The file's header says how layers are grouped and how
-segments are counted. A malformed row fails on loading with a ``ValueError``
-naming the row (the muscle) and the field.
+intervertebral joints its fascicles cross, how it reaches the lumbar vertebrae,
+and citation keys into the references registry. The file's header says how
+layers are grouped and how segments are counted. A malformed row fails on
+loading with a ``ValueError`` naming the row (the muscle) and the field, and so
+does a Bergmark class that contradicts Bergmark's criterion, attachment to the
+lumbar vertebrae (see :func:`class_fits_attachment`).
 
 Use it as::
 
@@ -35,11 +37,20 @@ BERGMARK_CLASSES = ("local", "global", "not classified")
 ROLES = ("mover", "stabiliser", "both")
 #: Most intervertebral joints a fascicle can cross (occiput to sacrum is 25).
 MAX_SEGMENTS = 25
+#: How a muscle reaches the lumbar vertebrae, from most to least direct, with the words shown to students.
+LUMBAR_ATTACHMENTS = {
+    "direct": "attaches to the lumbar vertebrae",
+    "some fascicles": "some fascicles attach to the lumbar vertebrae",
+    "through fascia": "reaches them only through the thoracolumbar fascia",
+    "none": "does not attach to the lumbar vertebrae",
+}
+#: The one muscle placed in the local system although it reaches the lumbar vertebrae only through fascia.
+FASCIA_LOCAL_EXCEPTION = "transversus_abdominis"
 
 _ID = re.compile(r"^[a-z][a-z_]*$")
 _MUSCLE_TEXT = ("id", "name", "label", "layer", "bergmark", "bergmark_note", "origin", "insertion",
                 "innervation", "actions", "role", "segments_note")
-_MUSCLE_FIELDS = {*_MUSCLE_TEXT, "segments", "attaches_to_vertebrae", "citations"}
+_MUSCLE_FIELDS = {*_MUSCLE_TEXT, "segments", "lumbar_attachment", "citations", "verified"}
 _STRUCTURE_FIELDS = {"id", "name", "description", "citations"}
 
 
@@ -60,7 +71,7 @@ class Muscle:
     role: str
     segments: tuple[int, int] | None
     segments_note: str
-    attaches_to_vertebrae: bool
+    lumbar_attachment: str
     citations: tuple[str, ...]
 
     def cite(self) -> str:
@@ -74,6 +85,11 @@ class Muscle:
             return "not counted"
         low, high = self.segments
         return str(low) if low == high else f"{low}-{high}"
+
+    @property
+    def lumbar_attachment_text(self) -> str:
+        """How the muscle reaches the lumbar vertebrae, in words, e.g. ``attaches to the lumbar vertebrae``."""
+        return LUMBAR_ATTACHMENTS[self.lumbar_attachment]
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,36 @@ def _unknown(row: dict, known: set[str], where: str) -> None:
         raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
 
 
+def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str) -> bool:
+    """Whether a Bergmark class agrees with Bergmark's criterion, attachment to the lumbar vertebrae.
+
+    Local muscles insert on or arise from the lumbar vertebrae (``direct``); transversus abdominis,
+    which reaches them only through the thoracolumbar fascia, is the one local exception. Global muscles
+    carry load between the thoracic cage and the pelvis without attaching directly to the lumbar
+    vertebrae. Muscles outside the two systems (``not classified``) may attach in any way.
+
+    Parameters
+    ----------
+    muscle_id : str
+        The muscle's id (the exception is by id).
+    bergmark : str
+        One of :data:`BERGMARK_CLASSES`.
+    lumbar_attachment : str
+        One of the keys of :data:`LUMBAR_ATTACHMENTS`.
+
+    Returns
+    -------
+    bool
+        True if the class follows from the attachment.
+    """
+    if bergmark == "local":
+        return lumbar_attachment == "direct" or (
+            lumbar_attachment == "through fascia" and muscle_id == FASCIA_LOCAL_EXCEPTION)
+    if bergmark == "global":
+        return lumbar_attachment != "direct"
+    return True
+
+
 def _muscle(row: dict, where: str) -> Muscle:
     _unknown(row, _MUSCLE_FIELDS, where)
     text = {field: _text(row, field, where) for field in _MUSCLE_TEXT}
@@ -150,10 +196,14 @@ def _muscle(row: dict, where: str) -> Muscle:
     text["layer"] = _choice(row, "layer", LAYERS, where)
     text["bergmark"] = _choice(row, "bergmark", BERGMARK_CLASSES, where)
     text["role"] = _choice(row, "role", ROLES, where)
-    attaches = row.get("attaches_to_vertebrae")
-    if not isinstance(attaches, bool):
-        raise ValueError(f"{where}: field 'attaches_to_vertebrae' must be true or false; got {attaches!r}")
-    return Muscle(**text, segments=_segments(row, where), attaches_to_vertebrae=attaches,
+    attachment = _choice(row, "lumbar_attachment", tuple(LUMBAR_ATTACHMENTS), where)
+    if not class_fits_attachment(text["id"], text["bergmark"], attachment):
+        raise ValueError(f"{where}: field 'bergmark' is {text['bergmark']!r} but field 'lumbar_attachment' is "
+                         f"{attachment!r}: Bergmark's local muscles attach to the lumbar vertebrae, his global "
+                         "muscles do not")
+    if "verified" in row:
+        _text(row, "verified", where)
+    return Muscle(**text, segments=_segments(row, where), lumbar_attachment=attachment,
                   citations=_citations(row, where))
 
 
@@ -251,11 +301,17 @@ def counted() -> tuple[Muscle, ...]:
 
 
 def segments_table() -> str:
-    """A plain-text table: joints crossed, vertebral attachment and Bergmark class of each counted muscle."""
-    lines = [f"{'muscle':<30}{'joints crossed':>15}  {'attaches to vertebrae':<23}Bergmark class"]
-    for muscle in counted():
-        attaches = "yes" if muscle.attaches_to_vertebrae else "no"
-        lines.append(f"{muscle.label:<30}{muscle.segments_text:>15}  {attaches:<23}{muscle.bergmark}")
+    """A plain-text table of every muscle: Bergmark class, lumbar attachment and joints crossed.
+
+    Sorted by class (local, global, not classified), then by the longest fascicle.
+    """
+    def order(muscle: Muscle) -> tuple[int, int, str]:
+        longest = -1 if muscle.segments is None else muscle.segments[1]
+        return (BERGMARK_CLASSES.index(muscle.bergmark), longest, muscle.label)
+
+    lines = [f"{'muscle':<30}{'Bergmark class':<16}{'lumbar vertebrae':<18}joints crossed"]
+    for muscle in sorted(load(), key=order):
+        lines.append(f"{muscle.label:<30}{muscle.bergmark:<16}{muscle.lumbar_attachment:<18}{muscle.segments_text}")
     return "\n".join(lines)
 
 
@@ -278,8 +334,7 @@ def compare(*muscle_ids: str) -> str:
             f"  from: {muscle.origin}",
             f"  to: {muscle.insertion}",
             f"  nerve: {muscle.innervation}",
-            f"  joints crossed: {muscle.segments_text}; attaches to vertebrae: "
-            f"{'yes' if muscle.attaches_to_vertebrae else 'no'}",
+            f"  joints crossed: {muscle.segments_text}; lumbar vertebrae: {muscle.lumbar_attachment_text}",
             f"  sources: {muscle.cite()}",
         ]))
     return "\n\n".join(blocks)

@@ -1,37 +1,32 @@
-"""Rule out the serious first: a red-flag screening checklist (a TEACHING AID, not a diagnostic tool).
+"""Rule out the serious first: red-flag triage with levels (a TEACHING AID, not a diagnostic tool).
 
-The structure follows the IFOMPT framework of Finucane et al. (2020): red flags
-raise suspicion of four serious spinal pathologies (cauda equina syndrome,
-spinal fracture, spinal malignancy, spinal infection). The individual flags of
-that framework's decision tools were not read for this course, so each flag
-here cites another verified source, or says plainly that it is only commonly
-listed. Finucane et al. also stress that there is no high-quality evidence for
-the diagnostic accuracy of most red flags: a flag raises suspicion, it does not
-make a diagnosis, and no flag ticked does not rule serious pathology out.
+The structure follows the IFOMPT framework of Finucane et al. (2020): red flags raise suspicion of four serious
+spinal pathologies (cauda equina syndrome, spinal fracture, spinal malignancy, spinal infection), and the clinician
+judges a level of concern and the matching action. Serious spinal pathology is rare and most red flags have no
+high-quality evidence of diagnostic accuracy: a flag raises suspicion, it does not make a diagnosis, and no flag
+ticked does not rule serious pathology out.
 
-The screen has two tiers (:data:`RULE`). The signs of cauda equina syndrome
-named by Long et al. (2020), a rare but emergent condition, and a previous
-history of cancer, a very useful indicator of spinal malignancy (Henschke et al.
-2013), call for referral on their own. Every other flag only raises suspicion:
-Henschke et al. found age over 50 and failure to improve after one month most
-useful in combination and, alone, a cause of over-testing. So such flags give
-:data:`SUSPECT` (keep assessing and reassess), unless two or more point to the
-same condition, which gives :data:`REFER`.
-The threshold of two, and its use for fracture and infection, are this course's
-teaching simplification, not a validated rule.
+The triage has four levels (:data:`LEVELS`, lowest first): :data:`NONE`, :data:`ROUTINE` (routine care with
+safety-netting), :data:`URGENT` (prompt medical assessment) and :data:`EMERGENCY` (same-day medical assessment).
+Each flag has the level it reaches on its own; the result's level is the highest reached (see :data:`RULE`).
+The flags, their levels and sources, and each level's action and safety-netting advice live in
+``data/red_flags.toml``, read lazily on first use and validated then.
 
 :func:`screen` is a pure function, reusable by other notebooks::
 
-    >>> screen({"saddle anaesthesia"}).refer
-    True
-    >>> screen({"older age (over 50)"}).decision
-    'raises suspicion: consider in combination, reassess'
+    >>> screen({"saddle anaesthesia"}).level
+    'emergency'
+    >>> screen({"older age (over 50)"}).level
+    'routine'
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import ipywidgets as widgets
 
@@ -39,25 +34,41 @@ from spinelab import references, style
 from spinelab.quiz import markdown_html
 
 FRAMEWORK_KEY = "finucane2020"
+DATA_FILE = "red_flags.toml"
 
 #: The four serious spinal pathologies of the framework (Finucane et al. 2020).
 CONDITIONS = ("cauda equina syndrome", "spinal fracture", "spinal malignancy", "spinal infection")
+
+NONE, ROUTINE, URGENT, EMERGENCY = "none", "routine", "urgent", "emergency"
+#: Triage levels, lowest first: a result takes the highest level any rule reaches.
+LEVELS = (NONE, ROUTINE, URGENT, EMERGENCY)
+#: Levels a single flag can have (a flag always raises some concern).
+FLAG_LEVELS = LEVELS[1:]
 
 REFER = "refer for medical evaluation"
 SUSPECT = "raises suspicion: consider in combination, reassess"
 CLEAR = "no red flags ticked"
 
-#: How many flags for the same condition call for referral when none refers on its own (a teaching choice).
+#: Conditions for which flags combine: this many flags for one of them raise the level to :data:`URGENT`.
+COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
 
-#: The two-tier decision rule, as shown to students.
+#: Colour (Okabe-Ito) of each level; the text label is always shown with it.
+LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], URGENT: style.OKABE_ITO["orange"],
+                 ROUTINE: style.OKABE_ITO["blue"], NONE: style.OKABE_ITO["bluish_green"]}
+
+#: The triage rule, as shown to students.
 RULE = (
-    "The signs of cauda equina syndrome named by Long et al. 2020 (a rare but emergent condition) and a previous "
-    "history of cancer (a very useful indicator of spinal malignancy, Henschke et al. 2013) call for referral on "
-    f"their own. Any other flag raises suspicion; {COMBINATION} or more flags for the same condition call for "
-    "referral. Henschke et al. 2013 found age over 50 and failure to improve after one month most useful in "
-    "combination and, alone, a cause of over-testing; the threshold of two, and applying it to fracture and "
-    "infection, are this course's simplification, not a validated rule."
+    "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
+    "pain in both legs, loss of anal tone) and a severe or progressive neurological deficit in the legs call for "
+    "emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). A previous history "
+    "of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal malignancy, and "
+    "significant trauma call for urgent assessment. Other flags alone call for routine care with safety-netting: "
+    "Henschke et al. found flags such as age over 50 most useful in combination and, alone, a cause of over-testing, "
+    f"and Finucane et al. (2020) weigh flags together with the person's own risk profile. So {COMBINATION} or more "
+    "flags pointing to fracture, malignancy or infection call for urgent assessment; flags for different conditions "
+    "do not add up. The levels given to single flags and the threshold of two are this course's simplification of "
+    "the framework's clinical reasoning, not a validated rule."
 )
 
 DISCLAIMER = (
@@ -68,64 +79,144 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True)
-class RedFlag:
-    """One sign or symptom, the condition(s) it raises suspicion of, and its source.
+class Level:
+    """One triage level: its label, the clinician's action and the patient's safety-netting advice."""
 
-    ``sources`` are citation keys; an empty tuple marks a flag that is only commonly listed (``note`` says so).
-    ``refers_alone`` marks a flag whose sources support referral on its own (see :data:`RULE`); it needs a source.
-    ``note`` is shown under the checklist.
-    """
+    name: str
+    label: str
+    action: str
+    safety_netting: str
+    sources: tuple[str, ...]
+
+    @property
+    def rank(self) -> int:
+        """Position in :data:`LEVELS` (0 for none)."""
+        return LEVELS.index(self.name)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One sign or symptom, the condition(s) it raises suspicion of, the level it reaches alone, and its sources."""
 
     name: str
     conditions: tuple[str, ...]
+    level: str
     sources: tuple[str, ...]
     note: str = ""
-    refers_alone: bool = False
-
-    def __post_init__(self) -> None:
-        unknown = [condition for condition in self.conditions if condition not in CONDITIONS]
-        if not self.conditions or unknown:
-            raise ValueError(f"conditions must be among {', '.join(CONDITIONS)}; got {self.conditions!r}")
-        for key in self.sources:
-            references.get(key)
-        if not self.sources and not self.note:
-            raise ValueError(f"flag {self.name!r} has no source, so it needs a note saying why")
-        if self.refers_alone and not self.sources:
-            raise ValueError(f"flag {self.name!r} refers on its own, so it needs a source")
 
     @property
     def citation(self) -> str:
-        """In-text citation, or a plain statement that the flag is commonly listed."""
-        return references.cite(*self.sources) if self.sources else "(commonly listed; not verified for this course)"
+        """In-text citation of the flag's sources."""
+        return references.cite(*self.sources)
 
 
-FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("bilateral leg pain (sciatica in both legs)", ("cauda equina syndrome",), ("long2020",),
-            refers_alone=True),
-    RedFlag("saddle anaesthesia", ("cauda equina syndrome",), ("long2020",),
-            "reduced sensation of the perineum ('saddle' area)", refers_alone=True),
-    RedFlag("new bladder dysfunction or urinary retention", ("cauda equina syndrome",), ("long2020",),
-            refers_alone=True),
-    RedFlag("loss of anal tone", ("cauda equina syndrome",), ("long2020",), refers_alone=True),
-    RedFlag("loss of sexual function", ("cauda equina syndrome",), ("long2020",), refers_alone=True),
-    RedFlag("progressive neurological deficit in the legs", ("cauda equina syndrome",), (),
-            "commonly listed in guidelines; not checked against a primary source for this course, so here it "
-            "does not refer on its own: follow local guidelines"),
-    RedFlag("significant trauma", ("spinal fracture",), ("han2023",)),
-    RedFlag("corticosteroid use", ("spinal fracture",), ("han2023",)),
-    RedFlag("older age (over 50)", ("spinal fracture", "spinal malignancy"), ("han2023", "henschke2013"),
-            "age over 50 for malignancy (Henschke et al. 2013); older age for fracture (Han et al. 2023)"),
-    RedFlag("previous history of cancer", ("spinal malignancy",), ("henschke2013",), refers_alone=True),
-    RedFlag("no improvement after one month", ("spinal malignancy",), ("henschke2013",)),
-    RedFlag("unexplained weight loss", ("spinal malignancy",), (),
-            "commonly listed in guidelines; Henschke et al. 2013 found insufficient data for most flags other "
-            "than a history of cancer"),
-    RedFlag("fever", ("spinal infection",), ("yusuf2019",)),
-    RedFlag("intravenous drug use", ("spinal infection",), ("yusuf2019",)),
-    RedFlag("immunosuppression (including diabetes)", ("spinal infection",), ("yusuf2019",)),
-)
+_LEVEL_FIELDS = {"label": str, "action": str, "safety_netting": str, "sources": list, "verified": str}
+_FLAG_FIELDS = {"name": str, "conditions": list, "level": str, "sources": list, "verified": str, "note": str}
 
-_BY_NAME = {flag.name.casefold(): flag for flag in FLAGS}
+
+def _fields(row: object, where: str, spec: dict[str, type], optional: set[str]) -> dict[str, object]:
+    """Check one table of the data file: known fields, required ones present and non-empty, of the right type."""
+    if not isinstance(row, dict):
+        raise ValueError(f"{where}: must be a table")
+    unknown = sorted(set(row) - set(spec))
+    if unknown:
+        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    for field, kind in spec.items():
+        if field not in row:
+            if field in optional:
+                continue
+            raise ValueError(f"{where}: field '{field}' is missing")
+        value = row[field]
+        if not isinstance(value, kind) or not value or (kind is list and not all(isinstance(v, str) for v in value)):
+            raise ValueError(f"{where}: field '{field}' must be a non-empty {kind.__name__}"
+                             f"{' of strings' if kind is list else ''}; got {value!r}")
+    return row
+
+
+def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
+    """Parse and validate red-flag TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The TOML text (``[level.<name>]`` tables and ``[[flag]]`` tables, see ``data/red_flags.toml``).
+    source : str
+        The file name given in error messages.
+
+    Returns
+    -------
+    levels : dict of str to Level
+        Every level of :data:`LEVELS`, by name.
+    flags : tuple of RedFlag
+        The flags in file order.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the level or flag (number and name) and the field at fault.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not valid TOML: {error}") from None
+    unknown = sorted(set(data) - {"level", "flag"})
+    if unknown:
+        raise ValueError(f"{source}: unknown top-level key(s) {', '.join(unknown)}; expected 'level' and 'flag'")
+    rows = data.get("level", {})
+    if sorted(rows) != sorted(LEVELS):
+        raise ValueError(f"{source}: needs exactly the levels {', '.join(LEVELS)}; got {', '.join(rows) or 'none'}")
+    levels = {}
+    for name in LEVELS:
+        where = f"{source}: level '{name}'"
+        row = _fields(rows[name], where, _LEVEL_FIELDS, set())
+        keys = references.require(row["sources"], f"{where}: field 'sources'")
+        levels[name] = Level(name, row["label"], row["action"], row["safety_netting"], keys)  # type: ignore[arg-type]
+    flags: list[RedFlag] = []
+    for number, row in enumerate(data.get("flag", []), start=1):
+        label = row.get("name") if isinstance(row, dict) else None
+        where = f"{source}: flag {number}" + (f" ({label!r})" if isinstance(label, str) else "")
+        _fields(row, where, _FLAG_FIELDS, {"note"})
+        name = row["name"]
+        wrong = [c for c in row["conditions"] if c not in CONDITIONS]
+        if wrong:
+            raise ValueError(f"{where}: field 'conditions' must be among {', '.join(CONDITIONS)}; got {wrong!r}")
+        if row["level"] not in FLAG_LEVELS:
+            raise ValueError(f"{where}: field 'level' must be one of {', '.join(FLAG_LEVELS)}; got {row['level']!r}")
+        if any(item.name.casefold() == name.casefold() for item in flags):
+            raise ValueError(f"{where}: field 'name' repeats an earlier flag")
+        keys = references.require(row["sources"], f"{where}: field 'sources'")
+        flags.append(RedFlag(name, tuple(row["conditions"]), row["level"], keys, row.get("note", "")))
+    if not flags:
+        raise ValueError(f"{source}: no [[flag]] tables")
+    return levels, tuple(flags)
+
+
+@cache
+def _data() -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
+    text = resources.files("spinelab").joinpath(f"data/{DATA_FILE}").read_text(encoding="utf-8")
+    return parse(text)
+
+
+def flags() -> tuple[RedFlag, ...]:
+    """All red flags, in checklist order (read from ``data/red_flags.toml`` on first use)."""
+    return _data()[1]
+
+
+def citation_keys() -> tuple[str, ...]:
+    """Every citation key the triage shows (framework, levels and flags), without repeats."""
+    levels, items = _data()
+    keys = [FRAMEWORK_KEY, *(key for item in levels.values() for key in item.sources),
+            *(key for item in items for key in item.sources)]
+    return tuple(dict.fromkeys(keys))
+
+
+def level(name: str) -> Level:
+    """The triage level with this name (one of :data:`LEVELS`)."""
+    if name not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {name!r}")
+    return _data()[0][name]
+
+
 _ALIASES = {"saddle anesthesia": "saddle anaesthesia"}
 
 
@@ -139,82 +230,101 @@ def flag(name: str) -> RedFlag:
     """
     key = str(name).strip().casefold()
     key = _ALIASES.get(key, key)
-    if key not in _BY_NAME:
-        raise ValueError(f"flag must be one of: {'; '.join(f.name for f in FLAGS)}; got {name!r}")
-    return _BY_NAME[key]
+    for item in flags():
+        if item.name.casefold() == key:
+            return item
+    raise ValueError(f"flag must be one of: {'; '.join(f.name for f in flags())}; got {name!r}")
 
 
 def flags_for(condition: str) -> tuple[RedFlag, ...]:
     """The flags that raise suspicion of one condition."""
     if condition not in CONDITIONS:
         raise ValueError(f"condition must be one of {', '.join(CONDITIONS)}; got {condition!r}")
-    return tuple(item for item in FLAGS if condition in item.conditions)
+    return tuple(item for item in flags() if condition in item.conditions)
 
 
 @dataclass(frozen=True)
 class ScreeningResult:
-    """The outcome of a screen: the decision, and why.
+    """The outcome of a screen: the triage level, what to do, and why.
 
     Attributes
     ----------
-    refer : bool
-        True if the screen calls for referral for medical evaluation (see :data:`RULE`).
+    level : str
+        The highest level reached, one of :data:`LEVELS`.
     flags : tuple of RedFlag
         The ticked flags, in checklist order.
     conditions : tuple of str
         The conditions they raise suspicion of, in :data:`CONDITIONS` order.
     combined : tuple of str
-        The conditions with at least :data:`COMBINATION` ticked flags.
+        The conditions of :data:`COMBINING` with at least :data:`COMBINATION` ticked flags.
     """
 
-    refer: bool
+    level: str
     flags: tuple[RedFlag, ...]
     conditions: tuple[str, ...]
     combined: tuple[str, ...] = ()
 
     @property
+    def refer(self) -> bool:
+        """True for an emergency or urgent level: the patient needs medical assessment."""
+        return self.level in (URGENT, EMERGENCY)
+
+    @property
     def decision(self) -> str:
-        """:data:`REFER`, :data:`SUSPECT` (flags ticked, but not enough to refer) or :data:`CLEAR`."""
+        """:data:`REFER`, :data:`SUSPECT` (routine level) or :data:`CLEAR` (no flag)."""
         if self.refer:
             return REFER
         return SUSPECT if self.flags else CLEAR
 
     @property
+    def label(self) -> str:
+        """The level's text label."""
+        return level(self.level).label
+
+    @property
+    def action(self) -> str:
+        """What the clinician does at this level."""
+        return level(self.level).action
+
+    @property
+    def safety_netting(self) -> str:
+        """What the patient should do if symptoms change, with its sources."""
+        found = level(self.level)
+        return f"{found.safety_netting} {references.cite(*found.sources)}"
+
+    @property
     def reasons(self) -> tuple[str, ...]:
-        """One sentence per ticked flag: which condition it raises suspicion of."""
-        return tuple(f"{item.name} raises suspicion of {' or '.join(item.conditions)} {item.citation}"
-                     for item in self.flags)
+        """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
+        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {item.level} on its own "
+                 f"{item.citation}" for item in self.flags]
+        lines += [f"{COMBINATION} or more flags for {condition} in combination call for urgent assessment "
+                  + (references.cite("henschke2013") if condition == "spinal malignancy" else
+                     "(the teaching threshold of the triage rule)") for condition in self.combined]
+        return tuple(lines)
 
     @property
     def message(self) -> str:
-        """The decision with its reasons, as one text."""
+        """The decision, level, action and reasons as one text (safety-netting: :attr:`safety_netting`)."""
+        head = f"{self.decision.capitalize()}. Level: {self.label}."
         if not self.flags:
-            return f"{CLEAR.capitalize()}. This does not rule out serious pathology: keep reassessing."
-        reasons = "; ".join(self.reasons) + "."
-        if not self.refer:
-            return (f"{SUSPECT.capitalize()}: {reasons} Not enough to refer under this checklist's rule (no flag "
-                    f"that refers on its own, fewer than {COMBINATION} for any one condition): look for other flags, "
-                    "and reassess.")
-        if any(item.refers_alone for item in self.flags):
-            return f"{REFER.capitalize()}: {reasons}"
-        return (f"{REFER.capitalize()}: {reasons} At least {COMBINATION} flags for {' and for '.join(self.combined)} "
-                "call for referral in combination.")
+            return f"{head} This does not rule out serious pathology: keep reassessing."
+        return f"{head} {self.action} Why: {'; '.join(self.reasons)}."
 
 
 def screen(flags: Iterable[str]) -> ScreeningResult:
-    """Screen a set of ticked red flags with the two-tier rule of :data:`RULE`.
+    """Triage a set of ticked red flags with the rule of :data:`RULE`.
 
     Parameters
     ----------
     flags : iterable of str
-        Names of the ticked flags (see :data:`FLAGS`; case-insensitive).
+        Names of the ticked flags (see :func:`flags`; case-insensitive).
 
     Returns
     -------
     ScreeningResult
-        "refer for medical evaluation" if a flag that refers on its own is ticked, or :data:`COMBINATION` or
-        more flags for one condition; "raises suspicion: consider in combination, reassess" for other flags;
-        "no red flags ticked" if none is ticked.
+        Level :data:`EMERGENCY`, :data:`URGENT`, :data:`ROUTINE` or :data:`NONE`: the highest level of any ticked
+        flag, raised to :data:`URGENT` when :data:`COMBINATION` or more flags point to one condition of
+        :data:`COMBINING`.
 
     Raises
     ------
@@ -224,40 +334,32 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     if isinstance(flags, str):
         raise ValueError(f"flags must be a collection of flag names, not a single string; got {flags!r}")
     ticked = {flag(name).name for name in flags}
-    chosen = tuple(item for item in FLAGS if item.name in ticked)
-    conditions = tuple(condition for condition in CONDITIONS if any(condition in item.conditions for item in chosen))
-    combined = tuple(condition for condition in conditions
-                     if sum(condition in item.conditions for item in chosen) >= COMBINATION)
-    refer = any(item.refers_alone for item in chosen) or bool(combined)
-    return ScreeningResult(refer=refer, flags=chosen, conditions=conditions, combined=combined)
-
-
-def _marker(item: RedFlag) -> str:
-    """``*`` for a flag without a source, ``†`` for one with a note."""
-    return "*" if not item.sources else ("†" if item.note else "")
+    chosen = tuple(item for item in _data()[1] if item.name in ticked)
+    conditions = tuple(c for c in CONDITIONS if any(c in item.conditions for item in chosen))
+    combined = tuple(c for c in conditions
+                     if c in COMBINING and sum(c in item.conditions for item in chosen) >= COMBINATION)
+    reached = [LEVELS.index(item.level) for item in chosen] + [LEVELS.index(URGENT)] * bool(combined) + [0]
+    return ScreeningResult(level=LEVELS[max(reached)], flags=chosen, conditions=conditions, combined=combined)
 
 
 def _label(item: RedFlag) -> str:
     others = item.conditions[1:]
-    label = item.name + (f" (also {', '.join(others)})" if others else "")
-    label += " (refers on its own)" if item.refers_alone else ""
-    marker = _marker(item)
-    return label + (f" {marker}" if marker else "")
+    return item.name + (f" (also {', '.join(others)})" if others else "") + f" [{item.level} on its own]"
 
 
 def notes() -> tuple[str, ...]:
-    """The flags' notes, as shown under the checklist (marker, name and note)."""
-    return tuple(f"{_marker(item)} {item.name}: {item.note}" for item in FLAGS if item.note)
+    """The flags' notes, as shown under the checklist (name and note)."""
+    return tuple(f"{item.name}: {item.note}" for item in flags() if item.note)
 
 
 class RedFlagChecklist:
-    """Checkboxes grouped under the four conditions, and the screening result below them."""
+    """Checkboxes grouped under the four conditions, and the triage result below them."""
 
     def __init__(self) -> None:
         self.checkboxes = {
             item.name: widgets.Checkbox(value=False, description=_label(item), indent=False,
                                         layout=widgets.Layout(width="auto"))
-            for item in FLAGS
+            for item in flags()
         }
         groups = []
         for condition in CONDITIONS:
@@ -267,14 +369,11 @@ class RedFlagChecklist:
         self.result = widgets.HTML()
         for box in self.checkboxes.values():
             box.observe(lambda _change: self.update(), names="value")
-        framework = references.cite(FRAMEWORK_KEY)
         self.note = widgets.HTML(markdown_html(
-            f"**{DISCLAIMER}** Conditions from the IFOMPT framework {framework}; each flag's source is given in "
-            f"the result.\n\n**Rule of this checklist.** {RULE}"))
-        escaped = "\n".join("- " + line.replace("*", "\\*") for line in notes())  # a leading * is not a list
-        self.footnotes = widgets.HTML(markdown_html(
-            "Flags marked \\* are only commonly listed (not verified against a primary source here); † marks a "
-            "flag with a note.\n\n" + escaped))
+            f"**{DISCLAIMER}** Conditions and clinical reasoning from the IFOMPT framework "
+            f"{references.cite(FRAMEWORK_KEY)}; each flag's source is given in the result.\n\n"
+            f"**Triage rule.** {RULE}"))
+        self.footnotes = widgets.HTML(markdown_html("\n".join(f"- {line}" for line in notes())))
         self.widget = widgets.VBox([self.note, widgets.GridBox(
             groups, layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))")), self.footnotes,
             self.result])
@@ -296,16 +395,25 @@ class RedFlagChecklist:
         return tuple(name for name, box in self.checkboxes.items() if box.value)
 
     def update(self) -> ScreeningResult:
-        """Screen the ticked flags and show the result."""
+        """Triage the ticked flags and show the level (colour and text), action, reasons and safety-netting."""
         outcome = screen(self.ticked)
         self.outcome = outcome
-        colour = {REFER: style.OKABE_ITO["vermillion"], SUSPECT: style.OKABE_ITO["black"],
-                  CLEAR: style.OKABE_ITO["blue"]}[outcome.decision]
-        self.result.value = f"<p style='color:{colour}'><b>{outcome.message}</b></p>"
+        colour = LEVEL_COLOURS[outcome.level]
+        reasons = "".join(f"<li>{reason}</li>" for reason in outcome.reasons)
+        self.result.value = (
+            f"<div style='border-left:8px solid {colour};padding-left:8px'>"
+            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{outcome.level.upper()}</b>"
+            f"</span> <b>{outcome.label}</b> ({outcome.decision})</p>"
+            f"<p><b>Action:</b> {outcome.action}</p>"
+            + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
+            + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
         return outcome
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["text/plain"] = (f"[Red-flag checklist] {len(FLAGS)} flags under {len(CONDITIONS)} conditions. "
-                                f"{DISCLAIMER} Rule of this checklist: {RULE}")
+        outcome = self.outcome
+        bundle["text/plain"] = (
+            f"[Red-flag triage] {len(flags())} flags under {len(CONDITIONS)} conditions; "
+            f"{len(outcome.flags)} ticked -> level {outcome.level.upper()} ({outcome.label}). "
+            f"Action: {outcome.action} {DISCLAIMER} Triage rule: {RULE}")
         return bundle

@@ -1,8 +1,8 @@
 """The multifidus studies of notebook 03, as validated data.
 
 ``data/studies.toml`` holds, for each study, what it did and found in plain
-words (with its limits and what we could *not* verify), and every number the
-course uses from it. Each number carries its citation key, how it was obtained
+words (with its limits, and an instructor-facing ``verified`` note on where it
+was read), and every number the course uses from it. Each number carries its citation key, how it was obtained
 (:data:`HOW_OBTAINED`) and the sentence it was read from, so a plotted point
 can always be traced back to its source.
 """
@@ -25,13 +25,13 @@ HOW_OBTAINED = ("reported in the text/abstract", "read off a published figure, a
 #: The groups of the Hides et al. trials, spelled as in :data:`spinelab.style.GROUP_COLOURS`.
 GROUPS = ("control", "specific exercise")
 
-_STUDY_FIELDS = ("title", "design", "participants", "measured", "found", "limits", "not_available", "how")
+_STUDY_FIELDS = ("title", "design", "participants", "measured", "found", "limits", "verified", "how")
 _VALUE_FIELDS = ("id", "study", "quantity", "value", "unit", "how", "quote", "verified")
 
 
 @dataclass(frozen=True)
 class Study:
-    """One study: design, participants, what was measured and found, limits and gaps."""
+    """One study: design, participants, what was measured and found, its limits, and where it was checked."""
 
     key: str
     title: str
@@ -40,7 +40,7 @@ class Study:
     measured: str
     found: str
     limits: str
-    not_available: str
+    verified: str
     how: str
 
     def describe(self) -> str:
@@ -48,7 +48,7 @@ class Study:
         return (
             f"**{self.title}** {references.cite(self.key)}\n\n"
             f"- *Design:* {self.design}\n- *Who:* {self.participants}\n- *Measured:* {self.measured}\n"
-            f"- *Found:* {self.found}\n- *Limits:* {self.limits}\n- *Not available to us:* {self.not_available}"
+            f"- *Found:* {self.found}\n- *Limits:* {self.limits}"
         )
 
 
@@ -56,9 +56,10 @@ class Study:
 class Value:
     """One number from a study, with its provenance.
 
-    ``period`` is the time window the value refers to (start, end) in
-    ``time_unit``; it is None for values without a time (such as a sample size).
-    ``note`` says when that window is an interpretation rather than reported.
+    ``period`` is the time the value refers to (start, end) in ``time_unit``
+    (start == end for a single follow-up); it is None for values without a time
+    (such as a sample size). ``ci`` is the reported 95 % confidence interval,
+    ``group`` the trial arm or cohort, ``note`` what a reader of the number must know.
     """
 
     id: str
@@ -72,6 +73,7 @@ class Value:
     group: str | None = None
     period: tuple[float, float] | None = None
     time_unit: str | None = None
+    ci: tuple[float, float] | None = None
     note: str | None = None
 
     @property
@@ -120,20 +122,25 @@ def _value(row: dict, number: int) -> Value:
     if row["unit"] == "%" and not 0 <= number_value <= 100:
         raise ValueError(f"{where}: a percentage must lie in [0, 100]; got {number_value!r}")
     group = row.get("group")
-    if group is not None and group not in GROUPS:
-        raise ValueError(f"{where}: group must be one of {GROUPS}; got {group!r}")
+    if group is not None and (not isinstance(group, str) or not group.strip()):
+        raise ValueError(f"{where}: group must be a non-empty string; got {group!r}")
+    ci = row.get("ci")
+    if ci is not None:
+        if len(ci) != 2 or not all(isinstance(x, int | float) for x in ci) or not ci[0] <= number_value <= ci[1]:
+            raise ValueError(f"{where}: ci must be [low, high] with low <= value <= high; got {ci!r}")
+        ci = (float(ci[0]), float(ci[1]))
     period = row.get("period")
     if period is not None:
         if len(period) != 2 or not 0 <= period[0] <= period[1] or "time_unit" not in row:
             raise ValueError(f"{where}: period must be [start, end] with 0 <= start <= end, and needs a time_unit")
         period = (float(period[0]), float(period[1]))
-    unknown = set(row) - set(_VALUE_FIELDS) - {"group", "period", "time_unit", "note"}
+    unknown = set(row) - set(_VALUE_FIELDS) - {"group", "period", "time_unit", "ci", "note"}
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     return Value(
         id=str(row["id"]), study=str(row["study"]), quantity=str(row["quantity"]), value=float(number_value),
         unit=str(row["unit"]), how=str(row["how"]), quote=str(row["quote"]), verified=str(row["verified"]),
-        group=group, period=period, time_unit=row.get("time_unit"), note=row.get("note"),
+        group=group, period=period, time_unit=row.get("time_unit"), ci=ci, note=row.get("note"),
     )
 
 
@@ -196,7 +203,7 @@ def values(study_key: str | None = None, quantity: str | None = None, group: str
 
 
 def reported_recurrence(group: str) -> tuple[Value, Value]:
-    """Hides et al. 2001: the group's recurrence in the first year and in years 1 to 3, in time order."""
+    """Hides et al. 2001: the group's recurrence at the one-year and the two-to-three-year follow-up, in time order."""
     if group not in GROUPS:
         raise ValueError(f"group must be one of {GROUPS}; got {group!r}")
     found = sorted(values("hides2001", "recurrence", group), key=lambda item: item.period or (0.0, 0.0))
@@ -205,16 +212,29 @@ def reported_recurrence(group: str) -> tuple[Value, Value]:
     return found[0], found[1]
 
 
+def years_label(period: tuple[float, float]) -> str:
+    """A reported time in years: (1, 1) -> "1 year", (2, 3) -> "2–3 years"."""
+    start, end = period
+    if start != end:
+        return f"{start:g}–{end:g} years"
+    return f"{start:g} year" + ("" if start == 1 else "s")
+
+
 def table(study_key: str) -> str:
-    """The numbers recorded for one study, one line each, with citation and how each was obtained."""
+    """The numbers recorded for one study, one line each, with interval, citation and how each was obtained."""
     rows = values(study_key)
     if not rows:
-        return f"{references.cite(study_key)}: no numbers recorded (none could be verified)."
+        return f"{references.cite(study_key)}: no numbers recorded."
     lines = []
     for item in rows:
-        when = f", {item.time_unit} {item.period[0]:g}-{item.period[1]:g}" if item.period else ""
-        group = f" ({item.group}{when})" if item.group else ""
-        lines.append(f"{item.quantity}{group}: {item.value:g} {item.unit}".rstrip() + f" - {item.provenance()}")
+        context = [item.group] if item.group else []
+        if item.period:
+            start, end = item.period
+            context.append(f"{item.time_unit}: {start:g}" + ("" if start == end else f"-{end:g}"))
+        where = f" ({', '.join(context)})" if context else ""
+        interval = f" (95 % CI {item.ci[0]:g}-{item.ci[1]:g})" if item.ci else ""
+        lines.append(f"{item.quantity}{where}: {item.value:g} {item.unit}".rstrip() + interval
+                     + f" - {item.provenance()}")
     return "\n".join(lines)
 
 

@@ -1,18 +1,18 @@
-"""Clinic treatments as ILLUSTRATIVE changes of the guarding model, with their evidence.
+"""Clinic treatments as ILLUSTRATIVE changes of the guarding model, with what guidelines and reviews say.
 
-Each treatment acts on one part of the model (:mod:`spinelab.guarding`): it
-lowers the drive from pain to guarding, weakens the pain-spasm-pain loop, or
-adds a decay of guarding. The *size* of every change is made up: all five use
-the same :data:`ILLUSTRATIVE_STRENGTH`, chosen so that each raises the
-threshold loop gain by the same factor. The model therefore says nothing about
-which treatment works better. What the research says is in each treatment's
-evidence: statements from reviews and guidelines, with their citation keys,
-taken from the course's reference registry (never an invented effect size).
+Each treatment acts on one part of the model (:mod:`spinelab.guarding`): the drive from pain to guarding, the
+pain-spasm-pain loop, or a decay of guarding. The *size* of every change is made up and the same for all five
+(:data:`ILLUSTRATIVE_STRENGTH`), so the model says nothing about which treatment works better. What the research
+says lives in ``data/treatments.toml`` (read on first use and validated): guideline recommendations quoted word for
+word with their strength and population, and review findings quoted from the reference registry.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from IPython.display import Markdown
 
@@ -23,11 +23,21 @@ from spinelab.guarding import ParameterChange
 ILLUSTRATIVE_STRENGTH = 0.3
 
 #: The three ways a treatment can act in the model.
-MECHANISMS = {
-    "drive": "lowers the drive from pain to guarding (k)",
-    "loop": "weakens the pain-spasm-pain loop (g)",
-    "decay": "adds a decay of guarding",
-}
+MECHANISMS = {"drive": "lowers the drive from pain to guarding (k)", "loop": "weakens the pain-spasm-pain loop (g)",
+              "decay": "adds a decay of guarding"}
+
+#: Names of the model treatments, in the order shown (checked against the data file by the tests).
+NAMES: tuple[str, ...] = ("gentle motion (stay active)", "manual therapy", "dry needling", "corrective exercise",
+                          "movement retraining")
+
+#: Durations of low back pain a recommendation can apply to.
+STAGES = ("acute", "subacute", "chronic")
+
+#: The one sentence that says the model's treatment effects are made up.
+ILLUSTRATIVE_NOTE = (f"In the guarding model every treatment changes its mechanism by the same made-up "
+                     f"{ILLUSTRATIVE_STRENGTH:.0%}, so the model cannot say which treatment works better; "
+                     "the guidelines and reviews below can.")
+DATA_FILE = "data/treatments.toml"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,45 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Recommendation:
+    """One guideline recommendation, quoted word for word.
+
+    Attributes
+    ----------
+    guideline : str
+        Citation key of the guideline.
+    quote : str
+        The recommendation's own words.
+    strength : str
+        Its strength or grade as the guideline states it.
+    stages : tuple of str
+        Durations of low back pain it applies to (see :data:`STAGES`).
+    population : str
+        Who it is for, as the guideline words it.
+    topics : tuple of str
+        Treatments (see :data:`NAMES`) or other topics it concerns.
+    verified : str
+        Where and when the wording and the grade were read.
+    number : str
+        The guideline's number for it where one was seen, else empty.
+    """
+
+    guideline: str
+    quote: str
+    strength: str
+    stages: tuple[str, ...]
+    population: str
+    topics: tuple[str, ...]
+    verified: str
+    number: str = ""
+
+    def markdown(self) -> str:
+        """The recommendation as one Markdown line: citation, quote, strength and population."""
+        where = ", ".join(filter(None, (references.get(self.guideline).short(), self.number)))
+        return f"{where}: “{self.quote}” (*{self.strength}*; {self.population})"
+
+
+@dataclass(frozen=True)
 class Treatment:
     """A clinic treatment as an illustrative model input, with its evidence.
 
@@ -56,10 +105,9 @@ class Treatment:
     rationale : str
         Why the clinic expects it to act that way (a hypothesis, not a finding).
     evidence_summary : str
-        The evidence in one line, from the cited sources: for each population (acute or chronic low back pain)
-        what was found and, where a source rates it, its certainty.
+        The evidence in one line, from the cited sources, by population.
     evidence : tuple of Evidence
-        Statements from reviews or guidelines with their citation keys.
+        Guideline recommendations (quoted) and review findings, with their citation keys.
     """
 
     name: str
@@ -99,74 +147,98 @@ class Treatment:
         return "\n".join(lines)
 
 
-def _finding(key: str) -> Evidence:
-    """Evidence quoted from the registry entry's ``finding`` (what the source reports)."""
-    finding = references.get(key).finding
-    if not finding:
-        raise ValueError(f"reference {key!r} has no finding to quote")
-    return Evidence(key, finding)
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything read from the data file; a review is ``(key, population, topics)``, quoting the key's finding."""
+
+    treatments: dict[str, Treatment]
+    topics: tuple[str, ...]
+    recommendations: tuple[Recommendation, ...]
+    reviews: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
-TREATMENTS: dict[str, Treatment] = {
-    treatment.name: treatment
-    for treatment in (
-        Treatment(
-            name="gentle motion (stay active)",
-            mechanism="loop",
-            rationale="moving within comfort is thought to break the pain-spasm-pain circle",
-            evidence_summary="in acute low back pain: advice to stay active rather than rest in bed gives small "
-                             "improvements in pain and function (moderate-quality evidence, as rated in a commentary "
-                             "on the review); in sciatica: little or no difference (moderate-quality evidence).",
-            evidence=(_finding("dahm2010"), _finding("koes2010")),
-        ),
-        Treatment(
-            name="manual therapy",
-            mechanism="decay",
-            rationale="mobilisation or manipulation is thought to relax guarding muscles",
-            evidence_summary="in acute low back pain: modest short-term benefit of manipulation (low-quality evidence "
-                             "in the ACP guideline), and a physical therapy guideline recommends joint mobilisation; "
-                             "in chronic low back pain: similar to other recommended therapies (moderate-quality "
-                             "evidence).",
-            evidence=(_finding("paige2017"), _finding("qaseem2017"), _finding("george2021"),
-                      _finding("rubinstein2019")),
-        ),
-        Treatment(
-            name="dry needling",
-            mechanism="decay",
-            rationale="needling a tender muscle is thought to release it",
-            evidence_summary="in low back pain (16 trials, mostly at high or unclear risk of bias): the evidence is "
-                             "not robust enough for a firm conclusion on efficacy or safety.",
-            evidence=(_finding("hu2018"),),
-        ),
-        Treatment(
-            name="corrective exercise",
-            mechanism="drive",
-            rationale="capacity and confidence are thought to lessen how strongly pain drives guarding",
-            evidence_summary="in chronic low back pain only: guidelines recommend exercise (moderate-quality "
-                             "evidence); a Cochrane review of 249 trials exists, its certainty ratings were not "
-                             "retrieved here. No evidence for acute pain is cited here; in acute pain most patients "
-                             "improve over time regardless of treatment (ACP guideline).",
-            evidence=(
-                _finding("george2021"),
-                _finding("qaseem2017"),
-                Evidence("hayden2021", "Cochrane review of 249 exercise trials in chronic non-specific low back pain; "
-                                       "its effect sizes and certainty ratings were not retrieved for this course."),
-            ),
-        ),
-        Treatment(
-            name="movement retraining",
-            mechanism="loop",
-            rationale="moving differently is thought to stop guarding from feeding pain",
-            evidence_summary="in chronic low back pain only: motor control exercise is no more effective than other "
-                             "exercise (evidence of no better than moderate quality; low quality in the ACP "
-                             "guideline). No evidence for acute pain is cited here.",
-            evidence=(_finding("saragiotto2016"), _finding("qaseem2017")),
-        ),
-    )
-}
+def _text(row: dict[str, object], field: str, where: str, allowed: tuple[str, ...] = ()) -> str:
+    """A required, non-empty text field of a data entry (one of ``allowed`` if given)."""
+    value = row.get(field)
+    if not isinstance(value, str) or not value.strip() or (allowed and value not in allowed):
+        wanted = f"one of {', '.join(allowed)}" if allowed else "non-empty text"
+        raise ValueError(f"{where}: field {field!r} must be {wanted}; got {value!r}")
+    return value
 
-#: Names of the treatments, in the order shown in the notebook.
-NAMES: tuple[str, ...] = tuple(TREATMENTS)
+
+def _texts(row: dict[str, object], field: str, where: str, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """A required, non-empty list of text (each item one of ``allowed`` if given)."""
+    value = row.get(field)
+    items = value if isinstance(value, list) else []
+    if not items or any(not isinstance(item, str) or not item or (allowed and item not in allowed) for item in items):
+        raise ValueError(f"{where}: field {field!r} must be a non-empty list of {', '.join(allowed) or 'text'}; "
+                         f"got {value!r}")
+    return tuple(items)
+
+
+def _key(row: dict[str, object], field: str, where: str) -> str:
+    """A citation key field that must be in the reference registry."""
+    return references.require(_text(row, field, where), f"{where}: field {field!r}")[0]
+
+
+def load(text: str, source: str = DATA_FILE) -> Catalogue:
+    """Parse and validate treatments TOML text.
+
+    Parameters
+    ----------
+    text : str
+        The TOML text.
+    source : str
+        The file name named in errors.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the entry and the field that is missing or wrong.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{source}: not valid TOML: {error}") from None
+    rows = data.get("treatment", [])
+    names = tuple(_text(row, "name", f"{source}: treatment {number}") for number, row in enumerate(rows, 1))
+    topics = _texts(data, "topics", source)
+    known = (*names, *topics)
+    recs = []
+    for number, row in enumerate(data.get("recommendation", []), 1):
+        where = f"{source}: recommendation {number}"
+        recs.append(Recommendation(
+            guideline=_key(row, "guideline", where), quote=_text(row, "quote", where),
+            strength=_text(row, "strength", where), stages=_texts(row, "stages", where, STAGES),
+            population=_text(row, "population", where), topics=_texts(row, "topics", where, known),
+            verified=_text(row, "verified", where), number=str(row.get("number", ""))))
+    reviews = []
+    for number, row in enumerate(data.get("review", []), 1):
+        where = f"{source}: review {number}"
+        key = _key(row, "key", where)
+        if not references.get(key).finding:
+            raise ValueError(f"{where}: field 'key': reference {key!r} has no finding to quote")
+        reviews.append((key, _text(row, "population", where), _texts(row, "topics", where, known)))
+    treatments = {}
+    for number, (name, row) in enumerate(zip(names, rows, strict=True), 1):
+        where = f"{source}: treatment {number} ({name})"
+        quoted = [Evidence(item.guideline, f"“{item.quote}” ({item.strength}; {item.population})")
+                  for item in recs if name in item.topics]
+        found = [Evidence(key, str(references.get(key).finding)) for key, _, about in reviews if name in about]
+        treatments[name] = Treatment(name, _text(row, "mechanism", where, tuple(MECHANISMS)),
+                                     _text(row, "rationale", where), _text(row, "summary", where), (*quoted, *found))
+    return Catalogue(treatments, topics, tuple(recs), tuple(reviews))
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The course's treatments and their evidence, read from the data file on first use."""
+    return load(resources.files("spinelab").joinpath(DATA_FILE).read_text(encoding="utf-8"))
+
+
+def all_treatments() -> dict[str, Treatment]:
+    """The model treatments by name, in the order of :data:`NAMES`."""
+    return catalogue().treatments
 
 
 def get(name: str) -> Treatment:
@@ -177,20 +249,51 @@ def get(name: str) -> Treatment:
     ValueError
         If the name is not one of :data:`NAMES`.
     """
-    if name not in TREATMENTS:
+    if name not in all_treatments():
         raise ValueError(f"treatment must be one of {', '.join(NAMES)}; got {name!r}")
-    return TREATMENTS[name]
+    return all_treatments()[name]
 
 
 def citation_keys() -> tuple[str, ...]:
-    """Every citation key used by the treatments, without repeats."""
-    return tuple(dict.fromkeys(key for treatment in TREATMENTS.values() for key in treatment.keys))
+    """Every citation key used by the treatments and the other topics, without repeats."""
+    data = catalogue()  # the treatments' keys are among these
+    return tuple(dict.fromkeys([*(item.guideline for item in data.recommendations), *(k for k, *_ in data.reviews)]))
 
 
-def evidence_table() -> Markdown:
-    """A Markdown table: each treatment, what it changes in the model, and the strength of its evidence."""
-    rows = ["| Treatment | In the model (illustrative) | What the evidence says | Sources |", "|---|---|---|---|"]
-    for item in TREATMENTS.values():
-        sources = "; ".join(references.get(key).short() for key in dict.fromkeys(item.keys))
-        rows.append(f"| {item.name} | {MECHANISMS[item.mechanism]} | {item.evidence_summary} | {sources} |")
-    return Markdown("\n".join(rows))
+def recommendations(population: str | None = None) -> tuple[Recommendation, ...]:
+    """The guideline recommendations, or only those for one duration of low back pain.
+
+    Parameters
+    ----------
+    population : str, optional
+        One of :data:`STAGES` (``"acute"``, ``"subacute"``, ``"chronic"``); None for all.
+
+    Raises
+    ------
+    ValueError
+        If the population is not one of :data:`STAGES`.
+    """
+    if population is not None and population not in STAGES:
+        raise ValueError(f"population must be one of {', '.join(STAGES)}; got {population!r}")
+    return tuple(item for item in catalogue().recommendations if population is None or population in item.stages)
+
+
+def evidence_table(population: str | None = None) -> Markdown:
+    """For each topic, the guideline recommendations word for word, then what reviews found.
+
+    Parameters
+    ----------
+    population : str, optional
+        Show only the recommendations for this duration of pain (see :data:`STAGES`).
+    """
+    data = catalogue()
+    lines = [f"*{ILLUSTRATIVE_NOTE}*"]
+    for topic in (*data.treatments, *data.topics):
+        model = f" (in the model: {MECHANISMS[data.treatments[topic].mechanism]})" if topic in data.treatments else ""
+        lines += ["", f"**{topic[0].upper()}{topic[1:]}**{model}"]
+        recs = [item for item in recommendations(population) if topic in item.topics]
+        lines += ["", "*Guidelines*:"] + [f"- {item.markdown()}" for item in recs] if recs else []
+        found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}"
+                 for key, who, about in data.reviews if topic in about]
+        lines += ["", "*Reviews*:", *found] if found else []
+    return Markdown("\n".join(lines))

@@ -1,0 +1,337 @@
+"""The case study's plan step: a plan, what the evidence says about each of its parts, and a model of mechanism.
+
+A plan is one treatment of the guarding from a start day, plus optional specific
+multifidus exercise. Plans are compared by what the guidelines and reviews say
+about their parts (:func:`evidence_for`); the model (:func:`outcome`) composes two
+illustrative models of the course, unchanged, to show *how* the parts could act:
+guarding from :func:`spinelab.guarding.simulate` and multifidus size from
+:func:`spinelab.recovery.predict`. Its outputs illustrate a mechanism; they are
+never a patient's prognosis, so no pain or recurrence figure is modelled here:
+those are shown as reported data (:mod:`spinelab.evidence_figures`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+import numpy as np
+
+from spinelab import guarding, recovery, references, style, treatments
+from spinelab.live import LiveFigure, Panel
+from spinelab.multifidus_figures import PLAN_COLOUR, PLAN_STYLE
+from spinelab.quiz import markdown_html
+from spinelab.validation import check_range
+
+#: The plan option with no treatment of the guarding (nearest to the control group of Hides et al. 1996, which had
+#: medical management alone).
+NO_TREATMENT = "none (advice and pain relief only)"
+#: The clinic's options for the guarding, in the order of the dropdown.
+TREATMENT_OPTIONS: tuple[str, ...] = (NO_TREATMENT, *treatments.NAMES)
+#: Day (after the injury) a treatment of the guarding may start.
+TREATMENT_START_RANGE = (0.0, 28.0)
+#: Week specific exercise may start: up to the trial's last examination (week 10).
+EXERCISE_START_RANGE = (0.0, recovery.FOLLOW_UP_WEEK)
+#: The modelled weeks of guarding and muscle size.
+MODEL_WEEKS = 12.0
+#: Day on which the guarding readout is taken (four weeks after the injury).
+GUARDING_DAY = 28.0
+#: What each readout's model is, said wherever the readouts are shown.
+SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
+GUARDING_NOTE = "illustrative model of notebook 02 (treatment strengths made up and equal)"
+#: The evidence for specific exercise after a first episode, shown for every plan that includes it.
+EXERCISE_EVIDENCE_KEYS = ("hides1996", "hides2001", "choi2010")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan: one treatment of the guarding from a start day, and optional specific multifidus exercise.
+
+    Parameters
+    ----------
+    label : str
+        Name shown in the figure legend.
+    treatment : str
+        One of :data:`TREATMENT_OPTIONS` (:data:`NO_TREATMENT` for advice and pain relief only).
+    treatment_start_day : float
+        Day after the injury the treatment starts, in [0, 28].
+    specific_exercise : bool
+        Whether the plan includes specific multifidus exercise.
+    exercise_start_week : float
+        Week the exercise starts, in [0, 10].
+    adherence : float
+        Fraction of the exercise programme carried out, in [0, 1].
+    """
+
+    label: str
+    treatment: str = NO_TREATMENT
+    treatment_start_day: float = 2.0
+    specific_exercise: bool = False
+    exercise_start_week: float = 2.0
+    adherence: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.treatment not in TREATMENT_OPTIONS:
+            raise ValueError(f"treatment must be one of {'; '.join(TREATMENT_OPTIONS)}; got {self.treatment!r}")
+        object.__setattr__(self, "treatment_start_day",
+                           check_range("treatment_start_day", self.treatment_start_day, *TREATMENT_START_RANGE))
+        object.__setattr__(self, "exercise_start_week",
+                           check_range("exercise_start_week", self.exercise_start_week, *EXERCISE_START_RANGE))
+        object.__setattr__(self, "adherence", check_range("adherence", self.adherence, 0.0, 1.0))
+
+    @property
+    def exercise_done(self) -> float:
+        """The adherence the recovery model gets: 0 without specific exercise."""
+        return self.adherence if self.specific_exercise else 0.0
+
+    def describe(self) -> str:
+        """The plan in words."""
+        guarding_part = ("no treatment of the guarding" if self.treatment == NO_TREATMENT
+                         else f"{self.treatment} from day {self.treatment_start_day:g}")
+        exercise_part = (f"specific exercise from week {self.exercise_start_week:g}, {self.adherence:.0%} kept up"
+                         if self.specific_exercise else "no specific exercise")
+        return f"{guarding_part}; {exercise_part}"
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """The modelled course of one plan (MODEL outputs illustrating a mechanism, not a prognosis).
+
+    Attributes
+    ----------
+    plan : Plan
+        The plan.
+    curves : spinelab.guarding.GuardingCurves
+        Injury, pain and guarding over :data:`MODEL_WEEKS` weeks (days grid).
+    weeks : numpy.ndarray
+        The same grid in weeks.
+    size : numpy.ndarray
+        Multifidus size on the painful side, % of the other side, on ``weeks`` (illustrative scale).
+    """
+
+    plan: Plan
+    curves: guarding.GuardingCurves
+    weeks: np.ndarray
+    size: np.ndarray
+
+    @property
+    def guarding_on_day_28(self) -> float:
+        """Modelled guarding four weeks after the injury (0 to 1)."""
+        return float(np.interp(GUARDING_DAY, self.curves.days, self.curves.guarding))
+
+    @property
+    def size_at_follow_up(self) -> float:
+        """Modelled multifidus size at week 10, the trial's last examination (% of the other side)."""
+        return float(recovery.predict(recovery.FOLLOW_UP_WEEK, self.plan.exercise_start_week,
+                                      self.plan.exercise_done)[()])
+
+
+def outcome(plan: Plan, params: guarding.GuardingParams | None = None) -> PlanOutcome:
+    """Model a plan's guarding and multifidus size (illustrative models of notebooks 02 and 03).
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan to model.
+    params : GuardingParams, optional
+        Guarding-model parameters; the course defaults (notebook 02) if None: a loop gain below the threshold,
+        so guarding fades as the tissue heals, with or without treatment.
+
+    Returns
+    -------
+    PlanOutcome
+        The modelled curves; the specific exercise does not act on guarding in this model.
+    """
+    if not isinstance(plan, Plan):
+        raise ValueError(f"plan must be a Plan; got {plan!r}")
+    treatment = None if plan.treatment == NO_TREATMENT else treatments.get(plan.treatment)
+    curves = guarding.simulate(params, treatment, start_day=plan.treatment_start_day, days=MODEL_WEEKS * 7.0)
+    weeks = curves.days / 7.0
+    return PlanOutcome(plan=plan, curves=curves, weeks=weeks,
+                       size=recovery.predict(weeks, plan.exercise_start_week, plan.exercise_done))
+
+
+#: The plans every student plan is compared with.
+ALTERNATIVES: tuple[Plan, ...] = (
+    Plan("pain relief only"),
+    Plan("stay active + specific exercise from week 2", treatment="gentle motion (stay active)",
+         treatment_start_day=2.0, specific_exercise=True, exercise_start_week=2.0, adherence=1.0),
+)
+ALTERNATIVE_STYLES = (
+    {"color": style.GROUP_COLOURS["control"], "linestyle": style.GROUP_LINESTYLES["control"]},
+    {"color": style.GROUP_COLOURS["specific exercise"], "linestyle": style.GROUP_LINESTYLES["specific exercise"]},
+)
+#: The plan the chooser starts from: a common clinic plan, with room to change.
+STARTING_PLAN = Plan("your plan", treatment="manual therapy", treatment_start_day=3.0, specific_exercise=True,
+                     exercise_start_week=6.0, adherence=0.7)
+
+
+def evidence_for(plan: Plan) -> list[str]:
+    """What the evidence says about each part of a plan, one Markdown sentence per part, with citations."""
+    if plan.treatment == NO_TREATMENT:
+        parts = ["*Advice and pain relief only:* most patients with acute low back pain improve over time "
+                 f"regardless of treatment {references.cite('qaseem2017')}."]
+    else:
+        chosen = treatments.get(plan.treatment)
+        parts = [f"*{chosen.name}:* {chosen.evidence_summary} {references.cite(*dict.fromkeys(chosen.keys))}"]
+    if plan.specific_exercise:
+        parts.append("*Specific multifidus exercise:* after a first episode with documented multifidus inhibition, "
+                     "one trial of 39 patients found the muscle recovered more completely and fewer patients "
+                     "reported a recurrence; a Cochrane review found exercise after treatment reduced the rate of "
+                     "recurrence at one year (moderate-quality evidence) but not clearly at 2 to 5 years "
+                     f"{references.cite(*EXERCISE_EVIDENCE_KEYS)}.")
+    return parts
+
+
+def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = None) -> str:
+    """The plans side by side: what the evidence says about each, then the model's illustration of mechanism."""
+    lines = []
+    for plan in plans:
+        result = outcome(plan, params)
+        lines.append(f"{plan.label}: {plan.describe()}")
+        lines += [f"  evidence: {part}" for part in evidence_for(plan)]
+        lines.append(f"  model (mechanism only): guarding on day 28 {result.guarding_on_day_28:.0%}; multifidus at "
+                     f"week 10 {result.size_at_follow_up:.0f} %")
+    lines += [f"Model notes: guarding, {GUARDING_NOTE}; multifidus, {SIZE_NOTE}.",
+              "Neither model output is a prognosis for the patient."]
+    return "\n".join(line.replace("*", "") for line in lines)
+
+
+def plan_feedback(result: PlanOutcome) -> str:
+    """Feedback on a plan: the evidence for its parts, then what the model illustrates (Markdown)."""
+    plan = result.plan
+    notes = evidence_for(plan)
+    if not plan.specific_exercise or plan.adherence == 0.0:
+        notes.append("*In the model:* without specific exercise the muscle stays smaller than the other side, the "
+                     f"pattern reported for the control group {references.cite('hides1996')} (illustrative sizes).")
+    elif plan.exercise_start_week > 2.0:
+        notes.append(f"*In the model:* until week {plan.exercise_start_week:g} the muscle follows the untreated "
+                     "curve; started at week 2 with the same adherence, it recovers further by week 10 "
+                     f"({recovery.ILLUSTRATIVE_NOTE}).")
+    if plan.specific_exercise and plan.adherence < 1.0:
+        notes.append(f"*In the model:* only {plan.adherence:.0%} of the programme is done, so the muscle recovers "
+                     "less, and less quickly. Adherence is something to plan for.")
+    if plan.treatment == NO_TREATMENT:
+        notes.append("*In the model:* guarding fades anyway as the tissue heals; a treatment only makes it fade "
+                     "sooner.")
+    else:
+        notes.append("*In the model:* all five clinic treatments have the same made-up strength, so the model "
+                     "cannot rank them: choose by the evidence above.")
+    return "\n".join(f"- {note}" for note in notes)
+
+
+class PlanChooser:
+    """Choose a plan; read the evidence for its parts and see the modelled mechanism against the alternatives.
+
+    Two panels, both MODEL outputs illustrating a mechanism: guarding (illustrative
+    guarding model) and multifidus size (illustrative recovery model) over 12 weeks.
+    The alternatives are drawn once; only the student's plan is redrawn.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan the widgets start from.
+    """
+
+    def __init__(self, plan: Plan = STARTING_PLAN) -> None:
+        wide, width = {"description_width": "16em"}, widgets.Layout(width="36em")
+        self.exercise = widgets.Checkbox(value=plan.specific_exercise, indent=False,
+                                         description="Include specific multifidus exercise")
+        self.exercise_start = widgets.IntSlider(value=round(plan.exercise_start_week),
+                                                min=round(EXERCISE_START_RANGE[0]), max=round(EXERCISE_START_RANGE[1]),
+                                                description="Exercise starts at week", style=wide, layout=width)
+        self.adherence = widgets.IntSlider(value=round(plan.adherence * 100), min=0, max=100, step=10, style=wide,
+                                           description="Programme kept up (%)", layout=width)
+        self.treatment = widgets.Dropdown(options=TREATMENT_OPTIONS, value=plan.treatment, style=wide,
+                                          description="Treatment of the guarding", layout=width)
+        self.treatment_start = widgets.IntSlider(value=round(plan.treatment_start_day),
+                                                 min=round(TREATMENT_START_RANGE[0]),
+                                                 max=round(TREATMENT_START_RANGE[1]),
+                                                 description="Treatment starts on day", style=wide, layout=width)
+        self.live = LiveFigure(
+            "Two panels comparing your plan (black dash-dot line) with two alternatives: pain relief only (dashed) "
+            "and staying active with specific exercise from week 2 (solid); both are illustrative models of "
+            "mechanism. Left: modelled guarding over 12 weeks, which rises in the first days and fades, a little "
+            "sooner with a treatment. Right: modelled multifidus size on the painful side, which returns towards "
+            "the other side's size only with specific exercise, sooner when it starts earlier.",
+            figsize=(10.0, 4.2), ncols=2,
+        )
+        self.readout, self.feedback = widgets.HTML(), widgets.HTML()
+        self._draw_static()
+        # The first update draws the figure: refresh() renders the background when there is none yet.
+        self.update()
+        for control in (self.exercise, self.exercise_start, self.adherence, self.treatment, self.treatment_start):
+            control.observe(lambda _change: self.update(), names="value")
+
+    def _draw_static(self) -> None:
+        guard_ax, size_ax = self.live.axes
+        guard_ax.set(xlim=(0, MODEL_WEEKS), ylim=(0, 100), xlabel="Weeks after the injury",
+                     ylabel="Guarding (% of maximal)", title="Guarding (illustrative model)")
+        size_ax.set(xlim=(0, MODEL_WEEKS), ylim=(70, 105), xlabel="Weeks after the injury",
+                    ylabel=recovery.SIZE_AXIS_LABEL, title="Multifidus size (illustrative model)")
+        size_ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
+        size_ax.axvline(recovery.FOLLOW_UP_WEEK, color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.0)
+        size_ax.annotate("week 10: last exam of\nHides et al. 1996", (recovery.FOLLOW_UP_WEEK, 72), ha="right",
+                         xytext=(-4, 0), textcoords="offset points", fontsize="small")
+        alternatives = [outcome(plan) for plan in ALTERNATIVES]
+        # The alternatives never change: their curves are static and their readouts computed once.
+        self._alternative_rows = [(result.plan.label, result) for result in alternatives]
+        for result, line_style in zip(alternatives, ALTERNATIVE_STYLES, strict=True):
+            self._plot(result, line_style)
+        self.lines = self._plot(outcome(STARTING_PLAN), {"color": PLAN_COLOUR, "linestyle": PLAN_STYLE})
+        self.live.dynamic(*self.lines)
+        self.live.figure.legend(handles=[*size_ax.get_lines()[2:4], self.lines[-1]],
+                                labels=[plan.label for plan in ALTERNATIVES] + ["your plan"],
+                                loc="outside lower center", ncols=3)
+
+    def _plot(self, result: PlanOutcome, line_style: dict) -> list:
+        guard_ax, size_ax = self.live.axes
+        return [guard_ax.plot(result.weeks, 100.0 * result.curves.guarding, **line_style)[0],
+                size_ax.plot(result.weeks, result.size, **line_style)[0]]
+
+    @property
+    def plan(self) -> Plan:
+        """The plan the widgets describe."""
+        return Plan("your plan", treatment=self.treatment.value, treatment_start_day=self.treatment_start.value,
+                    specific_exercise=self.exercise.value, exercise_start_week=self.exercise_start.value,
+                    adherence=self.adherence.value / 100.0)
+
+    def state(self) -> dict[str, float]:
+        """The current plan's modelled readouts: guarding on day 28 and multifidus size at week 10."""
+        result = outcome(self.plan)
+        return {"guarding_day_28": result.guarding_on_day_28, "size_week_10": result.size_at_follow_up}
+
+    def update(self) -> None:
+        """Recompute the plan, redraw its two curves, the readout and the feedback."""
+        result = outcome(self.plan)
+        guard_line, size_line = self.lines
+        guard_line.set_ydata(100.0 * result.curves.guarding)
+        size_line.set_ydata(result.size)
+        self.exercise_start.disabled = self.adherence.disabled = not self.exercise.value
+        self.treatment_start.disabled = self.treatment.value == NO_TREATMENT
+        rows = [*self._alternative_rows, ("your plan", result)]
+        cells = "".join(f"<tr><td>{html.escape(label)}</td><td>{row.guarding_on_day_28:.0%}</td>"
+                        f"<td>{row.size_at_follow_up:.0f}%</td></tr>" for label, row in rows)
+        self.readout.value = (
+            "<b>Model of mechanism, not a prognosis.</b><table><tr><th>plan</th><th>guarding, day 28</th>"
+            f"<th>multifidus, week 10*</th></tr>{cells}</table><small>* {html.escape(SIZE_NOTE)}. Your plan: "
+            f"{html.escape(self.plan.describe())}.</small>")
+        self.feedback.value = markdown_html(plan_feedback(result))
+        self.live.refresh()
+
+    def panel(self) -> Panel:
+        """The plan's widgets, readout, feedback and the model figure, displayable."""
+        exercise_head = widgets.HTML("<b>Specific multifidus exercise</b>")
+        guarding_head = widgets.HTML("<b>Treatment of the guarding</b> (the clinic's options, notebook 02)")
+        return Panel(self.live, [exercise_head, self.exercise, self.exercise_start, self.adherence, guarding_head,
+                                 self.treatment, self.treatment_start, self.feedback, self.readout],
+                     caption="Both panels are illustrative models of mechanism. Guarding: the model of notebook 02 "
+                             "(treatment strengths made up and equal). Multifidus: the illustrative recovery curves "
+                             "of notebook 03 (invented scale, not data).")
+
+
+def outcome_figure() -> LiveFigure:
+    """The model figure with the starting plan, for handouts."""
+    return PlanChooser().live

@@ -1,0 +1,169 @@
+"""Figures of reported data on prognosis and recurrence: points with confidence intervals, never a model.
+
+- :func:`prognosis_panel`: the pooled course of pain in acute and persistent low
+  back pain (Menezes Costa et al. 2012), the real recovery curves a physical
+  therapist uses to reassure a patient; :func:`draw_pain_course` draws it on any axes.
+- :func:`recurrence_panel`: recurrence as Hides et al. 2001 reported it, beside a
+  cohort (da Silva et al. 2019) and a Cochrane review (Choi et al. 2010).
+
+Every point is a value of :mod:`spinelab.studies`, with its citation; lines between
+points are labelled as interpolation.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from IPython.display import Markdown
+from matplotlib.axes import Axes
+
+from spinelab import references, studies, style
+from spinelab.live import LiveFigure, Panel
+
+#: The two kinds of cohort pooled by Menezes Costa et al. 2012, with how they are drawn.
+COHORTS: dict[str, dict[str, str]] = {
+    "acute": {"color": style.OKABE_ITO["blue"], "marker": "o", "linestyle": ":"},
+    "persistent": {"color": style.OKABE_ITO["vermillion"], "marker": "s", "linestyle": ":"},
+}
+PROGNOSIS_KEY = "menezescosta2012"
+
+
+def pain_course(cohort: str) -> list[studies.Value]:
+    """The pooled mean pain values of one cohort type (``"acute"`` or ``"persistent"``), in time order."""
+    if cohort not in COHORTS:
+        raise ValueError(f"cohort must be one of {', '.join(COHORTS)}; got {cohort!r}")
+    found = studies.values(PROGNOSIS_KEY, "mean pain", cohort)
+    return sorted(found, key=lambda item: item.period[0] if item.period else 0.0)
+
+
+def draw_pain_course(ax: Axes, cohorts: tuple[str, ...] = tuple(COHORTS)) -> None:
+    """Pooled mean pain (0-100) with 95 % CIs at 0, 6, 26 and 52 weeks, joined by dotted interpolation lines."""
+    for cohort in cohorts:
+        points = pain_course(cohort)
+        weeks = [item.period[0] for item in points]
+        means = [item.value for item in points]
+        errors = [[item.value - item.ci[0] for item in points], [item.ci[1] - item.value for item in points]]
+        look = COHORTS[cohort]
+        ax.plot(weeks, means, color=look["color"], linestyle=look["linestyle"], linewidth=1.2)
+        ax.errorbar(weeks, means, yerr=errors, color=look["color"], marker=look["marker"], linestyle="none",
+                    markersize=7, markeredgecolor="black", capsize=4, label=f"{cohort} pain cohorts")
+    ax.set(xlim=(-2, 54), ylim=(0, 70), xticks=[0, 6, 26, 52], xlabel="Weeks after the onset of pain",
+           ylabel="Mean pain (0–100)")
+    ax.legend(loc="upper right", fontsize="small",
+              title=f"pooled means, 95 % CI ({references.get(PROGNOSIS_KEY).short()})", title_fontsize="x-small")
+    ax.text(0.98, 0.60, "dotted lines: interpolation\nbetween reported points", transform=ax.transAxes,
+            ha="right", va="top", fontsize="x-small", color=style.STRUCTURE_EDGE)
+
+
+def _pain_alt_text(cohorts: tuple[str, ...]) -> str:
+    parts = []
+    for cohort in cohorts:
+        points = pain_course(cohort)
+        course = ", ".join(f"{item.value:g} at week {item.period[0]:g}" for item in points)
+        parts.append(f"{cohort} cohorts: {course}")
+    return ("Pooled mean pain out of 100 with 95 % confidence intervals, from 33 inception cohorts "
+            f"{references.cite(PROGNOSIS_KEY)}; " + "; ".join(parts) + ". Pain falls most in the first six weeks.")
+
+
+def prognosis_figure() -> LiveFigure:
+    """The course of pain in acute and persistent low back pain, as reported (a static figure)."""
+    cohorts = tuple(COHORTS)
+    live = LiveFigure(_pain_alt_text(cohorts), figsize=(7.0, 4.0))
+    draw_pain_course(live.axes[0], cohorts)
+    live.axes[0].set_title("How low back pain usually recovers (data)")
+    live.render()
+    return live
+
+
+def prognosis_panel() -> Panel:
+    """:func:`prognosis_figure` with its caption, displayable."""
+    return Panel(prognosis_figure(), caption=f"Data: pooled cohort means {references.cite(PROGNOSIS_KEY)}. They "
+                                             "describe groups of people, not one patient's course.")
+
+
+def prognosis_summary() -> Markdown:
+    """What the pooled data say, in words a student can use with a patient."""
+    acute, persistent = pain_course("acute"), pain_course("persistent")
+    source = references.cite(PROGNOSIS_KEY)
+    return Markdown(
+            f"In people with a new (acute) episode, average pain fell from {acute[0].value:g} to {acute[1].value:g} "
+            f"of 100 in the first six weeks, then more slowly, to {acute[2].value:g} at six months and "
+            f"{acute[3].value:g} at one year {source}. Where pain had already persisted, it fell less: from "
+            f"{persistent[0].value:g} to {persistent[3].value:g} at one year. **To the patient:** most people get "
+            "much better within about six weeks and keep improving after that, more slowly; on average a little "
+            "pain can remain at a year, more where pain has already lasted a long time. These are averages of "
+            "groups: they cannot say how one person will do.")
+
+
+def _draw_hides(ax: Axes) -> None:
+    offsets = {"control": -0.12, "specific exercise": 0.12}
+    for group in studies.GROUPS:
+        for x, reported in enumerate(studies.reported_recurrence(group)):
+            ax.plot([x + offsets[group]], [reported.value], marker=style.GROUP_MARKERS[group], markersize=10,
+                    color=style.GROUP_COLOURS[group], markeredgecolor="black", linestyle="none",
+                    label=group if x == 0 else None)
+            ax.annotate(f"{reported.value:g} %", (x + offsets[group], reported.value), xytext=(0, 9),
+                        textcoords="offset points", ha="center", fontsize="small")
+    labels = [studies.years_label(reported.period) for reported in studies.reported_recurrence("control")]
+    patients = studies.value("hides2001_patients").value
+    ax.set(xlim=(-0.5, 1.5), ylim=(0, 105), xticks=[0, 1], xticklabels=labels, ylabel="Reported recurrence (%)",
+           xlabel="after treatment",
+           title=f"One trial, {patients:g} patients\n({references.get('hides2001').short()})")
+    ax.legend(loc="lower center", fontsize="x-small", title="telephone questionnaire", title_fontsize="x-small")
+
+
+def _draw_cohort(ax: Axes) -> None:
+    rows = [value for value in studies.values("dasilva2019") if value.unit == "%"]
+    for y, item in enumerate(rows):
+        ax.errorbar([item.value], [y], xerr=[[item.value - item.ci[0]], [item.ci[1] - item.value]], marker="D",
+                    color=style.OKABE_ITO["bluish_green"], markeredgecolor="black", capsize=4, linestyle="none")
+        ax.annotate(f"{item.value:g} %", (item.ci[1], y), xytext=(5, 0), textcoords="offset points",
+                    va="center", fontsize="small")
+    ax.set(xlim=(0, 100), ylim=(-0.6, len(rows) - 0.4), yticks=range(len(rows)),
+           yticklabels=[textwrap.fill(item.quantity, 20) for item in rows],
+           xlabel="Recurrence within 12 months of recovery (%, 95 % CI)",
+           title=f"A cohort of {studies.value('dasilva2019_participants').value:g} people\n"
+                 f"({references.get('dasilva2019').short()})")
+
+
+def _draw_review(ax: Axes) -> None:
+    rows = studies.values("choi2010")
+    for y, item in enumerate(rows):
+        ax.errorbar([item.value], [y], xerr=[[item.value - item.ci[0]], [item.ci[1] - item.value]], marker="s",
+                    color=style.OKABE_ITO["black"], capsize=4, linestyle="none")
+    ax.axvline(1.0, color=style.STRUCTURE_EDGE, linestyle="--", linewidth=1.0)
+    ax.set(xlim=(0.2, 1.3), ylim=(-0.6, len(rows) - 0.4), yticks=range(len(rows)),
+           yticklabels=[f"{studies.years_label(item.period)}\n({item.note.split(';')[0]})" for item in rows],
+           xlabel="Rate ratio of recurrence,\nexercise vs none (95 % CI)",
+           title=f"Cochrane review\n({references.get('choi2010').short()})")
+    ax.annotate("← fewer with exercise", (0.97, len(rows) - 0.5), ha="right", fontsize="x-small")
+
+
+def _recurrence_alt_text() -> str:
+    hides = "; ".join(f"{item.group} {item.value:g} % at {studies.years_label(item.period)}"
+                      for group in studies.GROUPS for item in studies.reported_recurrence(group))
+    cohort = "; ".join(f"{item.quantity} {item.value:g} % (95 % CI {item.ci[0]:g}–{item.ci[1]:g})"
+                       for item in studies.values("dasilva2019") if item.unit == "%")
+    review = "; ".join(f"{item.value:g} (95 % CI {item.ci[0]:g}–{item.ci[1]:g}) at {studies.years_label(item.period)}"
+                       for item in studies.values("choi2010"))
+    return ("Three panels of reported data. Left, Hides et al. 2001, recurrence by telephone questionnaire: "
+            f"{hides}. Middle, da Silva et al. 2019, within 12 months of recovery: {cohort}. Right, Choi et al. "
+            f"2010, rate ratio of recurrence with exercise after treatment versus none: {review}; a ratio of 1 "
+            "means no difference.")
+
+
+def recurrence_figure() -> LiveFigure:
+    """Recurrence as reported: the Hides trial, a recurrence cohort and the Cochrane review (a static figure)."""
+    live = LiveFigure(_recurrence_alt_text(), figsize=(12.0, 4.4), ncols=3)
+    trial_ax, cohort_ax, review_ax = live.axes
+    _draw_hides(trial_ax)
+    _draw_cohort(cohort_ax)
+    _draw_review(review_ax)
+    live.render()
+    return live
+
+
+def recurrence_panel() -> Panel:
+    """:func:`recurrence_figure` with its caption, displayable."""
+    return Panel(recurrence_figure(), caption="All points are reported data, with their 95 % confidence intervals "
+                                              "where the source gives them; the trial's abstract gives none.")

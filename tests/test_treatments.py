@@ -1,0 +1,143 @@
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+
+import pytest
+
+from spinelab import references, treatments
+
+JOSPT_ACUTE_EXERCISE = ("Physical therapists can use exercise training interventions, including specific trunk muscle "
+                        "activation, for patients with acute low back pain (LBP).")
+
+GOOD = '''
+topics = ["superficial heat"]
+
+[[treatment]]
+name = "dry needling"
+mechanism = "decay"
+rationale = "r"
+summary = "s"
+
+[[recommendation]]
+guideline = "qaseem2017"
+quote = "q"
+strength = "strong recommendation"
+stages = ["acute"]
+population = "p"
+topics = ["superficial heat", "dry needling"]
+verified = "v"
+
+[[review]]
+key = "hu2018"
+population = "low back pain"
+topics = ["dry needling"]
+'''
+
+
+def _data() -> dict:
+    return tomllib.loads(resources.files("spinelab").joinpath(treatments.DATA_FILE).read_text(encoding="utf-8"))
+
+
+def test_names_match_the_data_file_and_load_in_order():
+    assert tuple(row["name"] for row in _data()["treatment"]) == treatments.NAMES
+    assert tuple(treatments.all_treatments()) == treatments.NAMES
+
+
+def test_nothing_is_read_at_import():
+    code = "import spinelab.treatments as t; print(t.catalogue.cache_info().currsize)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"
+
+
+def test_a_small_valid_file_loads_with_its_evidence():
+    data = treatments.load(GOOD, "x.toml")
+    needling = data.treatments["dry needling"]
+    assert needling.keys == ("qaseem2017", "hu2018")
+    assert needling.evidence[0].statement == "“q” (strong recommendation; p)"
+    assert needling.evidence[1].statement == references.get("hu2018").finding
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('quote = "q"\n', "", r"^x\.toml: recommendation 1: field 'quote' must be non-empty text"),
+        ('guideline = "qaseem2017"', 'guideline = "qaseem2071"', r"^x\.toml: recommendation 1: field 'guideline'.*"),
+        ('stages = ["acute"]', 'stages = ["sudden"]', r"^x\.toml: recommendation 1: field 'stages' must be .*acute"),
+        ('stages = ["acute"]', "stages = []", r"^x\.toml: recommendation 1: field 'stages'"),
+        ('strength = "strong recommendation"', "strength = 3", r"^x\.toml: recommendation 1: field 'strength'"),
+        ('"superficial heat", "dry needling"]', '"cupping"]', r"^x\.toml: recommendation 1: field 'topics'"),
+        ('key = "hu2018"', 'key = "george2021x"', r"^x\.toml: review 1: field 'key'"),
+        ('population = "low back pain"\n', "", r"^x\.toml: review 1: field 'population'"),
+        ('mechanism = "decay"', 'mechanism = "magic"', r"^x\.toml: treatment 1 \(dry needling\): field 'mechanism' "
+                                                       r"must be one of drive, loop, decay"),
+        ('summary = "s"\n', "", r"^x\.toml: treatment 1 \(dry needling\): field 'summary'"),
+        ('topics = ["superficial heat"]\n', "", r"^x\.toml: field 'topics'"),
+        ("[[review]]", "[[review]", r"^x\.toml: not valid TOML"),
+    ],
+)
+def test_bad_data_is_refused_naming_file_entry_and_field(old, new, message):
+    assert old in GOOD
+    with pytest.raises(ValueError, match=message):
+        treatments.load(GOOD.replace(old, new), "x.toml")
+
+
+def test_every_quote_has_strength_population_and_a_resolving_guideline():
+    items = treatments.recommendations()
+    assert len(items) >= 10
+    for item in items:
+        assert item.quote and item.strength and item.population and item.stages and item.topics
+        assert "2026-11-25" in item.verified
+        references.get(item.guideline)
+        assert item.guideline in {"george2021", "nice2016", "nice2017", "qaseem2017"}
+    assert set(treatments.citation_keys()) >= {item.guideline for item in items}
+
+
+def test_recommendations_filter_by_population():
+    acute = treatments.recommendations(population="acute")
+    chronic = treatments.recommendations(population="chronic")
+    assert all("acute" in item.stages for item in acute) and all("chronic" in item.stages for item in chronic)
+    assert set(acute) | set(chronic) <= set(treatments.recommendations())
+    with pytest.raises(ValueError, match="population must be one of acute, subacute, chronic"):
+        treatments.recommendations(population="sideways")
+
+
+def test_jospt_acute_exercise_recommendation_is_given_for_acute_pain():
+    acute = [item for item in treatments.recommendations("acute") if item.quote == JOSPT_ACUTE_EXERCISE]
+    assert len(acute) == 1
+    assert acute[0].guideline == "george2021" and acute[0].strength.startswith("grade C")
+    exercise = treatments.get("corrective exercise")
+    assert "no evidence" not in exercise.evidence_summary.lower()
+    assert "acute" in exercise.evidence_summary.lower()
+    assert any(JOSPT_ACUTE_EXERCISE in item.statement for item in exercise.evidence)
+
+
+def test_education_pain_neuroscience_education_and_heat_appear():
+    table = treatments.evidence_table().data
+    for topic in ("Education and reassurance", "Pain neuroscience education", "Superficial heat"):
+        assert f"**{topic}**" in table
+    heat = [item for item in treatments.recommendations("acute") if "superficial heat" in item.topics]
+    assert heat and heat[0].guideline == "qaseem2017" and "moderate-quality evidence" in heat[0].quote
+    assert any("education and reassurance" in item.topics for item in treatments.recommendations("acute"))
+    assert references.get("wood2019").finding in table
+
+
+def test_dry_needling_shows_what_the_review_found():
+    needling = treatments.get("dry needling")
+    assert references.get("hu2018").finding in [item.statement for item in needling.evidence]
+    assert "firm conclusion" in needling.evidence_summary
+
+
+def test_the_model_is_called_illustrative_once_and_students_see_no_provenance():
+    table = treatments.evidence_table().data
+    assert table.count(treatments.ILLUSTRATIVE_NOTE) == 1
+    texts = [table, *(treatment.evidence_markdown() for treatment in treatments.all_treatments().values())]
+    for text in texts:
+        for phrase in ("retrieved", "verified", "this course", "not checked", "not seen"):
+            assert phrase not in text.lower()
+
+
+def test_evidence_table_for_one_population_leaves_the_others_out():
+    acute = treatments.evidence_table("acute").data
+    assert JOSPT_ACUTE_EXERCISE in acute
+    assert "patients with chronic LBP and movement control impairment" not in acute
