@@ -65,9 +65,10 @@ slides: $(STAMP) $(VENDOR)/.unpacked
 figures: $(STAMP)
 	$(BIN)/python -m spinelab.handouts figures
 
-# The instructor's answer key, from the self-check data.
+# The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
 guide: $(STAMP)
 	$(BIN)/python -m spinelab.instructor docs/answers.md
+	$(BIN)/python -m spinelab.sources_page docs/sources.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

@@ -13,9 +13,8 @@ What is data and what is not
 Hides et al. 1996 reported that recovery was more rapid and more complete
 with specific exercise (P = 0.0001) and that in the control group the muscle
 did not recover spontaneously, while pain resolved in both groups. The
-per-group sizes at 4 and 10 weeks are in the paper's figures, which we could
-not read. The group parameters in :data:`GROUPS` are therefore ILLUSTRATIVE:
-chosen to express the reported result (exercise: full recovery, faster;
+abstract reports no per-group sizes at 4 and 10 weeks. The group parameters
+in :data:`GROUPS` are therefore ILLUSTRATIVE: chosen to express the reported result (exercise: full recovery, faster;
 control: incomplete), not fitted to data. :func:`fit` lets students fit the
 model to measurements themselves.
 """
@@ -76,7 +75,7 @@ class RecoveryParameters:
         return size(weeks, self.asymptote, self.start, self.time_constant)
 
 
-#: ILLUSTRATIVE group curves (not fitted: per-group data were not available). They encode only the reported
+#: ILLUSTRATIVE group curves (not fitted: the abstract reports no per-group sizes). They encode only the reported
 #: direction of the result of Hides et al. 1996: exercise recovers fully and faster, control incompletely.
 #: Their numbers (start 80 %, control plateau 88 %, time constants) are INVENTED: anything printing or plotting
 #: them says so with :data:`ILLUSTRATIVE_NOTE` or :data:`SIZE_AXIS_LABEL`.
@@ -147,8 +146,7 @@ def recovery_achieved(
 ) -> float:
     """Where a plan's modelled size at ``at_week`` lies between the control (0) and exercise (1) curves.
 
-    MODEL, NOT DATA: used to link recovery to recurrence in
-    :func:`spinelab.recurrence.cumulative`, an illustrative link.
+    MODEL, NOT DATA: the treatment explorer's readout of a plan's modelled recovery.
     """
     at_week = check_range("at_week", at_week, 1e-3, MAX_WEEKS)
     control = float(GROUPS["control"].size(at_week))
