@@ -26,6 +26,7 @@ ALONE = [
     ("immunosuppression", "routine", "spinal infection"),
     ("diabetes", "routine", "spinal infection"),
     ("recent bacterial infection", "routine", "spinal infection"),
+    ("recent spinal procedure (such as an injection or surgery)", "routine", "spinal infection"),
 ]
 
 
