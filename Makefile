@@ -59,16 +59,16 @@ $(VENDOR)/.unpacked:
 
 # Offline reveal.js decks of the topic notebooks, in build/slides/.
 slides: $(STAMP) $(VENDOR)/.unpacked
-	$(BIN)/python -m spinelab.slides build/slides $(VENDOR) notebooks/0[1-4]_*.ipynb
+	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-4]_*.ipynb
 
 # Handout figures (PNG for print, SVG) and figures/README.md, regenerated from the package.
 figures: $(STAMP)
-	$(BIN)/python -m spinelab.handouts figures
+	$(BIN)/python -m spinelab.publish.handouts figures
 
 # The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
 guide: $(STAMP)
-	$(BIN)/python -m spinelab.instructor docs/answers.md
-	$(BIN)/python -m spinelab.sources_page docs/sources.md
+	$(BIN)/python -m spinelab.publish.instructor docs/answers.md
+	$(BIN)/python -m spinelab.publish.sources_page docs/sources.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

@@ -29,7 +29,7 @@ import ipywidgets as widgets
 import numpy as np
 
 import spinelab
-from spinelab import style
+from spinelab.course import style
 
 SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider, widgets.FloatLogSlider)
 
@@ -37,8 +37,10 @@ SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider, widg
 def interactive_figures() -> Iterator[type]:
     """Classes of spinelab with a ``panel`` method that can be built with default arguments."""
     seen: set[type] = set()
-    for module_info in pkgutil.iter_modules(spinelab.__path__):
-        module = importlib.import_module(f"spinelab.{module_info.name}")
+    for module_info in pkgutil.walk_packages(spinelab.__path__, "spinelab."):
+        if module_info.ispkg:
+            continue
+        module = importlib.import_module(module_info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if (cls.__module__ == module.__name__ and callable(getattr(cls, "panel", None)) and cls not in seen
                     and _builds_without_arguments(cls)):

@@ -5,8 +5,8 @@ import pytest
 from matplotlib.colors import to_hex
 from PIL import Image
 
-from spinelab import muscles, style
-from spinelab.anatomy_figures import (
+from spinelab.anatomy import muscles
+from spinelab.anatomy.anatomy_figures import (
     ATTACHMENT_COLUMNS,
     MuscleLayersExplorer,
     explorer_figure,
@@ -16,7 +16,8 @@ from spinelab.anatomy_figures import (
     local_global_rows,
     muscle_card,
 )
-from spinelab.muscle_sort import MuscleSorter
+from spinelab.anatomy.muscle_sort import MuscleSorter
+from spinelab.course import style
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -6,8 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from spinelab import case_plan as cp
-from spinelab import guarding, recovery, treatments
+from spinelab.clinic import case_plan as cp
+from spinelab.guarding import guarding, treatments
+from spinelab.multifidus import recovery
 
 
 def _pixels(png: bytes) -> np.ndarray:

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from spinelab import case_study as cs
-from spinelab import muscles, quiz, red_flags
+from spinelab.anatomy import muscles
+from spinelab.clinic import case_study as cs
+from spinelab.clinic import red_flags
+from spinelab.course import quiz
 
 
 def _pixels(png: bytes) -> np.ndarray:

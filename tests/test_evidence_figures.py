@@ -1,7 +1,7 @@
 import pytest
 
-from spinelab import evidence_figures as ef
-from spinelab import studies
+from spinelab.multifidus import evidence_figures as ef
+from spinelab.multifidus import studies
 
 
 def _points(ax):

@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from spinelab import flexion_relaxation as fr
+from spinelab.guarding import flexion_relaxation as fr
 
 
 def test_ratios_are_anchored_to_the_pooled_values():

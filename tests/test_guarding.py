@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spinelab import guarding, references, treatments
-from spinelab.guarding import GuardingParams, ParameterChange
+from spinelab.course import references
+from spinelab.guarding import guarding, treatments
+from spinelab.guarding.guarding import GuardingParams, ParameterChange
 
 FAST = {"deadline": None, "max_examples": 60, "database": None}  # no .hypothesis folder in the tree
 

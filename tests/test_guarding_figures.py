@@ -1,6 +1,7 @@
 import pytest
 
-from spinelab import guarding_figures, pain_theories, references
+from spinelab.course import references
+from spinelab.guarding import guarding_figures, pain_theories
 
 
 def test_moving_loop_gain_across_threshold_changes_the_end_state_shown():

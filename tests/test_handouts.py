@@ -2,14 +2,16 @@ from pathlib import Path
 
 import pytest
 
-from spinelab import handouts, references
+from spinelab.course import references
+from spinelab.publish import handouts
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_notebook_module_with_figures_has_handouts():
     modules = {handout.builder.split(":")[0] for handout in handouts.HANDOUTS}
-    assert {"anatomy_figures", "guarding_figures", "flexion_relaxation", "multifidus_figures"} <= modules
+    assert {"anatomy.anatomy_figures", "guarding.guarding_figures", "guarding.flexion_relaxation",
+            "multifidus.multifidus_figures"} <= modules
 
 
 @pytest.fixture(scope="module")

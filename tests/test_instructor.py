@@ -1,6 +1,9 @@
 from pathlib import Path
 
-from spinelab import case_study, instructor, muscle_sort, muscles, quiz
+from spinelab.anatomy import muscle_sort, muscles
+from spinelab.clinic import case_study
+from spinelab.course import quiz
+from spinelab.publish import instructor
 
 ROOT = Path(__file__).resolve().parents[1]
 

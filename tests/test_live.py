@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from spinelab.live import LiveFigure, Panel
-from spinelab.setup_check import DecayDemo
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.setup_check import DecayDemo
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -61,7 +61,7 @@ def test_static_mode_outputs_only_the_png_and_alt_text(monkeypatch):
 def test_presenter_mode_enlarges_the_figure_with_the_fonts():
     import matplotlib as mpl
 
-    from spinelab import style
+    from spinelab.course import style
 
     with mpl.rc_context():
         style.use(presenter=False)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from spinelab import multifidus_figures as figures
-from spinelab import recovery, studies
+from spinelab.multifidus import multifidus_figures as figures
+from spinelab.multifidus import recovery, studies
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -98,7 +98,7 @@ def test_panels_show_alt_text():
 
 @pytest.mark.filterwarnings("error")
 def test_figures_lay_out_in_presenter_style_without_warnings():
-    from spinelab import style
+    from spinelab.course import style
 
     style.use(presenter=True)
     try:

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from spinelab import muscles, references
+from spinelab.anatomy import muscles
+from spinelab.course import references
 
 ROW = """
 [[muscle]]

@@ -1,6 +1,6 @@
 import pytest
 
-from spinelab import quiz
+from spinelab.course import quiz
 
 VALID = """
 [[question]]

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spinelab import recovery
+from spinelab.multifidus import recovery
 
 WEEKS = np.linspace(0.0, 52.0, 521)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from spinelab import recurrence, studies
+from spinelab.multifidus import recurrence, studies
 
 
 def test_arr_and_nnt_from_the_reported_figures():

@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from spinelab import red_flags, references
+from spinelab.clinic import red_flags
+from spinelab.course import references
 
 # Every flag alone: the level it reaches and the condition group it is shown under (the table the data must meet).
 ALONE = [
@@ -130,8 +131,8 @@ def test_data_is_read_lazily():
     assert red_flags._data.cache_info().currsize == 0
     assert len(red_flags.flags()) >= 15
     assert red_flags._data.cache_info().currsize == 1
-    fresh = subprocess.run([sys.executable, "-c", "import spinelab.red_flags as r; print(r._data.cache_info().misses)"],
-                           capture_output=True, text=True, check=True)
+    script = "import spinelab.clinic.red_flags as r; print(r._data.cache_info().misses)"
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert fresh.stdout.strip() == "0"  # importing reads nothing
 
 

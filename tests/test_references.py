@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from spinelab import references
+from spinelab.course import references
 
 ROOT = Path(__file__).resolve().parents[1]
 # A citation key in quotes anywhere in code, data or notebooks: 'hides1996', "macdonald2006".

@@ -3,7 +3,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from spinelab import slides
+from spinelab.publish import slides
 
 ROOT = Path(__file__).resolve().parents[1]
 TOPIC_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-4]_*.ipynb"))

@@ -1,7 +1,8 @@
 import tomllib
 from pathlib import Path
 
-from spinelab import references, sources_page
+from spinelab.course import references
+from spinelab.publish import sources_page
 
 ROOT = Path(__file__).resolve().parents[1]
 

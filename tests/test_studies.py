@@ -1,6 +1,7 @@
 import pytest
 
-from spinelab import references, studies
+from spinelab.course import references
+from spinelab.multifidus import studies
 
 VALUE = """
 [[value]]

@@ -1,7 +1,8 @@
 import matplotlib as mpl
 import pytest
 
-from spinelab import setup, style
+from spinelab import setup
+from spinelab.course import style
 
 
 @pytest.fixture(autouse=True)

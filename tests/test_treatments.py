@@ -5,7 +5,8 @@ from importlib import resources
 
 import pytest
 
-from spinelab import references, treatments
+from spinelab.course import references
+from spinelab.guarding import treatments
 
 JOSPT_ACUTE_EXERCISE = ("Physical therapists can use exercise training interventions, including specific trunk muscle "
                         "activation, for patients with acute low back pain (LBP).")
@@ -45,7 +46,7 @@ def test_names_match_the_data_file_and_load_in_order():
 
 
 def test_nothing_is_read_at_import():
-    code = "import spinelab.treatments as t; print(t.catalogue.cache_info().currsize)"
+    code = "import spinelab.guarding.treatments as t; print(t.catalogue.cache_info().currsize)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"
 

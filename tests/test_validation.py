@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from spinelab.validation import check_range
+from spinelab.course.validation import check_range
 
 
 def test_accepts_numbers_in_range_including_bounds():

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from spinelab import evidence_figures, handouts, red_flags, studies, treatments
+from spinelab.clinic import red_flags
+from spinelab.guarding import treatments
+from spinelab.multifidus import evidence_figures, studies
+from spinelab.publish import handouts
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVENANCE = re.compile(

@@ -3,7 +3,7 @@ guarding and the research on multifidus inhibition, for physical-therapy student
 
 from __future__ import annotations
 
-from spinelab import style
+from spinelab.course import style
 
 __version__ = "0.1.0"
 

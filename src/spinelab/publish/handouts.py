@@ -6,7 +6,7 @@ each as a print-resolution PNG and an SVG, byte-for-byte reproducible (no dates,
 fixed SVG ids), and writes ``figures/README.md`` from the same records, so the
 alt text and citations there never drift from the figures.
 
-Run ``python -m spinelab.handouts figures`` (``make figures``).
+Run ``python -m spinelab.publish.handouts figures`` (``make figures``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from spinelab import references, style
-from spinelab.live import LiveFigure
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure
 
 PNG_DPI = 300
 # Dates and software versions would make every regeneration differ; omit them.
@@ -38,7 +38,7 @@ class Handout:
         File stem in ``figures/``.
     builder : str
         ``"module:function"`` in ``spinelab``; the function returns a
-        :class:`~spinelab.live.LiveFigure` (which carries the alt text) in the state to print.
+        :class:`~spinelab.course.live.LiveFigure` (which carries the alt text) in the state to print.
     shows : str
         One or two sentences for the figure list: what the reader learns.
     citations : tuple of str
@@ -60,40 +60,40 @@ class Handout:
 
 #: Every handout figure of the course, in course order.
 HANDOUTS: tuple[Handout, ...] = (
-    Handout("01_muscle_layers", "anatomy_figures:explorer_figure",
+    Handout("01_muscle_layers", "anatomy.anatomy_figures:explorer_figure",
             "A schematic cross-section at L4 and a posterior view: the superficial, intermediate and deep layers and "
             "the abdominal wall, with lumbar multifidus outlined.",
             ("standring2020", "bogduk1980", "macintosh1986", "willard2012")),
-    Handout("01_local_global", "anatomy_figures:local_global_figure",
+    Handout("01_local_global", "anatomy.anatomy_figures:local_global_figure",
             "Segments each muscle crosses and whether it attaches to the vertebrae: why local muscles can control a "
             "segment and global ones cannot.",
             ("bergmark1989", "standring2020", "bogduk1980", "macintosh1986")),
-    Handout("02_guarding_model", "guarding_figures:explorer_figure",
+    Handout("02_guarding_model", "guarding.guarding_figures:explorer_figure",
             "The illustrative guarding model: injury and pain, guarding and range of motion over 120 days, and the "
             "threshold loop gain above which guarding outlasts the injury.", ()),
-    Handout("02_pain_theories", "guarding_figures:theories_figure",
+    Handout("02_pain_theories", "guarding.guarding_figures:theories_figure",
             "What the pain-spasm-pain, pain-adaptation and redistribution theories predict for muscle activity.",
             ("lund1991", "hodgestucker2011", "vandieen2003")),
-    Handout("02_flexion_relaxation", "flexion_relaxation:demo_figure",
+    Handout("02_flexion_relaxation", "guarding.flexion_relaxation:demo_figure",
             "Simulated erector spinae activity in a forward bend: silence near full flexion without pain, persisting "
             "activity with guarding, and the flexion-relaxation ratio.",
             ("gouteron2022", "alschuler2009")),
-    Handout("03_recovery_reveal", "multifidus_figures:predict_reveal_figure",
+    Handout("03_recovery_reveal", "multifidus.multifidus_figures:predict_reveal_figure",
             "Multifidus recovery after first-episode low back pain, with and without specific exercise (illustrative "
             "curves expressing the reported result), beside the pooled course of pain in acute low back pain.",
             ("hides1996", "menezescosta2012")),
-    Handout("03_prognosis", "evidence_figures:prognosis_figure",
+    Handout("03_prognosis", "multifidus.evidence_figures:prognosis_figure",
             "How low back pain usually recovers: pooled mean pain with 95 % confidence intervals in acute and "
             "persistent pain cohorts (data).",
             ("menezescosta2012",)),
-    Handout("03_recurrence", "evidence_figures:recurrence_figure",
+    Handout("03_recurrence", "multifidus.evidence_figures:recurrence_figure",
             "Recurrence as reported: the two follow-ups of Hides et al. 2001, recurrence within a year of recovery "
             "in a cohort, and the Cochrane review's rate ratios for exercise after treatment (all data).",
             ("hides2001", "dasilva2019", "choi2010")),
-    Handout("03_treatment_explorer", "multifidus_figures:treatment_explorer_figure",
+    Handout("03_treatment_explorer", "multifidus.multifidus_figures:treatment_explorer_figure",
             "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
             ("hides1996",)),
-    Handout("04_case_study_outcome", "case_plan:outcome_figure",
+    Handout("04_case_study_outcome", "clinic.case_plan:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
             "of mechanism (labelled as model), not a prognosis.",
             ("hides1996",)),
@@ -120,7 +120,7 @@ def readme(handouts: tuple[Handout, ...] = HANDOUTS, alt_texts: dict[str, str] |
     lines = [
         "# Handout figures",
         "",
-        "Generated by `make figures` from `spinelab.handouts`; do not edit by hand. Each figure exists as a",
+        "Generated by `make figures` from `spinelab.publish.handouts`; do not edit by hand. Each figure exists as a",
         f"{PNG_DPI}-dpi PNG (print) and an SVG (slides, scaling). Models are labelled as models in each figure.",
         "",
     ]
@@ -153,7 +153,7 @@ def write_all(folder: Path, handouts: tuple[Handout, ...] = HANDOUTS) -> list[Pa
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.handouts FOLDER``."""
+    """Command line: ``python -m spinelab.publish.handouts FOLDER``."""
     parser = argparse.ArgumentParser(description="Regenerate the handout figures.")
     parser.add_argument("folder", type=Path)
     for path in write_all(parser.parse_args(argv).folder):

@@ -27,9 +27,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab import references, style
-from spinelab.live import LiveFigure, Panel
-from spinelab.validation import check_range
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.validation import check_range
 
 #: Pooled mean FRR in nonspecific chronic low back pain (Gouteron et al. 2022).
 LBP_POOLED_RATIO = 2.96

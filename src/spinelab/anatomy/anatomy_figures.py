@@ -6,13 +6,13 @@ not to scale. One slider peels the back layers from the skin inwards, a picker
 highlights one muscle and shows its card (attachments, nerve, actions, role,
 layer, Bergmark class, sources), and a toggle recolours the muscles by
 Bergmark's local/global class. Every change only edits existing artists and
-blits them (:mod:`spinelab.live`).
+blits them (:mod:`spinelab.course.live`).
 
 :func:`local_global_figure` sorts the muscles by Bergmark's criterion: whether
 each attaches to the lumbar vertebrae, directly, with some fascicles, only
 through the thoracolumbar fascia or not at all, coloured by Bergmark class.
 
-Every fact shown comes from :mod:`spinelab.muscles`, with its citations.
+Every fact shown comes from :mod:`spinelab.anatomy.muscles`, with its citations.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon
 from matplotlib.text import Text
 
-from spinelab import muscles, references, style
-from spinelab.live import LiveFigure, Panel
+from spinelab.anatomy import muscles
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
 
 #: The layer-peeling slider's steps, from the skin inwards.
 PEEL_STEPS = ("all layers", "superficial removed", "intermediate removed", "deep removed")

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from spinelab import case_study, muscle_sort, muscles, quiz, references
+from spinelab.anatomy import muscle_sort, muscles
+from spinelab.clinic import case_study
+from spinelab.course import quiz, references
 
 
 def _sources(keys: tuple[str, ...]) -> str:
@@ -70,7 +72,7 @@ def _interactive_steps() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.instructor docs/answers.md``."""
+    """Command line: ``python -m spinelab.publish.instructor docs/answers.md``."""
     parser = argparse.ArgumentParser(description="Write the instructor's answer key.")
     parser.add_argument("path", type=Path)
     path = parser.parse_args(argv).path

@@ -11,7 +11,7 @@ lumbar vertebrae (see :func:`class_fits_attachment`).
 
 Use it as::
 
-    from spinelab import muscles
+    from spinelab.anatomy import muscles
     muscles.get("multifidus").innervation
     [m.name for m in muscles.by_layer("superficial")]
     [m.name for m in muscles.by_bergmark("local")]
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spinelab import references
+from spinelab.course import references
 
 #: Layers from the skin inwards, then the abdominal wall, grouped on its own.
 LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")

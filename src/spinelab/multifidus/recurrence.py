@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from spinelab import studies
-from spinelab.validation import check_range
+from spinelab.course.validation import check_range
+from spinelab.multifidus import studies
 
 #: Patients randomised in the trial (Hides et al. 1996; followed up by Hides et al. 2001).
 TRIAL_SIZE_ID = "hides2001_patients"

@@ -1,6 +1,6 @@
 """'Sort the muscles': pick a layer for each of several muscles, then check, with feedback per muscle.
 
-The right answers and the clues come from :mod:`spinelab.muscles`, so the
+The right answers and the clues come from :mod:`spinelab.anatomy.muscles`, so the
 self-check can never disagree with the data the figures draw.
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from spinelab import muscles
-from spinelab.quiz import Shown
+from spinelab.anatomy import muscles
+from spinelab.course.quiz import Shown
 
 DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
                    "longissimus_thoracis_lumbar", "transversus_abdominis", "rotatores", "quadratus_lumborum")
@@ -36,7 +36,7 @@ class MuscleSorter:
     Parameters
     ----------
     muscle_ids : sequence of str
-        The muscles to sort (ids from :mod:`spinelab.muscles`).
+        The muscles to sort (ids from :mod:`spinelab.anatomy.muscles`).
     """
 
     def __init__(self, muscle_ids: Sequence[str] = DEFAULT_MUSCLES) -> None:

@@ -3,11 +3,11 @@
 The patients (fictional vignettes) are data, in ``data/vignettes.toml``. Each
 step reuses a module of the course rather than copying it:
 
-1. :class:`RedFlagStep`: the red-flag checklist of :mod:`spinelab.red_flags`, with
+1. :class:`RedFlagStep`: the red-flag checklist of :mod:`spinelab.clinic.red_flags`, with
    feedback on what the history contains;
 2. :class:`LayerStep`: which muscle guards and which is likely inhibited, graded
-   and explained from the muscle data of :mod:`spinelab.muscles`;
-3. the plan step is :class:`spinelab.case_plan.PlanChooser`.
+   and explained from the muscle data of :mod:`spinelab.anatomy.muscles`;
+3. the plan step is :class:`spinelab.clinic.case_plan.PlanChooser`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from importlib import resources
 import ipywidgets as widgets
 from IPython.display import Markdown
 
-from spinelab import case_plan, muscles, red_flags, references, treatments
-from spinelab.quiz import Shown, markdown_html
+from spinelab.anatomy import muscles
+from spinelab.clinic import case_plan, red_flags
+from spinelab.course import references
+from spinelab.course.quiz import Shown, markdown_html
+from spinelab.guarding import treatments
 
 SIDES = ("left", "right", "both")
 _VIGNETTE_TEXT = ("id", "title", "history", "examination", "painful_side", "painful_level")
@@ -42,7 +45,7 @@ class Vignette:
     painful_level: str
 
     def screen(self) -> red_flags.ScreeningResult:
-        """The red-flag screen of this patient's reported flags (:func:`spinelab.red_flags.screen`)."""
+        """The red-flag screen of this patient's reported flags (:func:`spinelab.clinic.red_flags.screen`)."""
         return red_flags.screen(self.red_flags)
 
     def markdown(self) -> Markdown:
@@ -68,7 +71,7 @@ def _vignette(row: dict, where: str) -> Vignette:
 
 
 def parse(text: str) -> tuple[Vignette, ...]:
-    """Parse vignette TOML text, validating every field (flags must be names of :func:`spinelab.red_flags.flags`).
+    """Parse vignette TOML text, validating every field (flags must be names of :func:`red_flags.flags`).
 
     Raises
     ------
@@ -160,14 +163,14 @@ class RedFlagStep:
 
 # ------------------------------------------------------------------ step 2: which layer guards, which is inhibited
 
-#: The erector spinae offered as one answer: the parts that lie beside L4-L5 (ids of :mod:`spinelab.muscles`).
+#: The erector spinae offered as one answer: the parts that lie beside L4-L5 (ids of :mod:`spinelab.anatomy.muscles`).
 #: Its lumbar fibres are the muscle felt there; its thoracic fibres reach the level only as tendon, in the
 #: erector spinae aponeurosis.
 ERECTOR_SPINAE = "erector_spinae"
 ERECTOR_SPINAE_PARTS = ("longissimus_thoracis_lumbar", "iliocostalis_lumborum_lumbar",
                         "longissimus_thoracis_thoracic", "iliocostalis_lumborum_thoracic")
 ERECTOR_SPINAE_NAME = "Erector spinae (lumbar and thoracic fibres)"
-#: The answers offered in both questions: the erector spinae, and muscles of :mod:`spinelab.muscles` by id.
+#: The answers offered in both questions: the erector spinae, and muscles of :mod:`spinelab.anatomy.muscles` by id.
 LAYER_OPTIONS = ("latissimus_dorsi", ERECTOR_SPINAE, "quadratus_lumborum", "multifidus", "transversus_abdominis")
 #: The course's working hypothesis for the splint: the long extensors (a hypothesis; the evidence is mixed).
 GUARDING = ERECTOR_SPINAE

@@ -30,8 +30,8 @@ from importlib import resources
 
 import ipywidgets as widgets
 
-from spinelab import references, style
-from spinelab.quiz import markdown_html
+from spinelab.course import references, style
+from spinelab.course.quiz import markdown_html
 
 FRAMEWORK_KEY = "finucane2020"
 DATA_FILE = "red_flags.toml"

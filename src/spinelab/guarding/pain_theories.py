@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spinelab import references
+from spinelab.course import references
 
 #: The muscle roles compared.
 ROLES = ("agonist", "antagonist")

@@ -22,7 +22,7 @@ guarding fades with the injury, like a splint taken off. Above it guarding
 sustains itself at ``G* = 1 - 1 / (k · g)`` after the tissue has healed.
 
 A treatment starting on a chosen day changes the parameters (see
-:mod:`spinelab.treatments`): it can lower the drive ``k`` or the loop gain
+:mod:`spinelab.guarding.treatments`): it can lower the drive ``k`` or the loop gain
 ``g``, or add a decay ``extra_decay_per_day`` of guarding. The threshold then
 becomes ``g* = (1 + extra_decay_per_day · guarding_days) / (k · drive_factor · gain_factor)``.
 
@@ -40,7 +40,7 @@ from typing import Protocol
 
 import numpy as np
 
-from spinelab.validation import check_range
+from spinelab.course.validation import check_range
 
 #: Allowed range of each model parameter (inclusive).
 PARAMETER_RANGES: dict[str, tuple[float, float]] = {
@@ -127,7 +127,7 @@ class ParameterChange:
 
 
 class Changes(Protocol):
-    """Anything that gives a :class:`ParameterChange`, such as a :class:`spinelab.treatments.Treatment`."""
+    """Anything that gives a :class:`ParameterChange`, such as a :class:`spinelab.guarding.treatments.Treatment`."""
 
     def change_for(self, guarding_days: float) -> ParameterChange:
         """The parameter change for a model with this guarding time constant."""

@@ -22,7 +22,7 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from spinelab.live import STATIC_ENV
+from spinelab.course.live import STATIC_ENV
 
 #: npm packages the decks need, and the files used from each.
 VENDOR_FILES = {
@@ -126,7 +126,7 @@ def copy_vendor(unpacked: Path, out_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.slides OUT_DIR VENDOR_DIR NOTEBOOK...``."""
+    """Command line: ``python -m spinelab.publish.slides OUT_DIR VENDOR_DIR NOTEBOOK...``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("vendor_dir", type=Path, help="folder with the unpacked npm packages")

@@ -6,7 +6,7 @@
 - :func:`recurrence_panel`: recurrence as Hides et al. 2001 reported it, beside a
   cohort (da Silva et al. 2019) and a Cochrane review (Choi et al. 2010).
 
-Every point is a value of :mod:`spinelab.studies`, with its citation; lines between
+Every point is a value of :mod:`spinelab.multifidus.studies`, with its citation; lines between
 points are labelled as interpolation.
 """
 
@@ -17,8 +17,9 @@ import textwrap
 from IPython.display import Markdown
 from matplotlib.axes import Axes
 
-from spinelab import references, studies, style
-from spinelab.live import LiveFigure, Panel
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.multifidus import studies
 
 #: The two kinds of cohort pooled by Menezes Costa et al. 2012, with how they are drawn.
 COHORTS: dict[str, dict[str, str]] = {

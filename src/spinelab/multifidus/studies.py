@@ -17,12 +17,12 @@ from importlib import resources
 
 from IPython.display import Markdown
 
-from spinelab import references
+from spinelab.course import references
 
 #: The two ways a number may have been obtained.
 HOW_OBTAINED = ("reported in the text/abstract", "read off a published figure, approximate")
 
-#: The groups of the Hides et al. trials, spelled as in :data:`spinelab.style.GROUP_COLOURS`.
+#: The groups of the Hides et al. trials, spelled as in :data:`spinelab.course.style.GROUP_COLOURS`.
 GROUPS = ("control", "specific exercise")
 
 _STUDY_FIELDS = ("title", "design", "participants", "measured", "found", "limits", "verified", "how")

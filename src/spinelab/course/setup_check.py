@@ -11,9 +11,9 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab import style
-from spinelab.live import LiveFigure, Panel
-from spinelab.validation import check_range
+from spinelab.course import style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.validation import check_range
 
 DAYS = np.linspace(0.0, 60.0, 241)
 TIME_CONSTANT_RANGE = (1.0, 30.0)

@@ -17,8 +17,8 @@ from importlib import resources
 import ipywidgets as widgets
 import mistune
 
-from spinelab import references
-from spinelab.live import static_mode
+from spinelab.course import references
+from spinelab.course.live import static_mode
 
 KINDS = ("multiple_choice", "true_false")
 

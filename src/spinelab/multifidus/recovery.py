@@ -27,8 +27,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import curve_fit
 
-from spinelab import studies
-from spinelab.validation import check_range
+from spinelab.course.validation import check_range
+from spinelab.multifidus import studies
 
 #: Physiological bounds of size, % of the unaffected side (a retrained side may slightly exceed the other).
 SIZE_RANGE = (0.0, 110.0)

@@ -8,10 +8,11 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 
-from spinelab import guarding, pain_theories, references, style, treatments
-from spinelab.guarding import GuardingParams
-from spinelab.live import LiveFigure, Panel
-from spinelab.quiz import markdown_html
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.quiz import markdown_html
+from spinelab.guarding import guarding, pain_theories, treatments
+from spinelab.guarding.guarding import GuardingParams
 
 NO_TREATMENT = "none"
 SIMULATED_DAYS = 120.0
@@ -46,10 +47,10 @@ class GuardingExplorer:
     injury, healing, loop_gain, start_day : ipywidgets slider
         Model inputs: injury severity, healing time constant (days), loop gain, treatment start day.
     treatment : ipywidgets.Dropdown
-        ``"none"`` or one of :data:`spinelab.treatments.NAMES`.
+        ``"none"`` or one of :data:`spinelab.guarding.treatments.NAMES`.
     readout, evidence : ipywidgets.HTML
         Key numbers (threshold, end-state guarding) and the chosen treatment's evidence.
-    curves : spinelab.guarding.GuardingCurves
+    curves : spinelab.guarding.guarding.GuardingCurves
         The curves currently shown.
     """
 

@@ -1,6 +1,6 @@
 """Clinic treatments as ILLUSTRATIVE changes of the guarding model, with what guidelines and reviews say.
 
-Each treatment acts on one part of the model (:mod:`spinelab.guarding`): the drive from pain to guarding, the
+Each treatment acts on one part of the model (:mod:`spinelab.guarding.guarding`): the drive from pain to guarding, the
 pain-spasm-pain loop, or a decay of guarding. The *size* of every change is made up and the same for all five
 (:data:`ILLUSTRATIVE_STRENGTH`), so the model says nothing about which treatment works better. What the research
 says lives in ``data/treatments.toml`` (read on first use and validated): guideline recommendations quoted word for
@@ -16,8 +16,8 @@ from importlib import resources
 
 from IPython.display import Markdown
 
-from spinelab import references
-from spinelab.guarding import ParameterChange
+from spinelab.course import references
+from spinelab.guarding.guarding import ParameterChange
 
 #: The same made-up strength for every treatment: it removes 30 % of the mechanism it acts on.
 ILLUSTRATIVE_STRENGTH = 0.3

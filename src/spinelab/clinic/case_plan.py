@@ -4,10 +4,10 @@ A plan is one treatment of the guarding from a start day, plus optional specific
 multifidus exercise. Plans are compared by what the guidelines and reviews say
 about their parts (:func:`evidence_for`); the model (:func:`outcome`) composes two
 illustrative models of the course, unchanged, to show *how* the parts could act:
-guarding from :func:`spinelab.guarding.simulate` and multifidus size from
-:func:`spinelab.recovery.predict`. Its outputs illustrate a mechanism; they are
+guarding from :func:`spinelab.guarding.guarding.simulate` and multifidus size from
+:func:`spinelab.multifidus.recovery.predict`. Its outputs illustrate a mechanism; they are
 never a patient's prognosis, so no pain or recurrence figure is modelled here:
-those are shown as reported data (:mod:`spinelab.evidence_figures`).
+those are shown as reported data (:mod:`spinelab.multifidus.evidence_figures`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab import guarding, recovery, references, style, treatments
-from spinelab.live import LiveFigure, Panel
-from spinelab.multifidus_figures import PLAN_COLOUR, PLAN_STYLE
-from spinelab.quiz import markdown_html
-from spinelab.validation import check_range
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.quiz import markdown_html
+from spinelab.course.validation import check_range
+from spinelab.guarding import guarding, treatments
+from spinelab.multifidus import recovery
+from spinelab.multifidus.multifidus_figures import PLAN_COLOUR, PLAN_STYLE
 
 #: The plan option with no treatment of the guarding (nearest to the control group of Hides et al. 1996, which had
 #: medical management alone).
@@ -103,7 +105,7 @@ class PlanOutcome:
     ----------
     plan : Plan
         The plan.
-    curves : spinelab.guarding.GuardingCurves
+    curves : spinelab.guarding.guarding.GuardingCurves
         Injury, pain and guarding over :data:`MODEL_WEEKS` weeks (days grid).
     weeks : numpy.ndarray
         The same grid in weeks.

@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from spinelab import style
+from spinelab.course import style
 
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
 STATIC_ENV = "SPINELAB_STATIC"
@@ -74,7 +74,7 @@ class LiveFigure:
         readers and the plain-text output of the notebook cell.
     figsize : tuple of float
         Width and height in inches at the desk; in presenter mode they grow with the fonts
-        (:func:`spinelab.style.figure_scale`), so the layout stays the same.
+        (:func:`spinelab.course.style.figure_scale`), so the layout stays the same.
     nrows, ncols : int
         Grid of axes, as in :meth:`matplotlib.figure.Figure.subplots`.
     **subplot_kw

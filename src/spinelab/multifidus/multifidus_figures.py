@@ -1,9 +1,9 @@
 """Figures and widgets of notebook 03: a predict-then-reveal step and a recovery explorer.
 
 Every figure keeps data and models apart: reported values are drawn as markers
-and carry their citation and how they were obtained (see :mod:`spinelab.studies`);
+and carry their citation and how they were obtained (see :mod:`spinelab.multifidus.studies`);
 model curves are labelled *illustrative*. Recurrence and prognosis, which are
-shown as reported data only, are in :mod:`spinelab.evidence_figures`. Each class
+shown as reported data only, are in :mod:`spinelab.multifidus.evidence_figures`. Each class
 exposes its widgets as attributes and a :meth:`panel` method, so tests can
 drive it; each has a module-level function that builds the figure in a
 default state for handouts.
@@ -14,9 +14,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab import recovery, references, studies, style
-from spinelab.evidence_figures import draw_pain_course
-from spinelab.live import LiveFigure, Panel
+from spinelab.course import references, style
+from spinelab.course.live import LiveFigure, Panel
+from spinelab.multifidus import recovery, studies
+from spinelab.multifidus.evidence_figures import draw_pain_course
 
 WEEKS = np.linspace(0.0, 12.0, 241)
 SIZE_LIMITS = (40.0, 116.0)
@@ -191,7 +192,7 @@ class TreatmentExplorer:
     """Set when specific exercise starts and how well it is kept up; watch the modelled recovery curve move.
 
     MODEL, NOT DATA: the plan's recovery curve interpolates between the illustrative
-    group curves (:func:`spinelab.recovery.predict`). It illustrates a mechanism
+    group curves (:func:`spinelab.multifidus.recovery.predict`). It illustrates a mechanism
     (later or less exercise, less recovery); it is not a patient's prognosis.
     """
 

@@ -13,7 +13,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from spinelab import references
+from spinelab.course import references
 
 #: The data files with provenance, in the order the page lists them.
 DATA_FILES = ("references.toml", "studies.toml", "red_flags.toml", "treatments.toml", "muscles.toml")
@@ -67,7 +67,7 @@ def sources_markdown() -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.sources_page docs/sources.md``."""
+    """Command line: ``python -m spinelab.publish.sources_page docs/sources.md``."""
     parser = argparse.ArgumentParser(description="Write the instructor-facing sources page.")
     parser.add_argument("path", type=Path)
     path = parser.parse_args(argv).path

@@ -1,0 +1,1 @@
+"""The clinic: red-flag triage, the case studies and the plan step."""

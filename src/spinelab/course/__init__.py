@@ -1,0 +1,1 @@
+"""The course's machinery: style, display, live figures, self-checks, references, validation."""

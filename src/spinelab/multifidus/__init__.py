@@ -1,0 +1,1 @@
+"""Topic 3, multifidus research: the studies as data, recovery and recurrence, and their figures."""

@@ -1,0 +1,1 @@
+"""Publishing tools on top of the course: handouts, slides, answer key and sources page."""
