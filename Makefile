@@ -59,7 +59,7 @@ $(VENDOR)/.unpacked:
 
 # Offline reveal.js decks of the topic notebooks, in build/slides/.
 slides: $(STAMP) $(VENDOR)/.unpacked
-	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-4]_*.ipynb
+	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-6]_*.ipynb
 
 # Handout figures (PNG for print, SVG) and figures/README.md, regenerated from the package.
 figures: $(STAMP)

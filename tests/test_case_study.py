@@ -111,6 +111,6 @@ def test_layer_step_refuses_unknown_answers():
 
 
 def test_self_check_is_complete_for_the_answer_key():
-    check = quiz.load("04_case_study")
+    check = quiz.load("06_case_studies")
     assert len(check.questions) >= 3 and {e.id for e in check.exercises} == {"follow-up", "timing-in-the-model"}
     assert all(question.citations for question in check.questions)

@@ -1,4 +1,4 @@
-"""Notebook 04's case study: the patients and the screening and reasoning steps a student works through.
+"""Notebook 06's case studies: the patients and the screening and reasoning steps a student works through.
 
 The patients (fictional vignettes) are data, in ``data/vignettes.toml``. Each
 step reuses a module of the course rather than copying it:

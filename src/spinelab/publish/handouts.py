@@ -93,7 +93,7 @@ HANDOUTS: tuple[Handout, ...] = (
     Handout("03_treatment_explorer", "multifidus.multifidus_figures:treatment_explorer_figure",
             "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
             ("hides1996",)),
-    Handout("04_case_study_outcome", "clinic.case_plan:outcome_figure",
+    Handout("06_case_study_outcome", "clinic.case_plan:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
             "of mechanism (labelled as model), not a prognosis.",
             ("hides1996",)),

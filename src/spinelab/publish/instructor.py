@@ -57,14 +57,14 @@ def _interactive_steps() -> list[str]:
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         muscle = muscles.get(muscle_id)
         lines.append(f"- {muscle.label}: **{muscle.layer}** {muscle.cite()}")
-    lines += ["", "### 04_case_study: which layer guards, which is inhibited, and where", ""]
+    lines += ["", "### 06_case_studies: which layer guards, which is inhibited, and where", ""]
     for label, (_, feedback) in (
         ("Guarding", case_study.guarding_feedback(case_study.GUARDING)),
         ("Inhibited", case_study.inhibited_feedback(case_study.INHIBITED)),
         ("Where", case_study.where_feedback(case_study.WHERE_OPTIONS[0])),
     ):
         lines.append(f"- **{label}:** {feedback}")
-    lines += ["", "### 04_case_study: red-flag screen of each patient", ""]
+    lines += ["", "### 06_case_studies: red-flag screen of each patient", ""]
     for patient in case_study.vignettes():
         flags = ", ".join(patient.red_flags) or "none"
         lines.append(f"- **{patient.id}**: flags in the history: {flags}. Screen: {patient.screen().message}")
