@@ -16,13 +16,13 @@ ALONE = [
     ("loss of anal tone", "emergency", "cauda equina syndrome"),
     ("loss of sexual function", "emergency", "cauda equina syndrome"),
     ("progressive neurological deficit in the legs", "emergency", "cauda equina syndrome"),
-    ("significant trauma", "urgent", "spinal fracture"),
+    ("significant trauma", "emergency", "spinal fracture"),
     ("corticosteroid use", "routine", "spinal fracture"),
     ("older age (over 50)", "routine", "spinal fracture"),
     ("previous history of cancer", "urgent", "spinal malignancy"),
     ("no improvement after one month", "routine", "spinal malignancy"),
     ("unexplained weight loss", "routine", "spinal malignancy"),
-    ("fever", "routine", "spinal infection"),
+    ("fever", "urgent", "spinal infection"),
     ("intravenous drug use", "routine", "spinal infection"),
     ("immunosuppression", "routine", "spinal infection"),
     ("diabetes", "routine", "spinal infection"),
@@ -58,9 +58,9 @@ def test_progressive_neurological_deficit_is_an_emergency_not_a_wait_and_see():
     (["older age (over 50)", "no improvement after one month"], "spinal malignancy"),
     (["older age (over 50)", "unexplained weight loss"], "spinal malignancy"),
     (["older age (over 50)", "corticosteroid use"], "spinal fracture"),
-    (["fever", "intravenous drug use"], "spinal infection"),
+    (["immunosuppression", "intravenous drug use"], "spinal infection"),
     (["diabetes", "recent bacterial infection"], "spinal infection"),
-    (["unexplained weight loss", "fever"], "spinal infection"),
+    (["unexplained weight loss", "recent spinal procedure (such as an injection or surgery)"], "spinal infection"),
 ])
 def test_two_routine_flags_for_the_same_condition_combine_to_urgent(names, condition):
     result = red_flags.screen(names)
@@ -69,7 +69,7 @@ def test_two_routine_flags_for_the_same_condition_combine_to_urgent(names, condi
 
 
 @pytest.mark.parametrize("names", [
-    ["older age (over 50)", "fever"],
+    ["older age (over 50)", "diabetes"],
     ["corticosteroid use", "diabetes"],
     ["no improvement after one month", "intravenous drug use"],
 ])
@@ -101,7 +101,7 @@ def test_no_flag_gives_level_none_with_safety_netting():
 @pytest.mark.parametrize("level", ["none", "routine", "urgent"])
 def test_safety_netting_names_the_cauda_equina_warning_signs(level):
     advice = red_flags.level(level).safety_netting
-    for sign in ("between your legs", "urine", "bowel movement", "sexual function", "both legs"):
+    for sign in ("between your legs", "urine", "bowel movement", "sexual function", "both legs", "difficulty walking"):
         assert sign in advice
     assert "emergency department the same day" in advice
 
@@ -210,3 +210,10 @@ def test_checkboxes_are_grouped_by_condition_and_notes_are_shown():
     for item in red_flags.flags():
         if item.note:
             assert item.note in shown
+
+
+def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
+    advice = red_flags.screen([]).safety_netting
+    assert "has not improved" in advice and "feverish" in advice and "difficulty walking" in advice
+    fever = red_flags.screen(["fever"])
+    assert fever.level == red_flags.URGENT and "same or the next day" in fever.action

@@ -516,8 +516,9 @@ def local_global_figure() -> LiveFigure:
         ax.axhline(n - edge - 0.5, color=style.STRUCTURE_EDGE, linewidth=0.8, linestyle="--")
     exception = n - 1 - rows.index(muscles.get(muscles.FASCIA_LOCAL_EXCEPTION))
     fascia = ATTACHMENT_COLUMNS.index("through fascia")
-    ax.annotate("local only for later authors:\nno lumbar attachment of its own", xy=(fascia - 0.4, exception),
-                xytext=(fascia - 1.45, exception + 0.15), fontsize=7, va="center",
+    ax.annotate("local only for later authors: no fibres\non the lumbar vertebrae; reaches them\n"
+                "through the thoracolumbar fascia", xy=(fascia + 0.4, exception),
+                xytext=(fascia - 0.35, exception + 2.6), fontsize=7, va="center",
                 arrowprops={"arrowstyle": "-", "linewidth": 0.6})
     columns = len(ATTACHMENT_COLUMNS)
     ax.set(yticks=range(n), yticklabels=[m.label for m in reversed(rows)], xlim=(-0.55, columns - 0.45),

@@ -182,7 +182,8 @@ def evidence_for(plan: Plan) -> list[str]:
         parts.append("*Specific multifidus exercise:* after a first episode with documented multifidus inhibition, "
                      "one trial of 39 patients found the muscle recovered more completely and fewer patients "
                      "reported a recurrence; a Cochrane review found exercise after treatment reduced the rate of "
-                     "recurrence at one year (moderate-quality evidence) but not clearly at 2 to 5 years "
+                     "recurrence at one year (moderate-quality evidence) but not clearly at 2 to 5 years, and found "
+                     "conflicting evidence for exercise given during treatment "
                      f"{references.cite(*EXERCISE_EVIDENCE_KEYS)}.")
     return parts
 

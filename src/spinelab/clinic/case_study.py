@@ -182,11 +182,11 @@ GUARDING_KEYS = ("vandieen2003", "hodgestucker2011")
 WHERE_OPTIONS = ("on the painful side, at the painful level", "on both sides, along the whole lumbar spine",
                  "on the side opposite the pain")
 _GUARD_RULE = ("The course's working hypothesis is that the long extensors, the erector spinae, splint the painful "
-               "segment: they are the tight, tender muscles beside it. Take it as a hypothesis, not a finding: "
-               "comparing many studies, neither the pain-spasm-pain model (more activity) nor the pain adaptation "
-               "model (less) was unequivocally supported, and the changes were proposed to be functional, "
-               "enhancing stability; "
-               "activity is proposed to be redistributed within and between muscles rather than simply raised "
+               "segment: the tight, tender lumbar erector spinae lie lateral to multifidus. Take it as a hypothesis,"
+               " not a finding: comparing many studies, neither the pain-spasm-pain model (more activity) nor the "
+               "pain adaptation model (less) was unequivocally supported, and the changes were proposed to be "
+               "functional, enhancing stability; activity is proposed to be redistributed within and between muscles"
+               " rather than simply raised "
                f"{references.cite(*GUARDING_KEYS)}.")
 _INHIBIT_RULE = ("The deep, segmental local muscle lumbar multifidus was smaller on the painful side at one level in "
                  "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs "

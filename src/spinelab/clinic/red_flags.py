@@ -60,15 +60,15 @@ LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], URGENT: style.OKABE_I
 #: The triage rule, as shown to students.
 RULE = (
     "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
-    "pain in both legs, loss of anal tone) and a severe or progressive neurological deficit in the legs call for "
-    "emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). A previous history "
-    "of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal malignancy, and "
-    "significant trauma call for urgent assessment. Other flags alone call for routine care with safety-netting: "
-    "Henschke et al. found flags such as age over 50 most useful in combination and, alone, a cause of over-testing, "
-    f"and Finucane et al. (2020) weigh flags together with the person's own risk profile. So {COMBINATION} or more "
-    "flags pointing to fracture, malignancy or infection call for urgent assessment; flags for different conditions "
-    "do not add up. The levels given to single flags and the threshold of two are this course's simplification of "
-    "the framework's clinical reasoning, not a validated rule."
+    "pain in both legs, loss of anal tone), a severe or progressive neurological deficit in the legs, and significant "
+    "trauma call for emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). A "
+    "previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
+    "malignancy, and fever call for urgent medical assessment, the same or the next day. Other flags alone call for "
+    "routine care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination "
+    "and, alone, a cause of over-testing, and Finucane et al. (2020) weigh flags together with the person's own risk "
+    f"profile. So {COMBINATION} or more flags pointing to fracture, malignancy or infection call for urgent "
+    "assessment; flags for different conditions do not add up. The levels given to single flags and the threshold of "
+    "two are this course's simplification of the framework's clinical reasoning, not a validated rule."
 )
 
 DISCLAIMER = (

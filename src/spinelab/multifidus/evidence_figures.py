@@ -90,10 +90,10 @@ def prognosis_summary() -> Markdown:
             f"In people with a new (acute) episode, average pain fell from {acute[0].value:g} to {acute[1].value:g} "
             f"of 100 in the first six weeks, then more slowly, to {acute[2].value:g} at six months and "
             f"{acute[3].value:g} at one year {source}. Where pain had already persisted, it fell less: from "
-            f"{persistent[0].value:g} to {persistent[3].value:g} at one year. **To the patient:** most people get "
-            "much better within about six weeks and keep improving after that, more slowly; on average a little "
-            "pain can remain at a year, more where pain has already lasted a long time. These are averages of "
-            "groups: they cannot say how one person will do.")
+            f"{persistent[0].value:g} to {persistent[3].value:g} at one year. **To the patient:** on average, people "
+            "with a new episode get much better within about six weeks and keep improving after that, more "
+            "slowly; a little pain can remain at a year, more where pain has already lasted a long time. These are "
+            "averages of groups: they cannot say how one person will do.")
 
 
 def _draw_hides(ax: Axes) -> None:
