@@ -26,15 +26,31 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# JupyterLab settings for the course (no "get Jupyter news?" prompt on first open). Binder reads them from
+# .jupyter/ in its home folder, which is the repository; here they become this environment's JupyterLab
+# defaults (overrides.d), so a student's own settings still win. The files are plain JSON.
+LAB_SETTINGS := .jupyter/lab/user-settings
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/spinelab.json
 
-lab: $(STAMP)
+$(LAB_OVERRIDES): $(STAMP) $(wildcard $(LAB_SETTINGS)/*/*.jupyterlab-settings $(LAB_SETTINGS)/@*/*/*.jupyterlab-settings)
+	mkdir -p $(@D)
+	$(BIN)/python -c 'import json, pathlib, sys; root = pathlib.Path(sys.argv[1]); \
+		files = sorted(root.rglob("*.jupyterlab-settings")); \
+		ids = [path.parent.relative_to(root).as_posix() + ":" + path.name.removesuffix(".jupyterlab-settings") \
+		       for path in files]; \
+		pathlib.Path(sys.argv[2]).write_text(json.dumps(dict(zip(ids, [json.loads(path.read_text()) for path in files])), indent=2) + "\n")' \
+		$(LAB_SETTINGS) $@
+
+install: $(STAMP) $(LAB_OVERRIDES)
+
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) \
 		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(PYTEST) -n 2 --dist loadfile tests --ignore=tests/browser notebooks $(NBVAL)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
+	$(BIN)/lint-imports
 
 test-unit: $(STAMP)
 	$(PYTEST) tests --ignore=tests/browser
@@ -72,10 +88,17 @@ guide: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
+	$(BIN)/lint-imports
 
-# For authors: re-execute every notebook in place so that stored outputs stay current.
+# For authors: re-execute every notebook in place so that stored outputs stay current. Widget state is not
+# stored (it was most of each file, and nbval never compares it): a running kernel recreates the widgets, and
+# GitHub and exports show each figure's PNG fallback, which stays in the outputs.
 notebooks: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False \
+		notebooks/*.ipynb
+	$(BIN)/python -c 'import nbformat, sys; \
+		[nbformat.write(nb, path) for path in sys.argv[1:] for nb in [nbformat.read(path, as_version=4)] \
+		 if nb.metadata.pop("widgets", None) is not None]' notebooks/*.ipynb
 
 # Refresh constraints.txt: resolve the newest versions in a scratch venv, then run `make test`.
 lock:

@@ -2,8 +2,9 @@
 
 Run: ``.venv/bin/python benchmarks/widget_latency.py [--moves N]``
 
-Every class in ``spinelab`` that offers a ``panel()`` and a ``live`` figure is an
-interactive figure; each of its sliders is moved across its range. A move is
+Every displayable class in ``spinelab`` whose instances hold a ``live``
+:class:`~spinelab.course.live.LiveFigure` is an interactive figure; each of its
+sliders is moved across its range. A move is
 timed from the value change to the new PNG frame in the ``Image`` widget: the
 model computation, the blitted redraw and the PNG encode, i.e. everything the
 front end receives. The same moves are then made the naive way, as an
@@ -30,20 +31,22 @@ import numpy as np
 
 import spinelab
 from spinelab.course import style
+from spinelab.course.live import LiveFigure
 
 SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider, widgets.FloatLogSlider)
 
 
 def interactive_figures() -> Iterator[type]:
-    """Classes of spinelab with a ``panel`` method that can be built with default arguments."""
+    """Displayable classes of spinelab, built with default arguments, whose instances have a ``live`` figure."""
     seen: set[type] = set()
     for module_info in pkgutil.walk_packages(spinelab.__path__, "spinelab."):
         if module_info.ispkg:
             continue
         module = importlib.import_module(module_info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
-            if (cls.__module__ == module.__name__ and callable(getattr(cls, "panel", None)) and cls not in seen
-                    and _builds_without_arguments(cls)):
+            if (cls.__module__ == module.__name__ and callable(getattr(cls, "_repr_mimebundle_", None))
+                    and cls not in seen and _builds_without_arguments(cls)
+                    and isinstance(getattr(cls(), "live", None), LiveFigure)):
                 seen.add(cls)
                 yield cls
 

@@ -118,7 +118,7 @@ def test_bad_initial_state_is_rejected():
 def test_static_handout_figure_and_panel():
     live = explorer_figure(peel="superficial removed", colour_by="Bergmark class")
     assert live.png().startswith(b"\x89PNG")
-    bundle = MuscleLayersExplorer().panel()._repr_mimebundle_()
+    bundle = MuscleLayersExplorer()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("[Interactive figure] Two schematics, not to scale.")
 
 
@@ -160,23 +160,23 @@ def test_sorter_gives_feedback_per_muscle():
     sorter = MuscleSorter(["multifidus", "latissimus_dorsi", "quadratus_lumborum"])
     sorter.choose("multifidus", "deep")
     sorter.choose("latissimus_dorsi", "deep")
-    sorter.check_button.click()
+    sorter.step.check_button.click()
     assert "✅" in sorter.feedback["multifidus"].value and "dorsal rami" in sorter.feedback["multifidus"].value
     assert "❌ Not deep" in sorter.feedback["latissimus_dorsi"].value
     assert "thoracodorsal nerve" in sorter.feedback["latissimus_dorsi"].value
     assert "Choose a layer first" in sorter.feedback["quadratus_lumborum"].value
-    assert "1 of 3 right" in sorter.score.value
+    assert "1 of 3 right" in sorter.step.feedback.value
     sorter.choose("latissimus_dorsi", "superficial")
     sorter.choose("quadratus_lumborum", "abdominal wall")
     assert all(sorter.check().values())
     with pytest.raises(ValueError, match="layer must be one of"):
         sorter.choose("multifidus", "core")
-    assert sorter.panel()._repr_mimebundle_()["text/plain"].startswith("[Self-check] Sort the muscles")
+    assert sorter._repr_mimebundle_()["text/plain"].startswith("[Self-check] Sort the muscles")
 
 
 def test_sorter_static_export_lists_the_muscles_without_answers(monkeypatch):
     monkeypatch.setenv("SPINELAB_STATIC", "1")
-    bundle = MuscleSorter(["multifidus", "trapezius"]).panel()._repr_mimebundle_()
+    bundle = MuscleSorter(["multifidus", "trapezius"])._repr_mimebundle_()
     assert set(bundle) == {"text/markdown", "text/plain"}
     assert "- Lumbar multifidus" in bundle["text/markdown"] and "- Trapezius" in bundle["text/markdown"]
     assert "dorsal rami" not in bundle["text/markdown"]

@@ -6,7 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from spinelab.clinic import case_plan as cp
+from spinelab.clinic import plan as cp
+from spinelab.clinic import plan_chooser
+from spinelab.clinic.plan_chooser import PlanChooser
+from spinelab.course.text import PlainText
 from spinelab.guarding import guarding, treatments
 from spinelab.multifidus import recovery
 
@@ -92,6 +95,7 @@ def test_evidence_for_a_plan_cites_each_part():
 
 def test_comparison_shows_evidence_then_model_per_plan():
     text = cp.comparison([*cp.ALTERNATIVES, cp.STARTING_PLAN])
+    assert isinstance(text, PlainText)
     lines = text.splitlines()
     assert lines[0] == "pain relief only: no treatment of the guarding; no specific exercise"
     assert lines[1].startswith("  evidence: Advice and pain relief only")
@@ -103,7 +107,7 @@ def test_comparison_shows_evidence_then_model_per_plan():
 # ------------------------------------------------------------------ the plan chooser, driven as a student would
 
 def test_plan_chooser_full_plan_updates_readout_and_figure_in_place():
-    chooser = cp.PlanChooser()
+    chooser = PlanChooser()
     figure, lines = chooser.live.figure, list(chooser.lines)
     assert all(line in chooser.live.dynamic_artists for line in lines)
     first_png, first_readout, first_state = _pixels(chooser.live.png()), chooser.readout.value, chooser.state()
@@ -127,10 +131,11 @@ def test_plan_chooser_full_plan_updates_readout_and_figure_in_place():
 
 
 def test_plan_chooser_computes_the_fixed_alternatives_once(monkeypatch):
-    chooser = cp.PlanChooser()
+    chooser = PlanChooser()
     modelled = []
     original = cp.outcome
-    monkeypatch.setattr(cp, "outcome", lambda plan, params=None: modelled.append(plan.label) or original(plan, params))
+    monkeypatch.setattr(plan_chooser, "outcome",
+                        lambda plan, params=None: modelled.append(plan.label) or original(plan, params))
     chooser.adherence.value = 40
     assert "your plan" in modelled and not set(modelled) & {plan.label for plan in cp.ALTERNATIVES}
     for plan in cp.ALTERNATIVES:
@@ -145,7 +150,7 @@ def test_no_exercise_feedback_describes_the_muscle_without_invented_numbers():
 
 
 def test_exercise_checkbox_enables_its_sliders_and_adds_its_evidence():
-    chooser = cp.PlanChooser()
+    chooser = PlanChooser()
     chooser.exercise.value = False
     assert chooser.exercise_start.disabled and chooser.adherence.disabled
     assert "Choi et al. 2010" not in chooser.feedback.value
@@ -154,7 +159,7 @@ def test_exercise_checkbox_enables_its_sliders_and_adds_its_evidence():
 
 
 def test_earlier_exercise_gives_more_multifidus_recovery_at_week_10():
-    chooser = cp.PlanChooser()
+    chooser = PlanChooser()
     chooser.adherence.value = 100
     sizes, pngs = [], []
     for week in (8, 4, 1):
@@ -167,15 +172,27 @@ def test_earlier_exercise_gives_more_multifidus_recovery_at_week_10():
 
 
 def test_no_treatment_disables_the_start_day_and_says_guarding_fades_anyway():
-    chooser = cp.PlanChooser()
+    chooser = PlanChooser()
     chooser.treatment.value = cp.NO_TREATMENT
     assert chooser.treatment_start.disabled
     assert "fades anyway" in chooser.feedback.value
 
 
+def test_plan_chooser_displays_itself_with_its_alt_text():
+    bundle = PlanChooser()._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("[Interactive figure] Two panels comparing your plan")
+    assert bundle["image/png"].startswith(b"\x89PNG")
+
+
 def test_outcome_figure_has_two_labelled_model_panels():
-    live = cp.outcome_figure()
+    live = plan_chooser.outcome_figure()
     assert [ax.get_title() for ax in live.axes] == ["Guarding (illustrative model)",
                                                    "Multifidus size (illustrative model)"]
     assert "your plan" in live.alt_text and live.png().startswith(b"\x89PNG")
     assert live.axes[1].get_ylabel() == recovery.SIZE_AXIS_LABEL
+
+
+def test_exercise_can_start_up_to_the_trials_last_examination():
+    assert (0.0, recovery.follow_up_week()) == cp.EXERCISE_START_RANGE
+    with pytest.raises(ValueError, match="exercise_start_week"):
+        cp.Plan("late", exercise_start_week=recovery.follow_up_week() + 1)

@@ -7,6 +7,7 @@ from PIL import Image
 from spinelab.anatomy import muscles
 from spinelab.clinic import case_study as cs
 from spinelab.clinic import red_flags
+from spinelab.clinic.case_steps import LayerStep, RedFlagStep
 from spinelab.course import quiz
 
 
@@ -40,16 +41,26 @@ def test_red_flag_vignette_routes_to_referral_for_cauda_equina():
 
 
 def test_red_flag_step_grades_the_ticks_against_the_history():
-    step = cs.RedFlagStep("saddle")
-    assert step.check() is False and "did not tick" in step.feedback.value
-    step.tick(*cs.vignette("saddle").red_flags)
-    assert step.checklist.outcome.refer
-    assert step.check() is True and "matches the history" in step.feedback.value
-    assert "Refer for medical evaluation" in step.feedback.value
-    clear = cs.RedFlagStep("warehouse")
-    assert clear.check() is True and "Continue" in clear.feedback.value
+    screen = RedFlagStep("saddle")
+    assert screen.check() is False and "did not tick" in screen.step.feedback.value
+    screen.tick(*cs.vignette("saddle").red_flags)
+    assert screen.checklist.outcome.refer
+    assert screen.check() is True and "matches the history" in screen.step.feedback.value
+    assert "Refer for medical evaluation" in screen.step.feedback.value
+    clear = RedFlagStep("warehouse")
+    assert clear.check() is True and "Continue" in clear.step.feedback.value
     clear.tick("fever")
-    assert clear.check() is False and "Not in this history: fever" in clear.feedback.value
+    assert clear.check() is False and "Not in this history: fever" in clear.step.feedback.value
+
+
+def test_steps_display_themselves_and_show_only_the_question_in_static_mode(monkeypatch):
+    assert "application/vnd.jupyter.widget-view+json" in RedFlagStep("saddle")._repr_mimebundle_()
+    monkeypatch.setenv("SPINELAB_STATIC", "1")
+    screen = RedFlagStep("saddle")._repr_mimebundle_()
+    assert set(screen) == {"text/markdown", "text/plain"} and "Which red flags" in screen["text/markdown"]
+    layers = LayerStep()._repr_mimebundle_()
+    assert layers["text/plain"].startswith("[Step: guarding and inhibition]")
+    assert "Erector spinae" in layers["text/markdown"] and "working hypothesis" not in layers["text/markdown"]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -73,11 +84,11 @@ def test_unknown_vignette_names_the_parameter():
 # ------------------------------------------------------------------ step 2: layers
 
 def test_layer_step_accepts_the_erector_spinae_as_the_working_hypothesis():
-    step = cs.LayerStep()
-    assert step.check() == {"guarding": None, "inhibited": None, "where": None}
-    step.choose(cs.ERECTOR_SPINAE, "multifidus", cs.WHERE_OPTIONS[0])
-    assert step.check() == {"guarding": True, "inhibited": True, "where": True}
-    text = step.feedback.value
+    layers = LayerStep()
+    assert layers.check() == {"guarding": None, "inhibited": None, "where": None}
+    layers.choose(cs.ERECTOR_SPINAE, "multifidus", cs.WHERE_OPTIONS[0])
+    assert layers.check() == {"guarding": True, "inhibited": True, "where": True}
+    text = layers.step.feedback.value
     assert "working hypothesis" in text and "not a finding" in text and "notebooks 01 and 02" not in text
     assert "van Dieën et al. 2003" in text and "Hodges &amp; Tucker 2011" in text
     assert "Hides et al. 1994" in text and "Hodges et al. 2006" in text
@@ -89,15 +100,16 @@ def test_layer_step_accepts_the_erector_spinae_as_the_working_hypothesis():
 
 
 def test_layer_step_explains_wrong_answers_with_muscle_facts():
-    step = cs.LayerStep()
-    step.choose("multifidus", cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
-    assert step.check() == {"guarding": False, "inhibited": False, "where": False}
-    assert "Bergmark class local" in step.feedback.value and "crosses 2-5 joints" in step.feedback.value
-    assert "expect it tight, not inhibited" in step.feedback.value
+    layers = LayerStep()
+    layers.choose("multifidus", cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
+    assert layers.check() == {"guarding": False, "inhibited": False, "where": False}
+    feedback = layers.step.feedback.value
+    assert "Bergmark class local" in feedback and "crosses 2-5 joints" in feedback
+    assert "expect it tight, not inhibited" in feedback
     for option in cs.LAYER_OPTIONS:
         assert cs.guarding_feedback(option)[0] == (option == cs.ERECTOR_SPINAE)
         assert cs.inhibited_feedback(option)[0] == (option == "multifidus")
-    assert [name for _label, name in cs.LayerStep().guarding.options[1:]] == list(cs.LAYER_OPTIONS)
+    assert [name for _label, name in LayerStep().guarding.options[1:]] == list(cs.LAYER_OPTIONS)
     assert cs.option_name(cs.ERECTOR_SPINAE) == "Erector spinae (lumbar and thoracic fibres)"
     with pytest.raises(ValueError, match="muscle_id must be one of"):
         cs.guarding_feedback("longissimus_thoracis_thoracic")
@@ -105,7 +117,7 @@ def test_layer_step_explains_wrong_answers_with_muscle_facts():
 
 def test_layer_step_refuses_unknown_answers():
     with pytest.raises(ValueError, match="guarding_muscle must be one of"):
-        cs.LayerStep().choose("biceps", "multifidus", cs.WHERE_OPTIONS[0])
+        LayerStep().choose("biceps", "multifidus", cs.WHERE_OPTIONS[0])
     with pytest.raises(ValueError, match="answer must be one of"):
         cs.where_feedback("everywhere")
 

@@ -25,7 +25,8 @@ def test_prognosis_panel_plots_the_pooled_means_with_their_intervals():
 
 
 def test_prognosis_summary_is_built_from_the_data_and_says_it_describes_groups():
-    text = ef.prognosis_summary().data
+    text = ef.prognosis_summary()
+    assert text._repr_markdown_() == text
     assert "from 52 to 23 of 100 in the first six weeks" in text and "6 at one year" in text
     assert "from 51 to 23 at one year" in text and "cannot say how one person will do" in text
 
@@ -45,3 +46,10 @@ def test_recurrence_panel_shows_reported_values_only():
 def test_unknown_cohort_is_refused():
     with pytest.raises(ValueError, match="cohort must be one of"):
         ef.pain_course("chronic")
+
+
+def test_recurrence_effects_state_arr_and_nnt_at_each_follow_up():
+    lines = ef.recurrence_effects().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("1 year after treatment: recurrence 84% (control) vs 30% (specific exercise)")
+    assert all("NNT = " in line and "an uncertain estimate" in line for line in lines)

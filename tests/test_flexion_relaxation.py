@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from spinelab.guarding import flexion_relaxation as fr
+from spinelab.guarding.flexion_relaxation_demo import FlexionRelaxationDemo, demo_figure
 
 
 def test_ratios_are_anchored_to_the_pooled_values():
-    assert pytest.approx(2.96 + 1.19) == fr.PAIN_FREE_RATIO
     assert fr.ratio_for(0.0) == pytest.approx(fr.PAIN_FREE_RATIO, rel=0.05)
     assert fr.ratio_for(fr.LBP_GUARDING) == pytest.approx(fr.LBP_POOLED_RATIO, rel=0.05)
     assert fr.ratio_for(1.0) == pytest.approx(1.0, rel=0.05)
@@ -64,7 +64,7 @@ def test_ratio_input_checks():
 
 
 def test_slider_updates_ratio_and_artists_without_rebuilding():
-    demo = fr.FlexionRelaxationDemo()
+    demo = FlexionRelaxationDemo()
     figure, line, before = demo.live.figure, demo.time_line, demo.live.png()
     assert "3.0" in demo.readout.value
     demo.slider.value = 0.9
@@ -74,4 +74,12 @@ def test_slider_updates_ratio_and_artists_without_rebuilding():
     assert "(Gouteron et al. 2022)" in demo.readout.value
     assert demo.pain_free_ratio == fr.ratio_for(0.0)
     assert f"pain-free simulation {fr.ratio_for(0.0):.1f}" in demo.readout.value
-    assert fr.demo_figure().alt_text.startswith("Simulated")
+    assert demo_figure().alt_text.startswith("Simulated")
+    assert demo._repr_mimebundle_()["text/plain"].startswith("[Interactive figure] Simulated erector spinae")
+
+
+def test_ratio_table_gives_one_line_per_named_level():
+    lines = fr.ratio_table({"pain-free": 0.0, "pooled chronic LBP": fr.LBP_GUARDING}).splitlines()
+    assert lines == [f"Simulated FRR, pain-free (guarding level 0.00): {fr.ratio_for(0.0):.1f}",
+                     f"Simulated FRR, pooled chronic LBP (guarding level {fr.LBP_GUARDING:.2f}): "
+                     f"{fr.ratio_for(fr.LBP_GUARDING):.1f}"]

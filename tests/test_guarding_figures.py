@@ -1,7 +1,8 @@
 import pytest
 
 from spinelab.course import references
-from spinelab.guarding import guarding_figures, pain_theories
+from spinelab.guarding import guarding, guarding_figures, pain_theories, treatments
+from spinelab.guarding.guarding import GuardingParams
 
 
 def test_moving_loop_gain_across_threshold_changes_the_end_state_shown():
@@ -60,23 +61,34 @@ def test_legends_list_only_the_artists_that_are_drawn():
     assert "with treatment" not in _listed(explorer)
 
 
-def test_panel_and_handout_figure():
-    bundle = guarding_figures.GuardingExplorer().panel()._repr_mimebundle_()
+def test_explorer_displays_itself_with_the_evidence_under_the_figure_and_handout_figure():
+    explorer = guarding_figures.GuardingExplorer()
+    bundle = explorer._repr_mimebundle_()
+    assert explorer.view.widget.children[-1] is explorer.evidence
+    assert explorer.view.widget.children[-2] is explorer.view.caption
     assert bundle["text/plain"].startswith("[Interactive figure] Guarding model")
     assert guarding_figures.explorer_figure().png().startswith(b"\x89PNG")
 
 
-def test_theories_predictions_follow_their_sources():
-    spasm, adaptation, redistribution = pain_theories.THEORIES
-    assert spasm.predictions == {"agonist": 1, "antagonist": 1}
-    assert adaptation.predictions["agonist"] == -1 and adaptation.predictions["antagonist"] > 0
-    assert set(redistribution.predictions.values()) == {None}
-    assert "lund1991" in adaptation.keys and redistribution.keys == ("hodgestucker2011",)
-    assert pain_theories.EVIDENCE_VERDICT.startswith("Neither of the two models is unequivocally supported")
+def test_each_theory_is_drawn_as_its_predicted_directions_with_their_words():
+    live = guarding_figures.theories_figure()
+    for ax, theory in zip(live.axes, pain_theories.THEORIES, strict=True):
+        assert ax.get_title() == theory.short_name
+        assert [tick.get_text() for tick in ax.get_xticklabels()] == list(pain_theories.ROLES)
+        for bar, role in zip(ax.patches, pain_theories.ROLES, strict=True):
+            direction = theory.predictions[role]
+            if direction is None:  # redistributed: a band from less to more
+                assert (bar.get_y(), bar.get_height()) == pytest.approx((-1.0, 2.0))
+            else:
+                assert (bar.get_y(), bar.get_height()) == pytest.approx((0.0, direction))
+        words = [text.get_text() for text in ax.texts]
+        assert words == ["up or\ndown" if theory.predictions[role] is None else theory.prediction_text(role)
+                         for role in pain_theories.ROLES]
+
+
+def test_theory_sources_resolve():  # incomplete predictions are refused by the schema: see test_datafile.py
     for key in pain_theories.citation_keys():
         references.get(key)
-    with pytest.raises(ValueError, match="predictions must cover exactly"):
-        pain_theories.Theory("x", "x", {"agonist": 1}, ())
 
 
 def test_theories_figure_is_static_with_alt_text():
@@ -90,6 +102,24 @@ def test_notebook_quotes_the_review_verdict_word_for_word():
     import json
     from pathlib import Path
 
+    from spinelab.course import datafile
+
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_protective_guarding.ipynb"
     text = " ".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]).replace("\n", " ")
-    assert pain_theories.EVIDENCE_VERDICT in text
+    assert datafile.load("theories")["verdict"]["quote"] in text
+
+
+def test_threshold_table_shows_the_threshold_then_each_loop_gain():
+    lines = guarding_figures.threshold_table((0.3, 0.5)).splitlines()
+    assert lines[0] == f"Threshold loop gain g* = 1/k = {guarding.threshold_gain():.2f}"
+    assert lines[1] == "Loop gain 0.3: peak guarding 66%, guarding on day 120 0%, long run 0%"
+    assert lines[2].startswith("Loop gain 0.5:") and lines[2].endswith("long run 20%")
+
+
+def test_treatment_timing_table_shows_one_line_per_start_day():
+    lines = guarding_figures.treatment_timing_table("gentle motion (stay active)", (7, 40), loop_gain=0.5)
+    first, last = lines.splitlines()
+    assert first.startswith("Start on day  7: total guarding ") and first.endswith("guarding-days, on day 120 0%")
+    later = guarding.simulate(GuardingParams(loop_gain=0.5), treatments.get("gentle motion (stay active)"),
+                              start_day=40)
+    assert f"total guarding {later.total_guarding:5.1f} guarding-days" in last

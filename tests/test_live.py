@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.display import FigurePanel
+from spinelab.course.live import LiveFigure
 from spinelab.course.setup_check import DecayDemo
 
 
@@ -34,9 +35,9 @@ def test_a_slider_move_changes_the_image_without_a_new_figure():
     assert "day 17.3" in demo.readout.value
 
 
-def test_panel_offers_widget_static_png_and_alt_text():
+def test_a_demo_displays_itself_as_widget_static_png_and_alt_text():
     demo = DecayDemo()
-    bundle = demo.panel()._repr_mimebundle_()
+    bundle = demo._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert bundle["text/plain"].startswith("[Interactive figure] Set-up check")
@@ -49,12 +50,12 @@ def test_savefig_includes_dynamic_artists_and_keeps_them_animated(tmp_path):
     live.savefig(tmp_path / "f.png")
     assert (tmp_path / "f.png").stat().st_size > 1000
     assert line.get_animated()
-    assert isinstance(Panel(live).widget.children[0], type(live.image))
+    assert isinstance(FigurePanel(live).widget.children[0], type(live.image))
 
 
 def test_static_mode_outputs_only_the_png_and_alt_text(monkeypatch):
     monkeypatch.setenv("SPINELAB_STATIC", "1")
-    bundle = DecayDemo().panel()._repr_mimebundle_()
+    bundle = DecayDemo()._repr_mimebundle_()
     assert set(bundle) == {"image/png", "text/plain"}
 
 

@@ -91,9 +91,11 @@ def test_handout_figures_build():
         assert live.png().startswith(b"\x89PNG") and len(live.alt_text) > 100
 
 
-def test_panels_show_alt_text():
-    bundle = figures.TreatmentExplorer().panel()._repr_mimebundle_()
+def test_explorers_display_themselves_with_alt_text():
+    bundle = figures.TreatmentExplorer()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("[Interactive figure] Modelled multifidus size")
+    reveal = figures.PredictThenReveal()._repr_mimebundle_()
+    assert reveal["text/plain"].startswith("[Interactive figure] Left: multifidus size on the painful side")
 
 
 @pytest.mark.filterwarnings("error")

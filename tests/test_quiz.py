@@ -1,6 +1,6 @@
 import pytest
 
-from spinelab.course import quiz
+from spinelab.course import quiz, selfcheck
 
 VALID = """
 [[question]]
@@ -25,35 +25,36 @@ solution = "The **answer**."
 """
 
 
-def _widget() -> quiz.QuestionWidget:
-    return quiz.QuestionWidget(quiz.parse("test", VALID).question("q"))
+def _widget() -> selfcheck.QuestionWidget:
+    return selfcheck.QuestionWidget(quiz.parse("test", VALID).question("q"))
 
 
 def test_choosing_the_right_answer_and_checking_shows_positive_feedback():
     item = _widget()
     item.choose("Multifidus")
-    item.check_button.click()
-    assert "Correct." in item.feedback.value
-    assert "it attaches to the vertebrae" in item.feedback.value
-    assert "Multifidus attaches segment by segment" in item.feedback.value
-    assert "Hides et al. 1996" in item.feedback.value
+    item.step.check_button.click()
+    feedback = item.step.feedback.value
+    assert "Correct." in feedback
+    assert "it attaches to the vertebrae" in feedback
+    assert "Multifidus attaches segment by segment" in feedback
+    assert "Hides et al. 1996" in feedback
 
 
 def test_a_wrong_answer_gets_its_own_feedback():
     item = _widget()
     item.choose("Latissimus dorsi")
     assert item.check() is False
-    assert "Not quite." in item.feedback.value and "it moves the arm" in item.feedback.value
+    assert "Not quite." in item.step.feedback.value and "it moves the arm" in item.step.feedback.value
 
 
 def test_checking_without_an_answer_asks_for_one():
     item = _widget()
     assert item.check() is None
-    assert "Choose an answer first" in item.feedback.value
+    assert "Choose an answer first" in item.step.feedback.value
 
 
 def test_solution_is_hidden_until_asked_for():
-    item = quiz.SolutionWidget(quiz.parse("test", VALID).exercise("e"))
+    item = selfcheck.SolutionWidget(quiz.parse("test", VALID).exercise("e"))
     assert not item.revealed
     item.toggle.value = True
     assert item.revealed and "<strong>answer</strong>" in item.solution.value
@@ -64,11 +65,11 @@ def test_solution_is_hidden_until_asked_for():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (('kind = "multiple_choice"', 'kind = "essay"'), "question 1: kind must be one of"),
-        (("correct = true", "correct = false"), "question 1: exactly one choice"),
-        (('prompt = "Which muscle is deep?"', 'prompt = ""'), "question 1: missing field 'prompt'"),
-        (('["hides1996"]', '["nobody1999"]'), "question 1: unknown citation key 'nobody1999'"),
-        (('solution = "The **answer**."', ""), "exercise 1: missing field 'solution'"),
+        (('kind = "multiple_choice"', 'kind = "essay"'), r"question 1 \('q'\): field 'kind' must be one of"),
+        (("correct = true", "correct = false"), r"question 1 \('q'\): field 'choice': exactly one choice"),
+        (('prompt = "Which muscle is deep?"', 'prompt = ""'), r"question 1 \('q'\): field 'prompt' must be non-empty"),
+        (('["hides1996"]', '["nobody1999"]'), r"question 1 \('q'\): field 'citations': unknown citation key"),
+        (('solution = "The **answer**."', ""), r"exercise 1 \('e'\): field 'solution' is missing"),
     ],
 )
 def test_malformed_questions_are_rejected_naming_the_item_and_field(change, message):
@@ -86,8 +87,8 @@ def test_true_false_questions_need_true_and_false_choices():
 def test_every_shipped_self_check_loads_and_every_question_can_be_answered_right(name):
     check = quiz.load(name)
     assert check.questions or check.exercises
-    shown = quiz.show_questions(name)
-    for item in shown.items:
+    shown = selfcheck.show_questions(name)
+    for item in shown.questions:
         item.choose(item.question.answer.text)
         assert item.check() is True
 
@@ -99,10 +100,10 @@ def test_unknown_notebook_name_is_rejected():
 
 def test_static_mode_lists_questions_without_answers_or_widgets(monkeypatch):
     monkeypatch.setenv("SPINELAB_STATIC", "1")
-    bundle = quiz.show_questions("00_start_here")._repr_mimebundle_()
+    bundle = selfcheck.show_questions("00_start_here")._repr_mimebundle_()
     assert set(bundle) == {"text/markdown", "text/plain"}
     check = quiz.load("00_start_here")
     assert check.questions[1].prompt in bundle["text/markdown"]
     assert all(choice.feedback not in bundle["text/markdown"] for q in check.questions for choice in q.choices)
-    exercise = quiz.show_exercise("00_start_here", "half-way")._repr_mimebundle_()
+    exercise = selfcheck.show_exercise("00_start_here", "half-way")._repr_mimebundle_()
     assert check.exercise("half-way").solution not in exercise["text/markdown"]

@@ -1,4 +1,3 @@
-import html
 import subprocess
 import sys
 
@@ -6,6 +5,7 @@ import pytest
 
 from spinelab.clinic import red_flags
 from spinelab.course import references
+from spinelab.course.text import PlainText
 
 # Every flag alone: the level it reaches and the condition group it is shown under (the table the data must meet).
 ALONE = [
@@ -85,11 +85,19 @@ def test_cauda_equina_signs_do_not_combine_but_the_highest_level_wins():
     assert mixed.conditions == ("cauda equina syndrome", "spinal fracture", "spinal malignancy")
 
 
-def test_levels_are_ordered_and_diabetes_is_not_immunosuppression():
-    assert red_flags.LEVELS == (red_flags.NONE, red_flags.ROUTINE, red_flags.URGENT, red_flags.EMERGENCY)
-    assert [red_flags.level(name).rank for name in red_flags.LEVELS] == [0, 1, 2, 3]
+@pytest.mark.parametrize("names, level", [
+    (["corticosteroid use", "previous history of cancer"], "urgent"),  # routine + urgent, different conditions
+    (["fever", "significant trauma"], "emergency"),  # urgent + emergency
+    (["diabetes", "loss of anal tone"], "emergency"),  # routine + emergency
+])
+def test_the_highest_level_of_the_ticked_flags_wins(names, level):
+    assert red_flags.screen(names).level == level
+    assert red_flags.screen(reversed(names)).level == level  # whatever the order of ticking
+
+
+def test_diabetes_is_its_own_flag_not_a_kind_of_immunosuppression():
     assert not any("diabetes" in item.name and item.name != "diabetes" for item in red_flags.flags())
-    assert red_flags.flag("diabetes") != red_flags.flag("immunosuppression")
+    assert red_flags.screen(["diabetes"]).flags == (red_flags.flag("diabetes"),)
 
 
 def test_no_flag_gives_level_none_with_safety_netting():
@@ -161,8 +169,8 @@ def test_a_valid_minimal_file_parses():
     (LEVELS_TOML + FLAG + FLAG.replace("fever", "Fever"), r"flag 2 \('Fever'\): field 'name' repeats"),
     (LEVELS_TOML + FLAG.replace('name = "fever"\n', ''), r"x\.toml: flag 1: field 'name' is missing"),
     (LEVELS_TOML.replace('action = "A"\n', '', 1) + FLAG, r"x\.toml: level 'emergency': field 'action' is missing"),
-    (LEVELS_TOML.replace("[level.none]", "[level.later]") + FLAG, r"x\.toml: needs exactly the levels"),
-    (LEVELS_TOML, r"x\.toml: no \[\[flag\]\] tables"),
+    (LEVELS_TOML.replace("[level.none]", "[level.later]") + FLAG, r"x\.toml: level 'none' is missing"),
+    (LEVELS_TOML, r"x\.toml: field 'flag' is missing"),
     ("[[flag]\n", r"x\.toml: not valid TOML"),
 ])
 def test_data_file_errors_name_the_file_the_flag_and_the_field(text, message):
@@ -180,40 +188,18 @@ def test_student_facing_text_talks_about_the_science_only():
     assert "this course's simplification" in red_flags.RULE and "Henschke et al. (2013)" in red_flags.RULE
 
 
-def test_checklist_widget_shows_level_colour_label_action_reasons_and_safety_netting():
-    checklist = red_flags.RedFlagChecklist()
-    assert "NONE" in checklist.result.value and checklist.outcome.level == red_flags.NONE
-    checklist.tick("progressive neurological deficit in the legs")
-    value = html.unescape(checklist.result.value)
-    assert red_flags.LEVEL_COLOURS["emergency"] in value and "EMERGENCY" in value
-    assert "Action:" in value and "Bigos et al. 1994" in value and "Safety-netting" in value
-    checklist.clear()
-    checklist.tick("older age (over 50)", "corticosteroid use")
-    assert checklist.outcome.level == red_flags.URGENT and checklist.ticked == ("corticosteroid use",
-                                                                                "older age (over 50)")
-    assert red_flags.LEVEL_COLOURS["urgent"] in checklist.result.value
-    bundle = checklist._repr_mimebundle_()
-    assert "2 ticked -> level URGENT" in bundle["text/plain"]
-    assert "Teaching aid, not a diagnostic tool" in bundle["text/plain"]
-    checklist.clear()
-    assert not checklist.outcome.flags and "Triage rule" in checklist.note.value
-
-
-def test_checkboxes_are_grouped_by_condition_and_notes_are_shown():
-    checklist = red_flags.RedFlagChecklist()
-    grid = checklist.widget.children[1]
-    for condition, group in zip(red_flags.CONDITIONS, grid.children, strict=True):
-        names = [box.description.split(" [")[0].split(" (also")[0] for box in group.children[1:]]
-        assert names == [item.name for item in red_flags.flags() if item.conditions[0] == condition]
-    assert checklist.checkboxes["saddle anaesthesia"].description.endswith("[emergency on its own]")
-    shown = html.unescape(checklist.footnotes.value)
-    for item in red_flags.flags():
-        if item.note:
-            assert item.note in shown
-
-
 def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
     advice = red_flags.screen([]).safety_netting
     assert "has not improved" in advice and "feverish" in advice and "difficulty walking" in advice
     fever = red_flags.screen(["fever"])
     assert fever.level == red_flags.URGENT and "same or the next day" in fever.action
+
+
+def test_examples_give_one_line_per_set_of_ticked_flags_with_its_level():
+    text = red_flags.examples({"older age (over 50)", "no improvement after one month"}, {"saddle anaesthesia"}, set())
+    assert isinstance(text, PlainText)
+    urgent, emergency, none = text.splitlines()
+    assert urgent == (f"no improvement after one month, older age (over 50) -> urgent: "
+                      f"{red_flags.level('urgent').label}")
+    assert emergency.startswith("saddle anaesthesia -> emergency: ")
+    assert none == f"nothing ticked -> none: {red_flags.level('none').label}"

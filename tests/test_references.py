@@ -29,12 +29,13 @@ def test_every_citation_key_used_anywhere_resolves():
     assert not missing
 
 
-def test_every_doi_is_well_formed_and_every_entry_says_where_it_was_verified():
+def test_every_entry_renders_with_its_source_and_a_doi_link_where_it_has_a_doi():
     for ref in references.registry().values():
-        if ref.doi is not None:
-            assert references.DOI_PATTERN.match(ref.doi), ref.key
-        assert ref.verified.strip(), ref.key
-        assert ref.journal or ref.publisher, ref.key
+        entry = ref.full()
+        assert entry.startswith(ref.authors[0]) and str(ref.year) in entry, ref.key
+        assert f"*{ref.journal}*" in entry if ref.journal else str(ref.publisher) in entry, ref.key
+        if ref.doi:
+            assert entry.endswith(f"[doi:{ref.doi}](https://doi.org/{ref.doi})"), ref.key
 
 
 def test_short_citation_forms():
@@ -61,7 +62,7 @@ def test_cite_and_reference_list_use_the_registry():
     key = next(iter(references.registry()))
     ref = references.get(key)
     assert references.cite(key) == f"({ref.short()})"
-    assert ref.title.rstrip(".") in references.reference_list(key).data
+    assert ref.title.rstrip(".") in references.reference_list(key)
 
 
 def test_unknown_key_suggests_close_matches():
@@ -76,16 +77,17 @@ BASE = 'authors=["A B"]\nyear=2000\ntitle="T"\nverified="v"\n'
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        (f'[bad]\n{BASE}journal="J"', "lowercase name and a year"),
-        ('[a2000]\nyear=2000\ntitle="T"\nverified="v"\njournal="J"', "'a2000' is missing field.*authors"),
-        (f"[a2000]\n{BASE}", "'a2000' needs a journal or a publisher"),
-        (f'[a2000]\n{BASE}journal="J"\ndoi="doi:10.1/x"', "'a2000' has a malformed doi"),
-        (f'[a2000]\n{BASE}journal="J"\ncolour="red"', "'a2000' has unknown field"),
+        (f'[bad]\n{BASE}journal="J"', r"^x\.toml: reference key 'bad' must be a lowercase name and a year"),
+        ('[a2000]\nyear=2000\ntitle="T"\nverified="v"\njournal="J"',
+         r"^x\.toml: reference 'a2000': field 'authors' is missing"),
+        (f"[a2000]\n{BASE}", r"^x\.toml: reference 'a2000': needs field 'journal' or 'publisher'"),
+        (f'[a2000]\n{BASE}journal="J"\ndoi="doi:10.1/x"', r"^x\.toml: reference 'a2000': field 'doi' must be a DOI"),
+        (f'[a2000]\n{BASE}journal="J"\ncolour="red"', r"^x\.toml: reference 'a2000': unknown field\(s\) colour"),
     ],
 )
 def test_malformed_entries_are_rejected_by_name(toml, message):
     with pytest.raises(ValueError, match=message):
-        references.load(toml)
+        references.load(toml, "x.toml")
 
 
 def test_require_accepts_known_keys_and_names_the_row_for_unknown_ones():
@@ -94,3 +96,22 @@ def test_require_accepts_known_keys_and_names_the_row_for_unknown_ones():
     assert references.require(key, "row 1") == (key,)
     with pytest.raises(ValueError, match="row 2: unknown citation key 'nobody1999'"):
         references.require(["nobody1999"], "row 2")
+
+
+def test_reference_list_holds_what_was_cited_plus_the_keys_given(monkeypatch):
+    monkeypatch.setattr(references, "_cited", {})
+    assert references.cited() == ()
+    references.cite("hides2001", "hides1996")
+    references.cite("hides1996")
+    assert references.cited() == ("hides2001", "hides1996")
+    listed = references.reference_list("bogduk1980")
+    assert [line.split(".")[0] for line in listed.splitlines()] == ["- Bogduk N", "- Hides JA, Richardson CA, Jull GA",
+                                                                   "- Hides JA, Jull GA, Richardson CA"]
+
+
+def test_sources_shown_on_a_click_count_as_cited(monkeypatch):
+    monkeypatch.setattr(references, "_cited", {})
+    references.shown("wong2014")
+    assert references.cited() == ("wong2014",)
+    with pytest.raises(KeyError):
+        references.shown("nobody1999")

@@ -53,7 +53,7 @@ def test_values_report_their_provenance():
 
 
 def test_describe_gives_plain_sentences_with_citation():
-    text = studies.describe("hides1996").data
+    text = studies.describe("hides1996")
     assert "39 patients" in text and "(Hides et al. 1996)" in text
     # Where the record was read is for instructors (the verified field), never shown to students.
     assert "Not available to us" not in text and studies.study("hides1996").verified not in text
@@ -65,17 +65,17 @@ def test_describe_gives_plain_sentences_with_citation():
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ('how = "reported in the text/abstract"', 'how = "guessed"', "how must be one of"),
-        ('study = "hides2001"', 'study = "hides2099"', "unknown citation key 'hides2099'"),
-        ("value = 84", "value = 184", "percentage must lie in"),
-        ('group = "control"', 'group = ""', "group must be a non-empty string"),
-        ("value = 84", "value = 84\nci = [85, 90]", "ci must be"),
-        ("period = [0.0, 1.0]", "period = [2.0, 1.0]", "period must be"),
-        ('quote = "q"', 'quote = ""', "missing field.*quote"),
+        ('how = "reported in the text/abstract"', 'how = "guessed"', "field 'how' must be one of reported"),
+        ('study = "hides2001"', 'study = "hides2099"', "field 'study': unknown citation key 'hides2099'"),
+        ("value = 84", "value = 184", "field 'value' must be a percentage between 0 and 100"),
+        ('group = "control"', 'group = ""', "field 'group' must be non-empty text"),
+        ("value = 84", "value = 84\nci = [85, 90]", "field 'ci' must be"),
+        ("period = [0.0, 1.0]", "period = [2.0, 1.0]", "field 'period' must be"),
+        ('quote = "q"', 'quote = ""', "field 'quote' must be non-empty text"),
     ],
 )
 def test_malformed_values_are_rejected_by_name(old, new, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=rf"^data/studies\.toml: value 1 \('v'\): {message}"):
         studies.parse(VALUE.replace(old, new))
 
 

@@ -57,8 +57,8 @@ def test_notebooks_speak_about_the_science_not_about_their_writing(path):
 def test_self_checks_and_data_shown_to_students_have_no_provenance_talk():
     shown = [text for path in sorted((ROOT / "src/spinelab/data/selfcheck").glob("*.toml"))
              for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
-    shown += [studies.describe().data, treatments.evidence_table().data, red_flags.RULE, red_flags.DISCLAIMER,
-              *red_flags.notes(), evidence_figures.prognosis_summary().data]
+    shown += [studies.describe(), treatments.evidence_table(), red_flags.RULE, red_flags.DISCLAIMER,
+              *red_flags.notes(), evidence_figures.prognosis_summary()]
     shown += [red_flags.screen([item.name]).message for item in red_flags.flags()]
     shown += [handout.shows for handout in handouts.HANDOUTS]
     for text in shown:

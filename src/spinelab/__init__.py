@@ -4,11 +4,12 @@ guarding and the research on multifidus inhibition, for physical-therapy student
 from __future__ import annotations
 
 from spinelab.course import style
+from spinelab.course.text import PlainText
 
 __version__ = "0.1.0"
 
 
-def setup(presenter: bool | None = None) -> str:
+def setup(presenter: bool | None = None) -> PlainText:
     """Prepare a notebook: apply the course style.
 
     Parameters
@@ -18,8 +19,8 @@ def setup(presenter: bool | None = None) -> str:
 
     Returns
     -------
-    str
-        A one-line confirmation to show in the notebook.
+    PlainText
+        A one-line confirmation, shown as the cell's output.
     """
     on = style.use(presenter)
-    return f"spinelab {__version__} ready ({'presenter' if on else 'desk'} style)."
+    return PlainText(f"spinelab {__version__} ready ({'presenter' if on else 'desk'} style).")

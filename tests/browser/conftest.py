@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
 ]
 TOKEN = "spinelab-browser-tests"
 SCREENSHOTS = ROOT / "build" / "screenshots"
+LAB_SETTINGS = ROOT / ".jupyter" / "lab" / "user-settings"
 NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 
 
@@ -78,14 +79,13 @@ def _serve(command: list[str], url: str, log: Path, env: dict[str, str] | None =
 def lab_url(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     settings = tmp_path_factory.mktemp("lab-settings")
+    # The course's own settings, as Binder reads them (no "get notified about Jupyter news?" prompt); make lab
+    # turns the same files into defaults of the environment's JupyterLab.
+    shutil.copytree(LAB_SETTINGS, settings, dirs_exist_ok=True)
     # Render every cell (no windowing) so that all outputs are in the page to check.
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True)
+    tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
-    # No "get notified about Jupyter news?" pop-up over the screenshots (and no request for it).
-    notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notification.parent.mkdir(parents=True)
-    notification.write_text(json.dumps({"fetchNews": "false"}))
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={notebook_copy}",

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from spinelab.anatomy import muscles
-from spinelab.course.quiz import Shown
+from spinelab.course.display import Displayable
+from spinelab.course.steps import CheckStep
 
 DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
                    "longissimus_thoracis_lumbar", "transversus_abdominis", "rotatores", "quadratus_lumborum")
@@ -30,7 +31,7 @@ LAYER_CLUES = {
 _PLACEHOLDER = "choose a layer"
 
 
-class MuscleSorter:
+class MuscleSorter(Displayable):
     """A layer dropdown per muscle, one Check button and feedback for each muscle.
 
     Parameters
@@ -49,13 +50,16 @@ class MuscleSorter:
                                                  layout=widgets.Layout(width="34em"))
                           for m in self.muscles}
         self.feedback = {m.id: widgets.HTML() for m in self.muscles}
-        self.check_button = widgets.Button(description="Check", button_style="info")
-        self.score = widgets.HTML()
-        self.check_button.on_click(lambda _button: self.check())
         rows = [widgets.HBox([self.dropdowns[m.id], self.feedback[m.id]]) for m in self.muscles]
         intro = widgets.HTML("<p><strong>Sort the muscles.</strong> Pick the layer of each muscle, then press "
                              "<em>Check</em>.</p>")
-        self.widget = widgets.VBox([intro, *rows, self.check_button, self.score])
+        names = ", ".join(m.label for m in self.muscles)
+        listing = "\n".join(f"- {m.name}" for m in self.muscles)
+        static = (f"**Sort the muscles.** Give the layer ({', '.join(muscles.LAYERS)}) of each muscle:\n\n"
+                  f"{listing}")
+        self.step: CheckStep[dict[str, bool | None]] = CheckStep(
+            [intro, *rows], self._grade, f"[Self-check] Sort the muscles into layers: {names}.", static)
+        self.view = self.step
 
     def choose(self, muscle_id: str, layer: str) -> None:
         """Select a layer for a muscle, as a student would."""
@@ -65,6 +69,9 @@ class MuscleSorter:
 
     def check(self) -> dict[str, bool | None]:
         """Show feedback for every muscle; return, per muscle id, whether it is right (None: not answered)."""
+        return self.step.check()
+
+    def _grade(self) -> tuple[dict[str, bool | None], str]:
         results: dict[str, bool | None] = {}
         for muscle in self.muscles:
             chosen = self.dropdowns[muscle.id].value
@@ -80,16 +87,7 @@ class MuscleSorter:
                         f"it ends on {_lower_first(muscle.insertion)}.")
             self.feedback[muscle.id].value = f"<small>{html.escape(text)} {html.escape(muscle.cite())}</small>"
         right = sum(result is True for result in results.values())
-        self.score.value = f"<p>{right} of {len(self.muscles)} right.</p>"
-        return results
-
-    def panel(self) -> Shown:
-        """The self-check as a displayable widget with a short plain-text form."""
-        names = ", ".join(m.label for m in self.muscles)
-        listing = "\n".join(f"- {m.name}" for m in self.muscles)
-        static = (f"**Sort the muscles.** Give the layer ({', '.join(muscles.LAYERS)}) of each muscle:\n\n"
-                  f"{listing}")
-        return Shown(self.widget, f"[Self-check] Sort the muscles into layers: {names}.", static)
+        return results, f"<p>{right} of {len(self.muscles)} right.</p>"
 
 
 def _lower_first(text: str) -> str:

@@ -5,29 +5,28 @@ local/global class, attachments, nerve supply, actions, role, the number of
 intervertebral joints its fascicles cross, how it reaches the lumbar vertebrae,
 and citation keys into the references registry. The file's header says how
 layers are grouped and how segments are counted. A malformed row fails on
-loading with a ``ValueError`` naming the row (the muscle) and the field, and so
-does a Bergmark class that contradicts Bergmark's criterion, attachment to the
-lumbar vertebrae (see :func:`class_fits_attachment`).
+loading with a ``ValueError`` naming the file, the row (the muscle) and the
+field: ``schemas/muscles.schema.json`` states the fields, allowed values and
+ranges; this module checks what a schema cannot: citation keys that resolve,
+segments from fewest to most, unique ids, and a Bergmark class that agrees with
+Bergmark's criterion, attachment to the lumbar vertebrae (see
+:func:`class_fits_attachment`).
 
 Use it as::
 
     from spinelab.anatomy import muscles
     muscles.get("multifidus").innervation
     [m.name for m in muscles.by_layer("superficial")]
-    [m.name for m in muscles.by_bergmark("local")]
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 import textwrap
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from spinelab.course import references
+from spinelab.course import datafile, references
 
 #: Layers from the skin inwards, then the abdominal wall, grouped on its own.
 LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")
@@ -35,8 +34,6 @@ LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")
 PEEL_ORDER = ("superficial", "intermediate", "deep")
 BERGMARK_CLASSES = ("local", "global", "not classified")
 ROLES = ("mover", "stabiliser", "both")
-#: Most intervertebral joints a fascicle can cross (occiput to sacrum is 25).
-MAX_SEGMENTS = 25
 #: How a muscle reaches the lumbar vertebrae, from most to least direct, with the words shown to students.
 LUMBAR_ATTACHMENTS = {
     "direct": "attaches to the lumbar vertebrae",
@@ -47,11 +44,9 @@ LUMBAR_ATTACHMENTS = {
 #: The one muscle placed in the local system although it reaches the lumbar vertebrae only through fascia.
 FASCIA_LOCAL_EXCEPTION = "transversus_abdominis"
 
-_ID = re.compile(r"^[a-z][a-z_]*$")
+DATA_FILE = "data/muscles.toml"
 _MUSCLE_TEXT = ("id", "name", "label", "layer", "bergmark", "bergmark_note", "origin", "insertion",
                 "innervation", "actions", "role", "segments_note")
-_MUSCLE_FIELDS = {*_MUSCLE_TEXT, "segments", "lumbar_attachment", "citations", "verified"}
-_STRUCTURE_FIELDS = {"id", "name", "description", "citations"}
 
 
 @dataclass(frozen=True)
@@ -114,50 +109,6 @@ class Catalogue:
     structures: tuple[Structure, ...]
 
 
-def _where(kind: str, number: int, row: dict) -> str:
-    return f"{kind} row {number} ({row.get('id', 'no id')})"
-
-
-def _text(row: dict, field: str, where: str) -> str:
-    value = row.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{where}: field {field!r} must be non-empty text; got {value!r}")
-    return value
-
-
-def _choice(row: dict, field: str, allowed: tuple[str, ...], where: str) -> str:
-    value = _text(row, field, where)
-    if value not in allowed:
-        raise ValueError(f"{where}: field {field!r} must be one of {', '.join(allowed)}; got {value!r}")
-    return value
-
-
-def _citations(row: dict, where: str) -> tuple[str, ...]:
-    keys = row.get("citations")
-    if not isinstance(keys, list) or not keys:
-        raise ValueError(f"{where}: field 'citations' must be a non-empty list of citation keys; got {keys!r}")
-    return references.require(keys, f"{where}: field 'citations'")
-
-
-def _segments(row: dict, where: str) -> tuple[int, int] | None:
-    if "segments" not in row:
-        return None
-    value = row["segments"]
-    valid = (isinstance(value, list) and len(value) == 2
-             and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
-             and 0 <= value[0] <= value[1] <= MAX_SEGMENTS)
-    if not valid:
-        raise ValueError(f"{where}: field 'segments' must be [fewest, most], whole numbers with "
-                         f"0 <= fewest <= most <= {MAX_SEGMENTS}; got {value!r}")
-    return (value[0], value[1])
-
-
-def _unknown(row: dict, known: set[str], where: str) -> None:
-    unknown = set(row) - known
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-
-
 def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str) -> bool:
     """Whether a Bergmark class agrees with Bergmark's criterion, attachment to the lumbar vertebrae.
 
@@ -189,47 +140,45 @@ def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str)
 
 
 def _muscle(row: dict, where: str) -> Muscle:
-    _unknown(row, _MUSCLE_FIELDS, where)
-    text = {field: _text(row, field, where) for field in _MUSCLE_TEXT}
-    if not _ID.match(text["id"]):
-        raise ValueError(f"{where}: field 'id' must be lowercase letters and underscores; got {text['id']!r}")
-    text["layer"] = _choice(row, "layer", LAYERS, where)
-    text["bergmark"] = _choice(row, "bergmark", BERGMARK_CLASSES, where)
-    text["role"] = _choice(row, "role", ROLES, where)
-    attachment = _choice(row, "lumbar_attachment", tuple(LUMBAR_ATTACHMENTS), where)
-    if not class_fits_attachment(text["id"], text["bergmark"], attachment):
-        raise ValueError(f"{where}: field 'bergmark' is {text['bergmark']!r} but field 'lumbar_attachment' is "
-                         f"{attachment!r}: Bergmark's local muscles attach to the lumbar vertebrae, his global "
-                         "muscles do not")
-    if "verified" in row:
-        _text(row, "verified", where)
-    return Muscle(**text, segments=_segments(row, where), lumbar_attachment=attachment,
-                  citations=_citations(row, where))
+    if not class_fits_attachment(row["id"], row["bergmark"], row["lumbar_attachment"]):
+        raise ValueError(f"{where}: field 'bergmark' is {row['bergmark']!r} but field 'lumbar_attachment' is "
+                         f"{row['lumbar_attachment']!r}: Bergmark's local muscles attach to the lumbar vertebrae, "
+                         "his global muscles do not")
+    segments = row.get("segments")
+    if segments is not None and segments[0] > segments[1]:
+        raise ValueError(f"{where}: field 'segments' must be [fewest, most]; got {segments!r}")
+    return Muscle(**{name: row[name] for name in _MUSCLE_TEXT}, lumbar_attachment=row["lumbar_attachment"],
+                  segments=None if segments is None else (segments[0], segments[1]),
+                  citations=references.require(row["citations"], f"{where}: field 'citations'"))
 
 
 def _structure(row: dict, where: str) -> Structure:
-    _unknown(row, _STRUCTURE_FIELDS, where)
-    return Structure(id=_text(row, "id", where), name=_text(row, "name", where),
-                     description=_text(row, "description", where), citations=_citations(row, where))
+    return Structure(id=row["id"], name=row["name"], description=row["description"],
+                     citations=references.require(row["citations"], f"{where}: field 'citations'"))
 
 
-def parse(text: str) -> Catalogue:
-    """Parse muscle-data TOML text, validating every row.
+def parse(text: str, source: str = DATA_FILE) -> Catalogue:
+    """Parse muscle-data TOML text, validated against ``muscles.schema.json``.
 
     Raises
     ------
     ValueError
-        Naming the row (its number and muscle id) and the field that is missing or malformed,
+        Naming the file, the row (its number and muscle id) and the field that is missing or malformed,
         or an id used twice.
     """
-    data = tomllib.loads(text)
-    muscles = tuple(_muscle(row, _where("muscle", i, row)) for i, row in enumerate(data.get("muscle", []), 1))
-    structures = tuple(_structure(row, _where("structure", i, row))
-                       for i, row in enumerate(data.get("structure", []), 1))
+    return _catalogue(datafile.parse(text, "muscles", source), source)
+
+
+def _catalogue(data: dict, source: str) -> Catalogue:
+    def where(kind: str, number: int, row: dict) -> str:
+        return f"{source}: {datafile.entry(kind, number, row)}"
+
+    muscles = tuple(_muscle(row, where("muscle", i, row)) for i, row in enumerate(data["muscle"]))
+    structures = tuple(_structure(row, where("structure", i, row)) for i, row in enumerate(data.get("structure", [])))
     seen: set[str] = set()
     for item in (*muscles, *structures):
         if item.id in seen:
-            raise ValueError(f"id {item.id!r} is used by more than one row")
+            raise ValueError(f"{source}: id {item.id!r} is used by more than one row")
         seen.add(item.id)
     return Catalogue(muscles=muscles, structures=structures)
 
@@ -237,7 +186,7 @@ def parse(text: str) -> Catalogue:
 @cache
 def catalogue() -> Catalogue:
     """The course's muscles and structures, loaded once from ``data/muscles.toml``."""
-    return parse(resources.files("spinelab").joinpath("data/muscles.toml").read_text(encoding="utf-8"))
+    return _catalogue(datafile.load("muscles"), DATA_FILE)
 
 
 def load() -> tuple[Muscle, ...]:
@@ -271,13 +220,6 @@ def by_layer(layer: str) -> tuple[Muscle, ...]:
     if layer not in LAYERS:
         raise ValueError(f"layer must be one of {', '.join(LAYERS)}; got {layer!r}")
     return tuple(muscle for muscle in load() if muscle.layer == layer)
-
-
-def by_bergmark(bergmark_class: str) -> tuple[Muscle, ...]:
-    """The muscles of one Bergmark class: ``local``, ``global`` or ``not classified``."""
-    if bergmark_class not in BERGMARK_CLASSES:
-        raise ValueError(f"bergmark_class must be one of {', '.join(BERGMARK_CLASSES)}; got {bergmark_class!r}")
-    return tuple(muscle for muscle in load() if muscle.bergmark == bergmark_class)
 
 
 def structure(structure_id: str) -> Structure:

@@ -1,34 +1,29 @@
-"""Notebook 06's case studies: the patients and the screening and reasoning steps a student works through.
+"""Notebook 06's case studies: the patients, where the screen sends them, and how the reasoning step is graded.
 
-The patients (fictional vignettes) are data, in ``data/vignettes.toml``. Each
-step reuses a module of the course rather than copying it:
+The patients (fictional vignettes) are data, in ``data/vignettes.toml``. The
+steps a student works through (:mod:`spinelab.clinic.case_steps`) reuse the
+modules of the course rather than copying them:
 
-1. :class:`RedFlagStep`: the red-flag checklist of :mod:`spinelab.clinic.red_flags`, with
-   feedback on what the history contains;
-2. :class:`LayerStep`: which muscle guards and which is likely inhibited, graded
-   and explained from the muscle data of :mod:`spinelab.anatomy.muscles`;
-3. the plan step is :class:`spinelab.clinic.case_plan.PlanChooser`.
+1. the red-flag screen: :func:`spinelab.clinic.red_flags.screen` and :func:`route`;
+2. which muscle guards and which is likely inhibited, and where: graded and
+   explained here (:func:`guarding_feedback`, :func:`inhibited_feedback`,
+   :func:`where_feedback`) from the muscle data of :mod:`spinelab.anatomy.muscles`;
+3. the plan: :mod:`spinelab.clinic.plan`.
 """
 
 from __future__ import annotations
 
-import html
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-
-import ipywidgets as widgets
-from IPython.display import Markdown
 
 from spinelab.anatomy import muscles
-from spinelab.clinic import case_plan, red_flags
-from spinelab.course import references
-from spinelab.course.quiz import Shown, markdown_html
+from spinelab.clinic import plan, red_flags
+from spinelab.course import datafile, references
+from spinelab.course.text import MarkdownText, PlainText
 from spinelab.guarding import treatments
 
 SIDES = ("left", "right", "both")
-_VIGNETTE_TEXT = ("id", "title", "history", "examination", "painful_side", "painful_level")
+VIGNETTES_FILE = "data/vignettes.toml"
 
 # ------------------------------------------------------------------ the patients
 
@@ -48,48 +43,46 @@ class Vignette:
         """The red-flag screen of this patient's reported flags (:func:`spinelab.clinic.red_flags.screen`)."""
         return red_flags.screen(self.red_flags)
 
-    def markdown(self) -> Markdown:
+    def markdown(self) -> MarkdownText:
         """History and examination, for the notebook."""
-        return Markdown(f"**{self.title}** *(fictional patient)*\n\n*History.* {self.history}\n\n"
+        return MarkdownText(f"**{self.title}** *(fictional patient)*\n\n*History.* {self.history}\n\n"
                         f"*Examination.* {self.examination}")
 
 
-def _vignette(row: dict, where: str) -> Vignette:
-    text = {}
-    for field in _VIGNETTE_TEXT:
-        value = row.get(field)
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{where}: field {field!r} must be non-empty text; got {value!r}")
-        text[field] = " ".join(value.split())
-    if text["painful_side"] not in SIDES:
-        raise ValueError(f"{where}: field 'painful_side' must be one of {', '.join(SIDES)}; "
-                         f"got {text['painful_side']!r}")
-    flags = row.get("red_flags")
-    if not isinstance(flags, list):
-        raise ValueError(f"{where}: field 'red_flags' must be a list of flag names; got {flags!r}")
-    return Vignette(**text, red_flags=tuple(red_flags.flag(name).name for name in flags))
+def _vignette(row: dict) -> Vignette:
+    text = {field: " ".join(value.split()) for field, value in row.items() if field != "red_flags"}
+    return Vignette(**text, red_flags=tuple(red_flags.flag(name).name for name in row["red_flags"]))
 
 
-def parse(text: str) -> tuple[Vignette, ...]:
-    """Parse vignette TOML text, validating every field (flags must be names of :func:`red_flags.flags`).
+def parse(text: str, source: str = VIGNETTES_FILE) -> tuple[Vignette, ...]:
+    """Parse vignette TOML text, validated against ``vignettes.schema.json``; flags must be checklist names.
 
     Raises
     ------
     ValueError
-        Naming the vignette and the field at fault, or an id used twice.
+        Naming the file, the vignette and the field at fault, or an id used twice.
     """
-    rows = tomllib.loads(text).get("vignette", [])
-    items = tuple(_vignette(row, f"vignette {i} ({row.get('id', 'no id')})") for i, row in enumerate(rows, 1))
+    return _vignettes(datafile.parse(text, "vignettes", source), source)
+
+
+def _vignettes(data: dict, source: str) -> tuple[Vignette, ...]:
+    items = []
+    for number, row in enumerate(data["vignette"]):
+        try:
+            items.append(_vignette(row))
+        except ValueError as error:  # a red flag that is not on the checklist
+            where = f"{source}: {datafile.entry('vignette', number, row)}"
+            raise ValueError(f"{where}: field 'red_flags': {error}") from None
     ids = [item.id for item in items]
     if len(ids) != len(set(ids)):
-        raise ValueError(f"vignette ids must be unique; got {ids}")
-    return items
+        raise ValueError(f"{source}: vignette ids must be unique; got {ids}")
+    return tuple(items)
 
 
 @cache
 def vignettes() -> tuple[Vignette, ...]:
     """The course's patients, loaded once from ``data/vignettes.toml``."""
-    return parse(resources.files("spinelab").joinpath("data/vignettes.toml").read_text(encoding="utf-8"))
+    return _vignettes(datafile.load("vignettes"), VIGNETTES_FILE)
 
 
 def vignette(vignette_id: str) -> Vignette:
@@ -106,62 +99,16 @@ def vignette(vignette_id: str) -> Vignette:
     return by_id[vignette_id]
 
 
-def route(vignette_id: str) -> str:
+def route(vignette_id: str) -> PlainText:
     """Where the screen sends this patient: the referral message, or on to the guarding assessment."""
     result = vignette(vignette_id).screen()
     if result.refer:
-        return f"{result.message} Stop here: the guarding assessment and plan do not apply until a doctor has seen " \
-               "the patient."
-    return f"{result.message} Continue: assess the guarding and the deep muscles."
+        return PlainText(f"{result.message} Stop here: the guarding assessment and plan do not apply until a doctor "
+                         "has seen the patient.")
+    return PlainText(f"{result.message} Continue: assess the guarding and the deep muscles.")
 
 
-# ------------------------------------------------------------------ step 1: red flags
-
-class RedFlagStep:
-    """The red-flag checklist of notebook 02, with feedback on what this patient's history contains.
-
-    Parameters
-    ----------
-    vignette_id : str
-        The patient being screened.
-    """
-
-    def __init__(self, vignette_id: str) -> None:
-        self.vignette = vignette(vignette_id)
-        self.checklist = red_flags.RedFlagChecklist()
-        self.check_button = widgets.Button(description="Check my screen", button_style="info")
-        self.feedback = widgets.HTML()
-        self.check_button.on_click(lambda _button: self.check())
-        self.widget = widgets.VBox([self.checklist.widget, self.check_button, self.feedback])
-
-    def tick(self, *names: str) -> None:
-        """Tick flags by name, as a student would."""
-        self.checklist.tick(*names)
-
-    def check(self) -> bool:
-        """Compare the ticked flags with the history; show feedback and return whether they match."""
-        ticked, reported = set(self.checklist.ticked), set(self.vignette.red_flags)
-        missed = [name for name in self.vignette.red_flags if name not in ticked]
-        extra = [name for name in self.checklist.ticked if name not in reported]
-        lines = []
-        if missed:
-            lines.append(f"❌ The history contains flags you did not tick: {'; '.join(missed)}.")
-        if extra:
-            lines.append(f"❌ Not in this history: {'; '.join(extra)}. Tick only what the patient reports or shows.")
-        if not missed and not extra:
-            lines.append("✅ Your screen matches the history.")
-        lines.append(f"**Next step:** {route(self.vignette.id)}")
-        self.feedback.value = markdown_html("\n\n".join(lines))
-        return not missed and not extra
-
-    def panel(self) -> Shown:
-        """The checklist, a Check button and the feedback, displayable."""
-        return Shown(self.widget, f"[Step: red-flag screen] {self.vignette.title}: tick the flags the history "
-                                  f"contains, then press 'Check my screen'. {red_flags.DISCLAIMER}",
-                     f"**Red-flag screen.** Which red flags does the history of *{self.vignette.title}* contain?")
-
-
-# ------------------------------------------------------------------ step 2: which layer guards, which is inhibited
+# ------------------------------------------------------------------ grading: which layer guards, which is inhibited
 
 #: The erector spinae offered as one answer: the parts that lie beside L4-L5 (ids of :mod:`spinelab.anatomy.muscles`).
 #: Its lumbar fibres are the muscle felt there; its thoracic fibres reach the level only as tendon, in the
@@ -187,10 +134,10 @@ _GUARD_RULE = ("The course's working hypothesis is that the long extensors, the 
                "pain adaptation model (less) was unequivocally supported, and the changes were proposed to be "
                "functional, enhancing stability; activity is proposed to be redistributed within and between muscles"
                " rather than simply raised "
-               f"{references.cite(*GUARDING_KEYS)}.")
+               "{citation}.")
 _INHIBIT_RULE = ("The deep, segmental local muscle lumbar multifidus was smaller on the painful side at one level in "
                  "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs "
-                 f"{references.cite(*INHIBITION_KEYS)}.")
+                 "{citation}.")
 _WRONG_GUARD = {
     "latissimus_dorsi": "It is a superficial muscle of the arm, outside Bergmark's trunk systems; it reaches the "
                         "lumbar spinous processes only through the thoracolumbar fascia.",
@@ -208,16 +155,11 @@ _WRONG_INHIBIT = {
     "quadratus_lumborum": "It is local like multifidus, but the studies behind this case measured multifidus.",
     "transversus_abdominis": "It is local like multifidus, but the studies behind this case measured multifidus.",
 }
-_PLACEHOLDER = "choose"
 
 
 def option_name(option: str) -> str:
     """The name shown for an answer of :data:`LAYER_OPTIONS`."""
     return ERECTOR_SPINAE_NAME if option == ERECTOR_SPINAE else muscles.get(option).name
-
-
-def _option_label(option: str) -> str:
-    return "Erector spinae" if option == ERECTOR_SPINAE else muscles.get(option).label
 
 
 def _option_keys(option: str) -> tuple[str, ...]:
@@ -252,7 +194,8 @@ def guarding_feedback(muscle_id: str) -> tuple[bool, str]:
     _check_option(muscle_id)
     right = muscle_id == GUARDING
     verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_GUARD[muscle_id]}"
-    return right, f"{verdict} {_option_facts(muscle_id)} {_GUARD_RULE}"
+    rule = _GUARD_RULE.format(citation=references.cite(*GUARDING_KEYS))
+    return right, f"{verdict} {_option_facts(muscle_id)} {rule}"
 
 
 def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:
@@ -260,7 +203,8 @@ def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:
     _check_option(muscle_id)
     right = muscle_id == INHIBITED
     verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_INHIBIT[muscle_id]}"
-    return right, f"{verdict} {_option_facts(muscle_id)} {_INHIBIT_RULE}"
+    rule = _INHIBIT_RULE.format(citation=references.cite(*INHIBITION_KEYS))
+    return right, f"{verdict} {_option_facts(muscle_id)} {rule}"
 
 
 def where_feedback(answer: str) -> tuple[bool, str]:
@@ -273,71 +217,9 @@ def where_feedback(answer: str) -> tuple[bool, str]:
                    f"level of the lesion with no change on the other side {references.cite(*INHIBITION_KEYS)}.")
 
 
-class LayerStep:
-    """Three questions with feedback: which muscle guards, which is likely inhibited, and where.
-
-    Parameters
-    ----------
-    vignette_id : str
-        The patient (their painful side and level are named in the questions).
-    """
-
-    def __init__(self, vignette_id: str = "warehouse") -> None:
-        self.vignette = vignette(vignette_id)
-        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in LAYER_OPTIONS)]
-        wide = {"description_width": "22em"}
-        self.guarding = widgets.Dropdown(options=options, value=None, style=wide, layout=widgets.Layout(width="42em"),
-                                         description="Which muscle is most likely guarding?")
-        self.inhibited = widgets.Dropdown(options=options, value=None, style=wide,
-                                          layout=widgets.Layout(width="42em"),
-                                          description="Which muscle is likely inhibited?")
-        self.where = widgets.RadioButtons(options=WHERE_OPTIONS, value=None, layout=widgets.Layout(width="auto"))
-        self.check_button = widgets.Button(description="Check", button_style="info")
-        self.feedback = widgets.HTML()
-        self.check_button.on_click(lambda _button: self.check())
-        where_label = widgets.HTML(f"<b>Where would you look for the inhibition?</b> (pain: "
-                                   f"{self.vignette.painful_side} side, {self.vignette.painful_level})")
-        self.widget = widgets.VBox([self.guarding, self.inhibited, where_label, self.where, self.check_button,
-                                    self.feedback])
-
-    def choose(self, guarding_muscle: str, inhibited_muscle: str, where: str) -> None:
-        """Answer all three questions, as a student would."""
-        for name, value, allowed in (("guarding_muscle", guarding_muscle, LAYER_OPTIONS),
-                                     ("inhibited_muscle", inhibited_muscle, LAYER_OPTIONS),
-                                     ("where", where, WHERE_OPTIONS)):
-            if value not in allowed:
-                raise ValueError(f"{name} must be one of {'; '.join(allowed)}; got {value!r}")
-        self.guarding.value, self.inhibited.value, self.where.value = guarding_muscle, inhibited_muscle, where
-
-    def check(self) -> dict[str, bool | None]:
-        """Show feedback; return, per question, whether it is right (None: not answered)."""
-        graders = (("guarding", self.guarding.value, guarding_feedback),
-                   ("inhibited", self.inhibited.value, inhibited_feedback),
-                   ("where", self.where.value, where_feedback))
-        results: dict[str, bool | None] = {}
-        lines = []
-        for key, value, grade in graders:
-            if value is None:
-                results[key] = None
-                lines.append(f"<li><b>{key}</b>: choose an answer first.</li>")
-                continue
-            results[key], text = grade(value)
-            lines.append(f"<li><b>{key}</b>: {html.escape(text)}</li>")
-        self.feedback.value = f"<ul>{''.join(lines)}</ul>"
-        return results
-
-    def panel(self) -> Shown:
-        """The three questions with a Check button and feedback, displayable."""
-        names = ", ".join(_option_label(option) for option in LAYER_OPTIONS)
-        return Shown(self.widget, f"[Step: guarding and inhibition] Choose which muscle guards and which is likely "
-                                  f"inhibited ({names}), and where, then press 'Check'.",
-                     f"**Guarding and inhibition.** Among {names}: which muscle is most likely guarding, which is "
-                     "likely inhibited, and where would you look for the inhibition?")
-
-
 def citation_keys() -> tuple[str, ...]:
     """Every citation key the steps and the plan model show, without repeats (for the reference list)."""
     flag_keys = [key for item in red_flags.flags() for key in item.sources]
     muscle_keys = [key for option in LAYER_OPTIONS for key in _option_keys(option)]
     return tuple(dict.fromkeys([red_flags.FRAMEWORK_KEY, *flag_keys, *muscle_keys, *GUARDING_KEYS, *INHIBITION_KEYS,
-                                *case_plan.EXERCISE_EVIDENCE_KEYS, "qaseem2017", *treatments.citation_keys()]))
+                                *plan.EXERCISE_EVIDENCE_KEYS, "qaseem2017", *treatments.citation_keys()]))

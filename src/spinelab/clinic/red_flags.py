@@ -18,23 +18,21 @@ The flags, their levels and sources, and each level's action and safety-netting 
     'emergency'
     >>> screen({"older age (over 50)"}).level
     'routine'
+
+The checklist widget is :class:`spinelab.clinic.red_flag_checklist.RedFlagChecklist`.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-import ipywidgets as widgets
-
-from spinelab.course import references, style
-from spinelab.course.quiz import markdown_html
+from spinelab.course import datafile, references
+from spinelab.course.text import PlainText
 
 FRAMEWORK_KEY = "finucane2020"
-DATA_FILE = "red_flags.toml"
+DATA_FILE = "data/red_flags.toml"
 
 #: The four serious spinal pathologies of the framework (Finucane et al. 2020).
 CONDITIONS = ("cauda equina syndrome", "spinal fracture", "spinal malignancy", "spinal infection")
@@ -52,10 +50,6 @@ CLEAR = "no red flags ticked"
 #: Conditions for which flags combine: this many flags for one of them raise the level to :data:`URGENT`.
 COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
-
-#: Colour (Okabe-Ito) of each level; the text label is always shown with it.
-LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], URGENT: style.OKABE_ITO["orange"],
-                 ROUTINE: style.OKABE_ITO["blue"], NONE: style.OKABE_ITO["bluish_green"]}
 
 #: The triage rule, as shown to students.
 RULE = (
@@ -110,31 +104,8 @@ class RedFlag:
         return references.cite(*self.sources)
 
 
-_LEVEL_FIELDS = {"label": str, "action": str, "safety_netting": str, "sources": list, "verified": str}
-_FLAG_FIELDS = {"name": str, "conditions": list, "level": str, "sources": list, "verified": str, "note": str}
-
-
-def _fields(row: object, where: str, spec: dict[str, type], optional: set[str]) -> dict[str, object]:
-    """Check one table of the data file: known fields, required ones present and non-empty, of the right type."""
-    if not isinstance(row, dict):
-        raise ValueError(f"{where}: must be a table")
-    unknown = sorted(set(row) - set(spec))
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
-    for field, kind in spec.items():
-        if field not in row:
-            if field in optional:
-                continue
-            raise ValueError(f"{where}: field '{field}' is missing")
-        value = row[field]
-        if not isinstance(value, kind) or not value or (kind is list and not all(isinstance(v, str) for v in value)):
-            raise ValueError(f"{where}: field '{field}' must be a non-empty {kind.__name__}"
-                             f"{' of strings' if kind is list else ''}; got {value!r}")
-    return row
-
-
 def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
-    """Parse and validate red-flag TOML text.
+    """Parse red-flag TOML text, validated against ``red_flags.schema.json``.
 
     Parameters
     ----------
@@ -153,48 +124,31 @@ def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[R
     Raises
     ------
     ValueError
-        Naming the file, the level or flag (number and name) and the field at fault.
+        Naming the file, the level or flag (number and name) and the field at fault; sources must resolve
+        and flag names be unique (ignoring case).
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not valid TOML: {error}") from None
-    unknown = sorted(set(data) - {"level", "flag"})
-    if unknown:
-        raise ValueError(f"{source}: unknown top-level key(s) {', '.join(unknown)}; expected 'level' and 'flag'")
-    rows = data.get("level", {})
-    if sorted(rows) != sorted(LEVELS):
-        raise ValueError(f"{source}: needs exactly the levels {', '.join(LEVELS)}; got {', '.join(rows) or 'none'}")
+    return _levels_and_flags(datafile.parse(text, "red_flags", source), source)
+
+
+def _levels_and_flags(data: dict, source: str) -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
     levels = {}
     for name in LEVELS:
-        where = f"{source}: level '{name}'"
-        row = _fields(rows[name], where, _LEVEL_FIELDS, set())
-        keys = references.require(row["sources"], f"{where}: field 'sources'")
-        levels[name] = Level(name, row["label"], row["action"], row["safety_netting"], keys)  # type: ignore[arg-type]
+        row = data["level"][name]
+        keys = references.require(row["sources"], f"{source}: {datafile.entry('level', name)}: field 'sources'")
+        levels[name] = Level(name, row["label"], row["action"], row["safety_netting"], keys)
     flags: list[RedFlag] = []
-    for number, row in enumerate(data.get("flag", []), start=1):
-        label = row.get("name") if isinstance(row, dict) else None
-        where = f"{source}: flag {number}" + (f" ({label!r})" if isinstance(label, str) else "")
-        _fields(row, where, _FLAG_FIELDS, {"note"})
-        name = row["name"]
-        wrong = [c for c in row["conditions"] if c not in CONDITIONS]
-        if wrong:
-            raise ValueError(f"{where}: field 'conditions' must be among {', '.join(CONDITIONS)}; got {wrong!r}")
-        if row["level"] not in FLAG_LEVELS:
-            raise ValueError(f"{where}: field 'level' must be one of {', '.join(FLAG_LEVELS)}; got {row['level']!r}")
-        if any(item.name.casefold() == name.casefold() for item in flags):
+    for number, row in enumerate(data["flag"]):
+        where = f"{source}: {datafile.entry('flag', number, row)}"
+        if any(item.name.casefold() == row["name"].casefold() for item in flags):
             raise ValueError(f"{where}: field 'name' repeats an earlier flag")
         keys = references.require(row["sources"], f"{where}: field 'sources'")
-        flags.append(RedFlag(name, tuple(row["conditions"]), row["level"], keys, row.get("note", "")))
-    if not flags:
-        raise ValueError(f"{source}: no [[flag]] tables")
+        flags.append(RedFlag(row["name"], tuple(row["conditions"]), row["level"], keys, row.get("note", "")))
     return levels, tuple(flags)
 
 
 @cache
 def _data() -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
-    text = resources.files("spinelab").joinpath(f"data/{DATA_FILE}").read_text(encoding="utf-8")
-    return parse(text)
+    return _levels_and_flags(datafile.load("red_flags"), DATA_FILE)
 
 
 def flags() -> tuple[RedFlag, ...]:
@@ -342,78 +296,22 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     return ScreeningResult(level=LEVELS[max(reached)], flags=chosen, conditions=conditions, combined=combined)
 
 
-def _label(item: RedFlag) -> str:
-    others = item.conditions[1:]
-    return item.name + (f" (also {', '.join(others)})" if others else "") + f" [{item.level} on its own]"
-
-
 def notes() -> tuple[str, ...]:
     """The flags' notes, as shown under the checklist (name and note)."""
     return tuple(f"{item.name}: {item.note}" for item in flags() if item.note)
 
 
-class RedFlagChecklist:
-    """Checkboxes grouped under the four conditions, and the triage result below them."""
+def examples(*ticked: Iterable[str]) -> PlainText:
+    """Screen several sets of ticked flags: one line each, the flags (sorted) then the level and its label.
 
-    def __init__(self) -> None:
-        self.checkboxes = {
-            item.name: widgets.Checkbox(value=False, description=_label(item), indent=False,
-                                        layout=widgets.Layout(width="auto"))
-            for item in flags()
-        }
-        groups = []
-        for condition in CONDITIONS:
-            heading = widgets.HTML(f"<b>{condition.capitalize()}</b>")
-            groups.append(widgets.VBox([heading, *(self.checkboxes[item.name] for item in flags_for(condition)
-                                                    if item.conditions[0] == condition)]))
-        self.result = widgets.HTML()
-        for box in self.checkboxes.values():
-            box.observe(lambda _change: self.update(), names="value")
-        self.note = widgets.HTML(markdown_html(
-            f"**{DISCLAIMER}** Conditions and clinical reasoning from the IFOMPT framework "
-            f"{references.cite(FRAMEWORK_KEY)}; each flag's source is given in the result.\n\n"
-            f"**Triage rule.** {RULE}"))
-        self.footnotes = widgets.HTML(markdown_html("\n".join(f"- {line}" for line in notes())))
-        self.widget = widgets.VBox([self.note, widgets.GridBox(
-            groups, layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))")), self.footnotes,
-            self.result])
-        self.update()
-
-    def tick(self, *names: str) -> None:
-        """Tick flags by name, as a student clicking them."""
-        for name in names:
-            self.checkboxes[flag(name).name].value = True
-
-    def clear(self) -> None:
-        """Untick every flag."""
-        for box in self.checkboxes.values():
-            box.value = False
-
-    @property
-    def ticked(self) -> tuple[str, ...]:
-        """Names of the ticked flags."""
-        return tuple(name for name, box in self.checkboxes.items() if box.value)
-
-    def update(self) -> ScreeningResult:
-        """Triage the ticked flags and show the level (colour and text), action, reasons and safety-netting."""
-        outcome = screen(self.ticked)
-        self.outcome = outcome
-        colour = LEVEL_COLOURS[outcome.level]
-        reasons = "".join(f"<li>{reason}</li>" for reason in outcome.reasons)
-        self.result.value = (
-            f"<div style='border-left:8px solid {colour};padding-left:8px'>"
-            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{outcome.level.upper()}</b>"
-            f"</span> <b>{outcome.label}</b> ({outcome.decision})</p>"
-            f"<p><b>Action:</b> {outcome.action}</p>"
-            + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
-            + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
-        return outcome
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        outcome = self.outcome
-        bundle["text/plain"] = (
-            f"[Red-flag triage] {len(flags())} flags under {len(CONDITIONS)} conditions; "
-            f"{len(outcome.flags)} ticked -> level {outcome.level.upper()} ({outcome.label}). "
-            f"Action: {outcome.action} {DISCLAIMER} Triage rule: {RULE}")
-        return bundle
+    Parameters
+    ----------
+    *ticked : iterable of str
+        Each a set of flag names, as for :func:`screen` (an empty set stands for nothing ticked).
+    """
+    lines = []
+    for names in ticked:
+        result = screen(names)
+        flags_ticked = ", ".join(sorted(item.name for item in result.flags)) or "nothing ticked"
+        lines.append(f"{flags_ticked} -> {result.level}: {result.label}")
+    return PlainText("\n".join(lines))

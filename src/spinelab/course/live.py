@@ -8,13 +8,13 @@ quickly compressed PNG in an :class:`ipywidgets.Image`. No figure is rebuilt.
 
 The figure is a plain :class:`matplotlib.figure.Figure` with an Agg canvas, not
 a pyplot figure, so it is never displayed twice, needs no notebook backend, and
-runs the same in JupyterLab, Voila, the test suite and the benchmark.
+runs the same in JupyterLab, Voila, the test suite and the benchmark. A figure is
+shown with its controls and caption by :class:`spinelab.course.display.FigurePanel`.
 """
 
 from __future__ import annotations
 
 import io
-import os
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
 
@@ -26,19 +26,11 @@ from PIL import Image as PILImage
 
 from spinelab.course import style
 
-#: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
-STATIC_ENV = "SPINELAB_STATIC"
-
 #: Frames kept per figure for states seen before (each ~50-100 kB).
 FRAME_CACHE_SIZE = 64
 
 #: zlib level 1: about 5x faster to encode than the default, for ~30 % larger frames.
 PNG_COMPRESS_LEVEL = 1
-
-
-def static_mode() -> bool:
-    """Return True when outputs should be static (``SPINELAB_STATIC=1``), as for a slide export."""
-    return os.environ.get(STATIC_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
 def encode_png(canvas: FigureCanvasAgg, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
@@ -177,37 +169,3 @@ class LiveFigure:
                 artist.set_animated(True)
             self.render()
 
-
-class Panel:
-    """Controls, a live figure and a caption, displayed as one widget.
-
-    In JupyterLab and Voila the panel is a live widget. Its plain-text output is
-    the figure's alt text, and the first frame is also stored as a PNG, so static
-    exports (GitHub, HTML) show the figure too. In static mode (slides) only the
-    PNG and the alt text are output.
-
-    Parameters
-    ----------
-    figure : LiveFigure
-        The figure to show.
-    controls : sequence of ipywidgets.Widget
-        Sliders, toggles and readouts, shown above the figure.
-    caption : str
-        Short caption (may contain HTML) shown under the figure.
-    """
-
-    def __init__(self, figure: LiveFigure, controls: Sequence[widgets.Widget] = (), caption: str = "") -> None:
-        self.figure = figure
-        self.controls = list(controls)
-        # ipywidgets' Image has no alt attribute: the description goes in the caption, for screen readers too.
-        self.caption = widgets.HTML(
-            f"<figcaption><small>{caption}</small><details><summary><small>Figure description</small></summary>"
-            f"<small>{figure.alt_text}</small></details></figcaption>"
-        )
-        self.widget = widgets.VBox([*self.controls, figure.image, self.caption])
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        bundle = {} if static_mode() else self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        bundle["image/png"] = self.figure.png()
-        bundle["text/plain"] = f"[Interactive figure] {self.figure.alt_text}"
-        return bundle

@@ -10,21 +10,11 @@ example ``"hides1996"``; :func:`cite` gives the short in-text form and
 from __future__ import annotations
 
 import difflib
-import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from IPython.display import Markdown
-
-#: A DOI: the directory indicator 10., a registrant code, a slash and a suffix.
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
-
-#: A citation key: lowercase name(s), a four-digit year and an optional letter.
-KEY_PATTERN = re.compile(r"^[a-z][a-z_]*\d{4}[a-z]?$")
-
-_REQUIRED = ("authors", "year", "title", "verified")
+from spinelab.course import datafile
+from spinelab.course.text import MarkdownText
 
 
 @dataclass(frozen=True)
@@ -82,42 +72,25 @@ class Reference:
         return entry
 
 
-def _parse(key: str, row: dict[str, object]) -> Reference:
-    if not KEY_PATTERN.match(key):
-        raise ValueError(f"reference key {key!r} must be a lowercase name and a year, like 'hides1996'")
-    missing = [field for field in _REQUIRED if field not in row]
-    if missing:
-        raise ValueError(f"reference {key!r} is missing field(s): {', '.join(missing)}")
-    if "journal" not in row and "publisher" not in row:
-        raise ValueError(f"reference {key!r} needs a journal or a publisher")
-    doi = row.get("doi")
-    if doi is not None and not DOI_PATTERN.match(str(doi)):
-        raise ValueError(f"reference {key!r} has a malformed doi {doi!r}")
-    known = set(Reference.__dataclass_fields__) - {"key"}
-    unknown = set(row) - known
-    if unknown:
-        raise ValueError(f"reference {key!r} has unknown field(s): {', '.join(sorted(unknown))}")
-    fields = {name: (str(value) if name in {"volume", "issue", "pages"} else value) for name, value in row.items()}
-    fields["authors"] = tuple(row["authors"])  # type: ignore[arg-type]
-    return Reference(key=key, **fields)  # type: ignore[arg-type]
-
-
-def load(text: str) -> dict[str, Reference]:
-    """Parse registry TOML text into references, validating every entry.
+def load(text: str, source: str = "data/references.toml") -> dict[str, Reference]:
+    """Parse registry TOML text into references, validated against ``references.schema.json``.
 
     Raises
     ------
     ValueError
-        Naming the entry and the field that is missing or malformed.
+        Naming the file, the entry and the field that is missing or malformed.
     """
-    return {key: _parse(key, row) for key, row in tomllib.loads(text).items()}
+    return _references(datafile.parse(text, "references", source))
+
+
+def _references(data: dict[str, dict]) -> dict[str, Reference]:
+    return {key: Reference(key=key, **{**row, "authors": tuple(row["authors"])}) for key, row in data.items()}
 
 
 @cache
 def registry() -> dict[str, Reference]:
     """All references of the course, by key."""
-    text = resources.files("spinelab").joinpath("data/references.toml").read_text(encoding="utf-8")
-    return load(text)
+    return _references(datafile.load("references"))
 
 
 def get(key: str) -> Reference:
@@ -160,12 +133,34 @@ def require(keys: object, where: str) -> tuple[str, ...]:
     return found
 
 
+#: Keys cited so far in this session (a notebook's kernel), in first-cited order: what the notebook has shown.
+_cited: dict[str, None] = {}
+
+
 def cite(*keys: str) -> str:
-    """Short in-text citation for one or more keys: ``(Hides et al. 1996; Hides et al. 2001)``."""
-    return "(" + "; ".join(get(key).short() for key in keys) + ")"
+    """Short in-text citation for one or more keys: ``(Hides et al. 1996; Hides et al. 2001)``.
+
+    Every key cited is remembered, so that :func:`reference_list` lists what a notebook actually showed.
+    """
+    text = "(" + "; ".join(get(key).short() for key in keys) + ")"
+    _cited.update(dict.fromkeys(keys))
+    return text
 
 
-def reference_list(*keys: str) -> Markdown:
-    """The Markdown reference list a notebook ends with, sorted by first author and year."""
-    entries = sorted({get(key) for key in keys}, key=lambda ref: (ref.authors[0], ref.year, ref.title))
-    return Markdown("\n".join(f"- {ref.full()}" for ref in entries))
+def shown(*keys: str) -> None:
+    """Record sources a notebook shows without an in-text citation yet, such as feedback revealed on a click."""
+    _cited.update(dict.fromkeys(get(key).key for key in keys))
+
+
+def cited() -> tuple[str, ...]:
+    """The keys cited so far in this session, in first-cited order."""
+    return tuple(_cited)
+
+
+def reference_list(*keys: str) -> MarkdownText:
+    """The reference list a notebook ends with: every source it cited, plus ``keys`` cited in its own text.
+
+    Sorted by first author and year.
+    """
+    entries = sorted({get(key) for key in (*keys, *_cited)}, key=lambda ref: (ref.authors[0], ref.year, ref.title))
+    return MarkdownText("\n".join(f"- {ref.full()}" for ref in entries))

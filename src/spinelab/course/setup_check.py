@@ -12,7 +12,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from spinelab.course import style
-from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.display import Displayable, FigurePanel
+from spinelab.course.live import LiveFigure
 from spinelab.course.validation import check_range
 
 DAYS = np.linspace(0.0, 60.0, 241)
@@ -30,7 +31,7 @@ def half_life(time_constant: float) -> float:
     return check_range("time_constant", time_constant, *TIME_CONSTANT_RANGE) * math.log(2.0)
 
 
-class DecayDemo:
+class DecayDemo(Displayable):
     """A slider that sets a time constant and a curve that follows it."""
 
     def __init__(self, time_constant: float = 10.0) -> None:
@@ -54,6 +55,9 @@ class DecayDemo:
         self.slider.observe(lambda change: self.update(change["new"]), names="value")
         self.update(time_constant)
         self.live.render()
+        self.view = FigurePanel(
+            self.live, [self.slider, self.readout],
+            caption="Move the slider: the curve and the dashed half-way line should follow at once.")
 
     def update(self, time_constant: float) -> None:
         """Redraw the curve for a new time constant."""
@@ -63,7 +67,3 @@ class DecayDemo:
         self.readout.value = f"Half-way point: day {days:.1f}"
         self.live.refresh()
 
-    def panel(self) -> Panel:
-        """The slider, readout and figure as one displayable panel."""
-        return Panel(self.live, [self.slider, self.readout],
-                     caption="Move the slider: the curve and the dashed half-way line should follow at once.")

@@ -60,6 +60,10 @@ SIGNAL_COLOURS: dict[str, str] = {
     "multifidus": OKABE_ITO["bluish_green"],
 }
 
+#: A student's own plan or guess, drawn beside the study groups: black, dash-dot.
+PLAN_COLOUR = OKABE_ITO["black"]
+PLAN_STYLE = "-."
+
 #: Colour of anything drawn for orientation only (bone, fascia, skin).
 STRUCTURE_GREY = "#BBBBBB"
 STRUCTURE_EDGE = "#555555"
@@ -125,14 +129,6 @@ def rc_params(presenter: bool = False) -> dict[str, object]:
     }
 
 
-_active = {"presenter": False}
-
-
-def is_presenter() -> bool:
-    """Return True when presenter mode was the last style applied by :func:`use`."""
-    return _active["presenter"]
-
-
 def figure_scale() -> float:
     """How much larger than the desk style the active fonts are (1.5 in presenter mode).
 
@@ -158,5 +154,4 @@ def use(presenter: bool | None = None) -> bool:
     if presenter is None:
         presenter = presenter_requested()
     mpl.rcParams.update(rc_params(presenter))
-    _active["presenter"] = presenter
     return presenter

@@ -1,6 +1,8 @@
-"""Figures and widgets for notebook 02: the guarding model explorer and the theories side by side."""
+"""Figures, widgets and worked numbers for notebook 02: the guarding model explorer and the theories side by side."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -9,8 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 
 from spinelab.course import references, style
-from spinelab.course.live import LiveFigure, Panel
-from spinelab.course.quiz import markdown_html
+from spinelab.course.display import Displayable, FigurePanel, markdown_html
+from spinelab.course.live import LiveFigure
+from spinelab.course.text import PlainText
 from spinelab.guarding import guarding, pain_theories, treatments
 from spinelab.guarding.guarding import GuardingParams
 
@@ -39,7 +42,7 @@ def _percent_long_run(params: GuardingParams, gains: np.ndarray, treatment: trea
     return 100.0 * level
 
 
-class GuardingExplorer:
+class GuardingExplorer(Displayable):
     """Sliders for the guarding model, its curves over days and the threshold loop gain.
 
     Attributes
@@ -81,6 +84,11 @@ class GuardingExplorer:
         for control in (self.injury, self.healing, self.loop_gain, self.treatment, self.start_day):
             control.observe(lambda _change: self.update(), names="value")
         self.update()
+        controls = [widgets.HBox([self.injury, self.healing]), widgets.HBox([self.loop_gain]),
+                    widgets.HBox([self.treatment, self.start_day]), self.readout]
+        self.view = FigurePanel(self.live, controls, below=[self.evidence],
+                                caption="ILLUSTRATIVE model: the equations show a mechanism; the parameter values "
+                                        "and the treatment effects are made up, not measured.")
 
     def _build(self) -> None:
         ax_pain, ax_guard, ax_gain = self.live.axes
@@ -186,16 +194,6 @@ class GuardingExplorer:
                 f"{treatments.ILLUSTRATIVE_STRENGTH:.0%} (the same for every treatment); the clinic's rationale: "
                 f"{treatment.rationale}.\n\n*Evidence*: {treatment.evidence_markdown()}")
 
-    def panel(self) -> Panel:
-        """Controls, readout, figure and evidence as one displayable panel."""
-        controls = [widgets.HBox([self.injury, self.healing]), widgets.HBox([self.loop_gain]),
-                    widgets.HBox([self.treatment, self.start_day]), self.readout]
-        panel = Panel(self.live, controls,
-                      caption="ILLUSTRATIVE model: the equations show a mechanism; the parameter values and the "
-                              "treatment effects are made up, not measured.")
-        panel.widget.children = (*panel.widget.children, self.evidence)
-        return panel
-
 
 def explorer_figure() -> LiveFigure:
     """The guarding explorer in its default state, for static handouts."""
@@ -237,9 +235,48 @@ def theories_figure() -> LiveFigure:
     return live
 
 
-def theories_panel() -> Panel:
+def theories_panel() -> FigurePanel:
     """The theories figure with its caption, for the notebook."""
     verdict = references.cite(pain_theories.EVIDENCE_KEY)
-    return Panel(theories_figure(),
-                 caption="Directions of change only, not sizes. What the evidence found is in the text below the "
-                         f"figure {verdict}.")
+    return FigurePanel(theories_figure(),
+                       caption="Directions of change only, not sizes. What the evidence found is in the text below "
+                               f"the figure {verdict}.")
+
+
+def threshold_table(loop_gains: Sequence[float]) -> PlainText:
+    """The threshold loop gain, then each loop gain's peak guarding, guarding on day 120 and long-run guarding.
+
+    Parameters
+    ----------
+    loop_gains : sequence of float
+        Loop gains to simulate, the other parameters at their defaults.
+    """
+    lines = [f"Threshold loop gain g* = 1/k = {guarding.threshold_gain():.2f}"]
+    for gain in loop_gains:
+        params = GuardingParams(loop_gain=gain)
+        curves = guarding.simulate(params, days=SIMULATED_DAYS)
+        lines.append(f"Loop gain {gain:.1f}: peak guarding {curves.peak_guarding:.0%}, guarding on day "
+                     f"{SIMULATED_DAYS:.0f} {curves.end_guarding:.0%}, long run "
+                     f"{guarding.long_run_guarding(params):.0%}")
+    return PlainText("\n".join(lines))
+
+
+def treatment_timing_table(treatment: str, start_days: Sequence[int], loop_gain: float) -> PlainText:
+    """Total guarding and guarding on day 120 when one treatment starts on each of several days.
+
+    Parameters
+    ----------
+    treatment : str
+        One of :data:`spinelab.guarding.treatments.NAMES`.
+    start_days : sequence of int
+        Days after the injury on which the treatment starts.
+    loop_gain : float
+        The model's loop gain, the other parameters at their defaults.
+    """
+    chosen, params = treatments.get(treatment), GuardingParams(loop_gain=loop_gain)
+    lines = []
+    for day in start_days:
+        curves = guarding.simulate(params, chosen, start_day=day, days=SIMULATED_DAYS)
+        lines.append(f"Start on day {day:2d}: total guarding {curves.total_guarding:5.1f} guarding-days, "
+                     f"on day {SIMULATED_DAYS:.0f} {curves.end_guarding:.0%}")
+    return PlainText("\n".join(lines))

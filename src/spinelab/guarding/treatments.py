@@ -3,20 +3,18 @@
 Each treatment acts on one part of the model (:mod:`spinelab.guarding.guarding`): the drive from pain to guarding, the
 pain-spasm-pain loop, or a decay of guarding. The *size* of every change is made up and the same for all five
 (:data:`ILLUSTRATIVE_STRENGTH`), so the model says nothing about which treatment works better. What the research
-says lives in ``data/treatments.toml`` (read on first use and validated): guideline recommendations quoted word for
+says lives in ``data/treatments.toml`` (read on first use and validated against ``schemas/treatments.schema.json``;
+this module checks that citation keys resolve and topics are known): guideline recommendations quoted word for
 word with their strength and population, and review findings quoted from the reference registry.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from IPython.display import Markdown
-
-from spinelab.course import references
+from spinelab.course import datafile, references
+from spinelab.course.text import MarkdownText
 from spinelab.guarding.guarding import ParameterChange
 
 #: The same made-up strength for every treatment: it removes 30 % of the mechanism it acts on.
@@ -157,32 +155,16 @@ class Catalogue:
     reviews: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
-def _text(row: dict[str, object], field: str, where: str, allowed: tuple[str, ...] = ()) -> str:
-    """A required, non-empty text field of a data entry (one of ``allowed`` if given)."""
-    value = row.get(field)
-    if not isinstance(value, str) or not value.strip() or (allowed and value not in allowed):
-        wanted = f"one of {', '.join(allowed)}" if allowed else "non-empty text"
-        raise ValueError(f"{where}: field {field!r} must be {wanted}; got {value!r}")
-    return value
-
-
-def _texts(row: dict[str, object], field: str, where: str, allowed: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """A required, non-empty list of text (each item one of ``allowed`` if given)."""
-    value = row.get(field)
-    items = value if isinstance(value, list) else []
-    if not items or any(not isinstance(item, str) or not item or (allowed and item not in allowed) for item in items):
-        raise ValueError(f"{where}: field {field!r} must be a non-empty list of {', '.join(allowed) or 'text'}; "
-                         f"got {value!r}")
-    return tuple(items)
-
-
-def _key(row: dict[str, object], field: str, where: str) -> str:
-    """A citation key field that must be in the reference registry."""
-    return references.require(_text(row, field, where), f"{where}: field {field!r}")[0]
+def _topics(row: dict, where: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``topics`` of an entry: each a treatment name or one of the file's other topics."""
+    wrong = [topic for topic in row["topics"] if topic not in known]
+    if wrong:
+        raise ValueError(f"{where}: field 'topics' must list only {', '.join(known)}; got {wrong!r}")
+    return tuple(row["topics"])
 
 
 def load(text: str, source: str = DATA_FILE) -> Catalogue:
-    """Parse and validate treatments TOML text.
+    """Parse treatments TOML text, validated against ``treatments.schema.json``.
 
     Parameters
     ----------
@@ -196,44 +178,39 @@ def load(text: str, source: str = DATA_FILE) -> Catalogue:
     ValueError
         Naming the file, the entry and the field that is missing or wrong.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not valid TOML: {error}") from None
-    rows = data.get("treatment", [])
-    names = tuple(_text(row, "name", f"{source}: treatment {number}") for number, row in enumerate(rows, 1))
-    topics = _texts(data, "topics", source)
-    known = (*names, *topics)
+    return _catalogue(datafile.parse(text, "treatments", source), source)
+
+
+def _catalogue(data: dict, source: str) -> Catalogue:
+    rows, topics = data["treatment"], tuple(data["topics"])
+    known = (*(row["name"] for row in rows), *topics)
     recs = []
-    for number, row in enumerate(data.get("recommendation", []), 1):
-        where = f"{source}: recommendation {number}"
-        recs.append(Recommendation(
-            guideline=_key(row, "guideline", where), quote=_text(row, "quote", where),
-            strength=_text(row, "strength", where), stages=_texts(row, "stages", where, STAGES),
-            population=_text(row, "population", where), topics=_texts(row, "topics", where, known),
-            verified=_text(row, "verified", where), number=str(row.get("number", ""))))
+    for number, row in enumerate(data.get("recommendation", [])):
+        where = f"{source}: {datafile.entry('recommendation', number)}"
+        guideline = references.require(row["guideline"], f"{where}: field 'guideline'")[0]
+        recs.append(Recommendation(**{**row, "guideline": guideline, "stages": tuple(row["stages"]),
+                                      "topics": _topics(row, where, known)}))
     reviews = []
-    for number, row in enumerate(data.get("review", []), 1):
-        where = f"{source}: review {number}"
-        key = _key(row, "key", where)
+    for number, row in enumerate(data.get("review", [])):
+        where = f"{source}: {datafile.entry('review', number)}"
+        key = references.require(row["key"], f"{where}: field 'key'")[0]
         if not references.get(key).finding:
             raise ValueError(f"{where}: field 'key': reference {key!r} has no finding to quote")
-        reviews.append((key, _text(row, "population", where), _texts(row, "topics", where, known)))
+        reviews.append((key, row["population"], _topics(row, where, known)))
     treatments = {}
-    for number, (name, row) in enumerate(zip(names, rows, strict=True), 1):
-        where = f"{source}: treatment {number} ({name})"
+    for row in rows:
+        name = row["name"]
         quoted = [Evidence(item.guideline, f"“{item.quote}” ({item.strength}; {item.population})")
                   for item in recs if name in item.topics]
         found = [Evidence(key, str(references.get(key).finding)) for key, _, about in reviews if name in about]
-        treatments[name] = Treatment(name, _text(row, "mechanism", where, tuple(MECHANISMS)),
-                                     _text(row, "rationale", where), _text(row, "summary", where), (*quoted, *found))
+        treatments[name] = Treatment(name, row["mechanism"], row["rationale"], row["summary"], (*quoted, *found))
     return Catalogue(treatments, topics, tuple(recs), tuple(reviews))
 
 
 @cache
 def catalogue() -> Catalogue:
     """The course's treatments and their evidence, read from the data file on first use."""
-    return load(resources.files("spinelab").joinpath(DATA_FILE).read_text(encoding="utf-8"))
+    return _catalogue(datafile.load("treatments"), DATA_FILE)
 
 
 def all_treatments() -> dict[str, Treatment]:
@@ -278,7 +255,7 @@ def recommendations(population: str | None = None) -> tuple[Recommendation, ...]
     return tuple(item for item in catalogue().recommendations if population is None or population in item.stages)
 
 
-def evidence_table(population: str | None = None) -> Markdown:
+def evidence_table(population: str | None = None) -> MarkdownText:
     """For each topic, the guideline recommendations word for word, then what reviews found.
 
     Parameters
@@ -296,4 +273,4 @@ def evidence_table(population: str | None = None) -> Markdown:
         found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}"
                  for key, who, about in data.reviews if topic in about]
         lines += ["", "*Reviews*:", *found] if found else []
-    return Markdown("\n".join(lines))
+    return MarkdownText("\n".join(lines))

@@ -4,7 +4,8 @@
   back pain (Menezes Costa et al. 2012), the real recovery curves a physical
   therapist uses to reassure a patient; :func:`draw_pain_course` draws it on any axes.
 - :func:`recurrence_panel`: recurrence as Hides et al. 2001 reported it, beside a
-  cohort (da Silva et al. 2019) and a Cochrane review (Choi et al. 2010).
+  cohort (da Silva et al. 2019) and a Cochrane review (Choi et al. 2010);
+  :func:`recurrence_effects` states the effect sizes that follow from the trial's figures.
 
 Every point is a value of :mod:`spinelab.multifidus.studies`, with its citation; lines between
 points are labelled as interpolation.
@@ -14,12 +15,13 @@ from __future__ import annotations
 
 import textwrap
 
-from IPython.display import Markdown
 from matplotlib.axes import Axes
 
 from spinelab.course import references, style
-from spinelab.course.live import LiveFigure, Panel
-from spinelab.multifidus import studies
+from spinelab.course.display import FigurePanel
+from spinelab.course.live import LiveFigure
+from spinelab.course.text import MarkdownText, PlainText
+from spinelab.multifidus import recurrence, studies
 
 #: The two kinds of cohort pooled by Menezes Costa et al. 2012, with how they are drawn.
 COHORTS: dict[str, dict[str, str]] = {
@@ -76,17 +78,17 @@ def prognosis_figure() -> LiveFigure:
     return live
 
 
-def prognosis_panel() -> Panel:
+def prognosis_panel() -> FigurePanel:
     """:func:`prognosis_figure` with its caption, displayable."""
-    return Panel(prognosis_figure(), caption=f"Data: pooled cohort means {references.cite(PROGNOSIS_KEY)}. They "
-                                             "describe groups of people, not one patient's course.")
+    return FigurePanel(prognosis_figure(), caption=f"Data: pooled cohort means {references.cite(PROGNOSIS_KEY)}. "
+                                                   "They describe groups of people, not one patient's course.")
 
 
-def prognosis_summary() -> Markdown:
+def prognosis_summary() -> MarkdownText:
     """What the pooled data say, in words a student can use with a patient."""
     acute, persistent = pain_course("acute"), pain_course("persistent")
     source = references.cite(PROGNOSIS_KEY)
-    return Markdown(
+    return MarkdownText(
             f"In people with a new (acute) episode, average pain fell from {acute[0].value:g} to {acute[1].value:g} "
             f"of 100 in the first six weeks, then more slowly, to {acute[2].value:g} at six months and "
             f"{acute[3].value:g} at one year {source}. Where pain had already persisted, it fell less: from "
@@ -164,7 +166,13 @@ def recurrence_figure() -> LiveFigure:
     return live
 
 
-def recurrence_panel() -> Panel:
+def recurrence_panel() -> FigurePanel:
     """:func:`recurrence_figure` with its caption, displayable."""
-    return Panel(recurrence_figure(), caption="All points are reported data, with their 95 % confidence intervals "
-                                              "where the source gives them; the trial's abstract gives none.")
+    return FigurePanel(recurrence_figure(), caption="All points are reported data, with their 95 % confidence "
+                                                    "intervals where the source gives them; the trial's abstract "
+                                                    "gives none.")
+
+
+def recurrence_effects() -> PlainText:
+    """ARR and NNT at each follow-up of Hides et al. 2001, one sentence each (:func:`recurrence.reported_effects`)."""
+    return PlainText("\n".join(effect.sentence() for effect in recurrence.reported_effects()))

@@ -4,9 +4,9 @@ Every figure keeps data and models apart: reported values are drawn as markers
 and carry their citation and how they were obtained (see :mod:`spinelab.multifidus.studies`);
 model curves are labelled *illustrative*. Recurrence and prognosis, which are
 shown as reported data only, are in :mod:`spinelab.multifidus.evidence_figures`. Each class
-exposes its widgets as attributes and a :meth:`panel` method, so tests can
-drive it; each has a module-level function that builds the figure in a
-default state for handouts.
+exposes its widgets as attributes, so tests can drive it, and is displayed by
+ending a cell with it; each has a module-level function that builds the figure
+in a default state for handouts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ import ipywidgets as widgets
 import numpy as np
 
 from spinelab.course import references, style
-from spinelab.course.live import LiveFigure, Panel
+from spinelab.course.display import Displayable, FigurePanel
+from spinelab.course.live import LiveFigure
+from spinelab.course.style import PLAN_COLOUR, PLAN_STYLE
+from spinelab.course.text import PlainText
 from spinelab.multifidus import recovery, studies
 from spinelab.multifidus.evidence_figures import draw_pain_course
 
@@ -25,8 +28,6 @@ SIZE_LIMITS = (40.0, 116.0)
 GUESS_RANGE = (50.0, 110.0)
 #: At or above this guess (% of the unaffected side) a prediction counts as "recovered" (a teaching threshold).
 RECOVERED_THRESHOLD = 95.0
-PLAN_COLOUR = style.OKABE_ITO["black"]
-PLAN_STYLE = "-."
 _WIDE = {"description_width": "initial"}
 
 
@@ -71,7 +72,7 @@ def _group_checkboxes() -> dict[str, widgets.Checkbox]:
             for group in studies.GROUPS}
 
 
-class PredictThenReveal:
+class PredictThenReveal(Displayable):
     """Guess the control group's multifidus size at the last examination, then reveal what was reported.
 
     The pain panel is visible from the start (pain resolved in both groups); the
@@ -123,6 +124,10 @@ class PredictThenReveal:
         self.guess.observe(lambda change: self.update(change["new"]), names="value")
         self.reveal_button.on_click(lambda _button: self.reveal())
         self.live.render()
+        self.view = FigurePanel(
+            self.live, [self.guess, self.reveal_button, self.feedback],
+            caption="Predict first: pain resolved in both groups. What happened to the muscle in the group without "
+                    "specific exercise? Curves are illustrative (model), not data.")
 
     @staticmethod
     def _draw_pain(ax) -> None:
@@ -171,12 +176,6 @@ class PredictThenReveal:
         return (f"<p>{verdict}</p><p><i>How much smaller?</i> The abstract reports the direction and the P value, "
                 "not the sizes: the curves are illustrative and no size is shown as data.</p>")
 
-    def panel(self) -> Panel:
-        """Slider, Reveal button, feedback and figure as one displayable panel."""
-        return Panel(self.live, [self.guess, self.reveal_button, self.feedback],
-                     caption="Predict first: pain resolved in both groups. What happened to the muscle in the "
-                             "group without specific exercise? Curves are illustrative (model), not data.")
-
 
 def predict_reveal_figure() -> LiveFigure:
     """The predict-then-reveal figure in its revealed state, for handouts."""
@@ -185,7 +184,7 @@ def predict_reveal_figure() -> LiveFigure:
     return demo.live
 
 
-class TreatmentExplorer:
+class TreatmentExplorer(Displayable):
     """Set when specific exercise starts and how well it is kept up; watch the modelled recovery curve move.
 
     MODEL, NOT DATA: the plan's recovery curve interpolates between the illustrative
@@ -221,12 +220,16 @@ class TreatmentExplorer:
             control.observe(lambda _change: self.update(), names="value")
         self.update()
         self.live.render()
+        self.view = FigurePanel(
+            self.live, [widgets.HBox(list(self.groups.values())), self.start, self.adherence, self.readout],
+            caption="All curves are an illustrative model of the direction of the reported result, not data and not "
+                    "a prognosis; the plan's curve interpolates between the group curves.")
 
     def state(self) -> dict[str, float]:
         """The plan's modelled numbers: size at week 10 (invented illustrative scale) and recovery achieved."""
         start, adherence = float(self.start.value), float(self.adherence.value) / 100.0
         return {
-            "size_at_follow_up": float(recovery.predict(recovery.FOLLOW_UP_WEEK, start, adherence)[()]),
+            "size_at_follow_up": float(recovery.predict(recovery.follow_up_week(), start, adherence)[()]),
             "recovery_achieved": recovery.recovery_achieved(start, adherence),
         }
 
@@ -240,17 +243,12 @@ class TreatmentExplorer:
         self.readout.value = f"<b>Model, not data.</b> {self.describe()}"
         self.live.refresh()
 
-    def describe(self) -> str:
+    def describe(self) -> PlainText:
         """The plan's modelled recovery in words, labelled as an illustrative model."""
         state = self.state()
-        return (f"{recovery.ILLUSTRATIVE_NOTE.capitalize()}: by week {recovery.FOLLOW_UP_WEEK:g} the muscle got "
-                f"{state['recovery_achieved']:.0%} of the way from the control curve to the exercise curve.")
-
-    def panel(self) -> Panel:
-        """Checkboxes, sliders, readout and figure as one displayable panel."""
-        return Panel(self.live, [widgets.HBox(list(self.groups.values())), self.start, self.adherence, self.readout],
-                     caption="All curves are an illustrative model of the direction of the reported result, not "
-                             "data and not a prognosis; the plan's curve interpolates between the group curves.")
+        return PlainText(f"{recovery.ILLUSTRATIVE_NOTE.capitalize()}: by week {recovery.follow_up_week():g} the muscle "
+                         f"got {state['recovery_achieved']:.0%} of the way from the control curve to the exercise "
+                         "curve.")
 
 
 def treatment_explorer_figure() -> LiveFigure:

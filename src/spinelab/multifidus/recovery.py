@@ -21,7 +21,6 @@ model to measurements themselves.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,8 +35,11 @@ SIZE_RANGE = (0.0, 110.0)
 TIME_CONSTANT_RANGE = (0.1, 52.0)
 #: Weeks the model is drawn for (the trial's last examination was at week 10).
 MAX_WEEKS = 52.0
-#: Week of the trial's last examination (Hides et al. 1996), read from the study data.
-FOLLOW_UP_WEEK = studies.value("hides1996_exam_week10").value
+
+
+def follow_up_week() -> float:
+    """Week of the trial's last examination (Hides et al. 1996), from the study data."""
+    return studies.value("hides1996_exam_week10").value
 #: What every printout of a modelled size must say: the scale is invented, not measured.
 ILLUSTRATIVE_NOTE = "illustrative model (invented scale, not data)"
 #: The y-axis label of every figure that plots modelled sizes.
@@ -142,13 +144,13 @@ def predict(weeks: np.ndarray | float, exercise_start_week: float = 0.0, adheren
 
 
 def recovery_achieved(
-    exercise_start_week: float = 0.0, adherence: float = 1.0, at_week: float = FOLLOW_UP_WEEK,
+    exercise_start_week: float = 0.0, adherence: float = 1.0, at_week: float | None = None,
 ) -> float:
     """Where a plan's modelled size at ``at_week`` lies between the control (0) and exercise (1) curves.
 
     MODEL, NOT DATA: the treatment explorer's readout of a plan's modelled recovery.
     """
-    at_week = check_range("at_week", at_week, 1e-3, MAX_WEEKS)
+    at_week = check_range("at_week", follow_up_week() if at_week is None else at_week, 1e-3, MAX_WEEKS)
     control = float(GROUPS["control"].size(at_week))
     exercise = float(GROUPS["specific exercise"].size(at_week))
     planned = float(predict(at_week, exercise_start_week, adherence)[()])
@@ -237,8 +239,3 @@ def synthetic_measurements(
     noise = np.random.default_rng(seed).normal(0.0, noise_sd, size=weeks_array.shape)
     return np.clip(parameters.size(weeks_array) + noise, *SIZE_RANGE)
 
-
-def weeks_to_recover(parameters: RecoveryParameters, fraction: float = 0.9) -> float:
-    """Weeks to cover ``fraction`` of the distance from start to asymptote: time_constant x ln(1 / (1 - fraction))."""
-    fraction = check_range("fraction", fraction, 0.0, 0.999)
-    return parameters.time_constant * math.log(1.0 / (1.0 - fraction))

@@ -4,20 +4,20 @@
 words (with its limits, and an instructor-facing ``verified`` note on where it
 was read), and every number the course uses from it. Each number carries its citation key, how it was obtained
 (:data:`HOW_OBTAINED`) and the sentence it was read from, so a plotted point
-can always be traced back to its source.
+can always be traced back to its source. ``schemas/studies.schema.json`` states
+the fields, allowed values and ranges; this module checks what a schema cannot:
+citation keys that resolve, a confidence interval that contains its value, a
+period that runs forwards and unique value ids.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from IPython.display import Markdown
-
-from spinelab.course import references
+from spinelab.course import datafile, references
+from spinelab.course.text import MarkdownText
 
 #: The two ways a number may have been obtained.
 HOW_OBTAINED = ("reported in the text/abstract", "read off a published figure, approximate")
@@ -25,8 +25,7 @@ HOW_OBTAINED = ("reported in the text/abstract", "read off a published figure, a
 #: The groups of the Hides et al. trials, spelled as in :data:`spinelab.course.style.GROUP_COLOURS`.
 GROUPS = ("control", "specific exercise")
 
-_STUDY_FIELDS = ("title", "design", "participants", "measured", "found", "limits", "verified", "how")
-_VALUE_FIELDS = ("id", "study", "quantity", "value", "unit", "how", "quote", "verified")
+DATA_FILE = "data/studies.toml"
 
 
 @dataclass(frozen=True)
@@ -88,60 +87,20 @@ class Value:
         return f"{references.cite(self.study)}, {self.how}"
 
 
-def _require(row: dict, fields: tuple[str, ...], where: str) -> None:
-    # A unit may be empty (a P value has none); every other field needs content.
-    missing = [field for field in fields if field not in row or (row[field] == "" and field != "unit")]
-    if missing:
-        raise ValueError(f"{where}: missing field(s) {', '.join(missing)}")
-
-
-def _check_how(how: object, where: str) -> None:
-    if how not in HOW_OBTAINED:
-        raise ValueError(f"{where}: how must be one of {HOW_OBTAINED}; got {how!r}")
-
-
-def _study(key: str, row: dict) -> Study:
-    where = f"study {key!r}"
-    _require(row, _STUDY_FIELDS, where)
-    references.require(key, where)
-    _check_how(row["how"], where)
-    unknown = set(row) - set(_STUDY_FIELDS)
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    return Study(key=key, **{field: str(row[field]) for field in _STUDY_FIELDS})
-
-
-def _value(row: dict, number: int) -> Value:
-    where = f"value {row.get('id', number)!r}"
-    _require(row, _VALUE_FIELDS, where)
-    references.require(row["study"], where)
-    _check_how(row["how"], where)
-    number_value = row["value"]
-    if isinstance(number_value, bool) or not isinstance(number_value, int | float) or not math.isfinite(number_value):
-        raise ValueError(f"{where}: value must be a finite number; got {number_value!r}")
-    if row["unit"] == "%" and not 0 <= number_value <= 100:
-        raise ValueError(f"{where}: a percentage must lie in [0, 100]; got {number_value!r}")
-    group = row.get("group")
-    if group is not None and (not isinstance(group, str) or not group.strip()):
-        raise ValueError(f"{where}: group must be a non-empty string; got {group!r}")
+def _value(row: dict, where: str) -> Value:
+    references.require(row["study"], f"{where}: field 'study'")
+    number = row["value"]
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: field 'value' must be a finite number; got {number!r}")
     ci = row.get("ci")
-    if ci is not None:
-        if len(ci) != 2 or not all(isinstance(x, int | float) for x in ci) or not ci[0] <= number_value <= ci[1]:
-            raise ValueError(f"{where}: ci must be [low, high] with low <= value <= high; got {ci!r}")
-        ci = (float(ci[0]), float(ci[1]))
+    if ci is not None and not ci[0] <= number <= ci[1]:
+        raise ValueError(f"{where}: field 'ci' must be [low, high] with low <= value ({number:g}) <= high; got {ci!r}")
     period = row.get("period")
-    if period is not None:
-        if len(period) != 2 or not 0 <= period[0] <= period[1] or "time_unit" not in row:
-            raise ValueError(f"{where}: period must be [start, end] with 0 <= start <= end, and needs a time_unit")
-        period = (float(period[0]), float(period[1]))
-    unknown = set(row) - set(_VALUE_FIELDS) - {"group", "period", "time_unit", "ci", "note"}
-    if unknown:
-        raise ValueError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    return Value(
-        id=str(row["id"]), study=str(row["study"]), quantity=str(row["quantity"]), value=float(number_value),
-        unit=str(row["unit"]), how=str(row["how"]), quote=str(row["quote"]), verified=str(row["verified"]),
-        group=group, period=period, time_unit=row.get("time_unit"), ci=ci, note=row.get("note"),
-    )
+    if period is not None and period[0] > period[1]:
+        raise ValueError(f"{where}: field 'period' must be [start, end] with start <= end; got {period!r}")
+    return Value(**{**row, "value": float(number),
+                    "ci": None if ci is None else (float(ci[0]), float(ci[1])),
+                    "period": None if period is None else (float(period[0]), float(period[1]))})
 
 
 @dataclass(frozen=True)
@@ -152,28 +111,34 @@ class StudyData:
     values: tuple[Value, ...]
 
 
-def parse(text: str) -> StudyData:
-    """Parse and validate study TOML text.
+def parse(text: str, source: str = DATA_FILE) -> StudyData:
+    """Parse study TOML text, validated against ``studies.schema.json``.
 
     Raises
     ------
     ValueError
-        Naming the study or value and the field at fault.
+        Naming the file, the study or value and the field at fault.
     """
-    data = tomllib.loads(text)
-    studies = {key: _study(key, row) for key, row in data.get("study", {}).items()}
-    values = tuple(_value(row, number) for number, row in enumerate(data.get("value", []), start=1))
+    return _study_data(datafile.parse(text, "studies", source), source)
+
+
+def _study_data(data: dict, source: str) -> StudyData:
+    studies = {}
+    for key, row in data.get("study", {}).items():
+        studies[key] = Study(key=references.require(key, f"{source}: {datafile.entry('study', key)}")[0], **row)
+    values = tuple(_value(row, f"{source}: {datafile.entry('value', number, row)}")
+                   for number, row in enumerate(data.get("value", [])))
     ids = [value.id for value in values]
     duplicates = sorted({value_id for value_id in ids if ids.count(value_id) > 1})
     if duplicates:
-        raise ValueError(f"duplicate value id(s): {', '.join(duplicates)}")
+        raise ValueError(f"{source}: duplicate value id(s): {', '.join(duplicates)}")
     return StudyData(studies=studies, values=values)
 
 
 @cache
 def load() -> StudyData:
     """The studies shipped with the package (``data/studies.toml``)."""
-    return parse(resources.files("spinelab").joinpath("data/studies.toml").read_text(encoding="utf-8"))
+    return _study_data(datafile.load("studies"), DATA_FILE)
 
 
 def study(key: str) -> Study:
@@ -238,7 +203,7 @@ def table(study_key: str) -> str:
     return "\n".join(lines)
 
 
-def describe(*keys: str) -> Markdown:
+def describe(*keys: str) -> MarkdownText:
     """Plain-language summaries of the given studies (all when no key is given)."""
     chosen = keys or tuple(load().studies)
-    return Markdown("\n\n".join(study(key).describe() for key in chosen))
+    return MarkdownText("\n\n".join(study(key).describe() for key in chosen))

@@ -74,7 +74,7 @@ HANDOUTS: tuple[Handout, ...] = (
     Handout("02_pain_theories", "guarding.guarding_figures:theories_figure",
             "What the pain-spasm-pain, pain-adaptation and redistribution theories predict for muscle activity.",
             ("lund1991", "hodgestucker2011", "vandieen2003")),
-    Handout("02_flexion_relaxation", "guarding.flexion_relaxation:demo_figure",
+    Handout("02_flexion_relaxation", "guarding.flexion_relaxation_demo:demo_figure",
             "Simulated erector spinae activity in a forward bend: silence near full flexion without pain, persisting "
             "activity with guarding, and the flexion-relaxation ratio.",
             ("gouteron2022", "alschuler2009")),
@@ -93,7 +93,7 @@ HANDOUTS: tuple[Handout, ...] = (
     Handout("03_treatment_explorer", "multifidus.multifidus_figures:treatment_explorer_figure",
             "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
             ("hides1996",)),
-    Handout("06_case_study_outcome", "clinic.case_plan:outcome_figure",
+    Handout("06_case_study_outcome", "clinic.plan_chooser:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
             "of mechanism (labelled as model), not a prognosis.",
             ("hides1996",)),

@@ -22,7 +22,7 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from spinelab.course.live import STATIC_ENV
+from spinelab.course.display import STATIC_ENV
 
 #: npm packages the decks need, and the files used from each.
 VENDOR_FILES = {
@@ -35,7 +35,6 @@ VENDOR_FILES = {
         "jax/element", "localization/en", "fonts/HTML-CSS/TeX/woff",
     ),
 }
-SLIDE_RANGE = (10, 15)
 
 
 def default_slide_type(cell: nbformat.NotebookNode) -> str:

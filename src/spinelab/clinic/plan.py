@@ -1,4 +1,4 @@
-"""The case study's plan step: a plan, what the evidence says about each of its parts, and a model of mechanism.
+"""The case study's plans: a plan, what the evidence says about each of its parts, and a model of mechanism.
 
 A plan is one treatment of the guarding from a start day, plus optional specific
 multifidus exercise. Plans are compared by what the guidelines and reviews say
@@ -7,25 +7,22 @@ illustrative models of the course, unchanged, to show *how* the parts could act:
 guarding from :func:`spinelab.guarding.guarding.simulate` and multifidus size from
 :func:`spinelab.multifidus.recovery.predict`. Its outputs illustrate a mechanism; they are
 never a patient's prognosis, so no pain or recurrence figure is modelled here:
-those are shown as reported data (:mod:`spinelab.multifidus.evidence_figures`).
+those are shown as reported data (:mod:`spinelab.multifidus.evidence_figures`). The
+plan step a student works with is :class:`spinelab.clinic.plan_chooser.PlanChooser`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import numpy as np
 
-from spinelab.course import references, style
-from spinelab.course.live import LiveFigure, Panel
-from spinelab.course.quiz import markdown_html
+from spinelab.course import references
+from spinelab.course.text import PlainText
 from spinelab.course.validation import check_range
 from spinelab.guarding import guarding, treatments
 from spinelab.multifidus import recovery
-from spinelab.multifidus.multifidus_figures import PLAN_COLOUR, PLAN_STYLE
 
 #: The plan option with no treatment of the guarding (nearest to the control group of Hides et al. 1996, which had
 #: medical management alone).
@@ -34,8 +31,8 @@ NO_TREATMENT = "none (advice and pain relief only)"
 TREATMENT_OPTIONS: tuple[str, ...] = (NO_TREATMENT, *treatments.NAMES)
 #: Day (after the injury) a treatment of the guarding may start.
 TREATMENT_START_RANGE = (0.0, 28.0)
-#: Week specific exercise may start: up to the trial's last examination (week 10).
-EXERCISE_START_RANGE = (0.0, recovery.FOLLOW_UP_WEEK)
+#: Weeks specific exercise may start: up to the trial's last examination (a test checks it against the study data).
+EXERCISE_START_RANGE = (0.0, 10.0)
 #: The modelled weeks of guarding and muscle size.
 MODEL_WEEKS = 12.0
 #: Day on which the guarding readout is taken (four weeks after the injury).
@@ -126,7 +123,7 @@ class PlanOutcome:
     @property
     def size_at_follow_up(self) -> float:
         """Modelled multifidus size at week 10, the trial's last examination (% of the other side)."""
-        return float(recovery.predict(recovery.FOLLOW_UP_WEEK, self.plan.exercise_start_week,
+        return float(recovery.predict(recovery.follow_up_week(), self.plan.exercise_start_week,
                                       self.plan.exercise_done)[()])
 
 
@@ -161,10 +158,6 @@ ALTERNATIVES: tuple[Plan, ...] = (
     Plan("stay active + specific exercise from week 2", treatment="gentle motion (stay active)",
          treatment_start_day=2.0, specific_exercise=True, exercise_start_week=2.0, adherence=1.0),
 )
-ALTERNATIVE_STYLES = (
-    {"color": style.GROUP_COLOURS["control"], "linestyle": style.GROUP_LINESTYLES["control"]},
-    {"color": style.GROUP_COLOURS["specific exercise"], "linestyle": style.GROUP_LINESTYLES["specific exercise"]},
-)
 #: The plan the chooser starts from: a common clinic plan, with room to change.
 STARTING_PLAN = Plan("your plan", treatment="manual therapy", treatment_start_day=3.0, specific_exercise=True,
                      exercise_start_week=6.0, adherence=0.7)
@@ -188,7 +181,7 @@ def evidence_for(plan: Plan) -> list[str]:
     return parts
 
 
-def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = None) -> str:
+def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = None) -> PlainText:
     """The plans side by side: what the evidence says about each, then the model's illustration of mechanism."""
     lines = []
     for plan in plans:
@@ -199,7 +192,7 @@ def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = N
                      f"week 10 {result.size_at_follow_up:.0f} %")
     lines += [f"Model notes: guarding, {GUARDING_NOTE}; multifidus, {SIZE_NOTE}.",
               "Neither model output is a prognosis for the patient."]
-    return "\n".join(line.replace("*", "") for line in lines)
+    return PlainText("\n".join(line.replace("*", "") for line in lines))
 
 
 def plan_feedback(result: PlanOutcome) -> str:
@@ -223,118 +216,3 @@ def plan_feedback(result: PlanOutcome) -> str:
         notes.append("*In the model:* all five clinic treatments have the same made-up strength, so the model "
                      "cannot rank them: choose by the evidence above.")
     return "\n".join(f"- {note}" for note in notes)
-
-
-class PlanChooser:
-    """Choose a plan; read the evidence for its parts and see the modelled mechanism against the alternatives.
-
-    Two panels, both MODEL outputs illustrating a mechanism: guarding (illustrative
-    guarding model) and multifidus size (illustrative recovery model) over 12 weeks.
-    The alternatives are drawn once; only the student's plan is redrawn.
-
-    Parameters
-    ----------
-    plan : Plan
-        The plan the widgets start from.
-    """
-
-    def __init__(self, plan: Plan = STARTING_PLAN) -> None:
-        wide, width = {"description_width": "16em"}, widgets.Layout(width="36em")
-        self.exercise = widgets.Checkbox(value=plan.specific_exercise, indent=False,
-                                         description="Include specific multifidus exercise")
-        self.exercise_start = widgets.IntSlider(value=round(plan.exercise_start_week),
-                                                min=round(EXERCISE_START_RANGE[0]), max=round(EXERCISE_START_RANGE[1]),
-                                                description="Exercise starts at week", style=wide, layout=width)
-        self.adherence = widgets.IntSlider(value=round(plan.adherence * 100), min=0, max=100, step=10, style=wide,
-                                           description="Programme kept up (%)", layout=width)
-        self.treatment = widgets.Dropdown(options=TREATMENT_OPTIONS, value=plan.treatment, style=wide,
-                                          description="Treatment of the guarding", layout=width)
-        self.treatment_start = widgets.IntSlider(value=round(plan.treatment_start_day),
-                                                 min=round(TREATMENT_START_RANGE[0]),
-                                                 max=round(TREATMENT_START_RANGE[1]),
-                                                 description="Treatment starts on day", style=wide, layout=width)
-        self.live = LiveFigure(
-            "Two panels comparing your plan (black dash-dot line) with two alternatives: pain relief only (dashed) "
-            "and staying active with specific exercise from week 2 (solid); both are illustrative models of "
-            "mechanism. Left: modelled guarding over 12 weeks, which rises in the first days and fades, a little "
-            "sooner with a treatment. Right: modelled multifidus size on the painful side, which returns towards "
-            "the other side's size only with specific exercise, sooner when it starts earlier.",
-            figsize=(10.0, 4.2), ncols=2,
-        )
-        self.readout, self.feedback = widgets.HTML(), widgets.HTML()
-        self._draw_static()
-        # The first update draws the figure: refresh() renders the background when there is none yet.
-        self.update()
-        for control in (self.exercise, self.exercise_start, self.adherence, self.treatment, self.treatment_start):
-            control.observe(lambda _change: self.update(), names="value")
-
-    def _draw_static(self) -> None:
-        guard_ax, size_ax = self.live.axes
-        guard_ax.set(xlim=(0, MODEL_WEEKS), ylim=(0, 100), xlabel="Weeks after the injury",
-                     ylabel="Guarding (% of maximal)", title="Guarding (illustrative model)")
-        size_ax.set(xlim=(0, MODEL_WEEKS), ylim=(70, 105), xlabel="Weeks after the injury",
-                    ylabel=recovery.SIZE_AXIS_LABEL, title="Multifidus size (illustrative model)")
-        size_ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
-        size_ax.axvline(recovery.FOLLOW_UP_WEEK, color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.0)
-        size_ax.annotate("week 10: last exam of\nHides et al. 1996", (recovery.FOLLOW_UP_WEEK, 72), ha="right",
-                         xytext=(-4, 0), textcoords="offset points", fontsize="small")
-        alternatives = [outcome(plan) for plan in ALTERNATIVES]
-        # The alternatives never change: their curves are static and their readouts computed once.
-        self._alternative_rows = [(result.plan.label, result) for result in alternatives]
-        for result, line_style in zip(alternatives, ALTERNATIVE_STYLES, strict=True):
-            self._plot(result, line_style)
-        self.lines = self._plot(outcome(STARTING_PLAN), {"color": PLAN_COLOUR, "linestyle": PLAN_STYLE})
-        self.live.dynamic(*self.lines)
-        self.live.figure.legend(handles=[*size_ax.get_lines()[2:4], self.lines[-1]],
-                                labels=[plan.label for plan in ALTERNATIVES] + ["your plan"],
-                                loc="outside lower center", ncols=3)
-
-    def _plot(self, result: PlanOutcome, line_style: dict) -> list:
-        guard_ax, size_ax = self.live.axes
-        return [guard_ax.plot(result.weeks, 100.0 * result.curves.guarding, **line_style)[0],
-                size_ax.plot(result.weeks, result.size, **line_style)[0]]
-
-    @property
-    def plan(self) -> Plan:
-        """The plan the widgets describe."""
-        return Plan("your plan", treatment=self.treatment.value, treatment_start_day=self.treatment_start.value,
-                    specific_exercise=self.exercise.value, exercise_start_week=self.exercise_start.value,
-                    adherence=self.adherence.value / 100.0)
-
-    def state(self) -> dict[str, float]:
-        """The current plan's modelled readouts: guarding on day 28 and multifidus size at week 10."""
-        result = outcome(self.plan)
-        return {"guarding_day_28": result.guarding_on_day_28, "size_week_10": result.size_at_follow_up}
-
-    def update(self) -> None:
-        """Recompute the plan, redraw its two curves, the readout and the feedback."""
-        result = outcome(self.plan)
-        guard_line, size_line = self.lines
-        guard_line.set_ydata(100.0 * result.curves.guarding)
-        size_line.set_ydata(result.size)
-        self.exercise_start.disabled = self.adherence.disabled = not self.exercise.value
-        self.treatment_start.disabled = self.treatment.value == NO_TREATMENT
-        rows = [*self._alternative_rows, ("your plan", result)]
-        cells = "".join(f"<tr><td>{html.escape(label)}</td><td>{row.guarding_on_day_28:.0%}</td>"
-                        f"<td>{row.size_at_follow_up:.0f}%</td></tr>" for label, row in rows)
-        self.readout.value = (
-            "<b>Model of mechanism, not a prognosis.</b><table><tr><th>plan</th><th>guarding, day 28</th>"
-            f"<th>multifidus, week 10*</th></tr>{cells}</table><small>* {html.escape(SIZE_NOTE)}. Your plan: "
-            f"{html.escape(self.plan.describe())}.</small>")
-        self.feedback.value = markdown_html(plan_feedback(result))
-        self.live.refresh()
-
-    def panel(self) -> Panel:
-        """The plan's widgets, readout, feedback and the model figure, displayable."""
-        exercise_head = widgets.HTML("<b>Specific multifidus exercise</b>")
-        guarding_head = widgets.HTML("<b>Treatment of the guarding</b> (the clinic's options, notebook 02)")
-        return Panel(self.live, [exercise_head, self.exercise, self.exercise_start, self.adherence, guarding_head,
-                                 self.treatment, self.treatment_start, self.feedback, self.readout],
-                     caption="Both panels are illustrative models of mechanism. Guarding: the model of notebook 02 "
-                             "(treatment strengths made up and equal). Multifidus: the illustrative recovery curves "
-                             "of notebook 03 (invented scale, not data).")
-
-
-def outcome_figure() -> LiveFigure:
-    """The model figure with the starting plan, for handouts."""
-    return PlanChooser().live

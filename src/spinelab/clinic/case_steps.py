@@ -1,0 +1,141 @@
+"""The steps of notebook 06 a student works through for each patient, as "answer, then check" widgets.
+
+1. :class:`RedFlagStep`: the red-flag checklist of notebook 02
+   (:class:`spinelab.clinic.red_flag_checklist.RedFlagChecklist`), with feedback on what
+   the history contains and where the screen sends the patient;
+2. :class:`LayerStep`: which muscle guards, which is likely inhibited, and where,
+   graded by :mod:`spinelab.clinic.case_study`.
+
+The plan step is :class:`spinelab.clinic.plan_chooser.PlanChooser`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from spinelab.anatomy import muscles
+from spinelab.clinic.case_study import (
+    ERECTOR_SPINAE,
+    LAYER_OPTIONS,
+    WHERE_OPTIONS,
+    guarding_feedback,
+    inhibited_feedback,
+    option_name,
+    route,
+    vignette,
+    where_feedback,
+)
+from spinelab.clinic.red_flag_checklist import RedFlagChecklist
+from spinelab.clinic.red_flags import DISCLAIMER
+from spinelab.course.display import Displayable, markdown_html
+from spinelab.course.steps import CheckStep
+
+_PLACEHOLDER = "choose"
+
+
+class RedFlagStep(Displayable):
+    """The red-flag checklist of notebook 02, with feedback on what this patient's history contains.
+
+    Parameters
+    ----------
+    vignette_id : str
+        The patient being screened.
+    """
+
+    def __init__(self, vignette_id: str) -> None:
+        self.vignette = vignette(vignette_id)
+        self.checklist = RedFlagChecklist()
+        self.step: CheckStep[bool] = CheckStep(
+            [self.checklist.widget], self._grade,
+            f"[Step: red-flag screen] {self.vignette.title}: tick the flags the history contains, then press "
+            f"'Check my screen'. {DISCLAIMER}",
+            f"**Red-flag screen.** Which red flags does the history of *{self.vignette.title}* contain?",
+            button_label="Check my screen")
+        self.view = self.step
+
+    def tick(self, *names: str) -> None:
+        """Tick flags by name, as a student would."""
+        self.checklist.tick(*names)
+
+    def check(self) -> bool:
+        """Compare the ticked flags with the history; show feedback and return whether they match."""
+        return self.step.check()
+
+    def _grade(self) -> tuple[bool, str]:
+        ticked, reported = set(self.checklist.ticked), set(self.vignette.red_flags)
+        missed = [name for name in self.vignette.red_flags if name not in ticked]
+        extra = [name for name in self.checklist.ticked if name not in reported]
+        lines = []
+        if missed:
+            lines.append(f"❌ The history contains flags you did not tick: {'; '.join(missed)}.")
+        if extra:
+            lines.append(f"❌ Not in this history: {'; '.join(extra)}. Tick only what the patient reports or shows.")
+        if not missed and not extra:
+            lines.append("✅ Your screen matches the history.")
+        lines.append(f"**Next step:** {route(self.vignette.id)}")
+        return not missed and not extra, markdown_html("\n\n".join(lines))
+
+
+def _option_label(option: str) -> str:
+    return "Erector spinae" if option == ERECTOR_SPINAE else muscles.get(option).label
+
+
+class LayerStep(Displayable):
+    """Three questions with feedback: which muscle guards, which is likely inhibited, and where.
+
+    Parameters
+    ----------
+    vignette_id : str
+        The patient (their painful side and level are named in the questions).
+    """
+
+    def __init__(self, vignette_id: str = "warehouse") -> None:
+        self.vignette = vignette(vignette_id)
+        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in LAYER_OPTIONS)]
+        wide = {"description_width": "22em"}
+        self.guarding = widgets.Dropdown(options=options, value=None, style=wide, layout=widgets.Layout(width="42em"),
+                                         description="Which muscle is most likely guarding?")
+        self.inhibited = widgets.Dropdown(options=options, value=None, style=wide,
+                                          layout=widgets.Layout(width="42em"),
+                                          description="Which muscle is likely inhibited?")
+        self.where = widgets.RadioButtons(options=WHERE_OPTIONS, value=None, layout=widgets.Layout(width="auto"))
+        where_label = widgets.HTML(f"<b>Where would you look for the inhibition?</b> (pain: "
+                                   f"{self.vignette.painful_side} side, {self.vignette.painful_level})")
+        names = ", ".join(_option_label(option) for option in LAYER_OPTIONS)
+        self.step: CheckStep[dict[str, bool | None]] = CheckStep(
+            [self.guarding, self.inhibited, where_label, self.where], self._grade,
+            f"[Step: guarding and inhibition] Choose which muscle guards and which is likely inhibited ({names}), "
+            "and where, then press 'Check'.",
+            f"**Guarding and inhibition.** Among {names}: which muscle is most likely guarding, which is likely "
+            "inhibited, and where would you look for the inhibition?")
+        self.view = self.step
+
+    def choose(self, guarding_muscle: str, inhibited_muscle: str, where: str) -> None:
+        """Answer all three questions, as a student would."""
+        for name, value, allowed in (("guarding_muscle", guarding_muscle, LAYER_OPTIONS),
+                                     ("inhibited_muscle", inhibited_muscle, LAYER_OPTIONS),
+                                     ("where", where, WHERE_OPTIONS)):
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {'; '.join(allowed)}; got {value!r}")
+        self.guarding.value, self.inhibited.value, self.where.value = guarding_muscle, inhibited_muscle, where
+
+    def check(self) -> dict[str, bool | None]:
+        """Show feedback; return, per question, whether it is right (None: not answered)."""
+        return self.step.check()
+
+    def _grade(self) -> tuple[dict[str, bool | None], str]:
+        graders = (("guarding", self.guarding.value, guarding_feedback),
+                   ("inhibited", self.inhibited.value, inhibited_feedback),
+                   ("where", self.where.value, where_feedback))
+        results: dict[str, bool | None] = {}
+        lines = []
+        for key, value, grade in graders:
+            if value is None:
+                results[key] = None
+                lines.append(f"<li><b>{key}</b>: choose an answer first.</li>")
+                continue
+            results[key], text = grade(value)
+            lines.append(f"<li><b>{key}</b>: {html.escape(text)}</li>")
+        return results, f"<ul>{''.join(lines)}</ul>"

@@ -1,0 +1,123 @@
+"""How every notebook-facing object of the course is shown: live, static, and as one line of text.
+
+A :class:`Display` has three forms:
+
+- in JupyterLab and Voila, a live widget;
+- in static mode (``SPINELAB_STATIC=1``, used for slide exports), no widget: a
+  figure's PNG, or Markdown (questions without their answers);
+- always, a ``text/plain`` line: the figure's alt text or a short description,
+  which is what screen readers, terminals and the notebook tests see.
+
+:class:`FigurePanel` is the display of a live figure with its controls and
+caption; :class:`spinelab.course.steps.CheckStep` is the display of an
+"answer and check" step. A class whose instances a notebook shows inherits
+:class:`Displayable` and keeps its display in :attr:`Displayable.view`, so a
+cell ends with the object itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+import mistune
+
+from spinelab.course.live import LiveFigure
+
+#: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
+STATIC_ENV = "SPINELAB_STATIC"
+
+
+def static_mode() -> bool:
+    """Return True when outputs should be static (``SPINELAB_STATIC=1``), as for a slide export."""
+    return os.environ.get(STATIC_ENV, "").strip().lower() in {"1", "true", "yes"}
+
+
+def markdown_html(text: str) -> str:
+    """Render Markdown to HTML for use inside a widget."""
+    return str(mistune.html(text))
+
+
+class Display:
+    """A widget, the Markdown shown instead of it in static mode, and a plain-text line.
+
+    Parameters
+    ----------
+    widget : ipywidgets.Widget
+        What JupyterLab and Voila show.
+    text : str
+        The ``text/plain`` output; may be changed later (a checklist states its current result).
+    static_markdown : str
+        What static mode shows instead of the widget.
+    """
+
+    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str) -> None:
+        self.widget = widget
+        self.text = text
+        self.static_markdown = static_markdown
+
+    def static_outputs(self) -> dict[str, object]:
+        """The outputs that stand for the widget in static mode."""
+        return {"text/markdown": self.static_markdown}
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        if static_mode():
+            bundle = self.static_outputs()
+        else:
+            bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/plain"] = self.text
+        return bundle
+
+
+class FigurePanel(Display):
+    """Controls, a live figure and a caption, displayed as one widget.
+
+    In JupyterLab and Voila the panel is a live widget, and the current frame is
+    also output as a PNG, so static renderings of the notebook (GitHub, HTML)
+    show the figure too. In static mode only the PNG and the plain text are
+    output. The plain text is the figure's alt text.
+
+    Parameters
+    ----------
+    figure : LiveFigure
+        The figure to show.
+    controls : sequence of ipywidgets.Widget
+        Sliders, toggles and readouts, shown above the figure.
+    caption : str
+        Short caption (may contain HTML) shown under the figure.
+    below : sequence of ipywidgets.Widget
+        Widgets shown under the caption (the evidence for a chosen option, say).
+    """
+
+    def __init__(self, figure: LiveFigure, controls: Sequence[widgets.Widget] = (), caption: str = "",
+                 below: Sequence[widgets.Widget] = ()) -> None:
+        self.figure = figure
+        self.controls = list(controls)
+        # ipywidgets' Image has no alt attribute: the description goes in the caption, for screen readers too.
+        self.caption = widgets.HTML(
+            f"<figcaption><small>{caption}</small><details><summary><small>Figure description</small></summary>"
+            f"<small>{figure.alt_text}</small></details></figcaption>"
+        )
+        super().__init__(widgets.VBox([*self.controls, figure.image, self.caption, *below]),
+                         f"[Interactive figure] {figure.alt_text}", figure.alt_text)
+
+    def static_outputs(self) -> dict[str, object]:
+        """The figure's current frame as a PNG."""
+        return {"image/png": self.figure.png()}
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        return {**super()._repr_mimebundle_(include=include, exclude=exclude), **self.static_outputs()}
+
+
+class Displayable:
+    """An object a notebook cell can end with: it is shown as its :attr:`view`.
+
+    Subclasses build their controls, then set :attr:`view` at the end of ``__init__``.
+    """
+
+    #: The object's display: its widget, static form and plain-text line.
+    view: Display
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
+        return self.view._repr_mimebundle_(include=include, exclude=exclude)

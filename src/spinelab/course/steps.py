@@ -1,0 +1,49 @@
+"""The "answer, then check" step every self-check of the course is built on.
+
+A :class:`CheckStep` shows the student's controls (options, dropdowns, a
+checklist), a Check button and a feedback area. Pressing the button calls the
+step's grading function, which returns the result and the feedback to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import ipywidgets as widgets
+
+from spinelab.course.display import Display
+
+Result = TypeVar("Result")
+
+
+class CheckStep(Display, Generic[Result]):
+    """Controls, a Check button and feedback, displayed as one widget.
+
+    Parameters
+    ----------
+    controls : sequence of ipywidgets.Widget
+        What the student answers with, shown above the button.
+    grade : callable
+        Called with no argument on every check; returns the result (whatever the
+        step's :meth:`check` should return) and the feedback as HTML.
+    text : str
+        The plain-text line of the step.
+    static_markdown : str
+        The step in static mode: the question, never its answer.
+    button_label : str
+        The button's text.
+    """
+
+    def __init__(self, controls: Sequence[widgets.Widget], grade: Callable[[], tuple[Result, str]], text: str,
+                 static_markdown: str, button_label: str = "Check") -> None:
+        self.grade = grade
+        self.check_button = widgets.Button(description=button_label, button_style="info")
+        self.feedback = widgets.HTML()
+        self.check_button.on_click(lambda _button: self.check())
+        super().__init__(widgets.VBox([*controls, self.check_button, self.feedback]), text, static_markdown)
+
+    def check(self) -> Result:
+        """Grade the current answer, show the feedback and return the result."""
+        result, self.feedback.value = self.grade()
+        return result

@@ -1,0 +1,89 @@
+"""The flexion-relaxation demo of notebook 02: a guarding slider and SIMULATED erector spinae activity.
+
+The signals and the ratio come from :mod:`spinelab.guarding.flexion_relaxation`;
+they are simulated, not recorded, and only the ratios are anchored to published values.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from spinelab.course import references, style
+from spinelab.course.display import Displayable, FigurePanel
+from spinelab.course.live import LiveFigure
+from spinelab.guarding.flexion_relaxation import (
+    GUARDING_RANGE,
+    LBP_GUARDING,
+    LBP_POOLED_RATIO,
+    PHASES,
+    SOURCE_KEY,
+    envelope,
+    flexion_angle,
+    flexion_relaxation_ratio,
+    phase_mask,
+)
+
+
+class FlexionRelaxationDemo(Displayable):
+    """A guarding slider and the simulated activity of a pain-free person and of one who guards."""
+
+    def __init__(self, guarding: float = LBP_GUARDING) -> None:
+        self.slider = widgets.FloatSlider(
+            value=round(guarding, 2), min=GUARDING_RANGE[0], max=GUARDING_RANGE[1], step=0.01,
+            description="Guarding level", style={"description_width": "initial"},
+            continuous_update=True, layout=widgets.Layout(width="60%"),
+        )
+        self.readout = widgets.HTML()
+        self.live = LiveFigure(
+            "Simulated erector spinae activity during a forward bend. Left: activity against time through "
+            "standing, bending, full flexion and straightening up; right: activity against trunk flexion angle. "
+            "The pain-free curve falls to a low level at full flexion; the guarding curve stays active, more so "
+            "as the slider rises.",
+            figsize=(10.0, 4.0), ncols=2,
+        )
+        self.times, pain_free = envelope(0.0)
+        self.pain_free_ratio = flexion_relaxation_ratio(self.times, pain_free)
+        angle = 100.0 * flexion_angle(self.times)
+        self.bending = phase_mask(self.times, "flexion") | phase_mask(self.times, "full flexion")
+        ax_time, ax_angle = self.live.axes
+        for name, (start, end) in PHASES.items():
+            if name in ("flexion", "full flexion", "extension"):
+                ax_time.axvspan(start, end, color=style.STRUCTURE_GREY, alpha=0.15 if name != "full flexion" else 0.35)
+                ax_time.text((start + end) / 2, 1.42, name, ha="center", va="top", fontsize="small")
+        pain_free_style = {"color": style.OKABE_ITO["blue"], "linestyle": "-", "label": "pain-free (simulated)"}
+        guard_style = {"color": style.SIGNAL_COLOURS["guarding"], "linestyle": "--", "label": "guarding (simulated)"}
+        ax_time.plot(self.times, pain_free, **pain_free_style)
+        (self.time_line,) = ax_time.plot(self.times, pain_free, **guard_style)
+        ax_time.set(xlim=(0, self.times[-1]), ylim=(0, 1.45), xlabel="Time (s)",
+                    ylabel="Erector spinae activity (peak = 1)", title="Activity through one bend")
+        ax_angle.plot(angle[self.bending], pain_free[self.bending], **pain_free_style)
+        (self.angle_line,) = ax_angle.plot(angle[self.bending], pain_free[self.bending], **guard_style)
+        ax_angle.set(xlim=(0, 102), ylim=(0, 1.45), xlabel="Trunk flexion (% of maximal flexion)",
+                     ylabel="Erector spinae activity (peak = 1)", title="Bending down: activity against angle")
+        ax_angle.legend(loc="upper left")
+        self.live.dynamic(self.time_line, self.angle_line)
+        self.slider.observe(lambda change: self.update(change["new"]), names="value")
+        self.update(self.slider.value)
+        self.live.render()
+        self.view = FigurePanel(
+            self.live, [self.slider, self.readout],
+            caption="Signals are SIMULATED (seeded noise), not recordings. Only the ratios are anchored to a "
+                    f"published meta-analysis {references.cite(SOURCE_KEY)}; the curve shapes are illustrative.")
+
+    def update(self, guarding: float) -> None:
+        """Redraw the guarding curve and the ratio for a new guarding level."""
+        _, activity = envelope(guarding)
+        self.ratio = flexion_relaxation_ratio(self.times, activity)
+        self.time_line.set_ydata(activity)
+        self.angle_line.set_ydata(activity[self.bending])
+        self.readout.value = (
+            f"Flexion-relaxation ratio of the simulated guarding curve: <b>{self.ratio:.1f}</b> "
+            f"(pain-free simulation {self.pain_free_ratio:.1f}; pooled mean in chronic low back pain "
+            f"{LBP_POOLED_RATIO:.2f} {references.cite(SOURCE_KEY)})"
+        )
+        self.live.refresh()
+
+
+def demo_figure() -> LiveFigure:
+    """The demo in its default state (the pooled chronic low back pain ratio), for static handouts."""
+    return FlexionRelaxationDemo().live

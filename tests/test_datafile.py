@@ -1,0 +1,291 @@
+"""The data files and their JSON Schemas: every shipped file validates, and every kind of rule breach is named."""
+
+import ast
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from spinelab.anatomy import muscles
+from spinelab.clinic import case_study, red_flags
+from spinelab.course import datafile, quiz
+from spinelab.guarding import pain_theories, treatments
+from spinelab.multifidus import studies
+
+DATA = resources.files("spinelab").joinpath("data")
+SHIPPED = sorted([item.name.removesuffix(".toml") for item in DATA.iterdir() if item.name.endswith(".toml")]
+                 + [f"selfcheck/{item.name.removesuffix('.toml')}" for item in DATA.joinpath("selfcheck").iterdir()
+                    if item.name.endswith(".toml")])
+SCHEMAS = sorted(item.name.removesuffix(".schema.json") for item in DATA.joinpath("schemas").iterdir())
+
+REFERENCE = '[a2000]\nauthors = ["A B"]\nyear = 2000\ntitle = "T"\nverified = "v"\njournal = "J"\n'
+STUDIES = """[study.hides2001]
+title = "t"\ndesign = "d"\nparticipants = "p"\nmeasured = "m"\nfound = "f"\nlimits = "l"\nverified = "v"
+how = "reported in the text/abstract"
+
+[[value]]
+id = "v1"\nstudy = "hides2001"\nquantity = "recurrence"\ngroup = "control"\nperiod = [0.0, 1.0]
+time_unit = "years"\nvalue = 84\nunit = "%"\nhow = "reported in the text/abstract"\nquote = "q"\nverified = "v"
+"""
+MUSCLES = """[[muscle]]
+id = "multifidus"\nname = "Lumbar multifidus"\nlabel = "Multifidus"\nlayer = "deep"\nbergmark = "local"
+bergmark_note = "n"\norigin = "o"\ninsertion = "i"\ninnervation = "Medial branches"\nactions = "a"\nrole = "both"
+segments = [2, 5]\nsegments_note = "s"\nlumbar_attachment = "direct"\ncitations = ["macintosh1986"]
+
+[[structure]]
+id = "thoracolumbar_fascia"\nname = "Thoracolumbar fascia"\ndescription = "d"\ncitations = ["willard2012"]
+"""
+RED_FLAGS = "".join(f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\n'
+                    'verified = "v"\n' for name in ("emergency", "urgent", "routine", "none")) + """
+[[flag]]
+name = "fever"\nconditions = ["spinal infection"]\nlevel = "urgent"\nsources = ["yusuf2019"]\nverified = "v"
+"""
+TREATMENTS = """topics = ["superficial heat"]
+
+[[treatment]]
+name = "dry needling"\nmechanism = "decay"\nrationale = "r"\nsummary = "s"
+
+[[recommendation]]
+guideline = "qaseem2017"\nquote = "q"\nstrength = "strong"\nstages = ["acute"]\npopulation = "p"
+topics = ["dry needling"]\nverified = "v"
+
+[[review]]
+key = "hu2018"\npopulation = "low back pain"\ntopics = ["dry needling"]
+"""
+VIGNETTES = """[[vignette]]
+id = "warehouse"\ntitle = "T"\nhistory = "h"\nexamination = "e"\nred_flags = []\npainful_side = "right"
+painful_level = "L4-L5"
+"""
+SELFCHECK = """[[question]]
+id = "deep-muscle"\nkind = "multiple_choice"\nprompt = "p"\nexplanation = "e"\ncitations = ["hides1996"]
+[[question.choice]]
+text = "Multifidus"\ncorrect = true\nfeedback = "Yes."
+[[question.choice]]
+text = "Latissimus dorsi"\nfeedback = "No."
+
+[[exercise]]
+id = "fit"\ntitle = "t"\nprompt = "p"\nsolution = "s"
+"""
+THEORIES = """[verdict]
+key = "vandieen2003"\nquote = "q"
+
+[[theory]]
+name = "Pain adaptation"\nshort_name = "adaptation"\npredictions = { agonist = -1, antagonist = 0.5 }
+keys = ["lund1991"]
+"""
+
+# For each schema: a valid document, and one breach per kind of rule with the message expected after "x.toml: ".
+CASES = {
+    "references": (REFERENCE, [
+        ('title = "T"\n', "", r"reference 'a2000': field 'title' is missing"),
+        ('journal = "J"', 'journal = "J"\ncolour = "red"',
+         r"reference 'a2000': unknown field\(s\) colour; known: authors"),
+        ("year = 2000", 'year = "2000"', r"reference 'a2000': field 'year' must be a whole number; got '2000'"),
+        ("year = 2000", "year = 1066", r"reference 'a2000': field 'year' must be between 1800 and 2100; got 1066"),
+        ('title = "T"', 'title = " "', r"reference 'a2000': field 'title' must be non-empty text; got ' '"),
+        ('["A B"]', "[]", r"reference 'a2000': field 'authors' must be a non-empty list; got \[\]"),
+        ('journal = "J"', 'et_al = "yes"', r"reference 'a2000': needs field 'journal' or 'publisher'"),
+        ('journal = "J"', 'journal = "J"\net_al = 1', r"reference 'a2000': field 'et_al' must be true or false"),
+        ('journal = "J"', 'journal = "J"\ndoi = "doi:10.1/x"', r"reference 'a2000': field 'doi' must be a DOI"),
+        ("[a2000]", "[A2000]", r"reference key 'A2000' must be a lowercase name and a year"),
+    ]),
+    "studies": (STUDIES, [
+        ('limits = "l"\n', "", r"study 'hides2001': field 'limits' is missing"),
+        ('how = "reported in the text/abstract"\n\n', 'how = "guessed"\n\n',
+         r"study 'hides2001': field 'how' must be one of reported in the text/abstract, read off a published figure"),
+        ("value = 84", "value = 184", r"value 1 \('v1'\): field 'value' must be a percentage between 0 and 100"),
+        ("value = 84", 'value = "84"', r"value 1 \('v1'\): field 'value' must be a number; got '84'"),
+        ('time_unit = "years"\n', "", r"value 1 \('v1'\): field 'time_unit' is missing \(needed with field 'period'\)"),
+        ("period = [0.0, 1.0]", "period = [-1.0, 1.0]", r"value 1 \('v1'\): field 'period' item 1 must be at least 0"),
+        ("period = [0.0, 1.0]", "period = [1.0]",
+         r"value 1 \('v1'\): field 'period' must be a list of exactly 2 items"),
+        ('id = "v1"', 'id = "V 1"', r"value 1 \('V 1'\): field 'id' must be lowercase letters, digits and underscores"),
+        ('quote = "q"', 'quote = "q"\nsize = 3', r"value 1 \('v1'\): unknown field\(s\) size"),
+    ]),
+    "muscles": (MUSCLES, [
+        ('actions = "a"\n', "", r"muscle 1 \('multifidus'\): field 'actions' is missing"),
+        ('layer = "deep"', 'layer = "middle"', r"muscle 1 \('multifidus'\): field 'layer' must be one of superficial, "
+                                               "intermediate, deep, abdominal wall; got 'middle'"),
+        ("segments = [2, 5]", "segments = [2, 40]",
+         r"muscle 1 \('multifidus'\): field 'segments' item 2 must be between 0 and 25; got 40"),
+        ("segments = [2, 5]", "segments = [2.5, 5]",
+         r"muscle 1 \('multifidus'\): field 'segments' item 1 must be a whole number"),
+        ('id = "multifidus"', 'id = "Multifidus"', r"muscle 1 \('Multifidus'\): field 'id' must be lowercase letters"),
+        ('citations = ["macintosh1986"]', "citations = []",
+         r"muscle 1 \('multifidus'\): field 'citations' must be a non-empty list"),
+        ('role = "both"', 'role = "both"\ncolour = "red"', r"muscle 1 \('multifidus'\): unknown field\(s\) colour"),
+        ('description = "d"\n', "", r"structure 1 \('thoracolumbar_fascia'\): field 'description' is missing"),
+    ]),
+    "red_flags": (RED_FLAGS, [
+        ('action = "A"\n', "", r"level 'emergency': field 'action' is missing"),
+        ("[level.none]", "[level.later]", r"level 'none' is missing"),
+        ('level = "urgent"', 'level = "none"', r"flag 1 \('fever'\): field 'level' must be one of routine, urgent, "
+                                               "emergency; got 'none'"),
+        ('["spinal infection"]', '["gout"]', r"flag 1 \('fever'\): field 'conditions' item 1 must be one of cauda"),
+        ('["spinal infection"]', '["spinal infection", "spinal infection"]',
+         r"flag 1 \('fever'\): field 'conditions' must be a list without repeats"),
+        ('["yusuf2019"]', '"yusuf2019"', r"flag 1 \('fever'\): field 'sources' must be a list; got 'yusuf2019'"),
+        ('name = "fever"\n', "", r"flag 1: field 'name' is missing"),
+        ("[[flag]]", "[[flags]]", r"field 'flag' is missing"),
+    ]),
+    "treatments": (TREATMENTS, [
+        ('summary = "s"\n', "", r"treatment 1 \('dry needling'\): field 'summary' is missing"),
+        ('mechanism = "decay"', 'mechanism = "magic"',
+         r"treatment 1 \('dry needling'\): field 'mechanism' must be one of drive, loop, decay; got 'magic'"),
+        ('["acute"]', '["sudden"]', r"recommendation 1: field 'stages' item 1 must be one of acute, subacute, chronic"),
+        ('strength = "strong"', "strength = 3", r"recommendation 1: field 'strength' must be non-empty text; got 3"),
+        ('["superficial heat"]', '["heat", "heat"]', r"field 'topics' must be a list without repeats"),
+        ('population = "low back pain"', 'population = "low back pain"\nsize = 1',
+         r"review 1: unknown field\(s\) size; known: key, population, topics"),
+    ]),
+    "vignettes": (VIGNETTES, [
+        ('history = "h"\n', "", r"vignette 1 \('warehouse'\): field 'history' is missing"),
+        ('painful_side = "right"', 'painful_side = "middle"',
+         r"vignette 1 \('warehouse'\): field 'painful_side' must be one of left, right, both; got 'middle'"),
+        ('title = "T"', 'title = ""', r"vignette 1 \('warehouse'\): field 'title' must be non-empty text"),
+        ("red_flags = []", 'red_flags = "fever"', r"vignette 1 \('warehouse'\): field 'red_flags' must be a list"),
+        ("red_flags = []", 'red_flags = ["fever"]\nage = 3', r"vignette 1 \('warehouse'\): unknown field\(s\) age"),
+    ]),
+    "selfcheck": (SELFCHECK, [
+        ('prompt = "p"\nexplanation', "explanation", r"question 1 \('deep-muscle'\): field 'prompt' is missing"),
+        ('kind = "multiple_choice"', 'kind = "essay"', r"question 1 \('deep-muscle'\): field 'kind' must be one of "
+                                                       "multiple_choice, true_false; got 'essay'"),
+        ('feedback = "No."', 'feedback = ""', r"question 1 \('deep-muscle'\) choice 2: field 'feedback' must be non"),
+        ("correct = true", 'correct = "yes"',
+         r"question 1 \('deep-muscle'\) choice 1: field 'correct' must be true or false"),
+        ('[[question.choice]]\ntext = "Latissimus dorsi"\nfeedback = "No."\n', "",
+         r"question 1 \('deep-muscle'\): field 'choice' must be a list of at least 2 items"),
+        ('solution = "s"\n', "", r"exercise 1 \('fit'\): field 'solution' is missing"),
+        ('id = "fit"', 'id = "Fit it"', r"exercise 1 \('Fit it'\): field 'id' must be lowercase letters, digits"),
+        ('citations = ["hides1996"]', "citations = []",
+         r"question 1 \('deep-muscle'\): field 'citations' must be a non-empty list"),
+    ]),
+    "theories": (THEORIES, [
+        ('quote = "q"\n', "", r"verdict: field 'quote' is missing"),
+        ("agonist = -1,", "agonist = -2,", r"theory 1 \('Pain adaptation'\): field 'predictions' key 'agonist' must be "
+                                           "one of 1, 0.5, -1, redistributed; got -2"),
+        ("agonist = -1, ", "", r"theory 1 \('Pain adaptation'\): field 'predictions' key 'agonist' is missing"),
+        ("antagonist = 0.5", "antagonist = 0.5, synergist = 1",
+         r"theory 1 \('Pain adaptation'\): field 'predictions' has unknown key\(s\) synergist"),
+        ('keys = ["lund1991"]', "keys = []", r"theory 1 \('Pain adaptation'\): field 'keys' must be a non-empty list"),
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_every_schema_is_a_valid_draft_2020_12_schema_with_a_test_case(name):
+    Draft202012Validator.check_schema(datafile.schema(name))
+    assert name in CASES
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_data_file_validates(name):
+    assert datafile.load(name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_minimal_documents_are_valid(name):
+    assert datafile.parse(CASES[name][0], name, "x.toml")
+
+
+@pytest.mark.parametrize(("name", "old", "new", "message"),
+                         [(name, *case) for name, (_, cases) in CASES.items() for case in cases])
+def test_each_kind_of_breach_names_the_file_the_entry_and_the_field(name, old, new, message):
+    valid = CASES[name][0]
+    assert old in valid
+    with pytest.raises(ValueError, match=rf"^x\.toml: {message}"):
+        datafile.parse(valid.replace(old, new, 1), name, "x.toml")
+
+
+def test_invalid_toml_names_the_file():
+    with pytest.raises(ValueError, match=r"^x\.toml: not valid TOML"):
+        datafile.parse("[[flag]\n", "red_flags", "x.toml")
+
+
+def test_entries_are_named_by_number_and_label_or_by_key():
+    assert datafile.entry("flag", 2, {"name": "fever"}) == "flag 3 ('fever')"
+    assert datafile.entry("recommendation", 0, {"quote": "q"}) == "recommendation 1"
+    assert datafile.entry("level", "urgent") == "level 'urgent'"
+
+
+def test_the_python_constants_match_the_allowed_values_of_the_schemas():
+    muscle = datafile.schema("muscles")["properties"]["muscle"]["items"]["properties"]
+    assert tuple(muscle["layer"]["enum"]) == muscles.LAYERS
+    assert tuple(muscle["bergmark"]["enum"]) == muscles.BERGMARK_CLASSES
+    assert tuple(muscle["role"]["enum"]) == muscles.ROLES
+    assert tuple(muscle["lumbar_attachment"]["enum"]) == tuple(muscles.LUMBAR_ATTACHMENTS)
+    assert tuple(datafile.schema("studies")["$defs"]["how"]["enum"]) == studies.HOW_OBTAINED
+    treatment = datafile.schema("treatments")["properties"]
+    assert tuple(treatment["treatment"]["items"]["properties"]["mechanism"]["enum"]) == tuple(treatments.MECHANISMS)
+    assert tuple(treatment["recommendation"]["items"]["properties"]["stages"]["items"]["enum"]) == treatments.STAGES
+    predictions = datafile.schema("theories")["properties"]["theory"]["items"]["properties"]["predictions"]
+    assert tuple(predictions["required"]) == pain_theories.ROLES
+    vignette = datafile.schema("vignettes")["properties"]["vignette"]["items"]["properties"]
+    assert tuple(vignette["painful_side"]["enum"]) == case_study.SIDES
+    flag = datafile.schema("red_flags")["properties"]["flag"]["items"]["properties"]
+    assert tuple(flag["conditions"]["items"]["enum"]) == red_flags.CONDITIONS
+    assert tuple(flag["level"]["enum"]) == red_flags.FLAG_LEVELS
+    assert set(datafile.schema("red_flags")["properties"]["level"]["required"]) == set(red_flags.LEVELS)
+    question = datafile.schema("selfcheck")["properties"]["question"]["items"]["properties"]
+    assert tuple(question["kind"]["enum"]) == quiz.KINDS
+
+
+def test_the_loader_reads_each_file_once():
+    datafile.load.cache_clear()
+    first = datafile.load("theories")
+    assert datafile.load("theories") is first and datafile.load.cache_info().currsize == 1
+
+
+#: Imports every module of the package; prints the modules whose own code read a data file while being imported.
+IMPORT_ALL = """
+import importlib, json, pkgutil, sys
+import spinelab
+from spinelab.course import datafile
+
+readers, real = set(), datafile.load
+
+def spy(name):
+    frame = sys._getframe(1)
+    while frame and not (frame.f_code.co_name == "<module>"
+                         and frame.f_globals.get("__name__", "").startswith("spinelab")):
+        frame = frame.f_back
+    readers.add(frame.f_globals["__name__"] if frame else "?")
+    return real(name)
+
+datafile.load = spy
+for info in pkgutil.walk_packages(spinelab.__path__, "spinelab."):
+    importlib.import_module(info.name)
+print(json.dumps([sorted(readers), real.cache_info().currsize, datafile.schema.cache_info().currsize]))
+"""
+
+
+def _readers_at_import(script: str) -> list:
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_data_modules_read_nothing_at_import():
+    modules = ("spinelab.course.references", "spinelab.anatomy.muscles", "spinelab.multifidus.studies",
+               "spinelab.guarding.treatments", "spinelab.guarding.pain_theories", "spinelab.guarding.guarding_figures",
+               "spinelab.clinic.red_flags", "spinelab.course.quiz")  # case_study imports recovery: see below
+    script = (f"import importlib, json\nfrom spinelab.course import datafile\n"
+              f"for name in {modules!r}: importlib.import_module(name)\n"
+              "print(json.dumps([datafile.load.cache_info().currsize, datafile.schema.cache_info().currsize]))")
+    assert _readers_at_import(script) == [0, 0]
+
+
+def test_no_module_of_the_package_reads_a_data_file_at_import():
+    assert _readers_at_import(IMPORT_ALL) == [[], 0, 0]
+
+
+def test_the_datafile_module_imports_no_widget_plotting_or_ipython_library():
+    tree = ast.parse(Path(datafile.__file__).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not {name.split(".")[0] for name in imported} & {"ipywidgets", "matplotlib", "IPython"}
+    assert {name.split(".")[0] for name in imported} <= {"__future__", "json", "tomllib", "functools", "importlib",
+                                                         "typing", "jsonschema"}
