@@ -83,8 +83,7 @@ figures: $(STAMP)
 
 # The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
 guide: $(STAMP)
-	$(BIN)/python -m spinelab.publish.instructor docs/answers.md
-	$(BIN)/python -m spinelab.publish.sources_page docs/sources.md
+	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

@@ -189,22 +189,22 @@ def _check_option(option: str) -> None:
         raise ValueError(f"muscle_id must be one of {'; '.join(LAYER_OPTIONS)}; got {option!r}")
 
 
+def _layer_feedback(muscle_id: str, answer: str, wrong: dict[str, str], rule: str,
+                    keys: tuple[str, ...]) -> tuple[bool, str]:
+    _check_option(muscle_id)
+    right = muscle_id == answer
+    verdict = "✅ Yes." if right else f"❌ Not the best answer. {wrong[muscle_id]}"
+    return right, f"{verdict} {_option_facts(muscle_id)} {rule.format(citation=references.cite(*keys))}"
+
+
 def guarding_feedback(muscle_id: str) -> tuple[bool, str]:
     """Whether an answer of :data:`LAYER_OPTIONS` is the course's working hypothesis for the splint, and why."""
-    _check_option(muscle_id)
-    right = muscle_id == GUARDING
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_GUARD[muscle_id]}"
-    rule = _GUARD_RULE.format(citation=references.cite(*GUARDING_KEYS))
-    return right, f"{verdict} {_option_facts(muscle_id)} {rule}"
+    return _layer_feedback(muscle_id, GUARDING, _WRONG_GUARD, _GUARD_RULE, GUARDING_KEYS)
 
 
 def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:
     """Whether an answer of :data:`LAYER_OPTIONS` is the one this case's evidence points to as inhibited, and why."""
-    _check_option(muscle_id)
-    right = muscle_id == INHIBITED
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {_WRONG_INHIBIT[muscle_id]}"
-    rule = _INHIBIT_RULE.format(citation=references.cite(*INHIBITION_KEYS))
-    return right, f"{verdict} {_option_facts(muscle_id)} {rule}"
+    return _layer_feedback(muscle_id, INHIBITED, _WRONG_INHIBIT, _INHIBIT_RULE, INHIBITION_KEYS)
 
 
 def where_feedback(answer: str) -> tuple[bool, str]:

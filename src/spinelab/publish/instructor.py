@@ -13,6 +13,7 @@ from pathlib import Path
 from spinelab.anatomy import muscle_sort, muscles
 from spinelab.clinic import case_study
 from spinelab.course import quiz, references
+from spinelab.publish import sources_page
 
 
 def _sources(keys: tuple[str, ...]) -> str:
@@ -72,12 +73,14 @@ def _interactive_steps() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.publish.instructor docs/answers.md``."""
-    parser = argparse.ArgumentParser(description="Write the instructor's answer key.")
-    parser.add_argument("path", type=Path)
-    path = parser.parse_args(argv).path
-    path.write_text(answers_markdown(), encoding="utf-8")
-    print(path)
+    """Command line: ``python -m spinelab.publish.instructor docs/answers.md docs/sources.md``."""
+    parser = argparse.ArgumentParser(description="Write the instructor's answer key and sources page.")
+    parser.add_argument("answers", type=Path)
+    parser.add_argument("sources", type=Path)
+    arguments = parser.parse_args(argv)
+    for path, text in ((arguments.answers, answers_markdown()), (arguments.sources, sources_page.sources_markdown())):
+        path.write_text(text, encoding="utf-8")
+        print(path)
 
 
 if __name__ == "__main__":

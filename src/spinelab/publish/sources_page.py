@@ -2,16 +2,15 @@
 
 Students read the science; how each source was obtained (and what could not be)
 lives in the ``verified`` fields of the data files. This module gathers every
-``verified`` field of ``data/*.toml`` into ``docs/sources.md`` (``make guide``), so
+``verified`` field of ``data/*.toml`` into ``docs/sources.md`` (``make guide``, through
+:mod:`spinelab.publish.instructor`), so
 instructors can audit the provenance in one place.
 """
 
 from __future__ import annotations
 
-import argparse
 import tomllib
 from importlib import resources
-from pathlib import Path
 
 from spinelab.course import references
 
@@ -64,16 +63,3 @@ def sources_markdown() -> str:
             lines.append(f"- **{label}**: {verified}")
         lines.append("")
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.publish.sources_page docs/sources.md``."""
-    parser = argparse.ArgumentParser(description="Write the instructor-facing sources page.")
-    parser.add_argument("path", type=Path)
-    path = parser.parse_args(argv).path
-    path.write_text(sources_markdown(), encoding="utf-8")
-    print(path)
-
-
-if __name__ == "__main__":
-    main()
