@@ -17,7 +17,7 @@ VENDOR := build/vendor
 # reveal.js, MathJax and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
 VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1 mathjax@2.7.7
 
-.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures guide lint lock clean
+.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures guide lms lint lock clean
 
 # The environment is rebuilt only when the dependency files change.
 $(STAMP): pyproject.toml constraints.txt
@@ -84,6 +84,11 @@ figures: $(STAMP)
 # The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
 guide: $(STAMP)
 	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md
+
+# The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
+# build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
+lms: $(STAMP)
+	$(BIN)/python -m spinelab.publish.lms build/lms
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

@@ -1,7 +1,22 @@
-"""Test-wide settings: the suite must not write anything into the working tree."""
+"""Test-wide settings: the suite must not write anything into the working tree or a student's own files."""
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 from hypothesis import settings
 
 # No example database in .hypothesis/ beside the tests; derandomized so CI runs the same examples each time.
 settings.register_profile("spinelab", database=None, derandomize=True)
 settings.load_profile("spinelab")
+
+# Self-check progress goes to a temporary file for the whole session, never to the student's Jupyter data
+# directory. Set at import, before any test runs: the kernels nbval starts and the servers the browser tests
+# start are child processes, so they inherit it too.
+# Only the first pytest process makes the folder (xdist workers inherit the variable) and removes it at exit.
+if not os.environ.get("SPINELAB_PROGRESS"):
+    _PROGRESS_DIR = tempfile.mkdtemp(prefix="spinelab-progress-")
+    os.environ["SPINELAB_PROGRESS"] = str(Path(_PROGRESS_DIR) / "progress.json")
+    atexit.register(shutil.rmtree, _PROGRESS_DIR, ignore_errors=True)

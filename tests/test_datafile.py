@@ -60,15 +60,29 @@ VIGNETTES = """[[vignette]]
 id = "warehouse"\ntitle = "T"\nhistory = "h"\nexamination = "e"\nred_flags = []\npainful_side = "right"
 painful_level = "L4-L5"
 """
-SELFCHECK = """[[question]]
-id = "deep-muscle"\nkind = "multiple_choice"\nprompt = "p"\nexplanation = "e"\ncitations = ["hides1996"]
+SELFCHECK = """[[objective]]
+id = "layers"\ntext = "t"
+
+[[question]]
+id = "deep-muscle"\nkind = "multiple_choice"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
+citations = ["hides1996"]
 [[question.choice]]
 text = "Multifidus"\ncorrect = true\nfeedback = "Yes."
 [[question.choice]]
-text = "Latissimus dorsi"\nfeedback = "No."
+text = "Latissimus dorsi"\nfeedback = "No."\nmisconception = "m"
+
+[[question]]
+id = "nnt"\nkind = "numeric"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
+answer = 2\ntolerance = 0.01\ncorrect_feedback = "Yes."
 
 [[exercise]]
 id = "fit"\ntitle = "t"\nprompt = "p"\nsolution = "s"
+"""
+BEDSIDE = """[[test]]
+id = "t"\nname = "N"\nkind = "palpation test"\nwhat = "W"\nprocedure = "P"\ncitations = ["hebert2015"]\nlimits = "L"
+verified = "v"
+[[test.figure]]
+id = "f"\nquantity = "Q"\nkind = "kappa"\nvalue = 0.75\nsource = "hebert2015"\nquote = "k=0.75"\nverified = "v"
 """
 THEORIES = """[verdict]
 key = "vandieen2003"\nquote = "q"
@@ -153,9 +167,15 @@ CASES = {
     "selfcheck": (SELFCHECK, [
         ('prompt = "p"\nexplanation', "explanation", r"question 1 \('deep-muscle'\): field 'prompt' is missing"),
         ('kind = "multiple_choice"', 'kind = "essay"', r"question 1 \('deep-muscle'\): field 'kind' must be one of "
-                                                       "multiple_choice, true_false; got 'essay'"),
+                                                       "multiple_choice, true_false, select_all, numeric; got 'essay'"),
+        ('feedback = "No."\nmisconception = "m"', 'feedback = "No."',
+         r"question 1 \('deep-muscle'\) choice 2: field 'misconception' is missing"),
+        ("tolerance = 0.01\n", "", r"question 2 \('nnt'\): field 'tolerance' is missing"),
+        ("tolerance = 0.01", "tolerance = 0", r"question 2 \('nnt'\): field 'tolerance'"),
+        ('objectives = ["layers"]\nprompt = "p"\nexplanation = "e"\ncitations',
+         'prompt = "p"\nexplanation = "e"\ncitations', r"question 1 \('deep-muscle'\): field 'objectives' is missing"),
         ('feedback = "No."', 'feedback = ""', r"question 1 \('deep-muscle'\) choice 2: field 'feedback' must be non"),
-        ("correct = true", 'correct = "yes"',
+        ("correct = true", 'correct = "yes"\nmisconception = "m"',
          r"question 1 \('deep-muscle'\) choice 1: field 'correct' must be true or false"),
         ('[[question.choice]]\ntext = "Latissimus dorsi"\nfeedback = "No."\n', "",
          r"question 1 \('deep-muscle'\): field 'choice' must be a list of at least 2 items"),
@@ -163,6 +183,12 @@ CASES = {
         ('id = "fit"', 'id = "Fit it"', r"exercise 1 \('Fit it'\): field 'id' must be lowercase letters, digits"),
         ('citations = ["hides1996"]', "citations = []",
          r"question 1 \('deep-muscle'\): field 'citations' must be a non-empty list"),
+    ]),
+    "bedside_tests": (BEDSIDE, [
+        ('kind = "kappa"', 'kind = "kapa"', r"test 1 \('t'\) figure 1 \('f'\): field 'kind' must be one of kappa"),
+        ('kind = "kappa"', 'kind = "positive likelihood ratio"',
+         r"test 1 \('t'\) figure 1 \('f'\): field 'target' is missing"),
+        ('what = "W"\n', "", r"test 1 \('t'\): field 'what' is missing"),
     ]),
     "theories": (THEORIES, [
         ('quote = "q"\n', "", r"verdict: field 'quote' is missing"),

@@ -6,6 +6,83 @@ from spinelab.course import quiz
 from spinelab.publish import instructor
 
 ROOT = Path(__file__).resolve().parents[1]
+#: One question of each kind, in the self-check format (the shipped files are checked by the tests below).
+EVERY_KIND = """
+[[objective]]
+id = "layers"
+text = "Tell the deep from the superficial back muscles."
+
+[[question]]
+id = "q"
+kind = "multiple_choice"
+objectives = ["layers"]
+prompt = "Which muscle is deep?"
+explanation = "Multifidus attaches segment by segment."
+[[question.choice]]
+text = "Multifidus"
+correct = true
+feedback = "Yes."
+[[question.choice]]
+text = "Trapezius"
+feedback = "No."
+misconception = "Big muscles are deep."
+
+[[question]]
+id = "tf"
+kind = "true_false"
+objectives = ["layers"]
+vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
+prompt = "Her multifidus will recover by itself once the pain goes."
+explanation = "Recovery was not spontaneous in the control group."
+[[question.choice]]
+text = "True"
+feedback = "No."
+misconception = "Pain relief is recovery."
+[[question.choice]]
+text = "False"
+correct = true
+feedback = "Right."
+
+[[question]]
+id = "all"
+kind = "select_all"
+objectives = ["layers"]
+prompt = "Which are deep muscles?"
+explanation = "Both attach segment by segment."
+[[question.choice]]
+text = "Multifidus"
+correct = true
+feedback = "Deep."
+[[question.choice]]
+text = "Rotatores"
+correct = true
+feedback = "Deep."
+[[question.choice]]
+text = "Latissimus dorsi"
+feedback = "Superficial."
+misconception = "Every back muscle is deep."
+
+[[question]]
+id = "num"
+kind = "numeric"
+objectives = ["layers"]
+prompt = "How many weeks did the exercise programme last?"
+explanation = "Twice a week for four weeks."
+answer = 4
+tolerance = 0.5
+unit = "weeks"
+correct_feedback = "Four weeks."
+[[question.wrong_answer]]
+value = 10
+feedback = "That is the last examination."
+misconception = "The follow-up is the treatment."
+
+[[exercise]]
+id = "e"
+title = "An exercise"
+prompt = "Do it."
+solution = "The **answer**."
+"""
 
 
 def test_answer_key_has_every_answer_and_solution():
@@ -13,9 +90,26 @@ def test_answer_key_has_every_answer_and_solution():
     for name in quiz.available():
         check = quiz.load(name)
         for question in check.questions:
-            assert f"- **Answer:** {question.answer.text}" in text
+            assert f"{question.answer_text()}\n" in text and question.prompt in text
+            if question.vignette:
+                assert f"*Case.* {question.vignette}" in text
         for exercise in check.exercises:
             assert exercise.solution in text
+
+
+def test_answer_key_covers_every_kind_of_question(monkeypatch):
+    check = quiz.parse("test", EVERY_KIND)
+    monkeypatch.setattr(quiz, "available", lambda: ["test"])
+    monkeypatch.setattr(quiz, "load", lambda name: check)
+    text = instructor.answers_markdown()
+    assert "- `layers`: Tell the deep from the superficial back muscles." in text
+    assert "- **Answer:** Multifidus\n" in text and "- **Answer:** False\n" in text
+    assert "- **Answer (select all that apply):** Multifidus; Rotatores\n" in text
+    assert "- **Answer (numeric):** 4 weeks (± 0.5 weeks)\n" in text
+    assert "- **Misconception behind 10 weeks:** The follow-up is the treatment." in text
+    assert "- **Misconception behind Trapezius:** Big muscles are deep." in text
+    assert "*Case.* A 32-year-old warehouse worker" in text and "- **Objectives:** layers" in text
+    assert "**Solution.** The **answer**." in text
 
 
 def test_answer_key_has_the_sorter_layers_and_every_patients_screen():

@@ -12,30 +12,44 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def test_predict_then_reveal_hides_the_finding_until_reveal_and_gives_feedback():
-    demo = figures.PredictThenReveal(guess=80)
+def test_predict_then_reveal_starts_without_a_prediction_and_needs_one_before_the_reveal():
+    demo = figures.PredictThenReveal()
     figure, curves = demo.live.figure, dict(demo.curves)
+    assert demo.prediction.value is None and demo.reveal_button.disabled
     assert not demo.revealed and not any(line.get_visible() for line in curves.values())
+    assert "Choose your prediction" in demo.feedback.value
+    assert demo.reveal() is False and not demo.revealed  # pressing Reveal by code without a prediction does nothing
     before = demo.live.png()
-    demo.guess.value = 100
-    assert demo.live.png() != before
-    assert demo.guess_marker.get_ydata()[0] == 100
-    assert "Reveal" in demo.feedback.value
+    demo.predict("recovered")
+    assert not demo.reveal_button.disabled and "press <b>Reveal</b>" in demo.feedback.value
     demo.reveal_button.click()
     assert demo.revealed and all(line.get_visible() for line in curves.values())
+    assert demo.live.png() != before
+    assert demo.prediction.disabled and demo.reveal_button.disabled  # the prediction is locked
     assert "The trial found the opposite" in demo.feedback.value
-    demo.guess.value = 85
-    assert "matches the reported finding" in demo.feedback.value
-    assert "no size is shown as data" in demo.feedback.value and "went on wasting" not in demo.feedback.value
     assert demo.live.figure is figure and demo.curves == curves
 
 
-def test_a_guess_below_the_illustrative_start_is_told_it_means_further_wasting():
-    start = recovery.GROUPS["control"].start
-    below = figures.PredictThenReveal.feedback_for(start - 20)
-    assert "matches the reported finding" in below and "went on wasting" in below and "illustrative too" in below
-    assert f"({start:.0f} %)" in below
-    assert "went on wasting" not in figures.PredictThenReveal.feedback_for(start)
+@pytest.mark.parametrize(("prediction", "verdict"), [
+    ("recovered", "The trial found the opposite"),
+    ("partly", "cannot be read from the abstract"),
+    ("not recovered", "That matches what was reported"),
+])
+def test_the_feedback_compares_the_prediction_with_what_was_reported(prediction, verdict):
+    feedback = figures.PredictThenReveal.feedback_for(prediction)
+    assert verdict in feedback and "Hides et al. 1996" in feedback
+    assert "did not recover spontaneously" in feedback and "more rapid and more complete" in feedback
+    assert f"P = {studies.value('hides1996_group_difference_p').value:g}" in feedback and "P = 0.0001" in feedback
+    assert "no size is shown as data" in feedback and "%" not in feedback  # never an invented size
+
+
+def test_every_prediction_choice_is_offered_and_unknown_ones_are_refused():
+    demo = figures.PredictThenReveal()
+    assert [key for _, key in demo.prediction.options] == list(figures.PREDICTIONS)
+    with pytest.raises(ValueError, match="prediction must be one of"):
+        demo.predict("80 %")
+    with pytest.raises(ValueError, match="prediction must be one of"):
+        figures.PredictThenReveal.feedback_for("80")
 
 
 def test_every_size_axis_says_its_scale_is_illustrative():
@@ -74,10 +88,12 @@ def test_group_checkboxes_hide_and_show_a_group():
 
 
 def test_the_recovery_panel_plots_no_invented_points_and_the_pain_panel_plots_data():
-    # The abstract reports no per-group sizes: on the muscle panel only the guess marker is a point, the student's.
+    # The abstract reports no per-group sizes: the muscle panel has no points at all, before or after the reveal.
     demo = figures.PredictThenReveal()
     size_ax, pain_ax = demo.live.axes
-    assert [line for line in size_ax.get_lines() if line.get_linestyle() == "None"] == [demo.guess_marker]
+    demo.predict("not recovered")
+    demo.reveal()
+    assert [line for line in size_ax.get_lines() if line.get_linestyle() == "None"] == []
     # The pain panel shows the pooled acute-cohort means (Menezes Costa et al. 2012), not an invented curve.
     acute = [studies.value(f"menezescosta2012_pain_acute_week{week}").value for week in (0, 6, 26, 52)]
     points = [line for line in pain_ax.get_lines() if line.get_linestyle() == "None" and line.get_marker() not in "|_"]

@@ -39,3 +39,16 @@ def test_a_step_is_a_question_without_its_answer_in_static_mode(monkeypatch):
     assert "application/vnd.jupyter.widget-view+json" in step._repr_mimebundle_()
     monkeypatch.setenv(STATIC_ENV, "1")
     assert step._repr_mimebundle_() == {"text/markdown": "**Which layer?**", "text/plain": "[Self-check] Which layer?"}
+
+
+def test_a_footer_sits_under_the_feedback_and_callbacks_hear_every_check():
+    status = widgets.HTML("attempts")
+    answer = widgets.Dropdown(options=["deep", "superficial"], value="deep")
+    step = CheckStep([answer], lambda: (answer.value == "deep", "<p>ok</p>"), "t", "s", footer=[status])
+    assert step.widget.children == (answer, step.check_button, step.feedback, status)
+    heard: list[tuple[bool, str]] = []
+    step.on_check(lambda result: heard.append((result, step.feedback.value)))
+    step.check_button.click()
+    answer.value = "superficial"
+    assert step.check() is False
+    assert heard == [(True, "<p>ok</p>"), (False, "<p>ok</p>")]

@@ -1,21 +1,52 @@
-"""The self-checks of :mod:`spinelab.course.quiz` as widgets: questions with feedback, exercises with hidden solutions.
+"""The self-checks of :mod:`spinelab.course.quiz` as widgets, with the student's progress kept.
 
-In static mode (slides) questions are listed with their choices and exercises
-with their prompts, never with answers or solutions.
+- :class:`QuestionWidget`: one question (radio buttons, tick boxes or a number box), its vignette above the
+  prompt, feedback on every check, and its attempts and result; the explanation appears once the answer is
+  right or after the second try.
+- :class:`QuestionSet`: a notebook's questions with its score.
+- :class:`SolutionWidget`: an exercise whose solution opens only once the student has written an answer.
+- :class:`ProgressPanel` (:func:`progress`): answered, correct and total per notebook, with a reset.
+
+Answers, attempts and written answers are kept by :mod:`spinelab.course.progress` and restored when the
+widgets are built again (after a kernel restart, say). The ``text/plain`` line of each widget is fixed, so
+notebook tests compare it; attempts and scores appear only in the widgets. In static mode (slides) questions
+are listed with their choices and exercises with their prompts, never with answers or solutions.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as widgets
 
-from spinelab.course import references
+from spinelab.course import quiz, references
 from spinelab.course.display import Display, Displayable, markdown_html
-from spinelab.course.quiz import Exercise, Question, load
+from spinelab.course.progress import ProgressError, ProgressStore
+from spinelab.course.quiz import Exercise, Question
 from spinelab.course.steps import CheckStep
+
+#: The explanation is shown once the answer is right, or after this many attempts.
+EXPLAIN_AFTER_ATTEMPTS = 2
+_VIGNETTE_STYLE = "border-left: 4px solid #8c8c8c; padding: 0.2em 0.8em; background: #f4f4f4;"
+
+
+def _wide() -> widgets.Layout:
+    return widgets.Layout(width="auto")
+
+
+def _keep(store: ProgressStore | None, action: str, write) -> str:
+    """Run a store operation; return "" or a short message saying the progress was not kept."""
+    if store is None:
+        return ""
+    try:
+        write()
+    except ProgressError as error:
+        return f"<p><small>⚠ Not kept ({action}): {error}</small></p>"
+    return ""
 
 
 class QuestionWidget(Displayable):
-    """One question as a widget: options, a Check button and feedback.
+    """One question as a widget: vignette, prompt, the answer controls, a Check button, feedback and attempts.
 
     Parameters
     ----------
@@ -23,79 +54,226 @@ class QuestionWidget(Displayable):
         The question to show.
     number : int
         Its number in the notebook.
+    notebook : str, optional
+        The notebook it belongs to; with ``store``, its attempts are kept and restored.
+    store : ProgressStore, optional
+        Where progress is kept; None keeps nothing.
     """
 
-    def __init__(self, question: Question, number: int = 1) -> None:
+    def __init__(self, question: Question, number: int = 1, notebook: str | None = None,
+                 store: ProgressStore | None = None) -> None:
         self.question = question
-        self.options = widgets.RadioButtons(
-            options=[choice.text for choice in question.choices],
-            value=None,
-            layout=widgets.Layout(width="auto"),
-        )
-        heading = f"**Question {number}.** {question.prompt}"
-        static = f"{heading}\n\n" + "\n".join(f"- {choice.text}" for choice in question.choices)
+        self.notebook = notebook
+        self.store = store if notebook is not None else None
+        self.attempts = 0
+        #: Whether the last checked answer was correct (None: not answered yet).
+        self.correct: bool | None = None
+        self.options: widgets.RadioButtons | None = None
+        self.boxes: dict[str, widgets.Checkbox] = {}
+        self.number_box: widgets.Text | None = None
+        shown = question.shown_choices
+        if question.kind in ("multiple_choice", "true_false"):
+            self.options = widgets.RadioButtons(options=[(choice.text, choice) for choice in shown], value=None,
+                                                layout=_wide())
+            controls: list[widgets.Widget] = [self.options]
+        elif question.kind == "select_all":
+            self.boxes = {choice.text: widgets.Checkbox(value=False, description=choice.text, indent=False,
+                                                        layout=_wide()) for choice in shown}
+            controls = [widgets.VBox(list(self.boxes.values()))]
+        else:
+            self.number_box = widgets.Text(value="", placeholder="a number", description="Your answer:",
+                                           style={"description_width": "initial"})
+            controls = [widgets.HBox([self.number_box, widgets.Label(question.unit)])]
+        hint = " *Select all that apply.*" if question.kind == "select_all" else ""
+        heading = f"**Question {number}.** {question.prompt}{hint}"
+        above = [widgets.HTML(f'<div style="{_VIGNETTE_STYLE}">{markdown_html(question.vignette)}</div>')
+                 ] if question.vignette else []
+        self.status = widgets.HTML(self._status())
         self.step: CheckStep[bool | None] = CheckStep(
-            [widgets.HTML(markdown_html(heading)), self.options], self._grade,
-            f"[Self-check] Question {number}: answer, then press 'Check answer'.", static,
-            button_label="Check answer")
+            [*above, widgets.HTML(markdown_html(heading)), *controls], self._check_and_keep,
+            f"[Self-check] Question {number}: answer, then press 'Check answer'.",
+            self._static(heading), button_label="Check answer", footer=[self.status])
         self.view = self.step
+        self._restore()
 
-    def choose(self, text: str) -> None:
-        """Select an answer by its text, as a student clicking it."""
-        self.options.value = text
+    def _static(self, heading: str) -> str:
+        vignette = f"*Case.* {self.question.vignette}\n\n" if self.question.vignette else ""
+        if self.question.kind == "numeric":
+            unit = f" ({self.question.unit})" if self.question.unit else ""
+            return f"{vignette}{heading}\n\n- Answer: a number{unit}"
+        box = "☐ " if self.question.kind == "select_all" else ""
+        return f"{vignette}{heading}\n\n" + "\n".join(f"- {box}{c.text}" for c in self.question.shown_choices)
+
+    # --- answering, as a student would ------------------------------------------------------------------------
+    def choose(self, *texts: str) -> None:
+        """Select answers by their text: one for multiple choice and true/false, any number for select all."""
+        if self.options is not None:
+            if len(texts) != 1:
+                raise ValueError(f"question {self.question.id!r} takes one answer; got {len(texts)}")
+            self.options.value = self.question.choice(texts[0])
+        elif self.boxes:
+            unknown = [text for text in texts if text not in self.boxes]
+            if unknown:
+                raise KeyError(f"question {self.question.id!r} has no choice {unknown[0]!r}")
+            for text, box in self.boxes.items():
+                box.value = text in texts
+        else:
+            raise ValueError(f"question {self.question.id!r} is numeric: use enter()")
+
+    def enter(self, text: str) -> None:
+        """Type an answer into a numeric question's box."""
+        if self.number_box is None:
+            raise ValueError(f"question {self.question.id!r} is not numeric: use choose()")
+        self.number_box.value = text
 
     def check(self) -> bool | None:
-        """Show feedback for the selected answer; return whether it is correct (None: not answered)."""
+        """Show feedback for the current answer; return whether it is correct (None: no usable answer)."""
         return self.step.check()
 
-    def _grade(self) -> tuple[bool | None, str]:
-        if self.options.value is None:
-            return None, "<p>Choose an answer first.</p>"
-        choice = next(c for c in self.question.choices if c.text == self.options.value)
-        verdict = "✅ Correct." if choice.correct else "❌ Not quite."
-        sources = f" {references.cite(*self.question.citations)}" if self.question.citations else ""
-        return choice.correct, markdown_html(
-            f"**{verdict}** {choice.feedback}\n\n*Explanation:* {self.question.explanation}{sources}"
-        )
+    # --- grading ------------------------------------------------------------------------------------------------
+    def _answer(self) -> Any:
+        """The current answer as kept in the progress file: a choice's text, a list of texts, or the typed text."""
+        if self.options is not None:
+            return None if self.options.value is None else self.options.value.text
+        if self.boxes:
+            return [text for text, box in self.boxes.items() if box.value]
+        return self.number_box.value if self.number_box is not None else None
+
+    def _grade(self, answer: Any) -> tuple[bool | None, str]:
+        question = self.question
+        if question.kind == "numeric":
+            return question.grade_numeric(answer)
+        if question.kind == "select_all":
+            return question.grade_choices([question.choice(text) for text in answer or ()])
+        return question.grade_choices(None if answer is None else question.choice(answer))
+
+    def _feedback(self, correct: bool | None, feedback: str, attempts: int) -> str:
+        if correct is None:
+            return markdown_html(f"❓ {feedback}")
+        verdict = "✅ Correct." if correct else "❌ Not quite."
+        text = f"**{verdict}** {feedback}"
+        if correct or attempts >= EXPLAIN_AFTER_ATTEMPTS:
+            cited = self.question.citations
+            sources = f" {references.cite(*cited)}" if cited else ""
+            text += f"\n\n*Explanation:* {self.question.explanation}{sources}"
+        else:
+            text += "\n\n*Try again: the explanation appears once you have it right, or after a second try.*"
+        return markdown_html(text)
+
+    def _check_and_keep(self) -> tuple[bool | None, str]:
+        answer = self._answer()
+        correct, feedback = self._grade(answer)
+        if correct is None:  # nothing usable to grade: not an attempt
+            return None, self._feedback(None, feedback, self.attempts)
+        self.attempts += 1
+        self.correct = correct
+        problem = _keep(self.store, "your answer", lambda: self.store.record_attempt(  # type: ignore[union-attr]
+            self.notebook, self.question.id, answer, correct))
+        self.status.value = self._status() + problem
+        return correct, self._feedback(correct, feedback, self.attempts)
+
+    def _status(self) -> str:
+        if not self.attempts:
+            return "<p><small>Not answered yet.</small></p>"
+        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        result = "last answer correct ✅" if self.correct else "last answer not yet right"
+        return f"<p><small>{tries}; {result}.</small></p>"
+
+    def _restore(self) -> None:
+        if self.store is None:
+            return
+        try:
+            record = self.store.question(self.notebook or "", self.question.id)
+        except ProgressError as error:
+            self.status.value += f"<p><small>⚠ {error}</small></p>"
+            return
+        if not record.attempts:
+            return
+        self.attempts, self.correct = record.attempts, record.correct
+        self.status.value = self._status()
+        try:
+            if self.number_box is not None:
+                self.enter(str(record.answer or ""))
+            elif isinstance(record.answer, str):
+                self.choose(record.answer)
+            elif isinstance(record.answer, list):
+                self.choose(*record.answer)
+        except (KeyError, ValueError):  # the question changed since: keep the count, not the old answer
+            return
+        correct, feedback = self._grade(self._answer())
+        self.step.feedback.value = self._feedback(correct, feedback, self.attempts)
 
 
 class QuestionSet(Displayable):
-    """All questions of a notebook's self-check, shown one under the other.
+    """All questions of a notebook's self-check, one under the other, with the notebook's score.
 
     Parameters
     ----------
     name : str
         The notebook, e.g. ``"01_muscle_layers"``.
+    store : ProgressStore, optional
+        Where progress is kept; by default the student's progress file.
     """
 
-    def __init__(self, name: str) -> None:
-        self.questions = tuple(QuestionWidget(question, number)
-                               for number, question in enumerate(load(name).questions, start=1))
+    def __init__(self, name: str, store: ProgressStore | None = None) -> None:
+        self.name = name
+        self.store = store if store is not None else ProgressStore()
+        self.questions = tuple(QuestionWidget(question, number, name, self.store)
+                               for number, question in enumerate(quiz.load(name).questions, start=1))
+        self.score = widgets.HTML()
+        notices = widgets.HTML("".join(f"<p><small>⚠ {notice}</small></p>" for notice in self.store.notices))
+        for item in self.questions:
+            item.step.on_check(lambda _result: self._update_score())
+        self._update_score()
         self.view = Display(
-            widgets.VBox([item.view.widget for item in self.questions]),
+            widgets.VBox([notices, *(item.view.widget for item in self.questions), self.score]),
             f"[Self-check] {len(self.questions)} questions: answer each, then press 'Check answer'.",
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
 
+    @property
+    def correct(self) -> int:
+        """How many questions were answered correctly at the last check."""
+        return sum(item.correct is True for item in self.questions)
+
+    def score_text(self) -> str:
+        """The score in words, e.g. ``"Score: 3 of 8 correct"``."""
+        return f"Score: {self.correct} of {len(self.questions)} correct"
+
+    def _update_score(self) -> None:
+        self.score.value = f"<p><b>{self.score_text()}</b></p>"
+
 
 class SolutionWidget(Displayable):
-    """An exercise with its solution hidden behind a button.
+    """An exercise: the student writes an answer first, then the solution can be shown (and stays available).
 
     Parameters
     ----------
     exercise : Exercise
         The exercise to show.
+    notebook : str, optional
+        The notebook it belongs to; with ``store``, the written answer is kept and restored.
+    store : ProgressStore, optional
+        Where progress is kept; None keeps nothing.
     """
 
-    def __init__(self, exercise: Exercise) -> None:
+    def __init__(self, exercise: Exercise, notebook: str | None = None, store: ProgressStore | None = None) -> None:
         self.exercise = exercise
-        self.toggle = widgets.ToggleButton(value=False, description="Show solution", icon="eye")
-        self.solution = widgets.HTML(
-            markdown_html(exercise.solution), layout=widgets.Layout(display="none")
-        )
+        self.notebook = notebook
+        self.store = store if notebook is not None else None
+        self.answer = widgets.Textarea(value="", placeholder="Write your answer here; then the solution opens.",
+                                       layout=widgets.Layout(width="95%", height="6em"))
+        self.toggle = widgets.ToggleButton(value=False, description="Show solution", icon="eye", disabled=True,
+                                           tooltip="Write your answer first")
+        self.note = widgets.HTML("<p><small>Commit first: write your answer, then compare it with the solution."
+                                 "</small></p>")
+        self.solution = widgets.HTML(markdown_html(exercise.solution), layout=widgets.Layout(display="none"))
+        self._ever_revealed = False
+        self._restore()
+        self.answer.observe(self._written, names="value")
         self.toggle.observe(self._toggled, names="value")
         prompt = widgets.HTML(markdown_html(f"### Exercise: {exercise.title}\n\n{exercise.prompt}"))
-        self.view = Display(widgets.VBox([prompt, self.toggle, self.solution]),
+        self.view = Display(widgets.VBox([prompt, self.answer, self.note, self.toggle, self.solution]),
                             f"[Exercise] {exercise.title} (solution hidden: press 'Show solution').",
                             f"**Exercise: {exercise.title}**\n\n{exercise.prompt}")
 
@@ -104,9 +282,120 @@ class SolutionWidget(Displayable):
         """Whether the solution is visible."""
         return self.solution.layout.display != "none"
 
+    def write(self, text: str) -> None:
+        """Type an answer, as a student would."""
+        self.answer.value = text
+
+    def _update_button(self) -> None:
+        self.toggle.disabled = not (self._ever_revealed or self.answer.value.strip())
+        self.toggle.tooltip = "" if not self.toggle.disabled else "Write your answer first"
+
+    def _keep(self, revealed: bool | None = None) -> None:
+        problem = _keep(self.store, "your written answer", lambda: self.store.save_exercise(  # type: ignore[union-attr]
+            self.notebook, self.exercise.id, self.answer.value, revealed))
+        if problem:
+            self.note.value = problem
+
+    def _written(self, change: dict) -> None:
+        self._update_button()
+        self._keep()
+
     def _toggled(self, change: dict) -> None:
         self.solution.layout.display = None if change["new"] else "none"
         self.toggle.description = "Hide solution" if change["new"] else "Show solution"
+        if change["new"] and not self._ever_revealed:
+            self._ever_revealed = True
+            self._keep(revealed=True)
+
+    def _restore(self) -> None:
+        if self.store is not None:
+            try:
+                record = self.store.exercise(self.notebook or "", self.exercise.id)
+            except ProgressError as error:
+                self.note.value = f"<p><small>⚠ {error}</small></p>"
+            else:
+                self.answer.value, self._ever_revealed = record.answer, record.revealed
+        self._update_button()
+
+
+class ProgressPanel(Displayable):
+    """The student's self-check results in every notebook (answered, correct, total), with a reset.
+
+    Parameters
+    ----------
+    store : ProgressStore, optional
+        Where progress is kept; by default the student's progress file.
+    """
+
+    def __init__(self, store: ProgressStore | None = None) -> None:
+        self.store = store if store is not None else ProgressStore()
+        self.table = widgets.HTML()
+        self.message = widgets.HTML()
+        self.refresh_button = widgets.Button(description="Refresh", icon="refresh", layout=_wide())
+        self.reset_button = widgets.Button(description="Reset all answers…", icon="trash", layout=_wide())
+        self.confirm_button = widgets.Button(description="Yes, erase all my answers", button_style="danger",
+                                             layout=_wide())
+        self.cancel_button = widgets.Button(description="Cancel", layout=_wide())
+        self.confirmation = widgets.HBox(
+            [widgets.HTML("<b>Erase every saved answer in every notebook?</b>"), self.confirm_button,
+             self.cancel_button], layout=widgets.Layout(display="none"))
+        self.refresh_button.on_click(lambda _button: self.refresh())
+        self.reset_button.on_click(lambda _button: self._ask())
+        self.cancel_button.on_click(lambda _button: self._close())
+        self.confirm_button.on_click(lambda _button: self.reset())
+        self.refresh()
+        self.view = Display(
+            widgets.VBox([self.table, widgets.HBox([self.refresh_button, self.reset_button]), self.confirmation,
+                          self.message]),
+            "[Progress] Your self-check results in each notebook, kept between sessions.",
+            "*Your self-check results in each notebook appear here when the notebook runs.*")
+
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        """``(notebook, answered, correct, total)`` for every notebook with questions."""
+        rows = []
+        for name in quiz.available():
+            ids = [question.id for question in quiz.load(name).questions]
+            if ids:
+                rows.append((name, *self.store.counts(name, ids), len(ids)))
+        return rows
+
+    def refresh(self) -> None:
+        """Read the progress file again and redraw the table."""
+        try:
+            rows = self.rows()
+        except (ProgressError, ValueError) as error:
+            self.table.value = f"<p>⚠ Progress cannot be shown: {error}</p>"
+            return
+        body = "".join(f"<tr><td>{name}</td><td>{answered}</td><td>{correct}</td><td>{total}</td></tr>"
+                       for name, answered, correct, total in rows)
+        self.table.value = (
+            "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
+            f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
+            + "".join(f"<p><small>⚠ {notice}</small></p>" for notice in self.store.notices))
+
+    def _ask(self) -> None:
+        self.confirmation.layout.display = None
+        self.message.value = ""
+
+    def _close(self) -> None:
+        self.confirmation.layout.display = "none"
+
+    @property
+    def confirming(self) -> bool:
+        """Whether the confirmation step is shown."""
+        return self.confirmation.layout.display != "none"
+
+    def reset(self) -> None:
+        """Erase every saved answer (the confirmation button calls this), then redraw."""
+        self._close()
+        try:
+            self.store.reset()
+        except ProgressError as error:
+            self.message.value = f"<p>⚠ {error}</p>"
+            return
+        self.message.value = ("<p>All saved answers erased. Run a notebook's self-check cells again to start "
+                              "afresh.</p>")
+        self.refresh()
 
 
 def show_questions(name: str) -> QuestionSet:
@@ -114,12 +403,17 @@ def show_questions(name: str) -> QuestionSet:
 
     Their sources count as shown (the feedback cites them), so the notebook's reference list includes them.
     """
-    references.shown(*(key for question in load(name).questions for key in question.citations))
+    references.shown(*(key for question in quiz.load(name).questions for key in question.citations))
     return QuestionSet(name)
 
 
 def show_exercise(name: str, exercise_id: str) -> SolutionWidget:
-    """One exercise of a notebook with its hidden solution; its sources count as shown."""
-    exercise = load(name).exercise(exercise_id)
+    """One exercise of a notebook: write an answer, then the solution opens; its sources count as shown."""
+    exercise = quiz.load(name).exercise(exercise_id)
     references.shown(*exercise.citations)
-    return SolutionWidget(exercise)
+    return SolutionWidget(exercise, name, ProgressStore())
+
+
+def progress() -> ProgressPanel:
+    """The student's self-check results across the course, with a reset (notebook 00)."""
+    return ProgressPanel()

@@ -3,6 +3,9 @@
 A :class:`CheckStep` shows the student's controls (options, dropdowns, a
 checklist), a Check button and a feedback area. Pressing the button calls the
 step's grading function, which returns the result and the feedback to show.
+Optional widgets under the feedback (a question's attempts and result) and
+callbacks run after every check (a question set's score) let a self-check keep
+its own record without changing how a step is built.
 """
 
 from __future__ import annotations
@@ -33,17 +36,26 @@ class CheckStep(Display, Generic[Result]):
         The step in static mode: the question, never its answer.
     button_label : str
         The button's text.
+    footer : sequence of ipywidgets.Widget
+        Widgets shown under the feedback, such as the attempts and result of a question.
     """
 
     def __init__(self, controls: Sequence[widgets.Widget], grade: Callable[[], tuple[Result, str]], text: str,
-                 static_markdown: str, button_label: str = "Check") -> None:
+                 static_markdown: str, button_label: str = "Check", footer: Sequence[widgets.Widget] = ()) -> None:
         self.grade = grade
         self.check_button = widgets.Button(description=button_label, button_style="info")
         self.feedback = widgets.HTML()
+        self._callbacks: list[Callable[[Result], None]] = []
         self.check_button.on_click(lambda _button: self.check())
-        super().__init__(widgets.VBox([*controls, self.check_button, self.feedback]), text, static_markdown)
+        super().__init__(widgets.VBox([*controls, self.check_button, self.feedback, *footer]), text, static_markdown)
+
+    def on_check(self, callback: Callable[[Result], None]) -> None:
+        """Call ``callback(result)`` after every check, once the feedback is shown."""
+        self._callbacks.append(callback)
 
     def check(self) -> Result:
-        """Grade the current answer, show the feedback and return the result."""
+        """Grade the current answer, show the feedback, tell the callbacks and return the result."""
         result, self.feedback.value = self.grade()
+        for callback in self._callbacks:
+            callback(result)
         return result

@@ -24,15 +24,22 @@ from spinelab.multifidus.evidence_figures import draw_pain_course
 
 WEEKS = np.linspace(0.0, 12.0, 241)
 SIZE_LIMITS = (40.0, 116.0)
-#: Range of the student's guess, % of the unaffected side.
-GUESS_RANGE = (50.0, 110.0)
-#: At or above this guess (% of the unaffected side) a prediction counts as "recovered" (a teaching threshold).
-RECOVERED_THRESHOLD = 95.0
+#: What a student may predict for the control group's multifidus at the last examination (Hides et al. 1996).
+PREDICTIONS = {
+    "recovered": "back to the other side's size: it recovered when the pain went",
+    "partly": "partly recovered: larger than at entry, still smaller than the other side",
+    "not recovered": "no spontaneous recovery: still smaller than the other side",
+}
+ASK = "<p>Choose your prediction, then press <b>Reveal</b>.</p>"
 _WIDE = {"description_width": "initial"}
 
 
 def _exam_weeks() -> list[float]:
     return [item.period[1] for item in studies.values("hides1996", "examination")]
+
+
+def _p_value() -> str:
+    return f"{studies.value('hides1996_group_difference_p').value:g}"
 
 
 def _treatment_period() -> tuple[float, float]:
@@ -73,45 +80,43 @@ def _group_checkboxes() -> dict[str, widgets.Checkbox]:
 
 
 class PredictThenReveal(Displayable):
-    """Guess the control group's multifidus size at the last examination, then reveal what was reported.
+    """Predict what happened to the control group's multifidus by the last examination, then reveal what was reported.
 
-    The pain panel is visible from the start (pain resolved in both groups); the
-    muscle curves and the reported finding appear only after *Reveal*. Because
-    the abstract reports no per-group sizes, the reveal is the reported qualitative
-    finding with illustrative curves, and the feedback compares the guess with it.
+    The student starts with no prediction and must choose one of :data:`PREDICTIONS` before *Reveal* can be
+    pressed; the reveal locks the prediction. The pain panel is visible from the start (pain resolved in both
+    groups); the illustrative muscle curves and the reported finding appear only after the reveal. The feedback
+    compares the prediction with what Hides et al. 1996 reported (the direction and the P value): the abstract
+    gives no per-group sizes, so no size is ever shown as data.
     """
 
-    def __init__(self, guess: float = 80.0) -> None:
-        self.guess = widgets.FloatSlider(
-            value=guess, min=GUESS_RANGE[0], max=GUESS_RANGE[1], step=1.0, style=_WIDE,
-            description="Your guess: control group at week 10 (% of unaffected side)",
-            layout=widgets.Layout(width="75%"), continuous_update=True,
+    def __init__(self) -> None:
+        self.prediction = widgets.RadioButtons(
+            options=[(label, key) for key, label in PREDICTIONS.items()], value=None,
+            layout=widgets.Layout(width="auto"),
         )
-        self.reveal_button = widgets.Button(description="Reveal", button_style="warning", icon="eye")
-        self.feedback = widgets.HTML("<p>Set the slider to your prediction, then press <b>Reveal</b>.</p>")
+        self.question = widgets.HTML("<p><b>Your prediction.</b> At the week-10 examination, the control group's "
+                                     "multifidus on the painful side was …</p>")
+        self.reveal_button = widgets.Button(description="Reveal", button_style="warning", icon="eye", disabled=True,
+                                            tooltip="Choose your prediction first")
+        self.feedback = widgets.HTML(ASK)
         self.live = LiveFigure(
             "Left: multifidus size on the painful side as a percentage of the other side over 12 weeks, with the "
-            "treatment weeks shaded and the examinations at weeks 4 and 10 marked; your guess for the control group "
-            "at week 10 is a black diamond. After Reveal, illustrative curves show the reported finding: the "
-            "exercise group returns to about 100 %, the control group stays below it. Right: pooled mean pain in acute "
+            "treatment weeks shaded and the examinations at weeks 4 and 10 marked. After you choose a prediction "
+            "and press Reveal, illustrative curves (a model, not data) express the reported finding: the exercise "
+            "group returns to about 100 %, the control group stays below it. Right: pooled mean pain in acute "
             "low back pain cohorts (Menezes Costa et al. 2012): 52 of 100 at onset, 23 at 6 weeks, 12 at 26 weeks and "
             "6 at 52 weeks, with 95 % confidence intervals (other patients than the trial's).",
             figsize=(10.0, 4.0), ncols=2,
         )
         size_ax, pain_ax = self.live.axes
         _size_axes(size_ax, "Multifidus: predict, reveal")
-        last = _exam_weeks()[-1]
-        (self.guess_marker,) = size_ax.plot([last], [guess], marker="D", color=PLAN_COLOUR, linestyle="none",
-                                            markersize=9, label="your guess", zorder=5)
-        self.guess_label = size_ax.annotate(f"your guess: {guess:.0f} %", (last, guess), xytext=(-8, 0),
-                                            textcoords="offset points", ha="right", va="center", fontsize="small")
         self.curves = {
             group: _group_curve(size_ax, group, WEEKS, recovery.GROUPS[group].size(WEEKS), group)
             for group in studies.GROUPS
         }
         self.finding = size_ax.text(
             0.98, 0.03, "Reported: recovery more\nrapid and complete with\nexercise "
-            f"(P = {studies.value('hides1996_group_difference_p').value:g});\ncontrol did not recover\nspontaneously",
+            f"(P = {_p_value()});\ncontrol did not recover\nspontaneously",
             transform=size_ax.transAxes, ha="right", va="bottom", fontsize="x-small",
             bbox={"facecolor": "white", "edgecolor": style.STRUCTURE_EDGE, "alpha": 0.9},
         )
@@ -120,14 +125,14 @@ class PredictThenReveal(Displayable):
         self._draw_pain(pain_ax)
         for artist in (*self.curves.values(), self.finding):
             artist.set_visible(False)
-        self.live.dynamic(self.guess_marker, self.guess_label, *self.curves.values(), self.finding)
-        self.guess.observe(lambda change: self.update(change["new"]), names="value")
+        self.live.dynamic(*self.curves.values(), self.finding)
+        self.prediction.observe(self._chosen, names="value")
         self.reveal_button.on_click(lambda _button: self.reveal())
         self.live.render()
         self.view = FigurePanel(
-            self.live, [self.guess, self.reveal_button, self.feedback],
+            self.live, [self.question, self.prediction, self.reveal_button, self.feedback],
             caption="Predict first: pain resolved in both groups. What happened to the muscle in the group without "
-                    "specific exercise? Curves are illustrative (model), not data.")
+                    "specific exercise? The curves appear after the reveal and are illustrative (model), not data.")
 
     @staticmethod
     def _draw_pain(ax) -> None:
@@ -139,48 +144,64 @@ class PredictThenReveal(Displayable):
         """Whether the reported finding is shown."""
         return self.finding.get_visible()
 
-    def update(self, guess: float) -> None:
-        """Move the guess marker; after the reveal, also update the feedback."""
-        self.guess_marker.set_ydata([guess])
-        self.guess_label.xy = (self.guess_marker.get_xdata()[0], guess)
-        self.guess_label.set_text(f"your guess: {guess:.0f} %")
-        if self.revealed:
-            self.feedback.value = self.feedback_for(guess)
-        self.live.refresh()
+    def predict(self, key: str) -> None:
+        """Choose a prediction (a key of :data:`PREDICTIONS`), as a student would."""
+        if key not in PREDICTIONS:
+            raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}; got {key!r}")
+        self.prediction.value = key
 
-    def reveal(self) -> None:
-        """Show the illustrative curves, the reported finding and feedback on the guess."""
+    def _chosen(self, change: dict) -> None:
+        if not self.revealed:
+            self.reveal_button.disabled = change["new"] is None
+            self.reveal_button.tooltip = "" if change["new"] is not None else "Choose your prediction first"
+            self.feedback.value = ASK if change["new"] is None else "<p>Now press <b>Reveal</b>.</p>"
+
+    def reveal(self) -> bool:
+        """Show the reported finding and the illustrative curves, lock the prediction and give feedback on it.
+
+        Returns False, and only asks for a prediction, if none has been made.
+        """
+        if self.prediction.value is None:
+            self.feedback.value = ASK
+            return False
+        if not self.revealed:
+            self._show_finding()
+            self.prediction.disabled = True
+            self.reveal_button.disabled = True
+            self.feedback.value = self.feedback_for(self.prediction.value)
+            self.live.refresh()
+        return True
+
+    def _show_finding(self) -> None:
         for artist in (*self.curves.values(), self.finding):
             artist.set_visible(True)
-        self.feedback.value = self.feedback_for(self.guess.value)
-        self.live.refresh()
 
     @staticmethod
-    def feedback_for(guess: float) -> str:
-        """Feedback comparing a guess with the reported (qualitative) finding of Hides et al. 1996."""
+    def feedback_for(prediction: str) -> str:
+        """Feedback comparing a prediction (a key of :data:`PREDICTIONS`) with what Hides et al. 1996 reported."""
+        if prediction not in PREDICTIONS:
+            raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}; got {prediction!r}")
         source = references.cite("hides1996")
-        if guess >= RECOVERED_THRESHOLD:
-            verdict = (f"You predicted that the control group's multifidus was back to about the size of the other "
-                       f"side ({guess:.0f} %). The trial found the opposite {source}: although pain and disability "
-                       "had resolved, the muscle <b>did not recover spontaneously</b> without specific exercise.")
-        else:
-            verdict = (f"You predicted that the control group's multifidus was still smaller than the other side "
-                       f"({guess:.0f} %). That matches the reported finding {source}: pain went, the muscle "
-                       "<b>did not recover spontaneously</b>; recovery was more rapid and more complete with "
-                       "specific exercise.")
-        start = recovery.GROUPS["control"].start
-        if guess < start:
-            verdict += (f" But your guess is below the size the illustrative curves start from ({start:.0f} %): it "
-                        "would mean the muscle went on wasting after entry, which nothing reported shows. (That "
-                        "starting size is illustrative too.)")
+        reported = ("in the control group the muscle <b>did not recover spontaneously</b>, although pain and "
+                    "disability had resolved; recovery was more rapid and more complete with specific exercise "
+                    f"(P = {_p_value()})")
+        verdict = {
+            "recovered": f"You predicted that the muscle was back to the other side's size. The trial found the "
+                         f"opposite {source}: {reported}. Pain relief is not the same as recovery.",
+            "partly": f"You predicted partial recovery. The direction is right, the muscle was not back to the other "
+                      f"side's size, but what was reported {source} is stronger: {reported}. How much, if at all, "
+                      "the control group's muscle grew back cannot be read from the abstract, which gives no sizes.",
+            "not recovered": f"That matches what was reported {source}: {reported}.",
+        }[prediction]
         return (f"<p>{verdict}</p><p><i>How much smaller?</i> The abstract reports the direction and the P value, "
-                "not the sizes: the curves are illustrative and no size is shown as data.</p>")
+                "not the sizes: the curves now shown are illustrative and no size is shown as data.</p>")
 
 
 def predict_reveal_figure() -> LiveFigure:
-    """The predict-then-reveal figure in its revealed state, for handouts."""
+    """The predict-then-reveal figure with the finding shown (no prediction is drawn), for handouts."""
     demo = PredictThenReveal()
-    demo.reveal()
+    demo._show_finding()
+    demo.live.refresh()
     return demo.live
 
 

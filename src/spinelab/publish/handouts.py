@@ -93,6 +93,10 @@ HANDOUTS: tuple[Handout, ...] = (
     Handout("03_treatment_explorer", "multifidus.multifidus_figures:treatment_explorer_figure",
             "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
             ("hides1996",)),
+    Handout("04_ultrasound_measurement", "multifidus.ultrasound_trainer:handout_figure",
+            "A simulated transverse ultrasound image at L5 with the true multifidus outlines (a model, not a patient), "
+            "beside how much asymmetry tracing error alone can produce.",
+            ("hides1994",)),
     Handout("06_case_study_outcome", "clinic.plan_chooser:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
             "of mechanism (labelled as model), not a prognosis.",

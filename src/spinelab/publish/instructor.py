@@ -20,8 +20,26 @@ def _sources(keys: tuple[str, ...]) -> str:
     return f" {references.cite(*keys)}" if keys else ""
 
 
+def _question_lines(number: int, question: quiz.Question) -> list[str]:
+    """One question of the key: vignette, prompt, the answer of any kind, the misconceptions and why."""
+    lines = [f"*Case.* {question.vignette}", ""] if question.vignette else []
+    label = {"select_all": "Answer (select all that apply)", "numeric": "Answer (numeric)"}.get(question.kind, "Answer")
+    lines += [f"**Question {number}.** {question.prompt}", "", f"- **{label}:** {question.answer_text()}"]
+    if question.objectives:
+        lines.append(f"- **Objectives:** {', '.join(question.objectives)}")
+    wrong = [(choice.text, choice.misconception) for choice in question.choices if not choice.correct] + [
+        (f"{item.value:g}{f' {question.unit}' if question.unit else ''}", item.misconception)
+        for item in question.wrong_answers]
+    lines += [f"- **Misconception behind {text}:** {misconception}" for text, misconception in wrong if misconception]
+    return [*lines, f"- **Why:** {question.explanation}{_sources(question.citations)}", ""]
+
+
 def answers_markdown() -> str:
-    """Markdown answer key: every question's correct answer and explanation, every exercise's solution."""
+    """Markdown answer key: objectives, every question's answer and misconceptions, every exercise's solution.
+
+    A question's answer is its correct choice, the set of correct choices (select all) or the value ± tolerance
+    with its unit (numeric); a vignette is shown before its prompt.
+    """
     lines = [
         "# Answer key",
         "",
@@ -32,14 +50,10 @@ def answers_markdown() -> str:
     for name in quiz.available():
         check = quiz.load(name)
         lines += [f"## {name}", ""]
+        if check.objectives:
+            lines += ["**Objectives.**", "", *(f"- `{o.id}`: {o.text}" for o in check.objectives), ""]
         for number, question in enumerate(check.questions, start=1):
-            lines += [
-                f"**Question {number}.** {question.prompt}",
-                "",
-                f"- **Answer:** {question.answer.text}",
-                f"- **Why:** {question.explanation}{_sources(question.citations)}",
-                "",
-            ]
+            lines += _question_lines(number, question)
         for exercise in check.exercises:
             lines += [
                 f"### Exercise: {exercise.title}",

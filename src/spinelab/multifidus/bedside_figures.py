@@ -1,0 +1,118 @@
+"""What a positive test means: a post-test probability calculator with a probability bar.
+
+:class:`PostTestCalculator` takes a pre-test probability (slider), a likelihood ratio (one from
+``data/bedside_tests.toml`` with the result it applies to, or the student's own) and shows the post-test
+probability in words and on a bar from 0 to 100 %. The arithmetic is :mod:`spinelab.multifidus.post_test`.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+from matplotlib.patches import FancyArrowPatch
+
+from spinelab.course import references, style
+from spinelab.course.display import Displayable, FigurePanel
+from spinelab.course.live import LiveFigure
+from spinelab.multifidus import bedside, post_test
+
+OWN = "Your own likelihood ratio"
+
+
+def _label(figure: bedside.Figure) -> str:
+    return f"{figure.quantity}: LR {figure.number()} {references.cite(figure.source)}"
+
+
+class PostTestCalculator(Displayable):
+    """Pre-test probability, a likelihood ratio and the result: the post-test probability, in text and on a bar.
+
+    Parameters
+    ----------
+    pre_test_percent : float
+        The starting pre-test probability, % (1 to 99).
+    figure_id : str or None
+        A likelihood ratio of :func:`spinelab.multifidus.bedside.likelihood_ratios` by id, or None to start
+        with your own likelihood ratio.
+    own_ratio : float
+        The starting value of your own likelihood ratio.
+    """
+
+    def __init__(self, pre_test_percent: float = 33.0, figure_id: str | None = "cpr_success_plr",
+                 own_ratio: float = 1.0) -> None:
+        self.ratios = {_label(item): item for item in bedside.likelihood_ratios()}
+        choice = OWN if figure_id is None else _label(bedside.figure(figure_id))
+        self.pre_test = widgets.FloatSlider(value=pre_test_percent, min=1, max=99, step=1, readout_format=".0f",
+                                            description="Pre-test probability (%)", continuous_update=True,
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="480px"))
+        self.test = widgets.Dropdown(options=[*self.ratios, OWN], value=choice, description="Test result:",
+                                     layout=widgets.Layout(width="100%"))
+        self.own = widgets.FloatLogSlider(value=own_ratio, base=10, min=-2, max=2, step=0.01,
+                                          description="Likelihood ratio", style={"description_width": "initial"},
+                                          disabled=choice != OWN)
+        self.readout = widgets.HTML()
+        self.live = LiveFigure("A bar from 0 to 100 % probability, with the probability before and after the result.",
+                               figsize=(8.0, 1.9))
+        ax = self.live.axes[0]
+        ax.barh([0], [100], color=style.STRUCTURE_GREY, height=0.5)
+        ax.set(xlim=(0, 100), ylim=(-0.8, 0.8), yticks=[], xlabel="Probability (%)")
+        for position in (25, 50, 75):
+            ax.axvline(position, color="white", linewidth=1)
+        self.pre_marker = ax.plot([], [], "v", color=style.OKABE_ITO["black"], markersize=12, label="before")[0]
+        self.post_marker = ax.plot([], [], "o", color=style.OKABE_ITO["vermillion"], markersize=12,
+                                   markeredgecolor="black", label="after")[0]
+        self.arrow = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=15,
+                                     color=style.OKABE_ITO["vermillion"])
+        ax.add_patch(self.arrow)
+        self.labels = [ax.text(0, 0.45, "", ha="center", fontsize="small"),
+                       ax.text(0, -0.7, "", ha="center", fontsize="small", color=style.OKABE_ITO["vermillion"])]
+        ax.legend(loc="upper left", fontsize="x-small", ncol=2, bbox_to_anchor=(0, 1.35), frameon=False)
+        self.live.dynamic(self.pre_marker, self.post_marker, self.arrow, *self.labels)
+        for control in (self.pre_test, self.test, self.own):
+            control.observe(self._update, names="value")
+        self.panel = FigurePanel(self.live, [self.pre_test, self.test, self.own, self.readout],
+                                 caption="Bayes' rule in odds form: post-test odds = pre-test odds × likelihood ratio. "
+                                         "The likelihood ratios are from the studies cited; the pre-test "
+                                         "probability is yours to set.")
+        self.view = self.panel
+        self._update()
+
+    @property
+    def likelihood_ratio(self) -> float:
+        """The likelihood ratio in use."""
+        return self.own.value if self.test.value == OWN else self.ratios[self.test.value].value
+
+    def calculation(self) -> post_test.PostTest:
+        """The current calculation."""
+        chosen = self.ratios.get(self.test.value)
+        target = chosen.target if chosen else "the condition"
+        result = chosen.result if chosen else "the"
+        return post_test.PostTest(self.pre_test.value / 100.0, self.likelihood_ratio, result, target)
+
+    def _update(self, _change: object = None) -> None:
+        self.own.disabled = self.test.value != OWN
+        calc = self.calculation()
+        before, after = 100 * calc.pre_test, 100 * calc.post_test
+        self.pre_marker.set_data([before], [0.3])
+        self.post_marker.set_data([after], [0])
+        self.arrow.set_positions((before, 0.3), (after, 0.05))
+        self.labels[0].set(x=before, text=f"before {before:.0f} %")
+        self.labels[1].set(x=after, text=f"after {after:.0f} %")
+        sentence = calc.sentence()
+        self.readout.value = f"<p>{sentence}</p>"
+        self.live.alt_text = (f"A bar from 0 to 100 % probability: the pre-test probability {before:.0f} % moves to "
+                              f"{after:.0f} % after a result with likelihood ratio {calc.likelihood_ratio:g}.")
+        self.live.refresh()
+        if hasattr(self, "panel"):
+            self.panel.text = f"[Interactive figure] {sentence}"
+
+    def set(self, pre_test_percent: float | None = None, figure_id: str | None = None,
+            own_ratio: float | None = None) -> PostTestCalculator:
+        """Change the inputs as a student would; returns the calculator (for a cell to show)."""
+        if pre_test_percent is not None:
+            self.pre_test.value = pre_test_percent
+        if own_ratio is not None:
+            self.test.value = OWN
+            self.own.value = own_ratio
+        elif figure_id is not None:
+            self.test.value = _label(bedside.figure(figure_id))
+        return self

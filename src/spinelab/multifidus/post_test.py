@@ -1,0 +1,127 @@
+"""What a test result means for one patient: Bayes' rule in odds form (pure Python, no widget import).
+
+A likelihood ratio (LR) says how much more likely a test result is in people with the condition than in
+people without it. Starting from the probability before the test (the *pre-test* probability, from the
+clinic's population or the history), the probability after the result is
+
+    post-test odds = pre-test odds × LR,   odds = p / (1 − p),   p = odds / (1 + odds).
+
+An LR of 1 changes nothing; a positive result with LR 4 raises the odds fourfold; a negative result with
+LR 0.18 lowers them to about a fifth.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+
+def _probability(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a probability strictly between 0 and 1; got {value!r}")
+    number = float(value)
+    if not 0.0 < number < 1.0:
+        raise ValueError(f"{name} must be a probability strictly between 0 and 1; got {value!r}")
+    return number
+
+
+def _ratio(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ValueError(f"{name} must be a finite number greater than 0; got {value!r}")
+    number = float(value)
+    if number <= 0.0:
+        raise ValueError(f"{name} must be greater than 0; got {value!r}")
+    return number
+
+
+def odds(probability: float) -> float:
+    """Odds ``p / (1 − p)`` of a probability strictly between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        If ``probability`` is not strictly between 0 and 1.
+    """
+    p = _probability("probability", probability)
+    return p / (1.0 - p)
+
+
+def probability_from_odds(value: float) -> float:
+    """Probability ``o / (1 + o)`` of odds greater than 0.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` (the odds) is not a finite number greater than 0.
+    """
+    o = _ratio("odds", value)
+    return o / (1.0 + o)
+
+
+def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
+    """The probability of the condition after a test result, by Bayes' rule in odds form.
+
+    Parameters
+    ----------
+    pre_test : float
+        Probability of the condition before the test, strictly between 0 and 1.
+    likelihood_ratio : float
+        The likelihood ratio of the result obtained (the +LR for a positive result, the −LR for a
+        negative one); greater than 0.
+
+    Returns
+    -------
+    float
+        The post-test probability, strictly between 0 and 1.
+
+    Raises
+    ------
+    ValueError
+        Naming ``pre_test`` if it is not strictly between 0 and 1, or ``likelihood_ratio`` if it is not
+        greater than 0.
+
+    Examples
+    --------
+    >>> round(post_test_probability(0.30, 4.0), 3)
+    0.632
+    """
+    p = _probability("pre_test", pre_test)
+    ratio = _ratio("likelihood_ratio", likelihood_ratio)
+    post_odds = p / (1.0 - p) * ratio
+    return post_odds / (1.0 + post_odds)
+
+
+def likelihood_ratios(sensitivity: float, specificity: float) -> tuple[float, float]:
+    """The (+LR, −LR) of a test: ``sens / (1 − spec)`` and ``(1 − sens) / spec``.
+
+    Raises
+    ------
+    ValueError
+        Naming ``sensitivity`` or ``specificity`` if it is not strictly between 0 and 1.
+    """
+    sens = _probability("sensitivity", sensitivity)
+    spec = _probability("specificity", specificity)
+    return sens / (1.0 - spec), (1.0 - sens) / spec
+
+
+@dataclass(frozen=True)
+class PostTest:
+    """A worked post-test calculation, with the sentence a student can check by hand."""
+
+    pre_test: float
+    likelihood_ratio: float
+    result: str
+    target: str
+
+    @property
+    def post_test(self) -> float:
+        """The post-test probability."""
+        return post_test_probability(self.pre_test, self.likelihood_ratio)
+
+    def sentence(self) -> str:
+        """The calculation step by step, in words."""
+        pre_odds = odds(self.pre_test)
+        return (f"Probability of {self.target}: before the test {self.pre_test:.0%} (odds {pre_odds:.2f}); "
+                f"{self.result} result, LR {self.likelihood_ratio:g}: odds {pre_odds:.2f} × {self.likelihood_ratio:g}"
+                f" = {pre_odds * self.likelihood_ratio:.2f}; after the test {self.post_test:.0%}.")

@@ -1,0 +1,250 @@
+"""The ultrasound measurement trainer: outline multifidus on a simulated image, then compare with the truth.
+
+:class:`UltrasoundTrainer` shows a **simulated** transverse image (:mod:`spinelab.multifidus.ultrasound`).
+The student outlines multifidus on each side by clicking points on the image (mouse events from the
+``ipyevents`` package) or, without a mouse, by fitting an oval outline with sliders (keyboard-operable).
+*Check* measures both outlines (shoelace area, asymmetry) and says how far off they were and whether that
+error would hide the side-to-side difference. Bad input (too few points, a point outside the image, an
+outline that crosses itself, an image depth of zero) gives a message in the widget, never a traceback.
+:func:`handout_figure` is the static figure for handouts.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from ipyevents import Event
+
+from spinelab.course import style
+from spinelab.course.display import Display, Displayable, FigurePanel
+from spinelab.course.live import LiveFigure
+from spinelab.course.text import PlainText
+from spinelab.multifidus import ultrasound
+
+SIDE_COLOURS = {"left": style.OKABE_ITO["sky_blue"], "right": style.OKABE_ITO["orange"]}
+SIMULATED = "SIMULATED image, drawn by a model: not a patient"
+
+
+def _closed(points: np.ndarray) -> np.ndarray:
+    return np.vstack([points, points[:1]]) if len(points) else np.empty((0, 2))
+
+
+class UltrasoundTrainer(Displayable):
+    """Trace multifidus on both sides of a simulated transverse image, then check against the truth.
+
+    Parameters
+    ----------
+    case_number : int
+        The practice case of :data:`spinelab.multifidus.ultrasound.CASE_SPECS` (from 1).
+    """
+
+    def __init__(self, case_number: int = 2) -> None:
+        self.case = ultrasound.case(case_number)
+        self.points: dict[str, list[tuple[float, float]]] = {side: [] for side in ultrasound.SIDES}
+        self.last_comparison: ultrasound.Comparison | None = None
+        case = self.case
+        alt = (f"{SIMULATED}. Transverse ultrasound view at {case.level}: skin at the top, the spinous process in the "
+               "middle with its acoustic shadow, and on each side multifidus as a speckled oval with a bright border, "
+               "lying on the bright line of the lamina with a dark shadow below it.")
+        self.live = LiveFigure(alt, figsize=(7.0, 4.6))
+        ax = self.live.axes[0]
+        ax.imshow(case.image(), cmap="gray", vmin=0, vmax=1, extent=(0, case.width_cm, case.depth_cm, 0),
+                  interpolation="nearest")
+        ax.set(xlabel="cm across", ylabel="depth from the skin (cm)",
+               title=f"Case {case.number}, {case.level}, transverse — {SIMULATED}")
+        ax.title.set_fontsize("small")
+        ax.text(0.5, 0.02, "patient's left ←  → patient's right (prone)", transform=ax.transAxes, ha="center",
+                color="white", fontsize="x-small")
+        self.lines = {side: ax.plot([], [], "o-", color=SIDE_COLOURS[side], markersize=4, linewidth=1.5)[0]
+                      for side in ultrasound.SIDES}
+        self.truth = {side: ax.plot(*_closed(case.outline(side)).T, "--", color=style.OKABE_ITO["yellow"],
+                                    linewidth=1.2, visible=False)[0] for side in ultrasound.SIDES}
+        self.live.dynamic(*self.lines.values(), *self.truth.values())
+        self.live.render()
+        self.events = Event(source=self.live.image, watched_events=["click"])
+        self.events.on_dom_event(self.handle_click)
+
+        self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description="Tracing:")
+        self.undo_button = widgets.Button(description="Undo last point")
+        self.clear_button = widgets.Button(description="Clear this side")
+        self.undo_button.on_click(lambda _b: self.undo())
+        self.clear_button.on_click(lambda _b: self.clear())
+        self.depth = widgets.BoundedFloatText(value=case.depth_cm, min=0.0, max=30.0, step=0.5,
+                                              description="Image depth (cm):",
+                                              style={"description_width": "initial"})
+        slider = {"continuous_update": False, "style": {"description_width": "initial"}, "step": 0.05}
+        self.sliders = {
+            "centre_x": widgets.FloatSlider(value=3.0, min=0.5, max=case.width_cm - 0.5,
+                                            description="centre, across (cm)", **slider),
+            "centre_depth": widgets.FloatSlider(value=2.5, min=0.5, max=case.depth_cm - 0.5,
+                                                description="centre, depth (cm)", **slider),
+            "half_width": widgets.FloatSlider(value=1.2, min=0.3, max=3.0, description="half-width (cm)", **slider),
+            "half_height": widgets.FloatSlider(value=1.0, min=0.3, max=3.0, description="half-height (cm)", **slider),
+        }
+        self.fit_button = widgets.Button(description="Use the oval for this side")
+        self.fit_button.on_click(lambda _b: self.use_sliders())
+        self.check_button = widgets.Button(description="Check my tracing", button_style="info")
+        self.check_button.on_click(lambda _b: self.check())
+        self.message = widgets.HTML()
+        self.feedback = widgets.HTML()
+        keyboard = widgets.Accordion(children=[widgets.VBox([*self.sliders.values(), self.fit_button])],
+                                     titles=("Without a mouse: fit an oval with sliders",))
+        controls = [widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side."),
+                    widgets.HBox([self.side, self.undo_button, self.clear_button]), keyboard, self.depth]
+        self.panel = FigurePanel(self.live, controls, caption=f"{SIMULATED}; its sizes are illustrative.",
+                                 below=[self.message, widgets.HBox([self.check_button]), self.feedback])
+        self.view = self.panel
+        self._set_text()
+
+    # ---------------------------------------------------------------- input
+    def handle_click(self, event: dict) -> None:
+        """An ipyevents click: ``dataX``/``dataY``, pixels of the figure's PNG, become a point of the current side."""
+        if "dataX" not in event or "dataY" not in event:
+            return
+        height = self.live.figure.bbox.height
+        x, depth = self.live.axes[0].transData.inverted().transform((float(event["dataX"]),
+                                                                      height - float(event["dataY"])))
+        self.add_point(x, depth)
+
+    def add_point(self, x: float, depth: float) -> bool:
+        """Add a point (cm) to the current side's outline; a point off the image gives a message instead."""
+        case = self.case
+        if not (0 <= x <= case.width_cm and 0 <= depth <= case.depth_cm):
+            self._say("That point is outside the image: click on the image itself.", error=True)
+            return False
+        self.points[self.side.value].append((float(x), float(depth)))
+        self._say(f"{len(self.points[self.side.value])} point(s) on the {self.side.value} side.")
+        self._redraw()
+        return True
+
+    def undo(self) -> None:
+        """Remove the current side's last point."""
+        if self.points[self.side.value]:
+            self.points[self.side.value].pop()
+        self._redraw()
+
+    def clear(self) -> None:
+        """Remove every point of the current side."""
+        self.points[self.side.value].clear()
+        self._redraw()
+
+    def use_sliders(self) -> None:
+        """Replace the current side's outline with the oval set by the sliders."""
+        values = {name: slider.value for name, slider in self.sliders.items()}
+        self.points[self.side.value] = [tuple(point) for point in ultrasound.ellipse_outline(**values, vertices=24)]
+        self._say(f"Oval outline used for the {self.side.value} side.")
+        self._redraw()
+
+    # ---------------------------------------------------------------- checking
+    def check(self) -> ultrasound.Comparison | None:
+        """Measure both outlines and compare them with the truth; bad input gives a message, not an error."""
+        try:
+            scale = self.depth.value / self.case.depth_cm  # the depth read off the screen sets the scale
+            if scale <= 0:
+                raise ValueError("Image depth must be greater than 0 cm: read it off the scale beside the image.")
+            left = ultrasound.check_outline(self.points["left"], self.case.width_cm, self.case.depth_cm, "left")
+            right = ultrasound.check_outline(self.points["right"], self.case.width_cm, self.case.depth_cm, "right")
+            comparison = ultrasound.Comparison(self.case, ultrasound.polygon_area(left) * scale ** 2,
+                                               ultrasound.polygon_area(right) * scale ** 2)
+        except ValueError as error:
+            self._say(self._plain(str(error)), error=True)
+            self.feedback.value = ""
+            return None
+        self.last_comparison = comparison
+        for line in self.truth.values():
+            line.set_visible(True)
+        self.live.refresh()
+        self._say("Dashed yellow: the true outlines.")
+        self.feedback.value = "<p>" + "<br>".join(html.escape(line) for line in comparison.feedback().splitlines()) \
+            + "</p>"
+        self._set_text()
+        return comparison
+
+    @staticmethod
+    def _plain(message: str) -> str:
+        replacements = {"left must": "The left outline must", "right must": "The right outline must",
+                        "left has": "The left outline has", "right has": "The right outline has",
+                        "left crosses": "The left outline crosses", "right crosses": "The right outline crosses"}
+        for old, new in replacements.items():
+            if message.startswith(old):
+                return new + message[len(old):]
+        return message
+
+    def _say(self, text: str, error: bool = False) -> None:
+        colour = style.OKABE_ITO["vermillion"] if error else "inherit"
+        self.message.value = f"<p style='color:{colour}'>{'⚠ ' if error else ''}{html.escape(text)}</p>"
+
+    def _redraw(self) -> None:
+        for side, line in self.lines.items():
+            points = np.array(self.points[side]) if self.points[side] else np.empty((0, 2))
+            line.set_data(*_closed(points).T if len(points) >= 3 else points.T)
+        self.live.refresh()
+        self._set_text()
+
+    def _set_text(self) -> None:
+        counts = ", ".join(f"{side} {len(points)} points" for side, points in self.points.items())
+        result = self.last_comparison.feedback().replace("\n", " ") if self.last_comparison else \
+            "True areas hidden until you check."
+        self.panel.text = f"[Interactive figure] {SIMULATED}: case {self.case.number} at {self.case.level}; " \
+                          f"tracing: {counts}. {result}"
+
+    def describe(self) -> PlainText:
+        """The current result in words (after :meth:`check`)."""
+        return PlainText(self.last_comparison.feedback() if self.last_comparison else "Not checked yet.")
+
+
+def error_versus_asymmetry(case_number: int = 1, click_errors_mm: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0),
+                           seed: int = 0) -> list[tuple[float, float]]:
+    """For each click error (mm), the spread (SD, % points) of the asymmetry in simulated repeat tracings."""
+    item = ultrasound.case(case_number)
+    return [(error, float(np.std(ultrasound.repeat_tracings(item, error / 10.0, seed=seed))))
+            for error in click_errors_mm]
+
+
+def spread_summary(case_number: int = 1, seed: int = 0) -> PlainText:
+    """The simulated spread of the asymmetry when a symmetrical muscle is traced again and again, in words."""
+    rows = error_versus_asymmetry(case_number, seed=seed)
+    parts = "; ".join(f"clicks off by about {error:g} mm: SD {spread:.1f} % points" for error, spread in rows)
+    return PlainText(f"Simulation: case {case_number} (truly symmetrical) traced 200 times with 12 points a side. "
+                     f"Spread of the measured asymmetry: {parts}. About 95 % of tracings fall within two SDs of "
+                     "the truth.")
+
+
+def handout_figure(case_number: int = 2) -> LiveFigure:
+    """Handout: a simulated image with its true outlines, beside the asymmetry that measurement error can create."""
+    item = ultrasound.case(case_number)
+    rows = error_versus_asymmetry(1)
+    alt = (f"Left: {SIMULATED}, case {item.number} at {item.level}, with the true outlines of multifidus "
+           f"(left {item.true_area('left'):.2f} cm², right {item.true_area('right'):.2f} cm², asymmetry "
+           f"{item.true_asymmetry:.0f} % of the larger side). Right: simulated repeat tracings of a symmetrical "
+           "muscle; two standard deviations of the measured asymmetry for click errors of "
+           + ", ".join(f"{error:g} mm: {2 * spread:.0f} % points" for error, spread in rows)
+           + f". A dashed line marks the {item.true_asymmetry:.0f} % asymmetry of the case.")
+    live = LiveFigure(alt, figsize=(11.0, 4.0), ncols=2)
+    image_ax, error_ax = live.axes
+    image_ax.imshow(item.image(), cmap="gray", vmin=0, vmax=1, extent=(0, item.width_cm, item.depth_cm, 0))
+    for side in ultrasound.SIDES:
+        image_ax.plot(*_closed(item.outline(side)).T, color=SIDE_COLOURS[side], linewidth=1.5,
+                      label=f"{side}: {item.true_area(side):.2f} cm²")
+    image_ax.legend(loc="lower right", fontsize="x-small")
+    image_ax.set(xlabel="cm across", ylabel="depth (cm)", title=f"{item.level}, transverse: simulated")
+    errors = [error for error, _ in rows]
+    error_ax.bar([f"{error:g} mm" for error in errors], [2 * spread for _, spread in rows],
+                 color=style.STRUCTURE_GREY, edgecolor=style.STRUCTURE_EDGE)
+    error_ax.axhline(item.true_asymmetry, color=style.OKABE_ITO["vermillion"], linestyle="--",
+                     label=f"case {item.number}: true asymmetry {item.true_asymmetry:.0f} %")
+    error_ax.set(xlabel="typical click error", ylabel="asymmetry from error alone\n(2 SD, % points)",
+                 title="Asymmetry from error alone (simulation)")
+    error_ax.legend(loc="upper left", fontsize="x-small")
+    live.render()
+    return live
+
+
+class CaseGallery(Displayable):
+    """The answer for a case after tracing it: true outlines and areas (a static figure)."""
+
+    def __init__(self, case_number: int) -> None:
+        self.figure = handout_figure(case_number)
+        self.view = Display(FigurePanel(self.figure).widget, f"[Figure] {self.figure.alt_text}", self.figure.alt_text)
