@@ -32,6 +32,7 @@ import numpy as np
 import spinelab
 from spinelab.course import style
 from spinelab.course.live import LiveFigure
+from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer
 
 SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider, widgets.FloatLogSlider)
 
@@ -104,6 +105,20 @@ def time_naive(cls: type, moves: int) -> list[float]:
     return timings
 
 
+def time_clicks(clicks: int) -> list[float]:
+    """Milliseconds per click on the ultrasound trainer's image (an ipyevents event, as the browser sends it)."""
+    trainer = UltrasoundTrainer()
+    axes, height = trainer.live.axes[0], trainer.live.figure.bbox.height
+    angles = np.linspace(0.0, 2.0 * np.pi, clicks, endpoint=False)
+    timings = []
+    for angle in angles:
+        x, y = axes.transData.transform((3.0 + 1.0 * np.cos(angle), 2.5 + 0.8 * np.sin(angle)))
+        start = time.perf_counter()
+        trainer.events._dom_handlers({"event": "click", "type": "click", "dataX": x, "dataY": height - y})
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=40, help="moves per slider (naive: a quarter of them)")
@@ -123,6 +138,10 @@ def main() -> None:
             f"{np.percentile(updates, 50):>9.1f}ms {np.percentile(updates, 95):>9.1f}ms "
             f"{np.percentile(naive, 50):>8.1f}ms {np.percentile(naive, 95):>8.1f}ms"
         )
+    clicks = time_clicks(args.moves)
+    all_updates += clicks
+    print(f"{'multifidus.ultrasound_trainer (clicks)':<40} {'-':>7} {np.percentile(clicks, 50):>9.1f}ms "
+          f"{np.percentile(clicks, 95):>9.1f}ms {'-':>10} {'-':>10}")
     update_p95, naive_p95 = np.percentile(all_updates, 95), np.percentile(all_naive, 95)
     print(f"widget update p95 = {update_p95:.1f} ms; naive re-plot p95 = {naive_p95:.1f} ms; "
           f"speed-up = {naive_p95 / update_p95:.1f} x")
