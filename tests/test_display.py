@@ -1,6 +1,7 @@
 import ipywidgets as widgets
 import pytest
 
+from spinelab.course.a11y import Accessibility
 from spinelab.course.display import STATIC_ENV, Display, Displayable, FigurePanel, markdown_html, static_mode
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import MarkdownText, PlainText
@@ -36,8 +37,9 @@ def test_a_figure_panel_keeps_its_png_live_and_gives_only_png_and_alt_text_in_st
     assert {WIDGET, "image/png", "text/plain"} <= set(live)
     assert live["text/plain"] == "[Interactive figure] A rising line from 0 to 1."
     assert "A rising line from 0 to 1." in panel.caption.value and "A caption." in panel.caption.value
-    assert [type(child) for child in panel.widget.children] == [widgets.IntSlider, widgets.Image, widgets.HTML,
-                                                                widgets.HTML]
+    assert [type(child) for child in panel.widget.children[:-1]] == [widgets.IntSlider, widgets.Image, widgets.HTML,
+                                                                     widgets.HTML]
+    assert isinstance(panel.widget.children[-1], Accessibility)  # names the image and slider in the browser
     monkeypatch.setenv(STATIC_ENV, "1")
     static = panel._repr_mimebundle_()
     assert set(static) == {"image/png", "text/plain"} and static["image/png"].startswith(b"\x89PNG")

@@ -191,3 +191,13 @@ def test_keyboard_users_can_trace_with_sliders():
 def test_handout_figure_is_labelled_simulated():
     live = handout_figure()
     assert "SIMULATED" in live.alt_text and live.png().startswith(b"\x89PNG")
+
+
+def test_a_scaled_outline_changes_the_area_by_the_factor_and_errors_can_hide_an_asymmetry():
+    case = ultrasound.case(2)
+    grown = ultrasound.scaled_outline(case.left, 1.10)
+    assert ultrasound.polygon_area(grown) == pytest.approx(1.10 * ultrasound.polygon_area(case.left))
+    result = ultrasound.compare(case, grown, ultrasound.scaled_outline(case.right, 0.90))
+    assert result.asymmetry < 5.0 < case.true_asymmetry  # ±10 % in opposite directions all but hides 20 %
+    with pytest.raises(ValueError, match="factor"):
+        ultrasound.scaled_outline(case.left, 0.0)

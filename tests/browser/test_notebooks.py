@@ -121,6 +121,14 @@ def _screenshot(page, screenshots, name: str) -> None:
     page.screenshot(path=screenshots / f"{name}.png", full_page=True)
 
 
+def show_all_code(page) -> None:
+    """The code opens collapsed, as students first see it; show it (View > Expand All Code) to follow each cell."""
+    assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() > 0, "code cells should open collapsed"
+    page.get_by_role("menuitem", name="View", exact=True).click()
+    page.get_by_role("menuitem", name="Expand All Code", exact=True).click()
+    page.wait_for_function("() => !document.querySelector('.jp-CodeCell .jp-InputPlaceholder')")
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_property):
     # A workspace of its own, reset, so that no tab from an earlier test is open beside this notebook.
@@ -128,6 +136,7 @@ def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_pro
     page.goto(f"{lab_url}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
+    show_all_code(page)
     # Start from empty prompts, so that "every prompt numbered" can only mean this run finished.
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()

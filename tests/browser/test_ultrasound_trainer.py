@@ -10,7 +10,8 @@ page's: each true outline point goes through the axes' data transform to a fract
 fraction times the size of the <img> in the page is where the mouse clicks. ipyevents turns the click back
 into pixels of the PNG (scaled by the image's natural size), so the fractions hold at any display width.
 
-Every wait is for a condition in the page (a message or feedback text), never for a fixed time.
+Every wait is for a condition in the page (a message, the feedback text, a new frame loaded), never for a
+fixed time.
 """
 
 from __future__ import annotations
@@ -66,11 +67,35 @@ def targets() -> dict[str, object]:
         }
 
 
-def _click(page, image, fraction: tuple[float, float]) -> None:
-    """Click the image at a fraction of its rendered width and height (its box is read at every click)."""
-    box = image.bounding_box()
+# The <img> shows a loaded frame, laid out: ipyevents turns a click into pixels of the PNG by dividing by the
+# rendered size and multiplying by the natural size, so both must be known.
+FRAME_READY = "img => img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 0"
+# A new frame (a redraw after the click) has replaced the one shown before, and is ready.
+NEW_FRAME_READY = f"([img, before]) => img.src !== before && ({FRAME_READY})(img)"
+
+
+def _click(page, image, fraction: tuple[float, float], expected: str, redraws: bool = True) -> None:
+    """Click the image at a fraction of its rendered width and height; wait for the widget's answer.
+
+    Pressing a button may have scrolled the page, so the whole image (smaller than the viewport) is scrolled
+    into view and its box read at every click. The trainer writes its message before it redraws the figure,
+    so after an accepted point the test also waits for the new frame to arrive and load: without that wait,
+    about one run in twenty had the next click come back as "outside the image" (a click on a frame being
+    swapped), and the test must not depend on that race.
+    """
+    handle = image.element_handle()
+    page.wait_for_function(FRAME_READY, arg=handle, timeout=WIDGET_TIMEOUT_MS)
+    before = handle.get_attribute("src")
+    handle.evaluate("img => img.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'})")
+    box = handle.bounding_box()
     assert box is not None, "the trainer's image is not rendered"
-    page.mouse.click(box["x"] + fraction[0] * box["width"], box["y"] + fraction[1] * box["height"])
+    x, y = box["x"] + fraction[0] * box["width"], box["y"] + fraction[1] * box["height"]
+    assert handle.evaluate("(img, [x, y]) => document.elementFromPoint(x, y) === img", [x, y]), \
+        f"something covers the image at {fraction}"
+    page.mouse.click(x, y)
+    expect(image.locator("xpath=..")).to_contain_text(expected, timeout=WIDGET_TIMEOUT_MS)
+    if redraws:
+        page.wait_for_function(NEW_FRAME_READY, arg=[handle, before], timeout=WIDGET_TIMEOUT_MS)
 
 
 def _assert_no_error_output(page) -> None:
@@ -93,25 +118,16 @@ def test_tracing_both_sides_with_the_mouse_reports_the_asymmetry(page, voila_url
              .last)
     image = panel.locator(":scope > img.widget-image")
     expect(image).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    # The PNG has arrived (its natural size is known), so click fractions map onto the figure.
-    image.evaluate("img => img.decode()")
-    assert image.evaluate("img => img.naturalWidth") > 0
-    message = panel.locator(".widget-html").filter(has=page.locator("p")).filter(
-        has_not=page.locator("figcaption")).first
     feedback_text = panel.get_by_text("Asymmetry: traced")
     check = panel.get_by_role("button", name="Check my tracing", exact=True)
-    image.scroll_into_view_if_needed()
 
     # A click on the figure's margin, off the image: the widget says so, and no point is added.
-    _click(page, image, targets["off_image"])
-    expect(panel).to_contain_text("That point is outside the image", timeout=WIDGET_TIMEOUT_MS)
-    expect(panel).to_contain_text("⚠")
+    _click(page, image, targets["off_image"], "⚠ That point is outside the image", redraws=False)
 
     # Too few points: two on the left side, then check.
     left, right = targets["fractions"]["left"], targets["fractions"]["right"]
     for count, fraction in enumerate(left[:2], start=1):
-        _click(page, image, fraction)
-        expect(panel).to_contain_text(f"{count} point(s) on the left side.", timeout=WIDGET_TIMEOUT_MS)
+        _click(page, image, fraction, f"{count} point(s) on the left side.")
     check.click()
     expect(panel).to_contain_text("The left outline must hold at least three points to enclose an area; got 2",
                                   timeout=WIDGET_TIMEOUT_MS)
@@ -120,15 +136,12 @@ def test_tracing_both_sides_with_the_mouse_reports_the_asymmetry(page, voila_url
 
     # The rest of the left side, then the right side after switching with the toggle buttons.
     for count, fraction in enumerate(left[2:], start=3):
-        _click(page, image, fraction)
-        expect(panel).to_contain_text(f"{count} point(s) on the left side.", timeout=WIDGET_TIMEOUT_MS)
+        _click(page, image, fraction, f"{count} point(s) on the left side.")
     right_toggle = panel.get_by_role("button", name="right", exact=True)
     right_toggle.click()
     expect(right_toggle).to_have_class(re.compile(r"\bmod-active\b"), timeout=WIDGET_TIMEOUT_MS)
-    image.scroll_into_view_if_needed()
     for count, fraction in enumerate(right, start=1):
-        _click(page, image, fraction)
-        expect(panel).to_contain_text(f"{count} point(s) on the right side.", timeout=WIDGET_TIMEOUT_MS)
+        _click(page, image, fraction, f"{count} point(s) on the right side.")
     traced = time.perf_counter()
 
     source_before = image.get_attribute("src")
@@ -148,11 +161,15 @@ def test_tracing_both_sides_with_the_mouse_reports_the_asymmetry(page, voila_url
     assert true == pytest.approx(targets["true_asymmetry"], abs=0.05)
     assert reported == pytest.approx(targets["true_asymmetry"], abs=3.0), feedback
     assert reported == pytest.approx(targets["polygon_asymmetry"], abs=2.0), feedback
-    assert "⚠" not in message.inner_text()
+    assert "⚠" not in panel.inner_text()  # the earlier warnings are gone
     _assert_no_error_output(page)
 
-    image.scroll_into_view_if_needed()
-    page.screenshot(path=screenshots / "voila-04-ultrasound-trainer.png", full_page=True)
+    # Voila scrolls inside its own container, so a full-page shot is only the viewport: make the viewport tall
+    # enough for the whole panel (same width, same layout) and shoot it from the panel's top to the feedback.
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    panel.evaluate("panel => panel.scrollIntoView({block: 'start'})")
+    expect(feedback_text).to_be_in_viewport()
+    page.screenshot(path=screenshots / "voila-04-ultrasound-trainer.png")
     record_property("asymmetry_reported", reported)
     record_property("asymmetry_true", true)
     record_property("page_load_s", round(loaded - start, 2))

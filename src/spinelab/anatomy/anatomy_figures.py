@@ -149,6 +149,9 @@ class MuscleLayersExplorer(Displayable):
         self._build()
         for control in (self.peel, self.picker, self.colour_by):
             control.observe(lambda _change: self.update(), names="value")
+        # After every redraw, what changed goes to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: (f"Peel layers: {self.peel.value}; {self._chosen_item().name} outlined in "
+                                      f"black; muscles coloured by {self.colour_by.value}.")
         self.update(refresh=False)
         self.live.render()
         # Peeling has only four steps: draw each once now, so that every later peel move shows a stored frame.

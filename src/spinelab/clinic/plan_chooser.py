@@ -25,6 +25,7 @@ from spinelab.clinic.plan import (
     plan_feedback,
 )
 from spinelab.course import style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
 from spinelab.course.style import PLAN_COLOUR, PLAN_STYLE
@@ -81,6 +82,8 @@ class PlanChooser(Displayable):
             control.observe(lambda _change: self.update(), names="value")
         exercise_head = widgets.HTML("<b>Specific multifidus exercise</b>")
         guarding_head = widgets.HTML("<b>Treatment of the guarding</b> (the clinic's options, notebook 02)")
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [exercise_head, self.exercise, self.exercise_start, self.adherence, guarding_head,
                         self.treatment, self.treatment_start, self.feedback, self.readout],

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import mistune
 
+from spinelab.course import a11y
 from spinelab.course.live import LiveFigure
 
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
@@ -50,12 +51,24 @@ class Display:
         The ``text/plain`` output; may be changed later (a checklist states its current result).
     static_markdown : str
         What static mode shows instead of the widget.
+
+    Notes
+    -----
+    A box gets an :class:`spinelab.course.a11y.Accessibility` helper as its last child: in the browser it gives
+    images their alt text and controls their accessible names, and holds a polite live region (:attr:`a11y`).
     """
 
     def __init__(self, widget: widgets.Widget, text: str, static_markdown: str) -> None:
         self.widget = widget
         self.text = text
         self.static_markdown = static_markdown
+        #: The box's accessibility helper (None if the widget is not a box).
+        self.a11y = a11y.attach(widget)
+
+    def announce(self, sentence: str) -> None:
+        """Put ``sentence`` in the polite live region, for screen readers to say."""
+        if self.a11y is not None:
+            self.a11y.live = sentence
 
     def static_outputs(self) -> dict[str, object]:
         """The outputs that stand for the widget in static mode."""
@@ -94,13 +107,17 @@ class FigurePanel(Display):
                  below: Sequence[widgets.Widget] = ()) -> None:
         self.figure = figure
         self.controls = list(controls)
-        # ipywidgets' Image has no alt attribute: the description goes in the caption, for screen readers too.
+        # ipywidgets' Image has no alt attribute: the accessibility helper sets it in the page (Display.a11y), and
+        # the description is in the caption too, for every reader.
+        a11y.label(figure.image, figure.alt_text)
         self.caption = widgets.HTML(
             f"<figcaption><small>{caption}</small><details><summary><small>Figure description</small></summary>"
             f"<small>{figure.alt_text}</small></details></figcaption>"
         )
         super().__init__(widgets.VBox([*self.controls, figure.image, self.caption, *below]),
                          f"[Interactive figure] {figure.alt_text}", figure.alt_text)
+        # After every redraw, the figure's one-sentence description (if it has one) goes to the live region.
+        figure.on_describe(self.announce)
 
     def static_outputs(self) -> dict[str, object]:
         """The figure's current frame as a PNG."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import ipywidgets as widgets
 from matplotlib.artist import Artist
@@ -69,6 +69,10 @@ class LiveFigure:
         (:func:`spinelab.course.style.figure_scale`), so the layout stays the same.
     nrows, ncols : int
         Grid of axes, as in :meth:`matplotlib.figure.Figure.subplots`.
+    describe : callable, optional
+        Returns one sentence with the figure's current key values (say, its readout). It is called after every
+        :meth:`render` and :meth:`refresh`, and the sentence goes to the listeners of :meth:`on_describe` (the
+        panel's polite live region, so a screen reader says what a slider move changed). Can be set later.
     **subplot_kw
         Passed to :meth:`~matplotlib.figure.Figure.subplots` (``sharex`` ...).
 
@@ -86,9 +90,12 @@ class LiveFigure:
         figsize: tuple[float, float] = (10.0, 4.0),
         nrows: int = 1,
         ncols: int = 1,
+        describe: Callable[[], str] | None = None,
         **subplot_kw: object,
     ) -> None:
         self.alt_text = alt_text
+        self.describe = describe
+        self._describe_listeners: list[Callable[[str], None]] = []
         scale = style.figure_scale()
         figsize = (figsize[0] * scale, figsize[1] * scale)
         self.figure = Figure(figsize=figsize, layout="constrained")
@@ -116,12 +123,28 @@ class LiveFigure:
         """The artists redrawn on every :meth:`refresh`."""
         return tuple(self._dynamic)
 
+    def on_describe(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(sentence)`` with :meth:`description` after every redraw (and once now)."""
+        self._describe_listeners.append(listener)
+        listener(self.description())
+
+    def description(self) -> str:
+        """The figure's current one-sentence description: ``describe()``, or "" without one."""
+        return " ".join(self.describe().split()) if self.describe is not None else ""
+
+    def _described(self) -> None:
+        if self.describe is not None and self._describe_listeners:
+            sentence = self.description()
+            for listener in self._describe_listeners:
+                listener(sentence)
+
     def render(self) -> None:
         """Draw everything: the static background is redrawn and cached (cached frames are dropped)."""
         self._frames.clear()
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._blit_dynamic()
+        self._described()
 
     def refresh(self, state: Hashable | None = None) -> None:
         """Redraw only the dynamic artists over the cached background.
@@ -137,10 +160,12 @@ class LiveFigure:
         elif state is not None and state in self._frames:
             self._frames.move_to_end(state)
             self.image.value = self._frames[state]
+            self._described()
             return
         else:
             self.canvas.restore_region(self._background)
             self._blit_dynamic()
+            self._described()
         if state is not None:
             self._frames[state] = self.image.value
             if len(self._frames) > FRAME_CACHE_SIZE:

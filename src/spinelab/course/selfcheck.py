@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from spinelab.course import quiz, references
+from spinelab.course.a11y import label, plain_text
 from spinelab.course.display import Display, Displayable, markdown_html
 from spinelab.course.progress import ProgressError, ProgressStore
 from spinelab.course.quiz import Exercise, Question
@@ -73,8 +74,9 @@ class QuestionWidget(Displayable):
         self.number_box: widgets.Text | None = None
         shown = question.shown_choices
         if question.kind in ("multiple_choice", "true_false"):
-            self.options = widgets.RadioButtons(options=[(choice.text, choice) for choice in shown], value=None,
-                                                layout=_wide())
+            self.options = label(widgets.RadioButtons(options=[(choice.text, choice) for choice in shown],
+                                                      value=None, layout=_wide()),
+                                 f"Question {number}: {plain_text(markdown_html(question.prompt))}")
             controls: list[widgets.Widget] = [self.options]
         elif question.kind == "select_all":
             self.boxes = {choice.text: widgets.Checkbox(value=False, description=choice.text, indent=False,
@@ -261,8 +263,9 @@ class SolutionWidget(Displayable):
         self.exercise = exercise
         self.notebook = notebook
         self.store = store if notebook is not None else None
-        self.answer = widgets.Textarea(value="", placeholder="Write your answer here; then the solution opens.",
-                                       layout=widgets.Layout(width="95%", height="6em"))
+        self.answer = label(widgets.Textarea(value="", placeholder="Write your answer here; then the solution opens.",
+                                             layout=widgets.Layout(width="95%", height="6em")),
+                            f"Your answer to the exercise: {exercise.title}")
         self.toggle = widgets.ToggleButton(value=False, description="Show solution", icon="eye", disabled=True,
                                            tooltip="Write your answer first")
         self.note = widgets.HTML("<p><small>Commit first: write your answer, then compare it with the solution."

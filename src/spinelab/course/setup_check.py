@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from spinelab.course import style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.validation import check_range
@@ -55,6 +56,8 @@ class DecayDemo(Displayable):
         self.slider.observe(lambda change: self.update(change["new"]), names="value")
         self.update(time_constant)
         self.live.render()
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [self.slider, self.readout],
             caption="Move the slider: the curve and the dashed half-way line should follow at once.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from spinelab.course import references, style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.guarding.flexion_relaxation import (
@@ -48,7 +49,10 @@ class FlexionRelaxationDemo(Displayable):
         ax_time, ax_angle = self.live.axes
         for name, (start, end) in PHASES.items():
             if name in ("flexion", "full flexion", "extension"):
-                ax_time.axvspan(start, end, color=style.STRUCTURE_GREY, alpha=0.15 if name != "full flexion" else 0.35)
+                # Full flexion is hatched as well as darker: two light greys alone are hard to tell apart.
+                full = name == "full flexion"
+                ax_time.axvspan(start, end, color=style.STRUCTURE_GREY, alpha=0.35 if full else 0.15,
+                                hatch="//" if full else None)
                 ax_time.text((start + end) / 2, 1.42, name, ha="center", va="top", fontsize="small")
         pain_free_style = {"color": style.OKABE_ITO["blue"], "linestyle": "-", "label": "pain-free (simulated)"}
         guard_style = {"color": style.SIGNAL_COLOURS["guarding"], "linestyle": "--", "label": "guarding (simulated)"}
@@ -65,6 +69,8 @@ class FlexionRelaxationDemo(Displayable):
         self.slider.observe(lambda change: self.update(change["new"]), names="value")
         self.update(self.slider.value)
         self.live.render()
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [self.slider, self.readout],
             caption="Signals are SIMULATED (seeded noise), not recordings. Only the ratios are anchored to a "

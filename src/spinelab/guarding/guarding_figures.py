@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 
 from spinelab.course import references, style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import PlainText
@@ -86,6 +87,8 @@ class GuardingExplorer(Displayable):
         self.update()
         controls = [widgets.HBox([self.injury, self.healing]), widgets.HBox([self.loop_gain]),
                     widgets.HBox([self.treatment, self.start_day]), self.readout]
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(self.live, controls, below=[self.evidence],
                                 caption="ILLUSTRATIVE model: the equations show a mechanism; the parameter values "
                                         "and the treatment effects are made up, not measured.")

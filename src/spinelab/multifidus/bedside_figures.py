@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from matplotlib.patches import FancyArrowPatch
 
 from spinelab.course import references, style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.multifidus import bedside, post_test
@@ -69,6 +70,8 @@ class PostTestCalculator(Displayable):
         self.live.dynamic(self.pre_marker, self.post_marker, self.arrow, *self.labels)
         for control in (self.pre_test, self.test, self.own):
             control.observe(self._update, names="value")
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.panel = FigurePanel(self.live, [self.pre_test, self.test, self.own, self.readout],
                                  caption="Bayes' rule in odds form: post-test odds = pre-test odds × likelihood ratio. "
                                          "The likelihood ratios are from the studies cited; the pre-test "

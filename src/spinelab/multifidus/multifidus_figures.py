@@ -15,6 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from spinelab.course import references, style
+from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.style import PLAN_COLOUR, PLAN_STYLE
@@ -241,6 +242,8 @@ class TreatmentExplorer(Displayable):
             control.observe(lambda _change: self.update(), names="value")
         self.update()
         self.live.render()
+        # After every redraw the readout's words go to the panel's polite live region, for screen readers.
+        self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [widgets.HBox(list(self.groups.values())), self.start, self.adherence, self.readout],
             caption="All curves are an illustrative model of the direction of the reported result, not data and not "

@@ -382,6 +382,11 @@ class Comparison:
                  f"({self.error_percent('left'):+.1f} %). Right: traced {self.right_area:.2f} cm², true "
                  f"{true.true_area('right'):.2f} cm² ({self.error_percent('right'):+.1f} %).",
                  f"Asymmetry: traced {self.asymmetry:.1f} %, true {true.true_asymmetry:.1f} % of the larger side."]
+        traced_smaller = "left" if self.left_area < self.right_area else "right"
+        true_smaller = "left" if true.true_area("left") < true.true_area("right") else "right"
+        if true.true_asymmetry > 0 and traced_smaller != true_smaller:
+            lines.append(f"Careful: your tracing makes the {traced_smaller} side the smaller one; in truth it is the "
+                         f"{true_smaller} side.")
         if self.error_hides_asymmetry:
             lines.append("Your errors on the two sides add up to at least the true difference between them: with "
                          "tracings this far off, a real asymmetry of this size could not be told from measurement "
@@ -390,6 +395,21 @@ class Comparison:
             lines.append("Your errors are smaller than the true difference between the sides, so the asymmetry "
                          "shows through. Repeat the tracing: one good tracing does not show your usual error.")
         return "\n".join(lines)
+
+
+def scaled_outline(points: ArrayLike, factor: float) -> NDArray[np.float64]:
+    """An outline grown or shrunk about its centre so that its area changes by ``factor`` (e.g. 1.10: 10 % larger).
+
+    Raises
+    ------
+    ValueError
+        If ``factor`` is not a positive number.
+    """
+    if not np.isfinite(factor) or factor <= 0:
+        raise ValueError(f"factor must be a positive number; got {factor!r}")
+    outline = np.asarray(points, dtype=float)
+    centre = outline.mean(axis=0)
+    return centre + (outline - centre) * np.sqrt(factor)
 
 
 def compare(item: Case, left: ArrayLike, right: ArrayLike) -> Comparison:

@@ -89,8 +89,9 @@ class UltrasoundTrainer(Displayable):
         self.check_button.on_click(lambda _b: self.check())
         self.message = widgets.HTML()
         self.feedback = widgets.HTML()
-        keyboard = widgets.Accordion(children=[widgets.VBox([*self.sliders.values(), self.fit_button])],
-                                     titles=("Without a mouse: fit an oval with sliders",))
+        # A plain box, not an Accordion: the Accordion's title fails colour contrast in Voila.
+        keyboard = widgets.VBox([widgets.HTML("<b>Without a mouse: fit an oval with sliders</b>"),
+                                 *self.sliders.values(), self.fit_button])
         controls = [widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side."),
                     widgets.HBox([self.side, self.undo_button, self.clear_button]), keyboard, self.depth]
         self.panel = FigurePanel(self.live, controls, caption=f"{SIMULATED}; its sizes are illustrative.",

@@ -1,0 +1,174 @@
+"""Text alternatives, control labels and a polite live region, put into the page by a tiny widget.
+
+ipywidgets 8.1 gives a figure's ``<img>`` no ``alt`` attribute and a slider's handle no accessible name. Every
+:class:`spinelab.course.display.Display` therefore ships an :class:`Accessibility` widget (an ``anywidget``: its
+JavaScript is below, no build step) as the last child of its box. In the browser it
+
+- sets ``alt`` on each figure image (from :attr:`spinelab.course.live.LiveFigure.alt_text`);
+- sets ``aria-label`` on each control's interactive element (slider handle, select, input, textarea) and names
+  radio and toggle-button groups, from the control's description (or a label given with :func:`label`);
+- keeps them set when the widgets re-render (a ``MutationObserver`` on its own box only);
+- holds a visually hidden ``aria-live="polite"`` region whose text is the figure's current one-sentence
+  description, so a screen reader says what changed after a slider move.
+
+Each labelled widget is found by a CSS class of its own (``spinelab-a11y-N``). Nothing here changes the
+``text/plain`` output or static mode.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from collections.abc import Iterator
+
+import anywidget
+import ipywidgets as widgets
+import traitlets
+
+#: CSS class prefix that marks a widget the accessibility helper names.
+CLASS_PREFIX = "spinelab-a11y-"
+_ATTRIBUTE = "_spinelab_label"
+_counter = itertools.count(1)
+
+#: Widgets whose interactive element needs a name (buttons name themselves by their text).
+CONTROLS: tuple[type[widgets.Widget], ...] = (
+    widgets.widgets.widget_int._Int, widgets.widgets.widget_float._Float,  # sliders and number boxes
+    widgets.SelectionSlider, widgets.SelectionRangeSlider, widgets.Dropdown, widgets.Select,
+    widgets.SelectMultiple, widgets.RadioButtons, widgets.ToggleButtons, widgets.Checkbox, widgets.ToggleButton,
+    widgets.Text, widgets.Textarea,
+)
+
+ESM = r"""
+const SR_ONLY = "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+  + "clip:rect(0,0,0,0);white-space:nowrap;border:0;";
+const FIELDS = "select, textarea, input:not([type=radio]):not([type=checkbox]), [role=slider]";
+
+function set(node, name, value) {
+  if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+}
+
+function name(node, label) {
+  if (node.tagName === "IMG") { set(node, "alt", label); return; }
+  for (const field of node.querySelectorAll(FIELDS)) set(field, "aria-label", label);
+  for (const box of node.querySelectorAll("input[type=checkbox]")) set(box, "aria-label", label);
+  for (const group of node.querySelectorAll(".widget-radio-box")) {
+    set(group, "role", "radiogroup"); set(group, "aria-label", label);
+  }
+  for (const group of node.querySelectorAll(".widget-toggle-buttons .btn-group, .widget-toggle-buttons > div")) {
+    if (group.querySelector("button")) { set(group, "role", "group"); set(group, "aria-label", label); }
+  }
+  if (node.tagName === "BUTTON" && !node.textContent.trim()) set(node, "aria-label", label);
+}
+
+function apply(model, root) {
+  const labels = model.get("labels") || {};
+  for (const [cls, label] of Object.entries(labels)) {
+    for (const node of root.getElementsByClassName(cls)) name(node, label);
+  }
+}
+
+function render({ model, el }) {
+  el.setAttribute("style", SR_ONLY);
+  el.classList.add("spinelab-a11y");
+  const live = document.createElement("div");
+  live.className = "spinelab-live";
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("aria-atomic", "true");
+  live.textContent = model.get("live");
+  el.appendChild(live);
+  model.on("change:live", () => { live.textContent = model.get("live"); });
+  let observer = null;
+  let stopped = false;
+  const start = () => {
+    if (stopped) return;
+    const root = el.parentElement;
+    if (!root) { setTimeout(start, 25); return; }
+    apply(model, root);
+    observer = new MutationObserver(() => apply(model, root));
+    observer.observe(root, { childList: true, subtree: true, attributes: true,
+                             attributeFilter: ["alt", "aria-label", "class"] });
+  };
+  start();
+  model.on("change:labels", () => { if (el.parentElement) apply(model, el.parentElement); });
+  return () => { stopped = true; if (observer) observer.disconnect(); };
+}
+
+export default { render };
+"""
+
+
+class Accessibility(anywidget.AnyWidget):
+    """Names the widgets of one box in the browser and holds its live region (see the module's description)."""
+
+    _esm = ESM
+    #: CSS class of a widget -> its text alternative (images) or accessible name (controls).
+    labels = traitlets.Dict().tag(sync=True)
+    #: The text of the polite live region: the figure's current description.
+    live = traitlets.Unicode("").tag(sync=True)
+
+
+def label(widget: widgets.Widget, text: str) -> widgets.Widget:
+    """Give ``widget`` the accessible name (or, for an image, the alt text) ``text``; return the widget."""
+    setattr(widget, _ATTRIBUTE, text)
+    return widget
+
+
+def accessible_name(widget: widgets.Widget) -> str:
+    """The name a screen reader announces for ``widget``: its :func:`label`, else description, tooltip, placeholder."""
+    for text in (getattr(widget, _ATTRIBUTE, ""), getattr(widget, "description", ""),
+                 getattr(widget, "tooltip", ""), getattr(widget, "placeholder", "")):
+        if text and str(text).strip():
+            return plain_text(str(text))
+    return ""
+
+
+def plain_text(markup: str) -> str:
+    """HTML reduced to one line of plain text (tags dropped, entities decoded, spaces collapsed)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        if isinstance(child, Accessibility):
+            continue
+        if isinstance(child, widgets.Box) and any(isinstance(c, Accessibility) for c in child.children):
+            continue  # a nested display with a helper of its own
+        yield from _walk(child)
+
+
+def _marker(widget: widgets.Widget) -> str:
+    for cls in widget._dom_classes:
+        if cls.startswith(CLASS_PREFIX):
+            return cls
+    cls = f"{CLASS_PREFIX}{next(_counter)}"
+    widget.add_class(cls)
+    return cls
+
+
+def collect_labels(root: widgets.Widget) -> dict[str, str]:
+    """Mark every named image and control under ``root`` with a class; return class -> name for the helper.
+
+    A control with no name at all is left as it is (the browser tests' axe run reports it).
+    """
+    labels: dict[str, str] = {}
+    for widget in _walk(root):
+        if isinstance(widget, (widgets.Image, *CONTROLS)):
+            text = accessible_name(widget)
+            if text:
+                labels[_marker(widget)] = text
+    return labels
+
+
+def attach(root: widgets.Widget) -> Accessibility | None:
+    """Add an :class:`Accessibility` helper as the last child of the box ``root``; return it (None if not a box)."""
+    if not isinstance(root, widgets.Box):
+        return None
+    for child in root.children:
+        if isinstance(child, Accessibility):
+            child.labels = collect_labels(root)
+            return child
+    helper = Accessibility(labels=collect_labels(root))
+    root.children = (*root.children, helper)
+    return helper
