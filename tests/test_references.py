@@ -105,8 +105,17 @@ def test_reference_list_holds_what_was_cited_plus_the_keys_given(monkeypatch):
     references.cite("hides1996")
     assert references.cited() == ("hides2001", "hides1996")
     listed = references.reference_list("bogduk1980")
-    assert [line.split(".")[0] for line in listed.splitlines()] == ["- Bogduk N", "- Hides JA, Richardson CA, Jull GA",
-                                                                   "- Hides JA, Jull GA, Richardson CA"]
+    assert [line.split(".")[0] for line in listed.splitlines() if line.startswith("- ")] == [
+        "- Bogduk N", "- Hides JA, Richardson CA, Jull GA", "- Hides JA, Jull GA, Richardson CA"]
+
+
+def test_reference_list_is_a_collapsed_section_that_renders_as_markdown(monkeypatch):
+    monkeypatch.setattr(references, "_cited", {})
+    listed = references.reference_list("bogduk1980", "hides1996")
+    lines = listed.splitlines()
+    assert lines[0] == "<details><summary>References (2 sources)</summary>"
+    assert lines[1] == "" and lines[-2] == "" and lines[-1] == "</details>"
+    assert f"- {references.get('hides1996').full()}" in lines
 
 
 def test_sources_shown_on_a_click_count_as_cited(monkeypatch):

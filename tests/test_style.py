@@ -46,3 +46,17 @@ def test_use_reads_the_environment_variable(monkeypatch, value, expected):
     monkeypatch.setenv(style.PRESENTER_ENV, value)
     assert style.use() is expected
     assert setup().endswith("(presenter style)." if expected else "(desk style).")
+
+
+def test_setup_stylesheet_has_a_focus_ring_and_grows_widget_text_only_in_presenter_mode(monkeypatch):
+    from spinelab.course import a11y
+
+    desk, presenter = a11y.page_css(1.0), a11y.page_css(style.figure_scale() if style.use(True) else 1.0)
+    assert "outline: 3px solid #0072B2" in desk and "outline: 3px solid #0072B2" in presenter
+    assert "--jp-widgets-font-size" not in desk and "* 1.5)" in presenter
+    monkeypatch.delenv("SPINELAB_STATIC", raising=False)
+    bundle = setup(presenter=True)._repr_mimebundle_()
+    assert bundle["text/plain"] == "spinelab 0.1.0 ready (presenter style)."
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    monkeypatch.setenv("SPINELAB_STATIC", "1")
+    assert setup(presenter=False)._repr_mimebundle_() == {"text/plain": "spinelab 0.1.0 ready (desk style)."}

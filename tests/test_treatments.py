@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 
@@ -132,6 +133,20 @@ def test_the_model_is_called_illustrative_once_and_students_see_no_provenance():
     for text in texts:
         for phrase in ("retrieved", "verified", "this course", "not checked", "not seen"):
             assert phrase not in text.lower()
+
+
+def test_evidence_table_keeps_one_line_per_topic_and_collapses_the_quotes():
+    table = treatments.evidence_table()
+    shown = re.sub(r"<details>.*?</details>", "", table, flags=re.DOTALL)
+    for treatment in treatments.all_treatments().values():
+        assert treatment.evidence_summary in shown
+    assert "not robust" in shown and "grade A" in shown
+    for item in treatments.recommendations():
+        assert item.markdown() in table and f"“{item.quote}”" not in shown
+    for key, _, _ in treatments.catalogue().reviews:
+        assert references.get(key).finding in table
+    assert table.count("<details><summary>") == table.count("</details>")
+    assert "</summary>\n\n" in table
 
 
 def test_evidence_table_for_one_population_leaves_the_others_out():

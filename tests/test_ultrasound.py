@@ -201,3 +201,11 @@ def test_a_scaled_outline_changes_the_area_by_the_factor_and_errors_can_hide_an_
     assert result.asymmetry < 5.0 < case.true_asymmetry  # ±10 % in opposite directions all but hides 20 %
     with pytest.raises(ValueError, match="factor"):
         ultrasound.scaled_outline(case.left, 0.0)
+
+
+def test_the_oval_sliders_draw_their_oval_as_they_move():
+    trainer = UltrasoundTrainer()
+    before = trainer.live.png()
+    trainer.sliders["half_width"].value = 1.5
+    assert len(trainer.preview.get_xdata()) > 3 and trainer.live.png() != before
+    assert trainer.points == {"left": [], "right": []}  # only "Use the oval" makes it the outline

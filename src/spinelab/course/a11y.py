@@ -172,3 +172,40 @@ def attach(root: widgets.Widget) -> Accessibility | None:
     helper = Accessibility(labels=collect_labels(root))
     root.children = (*root.children, helper)
     return helper
+
+
+#: The keyboard focus ring of every widget: Okabe-Ito blue, thick enough to see on a projector.
+FOCUS_CSS = (
+    ".jupyter-widgets:focus-visible, .jupyter-widgets :focus-visible, .widget-slider .noUi-handle:focus,"
+    " .jupyter-widgets button:focus-visible {outline: 3px solid #0072B2 !important; outline-offset: 2px;}"
+)
+
+
+def page_css(scale: float = 1.0) -> str:
+    """The course's stylesheet for the widgets of a page: a visible focus ring, and text grown by ``scale``.
+
+    At the desk (``scale`` 1) only the focus ring is set. In presenter mode ipywidgets' own sizes (font, line
+    height, label and control widths, slider handle) are multiplied by ``scale``, so labels, readouts, quiz text
+    and tables grow with the figures without growing twice in nested boxes.
+    """
+    if abs(scale - 1.0) < 1e-9:
+        return FOCUS_CSS
+    s = f"{scale:g}"
+    sizes = "; ".join(f"--jp-widgets-{name}: calc({value} * {s})" for name, value in (
+        ("font-size", "var(--jp-ui-font-size1, 13px)"), ("inline-height", "28px"),
+        ("inline-label-width", "80px"), ("inline-width", "300px"), ("slider-handle-size", "16px"),
+        ("menu-item-height", "24px")))
+    return (f"{FOCUS_CSS}\nbody {{{sizes};}}\n"
+            ".jupyter-widgets .widget-label, .jupyter-widgets .widget-readout, .widget-html-content,"
+            " .widget-radio-box label, .widget-checkbox label, .widget-html-content table"
+            " {font-size: var(--jp-widgets-font-size);}\n"
+            ".widget-html-content, .widget-radio-box label {line-height: 1.4;}")
+
+
+def page_style(text: str, scale: float = 1.0) -> widgets.HTML:
+    """A widget that shows ``text`` (as the ``text/plain`` line would) and puts :func:`page_css` into the page.
+
+    An ``ipywidgets.HTML`` writes its value as the element's HTML, and a ``<style>`` written so applies to the
+    whole page, in JupyterLab and in Voila alike; the caller shows nothing of it in static mode.
+    """
+    return widgets.HTML(f"<style>{page_css(scale)}</style><pre class='spinelab-ready'>{html.escape(text)}</pre>")

@@ -160,7 +160,10 @@ def cited() -> tuple[str, ...]:
 def reference_list(*keys: str) -> MarkdownText:
     """The reference list a notebook ends with: every source it cited, plus ``keys`` cited in its own text.
 
-    Sorted by first author and year.
+    Sorted by first author and year, inside a collapsed ``<details>`` section whose summary gives the number of
+    sources (the blank line after the summary lets JupyterLab render the Markdown list inside).
     """
     entries = sorted({get(key) for key in (*keys, *_cited)}, key=lambda ref: (ref.authors[0], ref.year, ref.title))
-    return MarkdownText("\n".join(f"- {ref.full()}" for ref in entries))
+    listed = "\n".join(f"- {ref.full()}" for ref in entries)
+    noun = "source" if len(entries) == 1 else "sources"
+    return MarkdownText(f"<details><summary>References ({len(entries)} {noun})</summary>\n\n{listed}\n\n</details>")

@@ -256,7 +256,12 @@ def recommendations(population: str | None = None) -> tuple[Recommendation, ...]
 
 
 def evidence_table(population: str | None = None) -> MarkdownText:
-    """For each topic, the guideline recommendations word for word, then what reviews found.
+    """For each topic one line on the main path, then the guideline quotes and review findings in a collapsed section.
+
+    The line says what the model does with a treatment and the evidence in brief (a treatment's
+    :attr:`Treatment.evidence_summary`; for another topic the guidelines' grades and the reviews' citations). The
+    collapsed ``<details>`` section quotes every recommendation word for word with its strength and population, then
+    what the reviews found.
 
     Parameters
     ----------
@@ -266,11 +271,22 @@ def evidence_table(population: str | None = None) -> MarkdownText:
     data = catalogue()
     lines = [f"*{ILLUSTRATIVE_NOTE}*"]
     for topic in (*data.treatments, *data.topics):
-        model = f" (in the model: {MECHANISMS[data.treatments[topic].mechanism]})" if topic in data.treatments else ""
-        lines += ["", f"**{topic[0].upper()}{topic[1:]}**{model}"]
+        title = f"{topic[0].upper()}{topic[1:]}"
         recs = [item for item in recommendations(population) if topic in item.topics]
-        lines += ["", "*Guidelines*:"] + [f"- {item.markdown()}" for item in recs] if recs else []
-        found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}"
-                 for key, who, about in data.reviews if topic in about]
+        reviews = [(key, who) for key, who, about in data.reviews if topic in about]
+        if topic in data.treatments:
+            treatment = data.treatments[topic]
+            brief = f" (in the model: {MECHANISMS[treatment.mechanism]}): {treatment.evidence_summary}"
+        else:
+            grades = [f"{references.get(item.guideline).short()} *{item.strength.split(';')[0]}*" for item in recs]
+            cited = [f"review {references.cite(key)}" for key, _ in reviews]
+            brief = f": {'; '.join([*grades, *cited])}." if grades or cited else ""
+        lines += ["", f"**{title}**{brief}"]
+        if not recs and not reviews:
+            continue
+        lines += ["", f"<details><summary>{title}: guideline quotes and review findings</summary>"]
+        lines += ["", "*Guidelines*:", *(f"- {item.markdown()}" for item in recs)] if recs else []
+        found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}" for key, who in reviews]
         lines += ["", "*Reviews*:", *found] if found else []
+        lines += ["", "</details>"]
     return MarkdownText("\n".join(lines))

@@ -398,18 +398,12 @@ class Comparison:
 
 
 def scaled_outline(points: ArrayLike, factor: float) -> NDArray[np.float64]:
-    """An outline grown or shrunk about its centre so that its area changes by ``factor`` (e.g. 1.10: 10 % larger).
-
-    Raises
-    ------
-    ValueError
-        If ``factor`` is not a positive number.
-    """
+    """An outline scaled about its centre so its area changes by ``factor`` (1.10: 10 % larger); ``ValueError`` if
+    ``factor`` is not positive."""
     if not np.isfinite(factor) or factor <= 0:
         raise ValueError(f"factor must be a positive number; got {factor!r}")
     outline = np.asarray(points, dtype=float)
-    centre = outline.mean(axis=0)
-    return centre + (outline - centre) * np.sqrt(factor)
+    return outline.mean(axis=0) + (outline - outline.mean(axis=0)) * np.sqrt(factor)
 
 
 def compare(item: Case, left: ArrayLike, right: ArrayLike) -> Comparison:

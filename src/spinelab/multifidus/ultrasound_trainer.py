@@ -61,7 +61,9 @@ class UltrasoundTrainer(Displayable):
                       for side in ultrasound.SIDES}
         self.truth = {side: ax.plot(*_closed(case.outline(side)).T, "--", color=style.OKABE_ITO["yellow"],
                                     linewidth=1.2, visible=False)[0] for side in ultrasound.SIDES}
-        self.live.dynamic(*self.lines.values(), *self.truth.values())
+        # The oval the sliders set, drawn as they move, so keyboard users see it before they use it.
+        (self.preview,) = ax.plot([], [], ":", color=style.OKABE_ITO["sky_blue"], linewidth=1.5)
+        self.live.dynamic(*self.lines.values(), *self.truth.values(), self.preview)
         self.live.render()
         self.events = Event(source=self.live.image, watched_events=["click"])
         self.events.on_dom_event(self.handle_click)
@@ -83,6 +85,8 @@ class UltrasoundTrainer(Displayable):
             "half_width": widgets.FloatSlider(value=1.2, min=0.3, max=3.0, description="half-width (cm)", **slider),
             "half_height": widgets.FloatSlider(value=1.0, min=0.3, max=3.0, description="half-height (cm)", **slider),
         }
+        for slider in self.sliders.values():
+            slider.observe(lambda _change: self._show_oval(), names="value")
         self.fit_button = widgets.Button(description="Use the oval for this side")
         self.fit_button.on_click(lambda _b: self.use_sliders())
         self.check_button = widgets.Button(description="Check my tracing", button_style="info")
@@ -130,6 +134,11 @@ class UltrasoundTrainer(Displayable):
         """Remove every point of the current side."""
         self.points[self.side.value].clear()
         self._redraw()
+
+    def _show_oval(self) -> None:
+        oval = ultrasound.ellipse_outline(**{name: slider.value for name, slider in self.sliders.items()})
+        self.preview.set_data(*_closed(oval).T)
+        self.live.refresh()
 
     def use_sliders(self) -> None:
         """Replace the current side's outline with the oval set by the sliders."""
