@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import NOTEBOOKS, TOKEN
-from test_notebooks import ALL_CELLS_RUN, CELL_TIMEOUT_MS, FIGURE_IMAGES, KERNEL_IDLE, VIEWS_RENDERED, show_all_code
+from conftest import NOTEBOOKS
+from test_notebooks import CELL_TIMEOUT_MS, FIGURE_IMAGES, VIEWS_RENDERED, run_in_lab
 
 # JupyterLab UI, not the course's content: prompts, code editors, cell toolbars and collapsers. Only the cells are
 # checked: the notebook viewport itself (.jp-WindowedPanel-viewport) fails aria-required-children in JupyterLab.
@@ -28,18 +28,7 @@ def _violations(page, context: dict) -> list[str]:
 
 
 def _open_lab(page, lab_url: str, notebook: str) -> None:
-    workspace = "a11y-" + notebook.removesuffix(".ipynb").replace("_", "-")
-    page.goto(f"{lab_url}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
-    show_all_code(page)
-    page.get_by_role("menuitem", name="Edit", exact=True).click()
-    page.get_by_role("menuitem", name="Clear Outputs of All Cells", exact=True).click()
-    page.wait_for_function("() => !document.querySelector('.jp-CodeCell .jp-OutputArea-output')")
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    page.wait_for_function(ALL_CELLS_RUN, timeout=CELL_TIMEOUT_MS)
-    page.wait_for_selector(KERNEL_IDLE, timeout=CELL_TIMEOUT_MS)
+    run_in_lab(page, lab_url, notebook, "a11y-" + notebook.removesuffix(".ipynb").replace("_", "-"))
     page.wait_for_function(VIEWS_RENDERED, timeout=30_000)
 
 

@@ -129,10 +129,9 @@ def show_all_code(page) -> None:
     page.wait_for_function("() => !document.querySelector('.jp-CodeCell .jp-InputPlaceholder')")
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_property):
+def run_in_lab(page, lab_url: str, notebook: str, workspace: str) -> None:
+    """Open the notebook in a workspace of its own, show its code, clear its outputs and run every cell."""
     # A workspace of its own, reset, so that no tab from an earlier test is open beside this notebook.
-    workspace = notebook.removesuffix(".ipynb").replace("_", "-")
     page.goto(f"{lab_url}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.wait_for_selector(KERNEL_IDLE, timeout=60_000)
@@ -145,6 +144,11 @@ def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_pro
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     page.wait_for_function(ALL_CELLS_RUN, timeout=CELL_TIMEOUT_MS)
     page.wait_for_selector(KERNEL_IDLE, timeout=CELL_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_in_jupyterlab(page, lab_url, notebook, screenshots, record_property):
+    run_in_lab(page, lab_url, notebook, notebook.removesuffix(".ipynb").replace("_", "-"))
     _check_rendered(page)
     moved, median_ms = _move_every_slider(page)
     record_property("sliders_moved", moved)
