@@ -27,6 +27,10 @@ SIDE_COLOURS = {"left": style.OKABE_ITO["sky_blue"], "right": style.OKABE_ITO["o
 SIMULATED = "SIMULATED image, drawn by a model: not a patient"
 
 
+#: Buttons as wide as their label, so that presenter mode's larger text is not cut off.
+_FIT = widgets.Layout(width="auto")
+
+
 def _closed(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, points[:1]]) if len(points) else np.empty((0, 2))
 
@@ -69,8 +73,8 @@ class UltrasoundTrainer(Displayable):
         self.events.on_dom_event(self.handle_click)
 
         self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description="Tracing:")
-        self.undo_button = widgets.Button(description="Undo last point")
-        self.clear_button = widgets.Button(description="Clear this side")
+        self.undo_button = widgets.Button(description="Undo last point", layout=_FIT)
+        self.clear_button = widgets.Button(description="Clear this side", layout=_FIT)
         self.undo_button.on_click(lambda _b: self.undo())
         self.clear_button.on_click(lambda _b: self.clear())
         self.depth = widgets.BoundedFloatText(value=case.depth_cm, min=0.0, max=30.0, step=0.5,
@@ -87,9 +91,9 @@ class UltrasoundTrainer(Displayable):
         }
         for slider in self.sliders.values():
             slider.observe(lambda _change: self._show_oval(), names="value")
-        self.fit_button = widgets.Button(description="Use the oval for this side")
+        self.fit_button = widgets.Button(description="Use the oval for this side", layout=_FIT)
         self.fit_button.on_click(lambda _b: self.use_sliders())
-        self.check_button = widgets.Button(description="Check my tracing", button_style="info")
+        self.check_button = widgets.Button(description="Check my tracing", button_style="info", layout=_FIT)
         self.check_button.on_click(lambda _b: self.check())
         self.message = widgets.HTML()
         self.feedback = widgets.HTML()
