@@ -9,7 +9,6 @@ from PIL import Image
 from spinelab.clinic import plan as cp
 from spinelab.clinic import plan_chooser
 from spinelab.clinic.plan_chooser import PlanChooser
-from spinelab.course.text import PlainText
 from spinelab.guarding import guarding, treatments
 from spinelab.multifidus import recovery
 
@@ -32,9 +31,8 @@ def test_plan_model_composes_the_course_models_without_changing_them():
 def test_the_plan_model_gives_no_pain_or_recurrence_prognosis():
     result = cp.outcome(cp.STARTING_PLAN)
     assert not hasattr(result, "recurrence") and not hasattr(result, "pain_gone_day")
-    text = cp.comparison([*cp.ALTERNATIVES, cp.STARTING_PLAN])
-    assert "recurrence by year 3" not in text and "pain gone" not in text
-    assert "Neither model output is a prognosis" in text
+    feedback = cp.plan_feedback(result)
+    assert "recurrence by year 3" not in feedback and "pain gone" not in feedback
 
 
 def test_the_muscle_recovers_only_with_exercise_in_the_model():
@@ -91,17 +89,6 @@ def test_evidence_for_a_plan_cites_each_part():
     full = cp.evidence_for(cp.ALTERNATIVES[1])
     assert len(full) == 2 and "Dahm et al. 2010" in full[0]
     assert "Choi et al. 2010" in full[1] and "Hides et al. 2001" in full[1] and "2 to 5 years" in full[1]
-
-
-def test_comparison_shows_evidence_then_model_per_plan():
-    text = cp.comparison([*cp.ALTERNATIVES, cp.STARTING_PLAN])
-    assert isinstance(text, PlainText)
-    lines = text.splitlines()
-    assert lines[0] == "pain relief only: no treatment of the guarding; no specific exercise"
-    assert lines[1].startswith("  evidence: Advice and pain relief only")
-    assert lines[2].startswith("  model (mechanism only): guarding on day 28")
-    assert sum(line.startswith("  model (mechanism only)") for line in lines) == 3
-    assert "*" not in text
 
 
 # ------------------------------------------------------------------ the plan chooser, driven as a student would

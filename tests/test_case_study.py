@@ -1,66 +1,45 @@
-import io
-
-import numpy as np
 import pytest
-from PIL import Image
 
 from spinelab.anatomy import muscles
 from spinelab.clinic import case_study as cs
 from spinelab.clinic import red_flags
-from spinelab.clinic.case_steps import LayerStep, RedFlagStep
-from spinelab.course import quiz
+from spinelab.clinic.case_steps import LayerStep
+from spinelab.course import quiz, references
 
-
-def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-# ------------------------------------------------------------------ vignettes and routing
+# ------------------------------------------------------------------ the patient
 
 def test_vignettes_load_with_known_flags():
     ids = [item.id for item in cs.vignettes()]
-    assert ids == ["warehouse", "saddle"]
+    assert ids == ["warehouse"]
     for item in cs.vignettes():
         assert all(red_flags.flag(name).name == name for name in item.red_flags)
         assert item.painful_side in cs.SIDES and "\n" not in item.history
 
 
-def test_warehouse_worker_screens_clear_and_continues():
-    assert cs.vignette("warehouse").red_flags == ()
-    assert not cs.vignette("warehouse").screen().refer
-    assert cs.route("warehouse").startswith("No red flags ticked") and "Continue" in cs.route("warehouse")
+def test_the_layer_step_names_the_warehouse_workers_painful_side_and_level():
+    patient = cs.vignette("warehouse")
+    assert (patient.painful_side, patient.painful_level) == ("right", "about L4-L5")
+    assert "(pain: right side, about L4-L5)" in LayerStep("warehouse").step.widget.children[2].value
 
 
-def test_red_flag_vignette_routes_to_referral_for_cauda_equina():
-    result = cs.vignette("saddle").screen()
-    assert result.refer and result.decision == red_flags.REFER
-    assert result.conditions == ("cauda equina syndrome",)
-    reported = set(cs.vignette("saddle").red_flags)
-    assert {"saddle anaesthesia", "new bladder dysfunction or urinary retention"} <= reported
-    assert cs.route("saddle").startswith("Refer for medical evaluation") and "Stop here" in cs.route("saddle")
-
-
-def test_red_flag_step_grades_the_ticks_against_the_history():
-    screen = RedFlagStep("saddle")
-    assert screen.check() is False and "did not tick" in screen.step.feedback.value
-    screen.tick(*cs.vignette("saddle").red_flags)
-    assert screen.checklist.outcome.refer
-    assert screen.check() is True and "matches the history" in screen.step.feedback.value
-    assert "Refer for medical evaluation" in screen.step.feedback.value
-    clear = RedFlagStep("warehouse")
-    assert clear.check() is True and "Continue" in clear.step.feedback.value
-    clear.tick("fever")
-    assert clear.check() is False and "Not in this history: fever" in clear.step.feedback.value
-
-
-def test_steps_display_themselves_and_show_only_the_question_in_static_mode(monkeypatch):
-    assert "application/vnd.jupyter.widget-view+json" in RedFlagStep("saddle")._repr_mimebundle_()
+def test_the_step_displays_itself_and_shows_only_the_question_in_static_mode(monkeypatch):
+    assert "application/vnd.jupyter.widget-view+json" in LayerStep()._repr_mimebundle_()
     monkeypatch.setenv("SPINELAB_STATIC", "1")
-    screen = RedFlagStep("saddle")._repr_mimebundle_()
-    assert set(screen) == {"text/markdown", "text/plain"} and "Which red flags" in screen["text/markdown"]
     layers = LayerStep()._repr_mimebundle_()
+    assert set(layers) == {"text/markdown", "text/plain"}
     assert layers["text/plain"].startswith("[Step: guarding and inhibition]")
     assert "Erector spinae" in layers["text/markdown"] and "working hypothesis" not in layers["text/markdown"]
+
+
+def test_the_reference_keys_are_every_source_the_feedback_cites(monkeypatch):
+    monkeypatch.setattr(references, "_cited", {})
+    for option in cs.LAYER_OPTIONS:
+        cs.guarding_feedback(option)
+        cs.inhibited_feedback(option)
+    cs.where_feedback(cs.WHERE_OPTIONS[0])
+    keys = cs.citation_keys()
+    assert len(keys) == len(set(keys)) and set(references.cited()) == set(keys)
+    assert {"vandieen2003", "hodgestucker2011", "hides1994", "hodges2006", "bogduk1980"} <= set(keys)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -77,7 +56,7 @@ def test_bad_vignette_data_is_refused_naming_the_field(text, message):
 
 
 def test_unknown_vignette_names_the_parameter():
-    with pytest.raises(ValueError, match="vignette_id must be one of warehouse, saddle"):
+    with pytest.raises(ValueError, match="vignette_id must be one of warehouse"):
         cs.vignette("nobody")
 
 
@@ -124,5 +103,5 @@ def test_layer_step_refuses_unknown_answers():
 
 def test_self_check_is_complete_for_the_answer_key():
     check = quiz.load("06_case_studies")
-    assert len(check.questions) >= 3 and {e.id for e in check.exercises} == {"follow-up", "timing-in-the-model"}
+    assert len(check.questions) >= 3 and {e.id for e in check.exercises} == {"follow-up"}
     assert all(question.citations for question in check.questions)

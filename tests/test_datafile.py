@@ -92,8 +92,65 @@ name = "Pain adaptation"\nshort_name = "adaptation"\npredictions = { agonist = -
 keys = ["lund1991"]
 """
 
+START_BACK = ("""[tool]
+name = "N"\nattribution = "A"\nofficial_form = "https://example.org/"\nsources = ["hill2008"]\nverified = "v"
+""" + "".join(f'\n[[item]]\ndomain = "d{n}"\nconstruct = "c"\ndistress = {"true" if n > 4 else "false"}\n'
+              for n in range(1, 10)) + """answers = ["no", "yes"]\npositive = ["yes"]
+""" + "".join(f'\n[stratum.{name}]\nlabel = "L"\nrule = "R"\noffer = "O"\nsources = ["hay2008"]\nverified = "v"\n'
+              for name in ("low", "medium", "high")) + """
+[trial]
+finding = "f"\nsources = ["hill2011"]\nverified = "v"
+
+[replication]
+finding = "f"\nsources = ["rhon2023"]\nverified = "v"
+
+[[recommendation]]
+guideline = "nice2016"\nquote = "q"\nstrength = "consider"\nstages = ["acute"]\npopulation = "p"
+topics = ["risk stratification"]\nverified = "v"
+""")
+YELLOW_FLAGS = ("".join(f'[{part}]\ntext = "t"\nsources = ["kendall1997"]\nverified = "v"\n\n'
+                        for part in ("definition", "contrast", "targeting", "reassurance")) + """[[flag]]
+name = "beliefs"\nkind = "psychological"\ndescription = "d"\nlisten_for = "l"\nsources = ["kendall1997"]
+verified = "v"
+
+[[predictor]]
+name = "n"\npredicts = "recovery"\nmedian_lr = "0.39"\nlow = "0.38"\nhigh = "0.40"
+
+[predictors]
+population = "p"\nless_useful = "l"\nsources = ["chou2010"]\nverified = "v"
+
+[[imaging]]
+finding = "disk bulge"\nat_20 = 30\nat_80 = 84
+
+[imaging_source]
+population = "p"\nconclusion = "c"\nsources = ["brinjikji2015"]\nverified = "v"
+
+[[explanation]]
+say = "s"\nwhy = "w"\nsources = ["dasilva2019"]
+""")
+
+CASE = """id = "x"\ntitle = "T"\nsummary = "S"\nstart = "a"
+
+[nodes.a]
+title = "A"\ntext = "t"\nquestion = "q?"
+[[nodes.a.choices]]
+label = "L"\nnext = "b"\nfeedback = "f"\ncites = ["finucane2020"]\nconcordant = true
+
+[nodes.b]
+title = "B"\ntext = "t"\noutcome = "good"\ncites = ["finucane2020"]
+"""
+
 # For each schema: a valid document, and one breach per kind of rule with the message expected after "x.toml: ".
 CASES = {
+    "case": (CASE, [
+        ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
+        ('outcome = "good"', 'outcome = "fine"', r"node 'b': field 'outcome' must be one of good, misstep; got 'fine'"),
+        ('cites = ["finucane2020"]\nconcordant', 'cites = []\nconcordant',
+         r"node 'a' choice 1: field 'cites' must be a non-empty list of reference keys"),
+        ("[nodes.b]", "[nodes.B]", r"node key 'B' must be lowercase letters, digits and hyphens"),
+        ('question = "q?"', 'question = "q?"\n[nodes.a.tool]\nkind = "post_test"\ntest = "t"',
+         r"node 'a' tool: field 'pre_test' is missing"),
+    ]),
     "references": (REFERENCE, [
         ('title = "T"\n', "", r"reference 'a2000': field 'title' is missing"),
         ('journal = "J"', 'journal = "J"\ncolour = "red"',
@@ -189,6 +246,31 @@ CASES = {
         ('kind = "kappa"', 'kind = "positive likelihood ratio"',
          r"test 1 \('t'\) figure 1 \('f'\): field 'target' is missing"),
         ('what = "W"\n', "", r"test 1 \('t'\): field 'what' is missing"),
+    ]),
+    "start_back": (START_BACK, [
+        ('official_form = "https://example.org/"', 'official_form = "keele.ac.uk"',
+         r"tool: field 'official_form' must be an https:// address; got 'keele.ac.uk'"),
+        ('domain = "d9"\n', "", r"item 9: field 'domain' is missing"),
+        ('domain = "d9"\nconstruct = "c"\ndistress = true', 'domain = "d9"\nconstruct = "c"\ndistress = "yes"',
+         r"item 9: field 'distress' must be true or false"),
+        ('positive = ["yes"]', "", r"item 9: field 'positive' is missing \(needed with field 'answers'\)"),
+        ("[stratum.high]", "[stratum.severe]", r"stratum 'high' is missing"),
+        ('offer = "O"', 'offer = ""', r"stratum 'low': field 'offer' must be non-empty text"),
+        ('stages = ["acute"]', 'stages = ["later"]', r"recommendation 1: field 'stages' item 1 must be one of acute"),
+        ("[trial]", "[trials]", r"trial is missing"),
+        ('finding = "f"\nsources = ["rhon2023"]', 'finding = "f"\nsources = "rhon2023"',
+         r"replication: field 'sources' must be a list"),
+    ]),
+    "yellow_flags": (YELLOW_FLAGS, [
+        ('kind = "psychological"', 'kind = "social"',
+         r"flag 1 \('beliefs'\): field 'kind' must be one of psychological, work; got 'social'"),
+        ('median_lr = "0.39"', "median_lr = 0.39",
+         r"predictor 1 \('n'\): field 'median_lr' must be a likelihood ratio as printed"),
+        ('predicts = "recovery"', 'predicts = "cure"', r"predictor 1 \('n'\): field 'predicts' must be one of worse"),
+        ("at_80 = 84", "at_80 = 184", r"imaging 1: field 'at_80' must be between 0 and 100; got 184"),
+        ('listen_for = "l"\n', "", r"flag 1 \('beliefs'\): field 'listen_for' is missing"),
+        ('why = "w"\n', "", r"explanation 1: field 'why' is missing"),
+        ("[reassurance]", "[comfort]", r"field 'reassurance' is missing"),
     ]),
     "theories": (THEORIES, [
         ('quote = "q"\n', "", r"verdict: field 'quote' is missing"),

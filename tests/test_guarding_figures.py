@@ -104,7 +104,7 @@ def test_notebook_quotes_the_review_verdict_word_for_word():
 
     from spinelab.course import datafile
 
-    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_protective_guarding.ipynb"
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02b_pain_and_muscle_activity.ipynb"
     text = " ".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]).replace("\n", " ")
     assert datafile.load("theories")["verdict"]["quote"] in text
 

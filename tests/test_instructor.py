@@ -1,7 +1,9 @@
 from pathlib import Path
 
+from test_cases import fixture_case
+
 from spinelab.anatomy import muscle_sort, muscles
-from spinelab.clinic import case_study
+from spinelab.clinic import case_study, cases
 from spinelab.course import quiz
 from spinelab.publish import instructor
 
@@ -112,14 +114,39 @@ def test_answer_key_covers_every_kind_of_question(monkeypatch):
     assert "**Solution.** The **answer**." in text
 
 
-def test_answer_key_has_the_sorter_layers_and_every_patients_screen():
+def test_answer_key_has_the_sorter_and_the_layer_step():
     text = instructor.answers_markdown()
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
-    for patient in case_study.vignettes():
-        assert patient.screen().message in text
     assert case_study.guarding_feedback(case_study.GUARDING)[1] in text
     assert case_study.where_feedback(case_study.WHERE_OPTIONS[0])[1] in text
+
+
+def test_answer_key_covers_every_decision_of_every_case(monkeypatch):
+    monkeypatch.setattr(cases, "cases", lambda: (fixture_case(),))
+    lines = instructor._case_lines(fixture_case())
+    text = "\n".join(lines)
+    assert "**Concordant path:** `first-visit` → `risk` → `rule` → `recovered` → `good-ending`." in text
+    assert ("- **Concordant**: Screen for red flags before anything else → `risk` (Stratify). *Feedback:* Screening "
+            "comes first. (Finucane et al. 2020)") in lines
+    assert ("- Not concordant: Go back to the start → `first-visit` (Day 2: first visit). *Feedback:* A loop back. "
+            "(Hill et al. 2011)") in lines
+    assert ("- **Ending `missed-screen`: A misstep** (a misstep). Care went ahead without its basis. "
+            "(Finucane et al. 2020)") in lines
+    assert sum(line.startswith(("- **Concordant**", "- Not concordant")) for line in lines) == 9
+    assert "**Step `rule`: The prediction rule.** What now?" in lines
+    assert any(line.startswith("- *Tool (post_test):*") and "after the test 63%" in line for line in lines)
+    assert "### 06_case_studies: case 'The fixture patient'" in instructor.answers_markdown()
+
+
+def test_answer_key_has_every_shipped_case_and_each_concordant_choice():
+    text = instructor.answers_markdown()
+    for case in cases.cases():
+        assert f"case '{case.title}' (`{case.source}`)" in text
+        for node in case.nodes.values():
+            for choice in node.choices:
+                verdict = "**Concordant**" if choice.concordant else "Not concordant"
+                assert f"- {verdict}: {choice.label} → `{choice.next}`" in text
 
 
 def test_committed_answer_key_is_current():
@@ -130,7 +157,7 @@ def test_committed_answer_key_is_current():
 def test_guide_covers_every_notebook_and_links_the_answer_key():
     guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
     for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
-        number = notebook.name[:2]
+        number = notebook.stem.split("_")[0]
         assert guide.count(f"| {number} ") >= 2, f"notebook {number} needs outcomes and timings in the guide"
     assert "(answers.md)" in guide
     for command in ("make present", "make slides", "make figures"):

@@ -31,10 +31,6 @@ from spinelab.course import quiz
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 MAX_WORDS = 3_000
-#: Notebooks whose main path is still over the limit: their evidence tables and reference lists are collapsed now, but
-#: the self-checks (about 1,400 words each) and the markdown still add up to more. Strict, so the marker must go as
-#: soon as a notebook meets the limit.
-OVER_THE_LIMIT = {"02_protective_guarding", "03_multifidus_research", "06_case_studies"}
 
 _DETAILS = re.compile(r"<details\b|</details\s*>", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -135,9 +131,7 @@ def test_the_counter_skips_collapsed_sections_in_markdown_outputs():
     assert words(_output_text(nbformat.v4.new_output("stream", text="plain <details> words"))) == 2
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="main path over 3,000 words: work in progress"))
-    if path.stem in OVER_THE_LIMIT else path for path in NOTEBOOKS], ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_main_path_is_at_most_3000_words(path):
     counts = main_path_words(path)
     total = sum(counts.values())

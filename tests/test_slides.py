@@ -6,7 +6,7 @@ import pytest
 from spinelab.publish import slides
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPIC_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
+TOPIC_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]*_*.ipynb"))
 
 
 def _cell(kind: str, source: str) -> nbformat.NotebookNode:

@@ -28,3 +28,14 @@ def test_provenance_finds_tables_and_arrays_of_tables():
             "hides1994": {"title": "t", "verified": "read C"}}
     assert sources_page.provenance(data) == [("level.emergency", "read A"), ("fever", "read B"),
                                              ("hides1994", "read C")]
+
+
+def test_every_case_file_brings_its_own_and_its_nodes_provenance():
+    page = sources_page.sources_markdown()
+    for path in sorted((ROOT / "src/spinelab/data/cases").glob("*.toml")):
+        case = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert f"## cases/{path.name}" in page
+        assert f"- **{case['title']}**: {case['verified']}" in page
+        for node_id, node in case["nodes"].items():
+            if "verified" in node:
+                assert f"- **nodes.{node_id}**: {node['verified']}" in page

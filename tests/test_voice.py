@@ -39,7 +39,7 @@ def _notebook_texts(path: Path) -> list[str]:
 
 
 def _student_strings(value: object, field: str = "") -> list[str]:
-    """Every string in a self-check file except provenance fields."""
+    """Every string in a data file shown to students, except provenance fields."""
     if isinstance(value, dict):
         return [text for key, item in value.items() if key != "verified" for text in _student_strings(item, key)]
     if isinstance(value, list):
@@ -55,8 +55,10 @@ def test_notebooks_speak_about_the_science_not_about_their_writing(path):
 
 
 def test_self_checks_and_data_shown_to_students_have_no_provenance_talk():
-    shown = [text for path in sorted((ROOT / "src/spinelab/data/selfcheck").glob("*.toml"))
-             for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
+    data = ROOT / "src/spinelab/data"
+    files = [*data.glob("selfcheck/*.toml"), *data.glob("cases/*.toml"), data / "start_back.toml",
+             data / "yellow_flags.toml"]
+    shown = [text for path in sorted(files) for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
     shown += [studies.describe(), treatments.evidence_table(), red_flags.RULE, red_flags.DISCLAIMER,
               *red_flags.notes(), evidence_figures.prognosis_summary()]
     shown += [red_flags.screen([item.name]).message for item in red_flags.flags()]

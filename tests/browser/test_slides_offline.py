@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 DECKS = sorted((ROOT / "build" / "slides").glob("*.slides.html"))
-TOPICS = sorted(path.stem for path in (ROOT / "notebooks").glob("0[1-6]_*.ipynb"))
+TOPICS = sorted(path.stem for path in (ROOT / "notebooks").glob("0[1-6]*_*.ipynb"))
 
 
 def test_every_topic_notebook_has_a_deck():

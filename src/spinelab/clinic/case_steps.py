@@ -1,12 +1,7 @@
-"""The steps of notebook 06 a student works through for each patient, as "answer, then check" widgets.
+"""Notebook 06's step between visits, as an "answer, then check" widget.
 
-1. :class:`RedFlagStep`: the red-flag checklist of notebook 02
-   (:class:`spinelab.clinic.red_flag_checklist.RedFlagChecklist`), with feedback on what
-   the history contains and where the screen sends the patient;
-2. :class:`LayerStep`: which muscle guards, which is likely inhibited, and where,
-   graded by :mod:`spinelab.clinic.case_study`.
-
-The plan step is :class:`spinelab.clinic.plan_chooser.PlanChooser`.
+:class:`LayerStep`: which muscle guards, which is likely inhibited, and where, graded by
+:mod:`spinelab.clinic.case_study`. The branching cases are :class:`spinelab.clinic.case_player.CasePlayer`.
 """
 
 from __future__ import annotations
@@ -23,59 +18,13 @@ from spinelab.clinic.case_study import (
     guarding_feedback,
     inhibited_feedback,
     option_name,
-    route,
     vignette,
     where_feedback,
 )
-from spinelab.clinic.red_flag_checklist import RedFlagChecklist
-from spinelab.clinic.red_flags import DISCLAIMER
-from spinelab.course.display import Displayable, markdown_html
+from spinelab.course.display import Displayable
 from spinelab.course.steps import CheckStep
 
 _PLACEHOLDER = "choose"
-
-
-class RedFlagStep(Displayable):
-    """The red-flag checklist of notebook 02, with feedback on what this patient's history contains.
-
-    Parameters
-    ----------
-    vignette_id : str
-        The patient being screened.
-    """
-
-    def __init__(self, vignette_id: str) -> None:
-        self.vignette = vignette(vignette_id)
-        self.checklist = RedFlagChecklist()
-        self.step: CheckStep[bool] = CheckStep(
-            [self.checklist.widget], self._grade,
-            f"[Step: red-flag screen] {self.vignette.title}: tick the flags the history contains, then press "
-            f"'Check my screen'. {DISCLAIMER}",
-            f"**Red-flag screen.** Which red flags does the history of *{self.vignette.title}* contain?",
-            button_label="Check my screen")
-        self.view = self.step
-
-    def tick(self, *names: str) -> None:
-        """Tick flags by name, as a student would."""
-        self.checklist.tick(*names)
-
-    def check(self) -> bool:
-        """Compare the ticked flags with the history; show feedback and return whether they match."""
-        return self.step.check()
-
-    def _grade(self) -> tuple[bool, str]:
-        ticked, reported = set(self.checklist.ticked), set(self.vignette.red_flags)
-        missed = [name for name in self.vignette.red_flags if name not in ticked]
-        extra = [name for name in self.checklist.ticked if name not in reported]
-        lines = []
-        if missed:
-            lines.append(f"❌ The history contains flags you did not tick: {'; '.join(missed)}.")
-        if extra:
-            lines.append(f"❌ Not in this history: {'; '.join(extra)}. Tick only what the patient reports or shows.")
-        if not missed and not extra:
-            lines.append("✅ Your screen matches the history.")
-        lines.append(f"**Next step:** {route(self.vignette.id)}")
-        return not missed and not extra, markdown_html("\n\n".join(lines))
 
 
 def _option_label(option: str) -> str:

@@ -1,14 +1,10 @@
-"""Notebook 06's case studies: the patients, where the screen sends them, and how the reasoning step is graded.
+"""Notebook 06's reasoning step between visits: which muscle guards, which is likely inhibited, and where.
 
-The patients (fictional vignettes) are data, in ``data/vignettes.toml``. The
-steps a student works through (:mod:`spinelab.clinic.case_steps`) reuse the
-modules of the course rather than copying them:
-
-1. the red-flag screen: :func:`spinelab.clinic.red_flags.screen` and :func:`route`;
-2. which muscle guards and which is likely inhibited, and where: graded and
-   explained here (:func:`guarding_feedback`, :func:`inhibited_feedback`,
-   :func:`where_feedback`) from the muscle data of :mod:`spinelab.anatomy.muscles`;
-3. the plan: :mod:`spinelab.clinic.plan`.
+The patient (a fictional vignette, with the painful side and level the questions name) is data, in
+``data/vignettes.toml``. The answers are graded and explained here (:func:`guarding_feedback`,
+:func:`inhibited_feedback`, :func:`where_feedback`) from the muscle data of :mod:`spinelab.anatomy.muscles`;
+the step a student answers is :class:`spinelab.clinic.case_steps.LayerStep`. The branching cases themselves
+are :mod:`spinelab.clinic.cases`.
 """
 
 from __future__ import annotations
@@ -17,10 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from spinelab.anatomy import muscles
-from spinelab.clinic import plan, red_flags
+from spinelab.clinic import red_flags
 from spinelab.course import datafile, references
-from spinelab.course.text import MarkdownText, PlainText
-from spinelab.guarding import treatments
 
 SIDES = ("left", "right", "both")
 VIGNETTES_FILE = "data/vignettes.toml"
@@ -29,7 +23,7 @@ VIGNETTES_FILE = "data/vignettes.toml"
 
 @dataclass(frozen=True)
 class Vignette:
-    """A fictional patient: history, examination, and the red flags they contain."""
+    """A fictional patient: history, examination, the red flags they contain, and where the pain is."""
 
     id: str
     title: str
@@ -38,15 +32,6 @@ class Vignette:
     red_flags: tuple[str, ...]
     painful_side: str
     painful_level: str
-
-    def screen(self) -> red_flags.ScreeningResult:
-        """The red-flag screen of this patient's reported flags (:func:`spinelab.clinic.red_flags.screen`)."""
-        return red_flags.screen(self.red_flags)
-
-    def markdown(self) -> MarkdownText:
-        """History and examination, for the notebook."""
-        return MarkdownText(f"**{self.title}** *(fictional patient)*\n\n*History.* {self.history}\n\n"
-                        f"*Examination.* {self.examination}")
 
 
 def _vignette(row: dict) -> Vignette:
@@ -97,15 +82,6 @@ def vignette(vignette_id: str) -> Vignette:
     if vignette_id not in by_id:
         raise ValueError(f"vignette_id must be one of {', '.join(by_id)}; got {vignette_id!r}")
     return by_id[vignette_id]
-
-
-def route(vignette_id: str) -> PlainText:
-    """Where the screen sends this patient: the referral message, or on to the guarding assessment."""
-    result = vignette(vignette_id).screen()
-    if result.refer:
-        return PlainText(f"{result.message} Stop here: the guarding assessment and plan do not apply until a doctor "
-                         "has seen the patient.")
-    return PlainText(f"{result.message} Continue: assess the guarding and the deep muscles.")
 
 
 # ------------------------------------------------------------------ grading: which layer guards, which is inhibited
@@ -218,8 +194,6 @@ def where_feedback(answer: str) -> tuple[bool, str]:
 
 
 def citation_keys() -> tuple[str, ...]:
-    """Every citation key the steps and the plan model show, without repeats (for the reference list)."""
-    flag_keys = [key for item in red_flags.flags() for key in item.sources]
+    """Every citation key the layer step's feedback shows, without repeats (for the reference list)."""
     muscle_keys = [key for option in LAYER_OPTIONS for key in _option_keys(option)]
-    return tuple(dict.fromkeys([red_flags.FRAMEWORK_KEY, *flag_keys, *muscle_keys, *GUARDING_KEYS, *INHIBITION_KEYS,
-                                *plan.EXERCISE_EVIDENCE_KEYS, "qaseem2017", *treatments.citation_keys()]))
+    return tuple(dict.fromkeys([*muscle_keys, *GUARDING_KEYS, *INHIBITION_KEYS]))

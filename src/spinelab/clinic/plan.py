@@ -8,18 +8,16 @@ guarding from :func:`spinelab.guarding.guarding.simulate` and multifidus size fr
 :func:`spinelab.multifidus.recovery.predict`. Its outputs illustrate a mechanism; they are
 never a patient's prognosis, so no pain or recurrence figure is modelled here:
 those are shown as reported data (:mod:`spinelab.multifidus.evidence_figures`). The
-plan step a student works with is :class:`spinelab.clinic.plan_chooser.PlanChooser`.
+figure is :class:`spinelab.clinic.plan_chooser.PlanChooser` (the handouts' outcome figure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from spinelab.course import references
-from spinelab.course.text import PlainText
 from spinelab.course.validation import check_range
 from spinelab.guarding import guarding, treatments
 from spinelab.multifidus import recovery
@@ -39,7 +37,6 @@ MODEL_WEEKS = 12.0
 GUARDING_DAY = 28.0
 #: What each readout's model is, said wherever the readouts are shown.
 SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
-GUARDING_NOTE = "illustrative model of notebook 02 (treatment strengths made up and equal)"
 #: The evidence for specific exercise after a first episode, shown for every plan that includes it.
 EXERCISE_EVIDENCE_KEYS = ("hides1996", "hides2001", "choi2010")
 
@@ -179,20 +176,6 @@ def evidence_for(plan: Plan) -> list[str]:
                      "conflicting evidence for exercise given during treatment "
                      f"{references.cite(*EXERCISE_EVIDENCE_KEYS)}.")
     return parts
-
-
-def comparison(plans: Sequence[Plan], params: guarding.GuardingParams | None = None) -> PlainText:
-    """The plans side by side: what the evidence says about each, then the model's illustration of mechanism."""
-    lines = []
-    for plan in plans:
-        result = outcome(plan, params)
-        lines.append(f"{plan.label}: {plan.describe()}")
-        lines += [f"  evidence: {part}" for part in evidence_for(plan)]
-        lines.append(f"  model (mechanism only): guarding on day 28 {result.guarding_on_day_28:.0%}; multifidus at "
-                     f"week 10 {result.size_at_follow_up:.0f} %")
-    lines += [f"Model notes: guarding, {GUARDING_NOTE}; multifidus, {SIZE_NOTE}.",
-              "Neither model output is a prognosis for the patient."]
-    return PlainText("\n".join(line.replace("*", "") for line in lines))
 
 
 def plan_feedback(result: PlanOutcome) -> str:

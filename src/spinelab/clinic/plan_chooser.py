@@ -1,7 +1,8 @@
-"""The plan step of notebook 06: choose a plan, read the evidence for its parts, see the modelled mechanism.
+"""The plan explorer: choose a plan, read the evidence for its parts, see the modelled mechanism.
 
 The plans, their evidence and the model are :mod:`spinelab.clinic.plan`; this
-module draws the model against the alternatives and shows the feedback.
+module draws the model against the alternatives and shows the feedback. Its
+figure is the handouts' case-study outcome figure (:func:`outcome_figure`).
 """
 
 from __future__ import annotations

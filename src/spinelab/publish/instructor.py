@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from spinelab.anatomy import muscle_sort, muscles
-from spinelab.clinic import case_study
+from spinelab.clinic import case_study, cases
 from spinelab.course import quiz, references
 from spinelab.publish import sources_page
 
@@ -67,7 +67,7 @@ def answers_markdown() -> str:
 
 
 def _interactive_steps() -> list[str]:
-    """Answers to the self-checks that are widgets rather than questions: the sorter and the case-study screen."""
+    """Answers to the self-checks that are widgets rather than questions: the sorter, the layer step and the cases."""
     lines = ["## Interactive self-checks", "", "### 01_muscle_layers: sort the muscles", ""]
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         muscle = muscles.get(muscle_id)
@@ -79,11 +79,31 @@ def _interactive_steps() -> list[str]:
         ("Where", case_study.where_feedback(case_study.WHERE_OPTIONS[0])),
     ):
         lines.append(f"- **{label}:** {feedback}")
-    lines += ["", "### 06_case_studies: red-flag screen of each patient", ""]
-    for patient in case_study.vignettes():
-        flags = ", ".join(patient.red_flags) or "none"
-        lines.append(f"- **{patient.id}**: flags in the history: {flags}. Screen: {patient.screen().message}")
+    for case in cases.cases():
+        lines += ["", *_case_lines(case)]
     return [*lines, ""]
+
+
+def _case_lines(case: cases.Case) -> list[str]:
+    """Every decision of a branching case: each step's choices, which is concordant, the feedback and where it leads."""
+    path = " → ".join(f"`{node.id}`" for node in cases.concordant_path(case))
+    lines = [f"### 06_case_studies: case '{case.title}' (`{case.source}`)", "", case.summary, "",
+             f"**Concordant path:** {path}.", ""]
+    for node in case.nodes.values():
+        if node.is_ending:
+            lines += [f"- **Ending `{node.id}`: {node.title}** ({cases.OUTCOME_LABELS[node.outcome].lower()}). "
+                      f"{' '.join(node.text.split())}{_sources(node.cites)}", ""]
+            continue
+        lines += [f"**Step `{node.id}`: {node.title}.** {node.question}", ""]
+        if node.tool is not None:
+            lines += [f"- *Tool ({node.tool.kind}):* {' '.join(cases.tool_result(node.tool).split())}"]
+        for choice in node.choices:
+            verdict = "**Concordant**" if choice.concordant else "Not concordant"
+            feedback = " ".join(choice.feedback.split())
+            lines.append(f"- {verdict}: {choice.label} → `{choice.next}` ({case.node(choice.next).title}). "
+                         f"*Feedback:* {feedback}{_sources(choice.cites)}")
+        lines.append("")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,7 +15,10 @@ from importlib import resources
 from spinelab.course import references
 
 #: The data files with provenance, in the order the page lists them.
-DATA_FILES = ("references.toml", "studies.toml", "red_flags.toml", "treatments.toml", "muscles.toml")
+DATA_FILES = ("references.toml", "studies.toml", "red_flags.toml", "treatments.toml", "muscles.toml",
+              "bedside_tests.toml", "start_back.toml", "yellow_flags.toml")
+#: Folders of data files with provenance (one file per case), listed after DATA_FILES.
+DATA_FOLDERS = ("cases",)
 #: Fields that name an entry of an array of tables, tried in order.
 _NAME_FIELDS = ("id", "name", "topic")
 
@@ -55,10 +58,14 @@ def sources_markdown() -> str:
         "",
     ]
     folder = resources.files("spinelab").joinpath("data")
-    for name in DATA_FILES:
+    names = [*DATA_FILES, *(f"{sub}/{path.name}" for sub in DATA_FOLDERS
+                             for path in sorted(folder.joinpath(sub).iterdir(), key=lambda path: path.name)
+                             if path.name.endswith(".toml"))]
+    for name in names:
         data = tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))
         lines += [f"## {name}", ""]
-        for entry, verified in provenance(data):
+        whole_file = [(data.get("title", name), data["verified"])] if isinstance(data.get("verified"), str) else []
+        for entry, verified in whole_file + provenance(data):
             label = references.get(entry).short() if name == "references.toml" else entry
             lines.append(f"- **{label}**: {verified}")
         lines.append("")

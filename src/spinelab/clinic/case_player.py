@@ -1,0 +1,201 @@
+"""The player of notebook 06's branching cases: one step at a time, a choice, its feedback, and on to the next.
+
+The cases and their rules are :mod:`spinelab.clinic.cases`; this module only shows them. At each step the
+student reads the node (and the result of its tool), chooses with a button, reads the feedback and presses
+Continue; at an ending the player shows the outcome and the path taken, with a Start again button. The choices
+appear in an order shuffled with a seed made of the case's and the node's ids, so the concordant choice is not
+always first and the order is the same on every run. Everything is a button or a dropdown: Tab reaches it, and
+Enter or Space presses it; after a choice the focus moves to Continue, and after Continue to the first choice.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+from collections.abc import Sequence
+
+import ipywidgets as widgets
+
+from spinelab.clinic import cases
+from spinelab.clinic.cases import Case, Choice, Node
+from spinelab.course import a11y, references
+from spinelab.course.display import Display, Displayable, markdown_html
+
+#: Lets a long choice wrap inside its button instead of being cut off.
+_CSS = ("<style>.spinelab-case-choice {white-space: normal !important; height: auto !important; "
+        "min-height: var(--jp-widgets-inline-height); text-align: left; line-height: 1.4; padding: 4px 12px;}"
+        "</style>")
+_CHOICE_LAYOUT = {"width": "auto", "max_width": "48em", "height": "auto"}
+_VERDICT = {True: "✅ The guideline-concordant choice.", False: "⚠️ Not the guideline-concordant choice."}
+
+
+def choice_order(case: Case, node: Node) -> list[Choice]:
+    """The node's choices in the order the player shows them: shuffled with the seed ``"<case id>/<node id>"``."""
+    shown = list(node.choices)
+    random.Random(f"{case.id}/{node.id}").shuffle(shown)
+    return shown
+
+
+def _cite(keys: Sequence[str]) -> str:
+    return html.escape(references.cite(*keys)) if keys else ""
+
+
+def _tool_html(node: Node) -> str:
+    """The result of the node's tool, set apart by a blue rule."""
+    return (f"<div style='border-left: 4px solid #0072B2; padding-left: 0.8em'>"
+            f"{markdown_html(cases.tool_result(node.tool))}</div>")
+
+
+class CasePlayer(Displayable):
+    """Work through a branching case: read each step, choose, read the feedback, continue to the ending.
+
+    Parameters
+    ----------
+    case_id : str, optional
+        The case to start with; the first case (by file name) if None.
+    library : sequence of Case, optional
+        The cases the picker offers; every case of ``data/cases/`` if None.
+
+    Raises
+    ------
+    ValueError
+        If ``case_id`` is not one of the cases; the message lists them.
+    """
+
+    def __init__(self, case_id: str | None = None, library: Sequence[Case] | None = None) -> None:
+        self.library = {case.id: case for case in (cases.cases() if library is None else library)}
+        if not self.library:
+            raise ValueError("library must hold at least one case; data/cases/ has none")
+        if case_id is not None and case_id not in self.library:
+            raise ValueError(f"case_id must be one of {', '.join(self.library)}; got {case_id!r}")
+        first = case_id or next(iter(self.library))
+        self.picker = widgets.Dropdown(options=[(case.title, case.id) for case in self.library.values()],
+                                       value=first, description="Case", layout=widgets.Layout(width="32em"))
+        a11y.label(self.picker, "Choose a case to work through")
+        self.heading, self.body, self.question = widgets.HTML(), widgets.HTML(), widgets.HTML()
+        self.choice_box = widgets.VBox()
+        self.feedback = widgets.HTML()
+        self.continue_button = widgets.Button(description="Continue", button_style="primary",
+                                              tooltip="Go on to what happens next")
+        self.restart_button = widgets.Button(description="Start again", button_style="info",
+                                             tooltip="Start this case again from its first step")
+        self.continue_button.on_click(lambda _button: self.proceed())
+        self.restart_button.on_click(lambda _button: self.restart())
+        # A new case from the picker leaves the focus on the picker: arrow keys change its value at every press.
+        self.picker.observe(lambda change: self.restart(change["new"], focus=False), names="value")
+        self.choice_buttons: list[widgets.Button] = []
+        self.case = self.library[first]
+        self.node = self.case.node(self.case.start)
+        self.chosen: Choice | None = None
+        #: The steps taken so far: each node left and the choice made there.
+        self.path: list[tuple[Node, Choice]] = []
+        noun = "case" if len(self.library) == 1 else "cases"
+        box = widgets.VBox([widgets.HTML(_CSS), self.picker, self.heading, self.body, self.question, self.choice_box,
+                            self.feedback, self.continue_button, self.restart_button])
+        # The plain text names the starting case only, so that it stays the same whatever the student does.
+        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} ({len(self.library)} {noun} "
+                                 "in the menu.) At each step choose with a button, read the feedback and press "
+                                 "Continue.", self._static_markdown())
+        self._show()
+
+    # -------------------------------------------------------------- what a student does
+
+    def restart(self, case_id: str | None = None, focus: bool = True) -> None:
+        """Start a case (this one if None) again from its first step; the focus goes to its first choice."""
+        if case_id is not None and case_id != self.case.id:
+            self.case = self.library[case_id]
+            if self.picker.value != case_id:
+                self.picker.value = case_id  # its observer calls restart again, which then finds nothing to change
+        self.node, self.chosen, self.path = self.case.node(self.case.start), None, []
+        self._show()
+        if focus:
+            (self.choice_buttons[0] if self.choice_buttons else self.restart_button).focus()
+
+    def choose(self, label: str) -> Choice:
+        """Make the choice with this label at the current step, as a click on its button does; return it.
+
+        Raises
+        ------
+        ValueError
+            If the current node has no choice with this label, or a choice was already made here.
+        """
+        if self.chosen is not None:
+            raise ValueError(f"a choice was already made at {self.node.id!r}; press Continue first")
+        found = next((choice for choice in self.node.choices if choice.label == label), None)
+        if found is None:
+            labels = "; ".join(choice.label for choice in self.node.choices) or "none (this is an ending)"
+            raise ValueError(f"label must be one of: {labels}; got {label!r}")
+        self.chosen = found
+        for button, choice in zip(self.choice_buttons, choice_order(self.case, self.node), strict=True):
+            button.disabled = True
+            if choice is found:
+                button.button_style = "success" if found.concordant else "warning"
+        references.shown(*found.cites)
+        result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
+        self.feedback.value = (f"<div><p><b>{_VERDICT[found.concordant]}</b></p>"
+                               f"{markdown_html(found.feedback)}<p><small>Sources: {_cite(found.cites)}</small></p>"
+                               f"{result}</div>")
+        self.continue_button.layout.display = ""
+        self.view.announce(f"{_VERDICT[found.concordant]} {a11y.plain_text(markdown_html(found.feedback))}")
+        self.continue_button.focus()
+        return found
+
+    def proceed(self) -> None:
+        """Go on to the node the choice leads to (Continue)."""
+        if self.chosen is None:
+            raise ValueError(f"choose at {self.node.id!r} before continuing")
+        self.path.append((self.node, self.chosen))
+        self.node, self.chosen = self.case.node(self.chosen.next), None
+        self._show()
+        (self.choice_buttons[0] if self.choice_buttons else self.restart_button).focus()
+
+    def state(self) -> dict[str, object]:
+        """Where the student is: case, node, whether at an ending, its outcome, and the labels chosen so far."""
+        return {"case": self.case.id, "node": self.node.id, "ending": self.node.is_ending,
+                "outcome": self.node.outcome or None, "path": [choice.label for _, choice in self.path]}
+
+    # -------------------------------------------------------------- drawing
+
+    def _show(self) -> None:
+        node, step = self.node, len(self.path) + 1
+        where = "Ending" if node.is_ending else f"Step {step}"
+        self.heading.value = f"<h4>{html.escape(self.case.title)}: {where}. {html.escape(node.title)}</h4>"
+        parts = [markdown_html(node.text)]
+        if node.tool is not None and node.tool.shown == "before":
+            parts.append(_tool_html(node))
+        self.feedback.value = ""
+        self.continue_button.layout.display = "none"
+        if node.is_ending:
+            label = cases.OUTCOME_LABELS[node.outcome]
+            parts.insert(0, f"<p><b>Outcome: {label}.</b></p>")
+            parts.append(f"<p><small>Sources: {_cite(node.cites)}</small></p>{self._path_html()}")
+            references.shown(*node.cites)
+            self.question.value = ""
+            self.choice_buttons = []
+            self.restart_button.layout.display = ""
+        else:
+            self.question.value = f"<p><b>{html.escape(node.question)}</b></p>"
+            self.choice_buttons = [self._button(choice) for choice in choice_order(self.case, node)]
+            self.restart_button.layout.display = "none"
+        self.body.value = "".join(parts)
+        self.choice_box.children = tuple(self.choice_buttons)
+        self.view.announce(f"{where}: {node.title}." + (f" Outcome: {cases.OUTCOME_LABELS[node.outcome]}."
+                                                        if node.is_ending else f" {node.question}"))
+
+    def _button(self, choice: Choice) -> widgets.Button:
+        button = widgets.Button(description=choice.label, tooltip=choice.label,
+                                layout=widgets.Layout(**_CHOICE_LAYOUT))
+        button.add_class("spinelab-case-choice")
+        button.on_click(lambda _button: self.choose(choice.label))
+        return button
+
+    def _path_html(self) -> str:
+        steps = "".join(f"<li>{html.escape(node.title)}: <i>{html.escape(choice.label)}</i>"
+                        f"{' ✅' if choice.concordant else ' ⚠️'}</li>" for node, choice in self.path)
+        return f"<p><b>Your path</b> (✅ guideline-concordant, ⚠️ not):</p><ol>{steps}</ol>" if steps else ""
+
+    def _static_markdown(self) -> str:
+        start = self.case.node(self.case.start)
+        options = "\n".join(f"- {choice.label}" for choice in choice_order(self.case, start))
+        return (f"**{self.case.title}** (case study): {self.case.summary}\n\n**{start.title}.** {start.text}\n\n"
+                f"*{start.question}*\n\n{options}")

@@ -1,0 +1,360 @@
+"""The branching cases of notebook 06: every shipped case is a valid decision graph, and each broken rule is refused.
+
+``FIXTURE`` is a case that uses every kind of tool; the malformed variants change one line of it.
+"""
+
+import itertools
+import tomllib
+from importlib import resources
+
+import pytest
+from test_voice import PROVENANCE, _student_strings
+
+from spinelab.clinic import cases, red_flags, start_back
+from spinelab.course import references
+from spinelab.multifidus import bedside, post_test, studies
+
+SOURCE = "data/cases/fixture.toml"
+FIXTURE = """\
+id = "fixture"
+title = "The fixture patient"
+summary = "A test case that uses every tool."
+start = "first-visit"
+
+[nodes.first-visit]
+title = "Day 2: first visit"
+text = "A 38-year-old with acute low back pain."
+question = "What do you do first?"
+[nodes.first-visit.tool]
+kind = "red_flags"
+flags = []
+[[nodes.first-visit.choices]]
+label = "Screen for red flags before anything else"
+next = "risk"
+feedback = "Screening comes first."
+cites = ["finucane2020"]
+concordant = true
+[[nodes.first-visit.choices]]
+label = "Start massage straight away"
+next = "missed-screen"
+feedback = "Treating before screening can delay a serious diagnosis."
+cites = ["finucane2020"]
+
+[nodes.risk]
+title = "Stratify"
+text = "She fills in the STarT Back Tool."
+question = "Which plan fits her risk group?"
+[nodes.risk.tool]
+kind = "start_back"
+answers = [true, false, true, true, false, false, false, false, false]
+[[nodes.risk.choices]]
+label = "Advice, reassurance and a plan to stay active"
+next = "rule"
+feedback = "Low risk: advice and reassurance."
+cites = ["hill2011"]
+concordant = true
+[[nodes.risk.choices]]
+label = "A long course of passive treatment"
+next = "missed-screen"
+feedback = "Not what the low-risk group was offered."
+cites = ["hill2011"]
+[[nodes.risk.choices]]
+label = "Go back to the start"
+next = "first-visit"
+feedback = "A loop back."
+cites = ["hill2011"]
+
+[nodes.rule]
+title = "The prediction rule"
+text = "The rule is positive."
+question = "What now?"
+[nodes.rule.tool]
+kind = "post_test"
+test = "stabilisation-rule"
+pre_test = 0.3
+result = "positive"
+[[nodes.rule.choices]]
+label = "Offer exercise and keep it up"
+next = "recovered"
+feedback = "Exercise after treatment reduced recurrence at one year."
+cites = ["choi2010"]
+concordant = true
+[[nodes.rule.choices]]
+label = "Promise it will never come back"
+next = "recovered"
+feedback = "No one can promise that."
+cites = ["dasilva2019"]
+
+[nodes.recovered]
+title = "Recovered"
+text = "Her pain has gone."
+question = "What do you tell her?"
+[nodes.recovered.tool]
+kind = "evidence"
+values = ["hides2001_recurrence_1y_exercise", "hides2001_recurrence_1y_control"]
+[[nodes.recovered.choices]]
+label = "Recurrences are common; keep exercising"
+next = "good-ending"
+feedback = "Honest and supported."
+cites = ["dasilva2019", "choi2010"]
+concordant = true
+[[nodes.recovered.choices]]
+label = "Discharge on the pain score alone"
+next = "missed-screen"
+feedback = "Pain gone is not the only check."
+cites = ["hides1996"]
+
+[nodes.good-ending]
+title = "A good course"
+text = "She stays active and keeps exercising."
+outcome = "good"
+cites = ["choi2010"]
+
+[nodes.missed-screen]
+title = "A misstep"
+text = "Care went ahead without its basis."
+outcome = "misstep"
+cites = ["finucane2020"]
+"""
+
+
+def fixture_case() -> cases.Case:
+    return cases.parse(FIXTURE, SOURCE)
+
+
+def all_paths(case: cases.Case) -> list[list[str]]:
+    """Every path from the start that visits no node twice, as node ids (depth first)."""
+    found, stack = [], [[case.start]]
+    while stack:
+        path = stack.pop()
+        node = case.node(path[-1])
+        if node.is_ending:
+            found.append(path)
+        stack += [[*path, choice.next] for choice in node.choices if choice.next not in path]
+    return found
+
+
+#: The case files by stem: each is parsed by itself, so that a broken file fails its own tests with its message.
+SHIPPED = [name.removesuffix(".toml") for name in cases._case_files()]
+ALL = pytest.mark.parametrize("case", ["fixture", *SHIPPED], indirect=True)
+
+
+@pytest.fixture
+def case(request) -> cases.Case:
+    if request.param == "fixture":
+        return fixture_case()
+    path = f"{cases.CASES_FOLDER}/{request.param}.toml"
+    return cases.parse(resources.files("spinelab").joinpath(path).read_text(encoding="utf-8"), path)
+
+
+# ------------------------------------------------------------------ every case: a valid graph
+
+
+def test_every_file_of_the_cases_folder_is_loaded_by_its_id():
+    assert [case.id for case in cases.cases()] == SHIPPED and len(SHIPPED) >= 4
+    for case_id in SHIPPED:
+        assert cases.load(case_id).source == f"data/cases/{case_id}.toml"
+
+
+@ALL
+def test_every_ending_is_reachable_by_some_path_of_choices(case):
+    reached = {path[-1] for path in all_paths(case)}
+    endings = {node.id for node in case.nodes.values() if node.is_ending}
+    assert endings and reached == endings
+    for path in all_paths(case):
+        picks = [next(c.label for c in case.node(a).choices if c.next == b) for a, b in itertools.pairwise(path)]
+        assert [node.id for node in cases.walk(case, picks)] == path
+
+
+@ALL
+def test_the_concordant_path_reaches_a_good_ending_and_every_case_has_a_misstep(case):
+    path = cases.concordant_path(case)
+    assert path[0].id == case.start and path[-1].outcome == "good"
+    assert all(any(c.concordant and c.next == b.id for c in a.choices) for a, b in itertools.pairwise(path))
+    assert any(node.outcome == "misstep" for node in case.nodes.values())
+
+
+@ALL
+def test_every_step_offers_two_choices_or_more_each_with_feedback_and_a_resolving_citation(case):
+    for node in case.nodes.values():
+        assert node.is_ending == (node.outcome in cases.OUTCOMES)
+        if not node.is_ending:
+            assert len(node.choices) >= 2 and any(c.concordant for c in node.choices) and node.question
+        for choice in node.choices:
+            assert choice.feedback and choice.cites and choice.next in case.nodes
+    assert set(case.citation_keys()) <= set(references.registry())
+
+
+def test_what_students_read_in_the_case_files_speaks_about_the_science_not_its_sources():
+    folder = resources.files("spinelab").joinpath(cases.CASES_FOLDER)
+    for name in cases._case_files():
+        for text in _student_strings(tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8"))):
+            match = PROVENANCE.search(text)
+            assert match is None, f"{name}: ...{text[max(0, match.start() - 80):match.end() + 40]}..."
+
+
+# ------------------------------------------------------------------ the walker
+
+
+def test_walk_follows_labels_or_indices_and_refuses_a_choice_that_is_not_offered():
+    case = fixture_case()
+    assert [n.id for n in cases.walk(case, [0, "Go back to the start", 1])] == \
+        ["first-visit", "risk", "first-visit", "missed-screen"]
+    with pytest.raises(ValueError, match=r"choice at node 'first-visit' must be one of: Screen for red flags"):
+        cases.walk(case, ["Order an MRI"])
+    with pytest.raises(ValueError, match=r"choice at node 'first-visit' must be an index from 0 to 1; got 5"):
+        cases.walk(case, [5])
+    with pytest.raises(ValueError, match=r"picks go past the ending 'missed-screen'"):
+        cases.walk(case, [1, 0])
+
+
+def test_load_names_the_parameter_and_lists_the_ids():
+    with pytest.raises(ValueError, match=r"^case_id must be one of .*; got 'nobody'"):
+        cases.load("nobody")
+
+
+# ------------------------------------------------------------------ malformed variants
+
+
+def _node_block(node_id: str, body: str) -> str:
+    return f"\n[nodes.{node_id}]\n{body}"
+
+
+BROKEN = [
+    ("an edge to a missing node", 'next = "rule"', 'next = "nowhere"',
+     r"node 'risk' choice 1: field 'next' must name a node of the case; got 'nowhere'"),
+    ("an unreachable ending", 'outcome = "misstep"\ncites = ["finucane2020"]\n',
+     'outcome = "misstep"\ncites = ["finucane2020"]\n'
+     + _node_block("orphan", 'title = "O"\ntext = "t"\noutcome = "misstep"\ncites = ["finucane2020"]\n'),
+     r"node 'orphan': this ending is not reachable from the start node 'first-visit'"),
+    ("a choice without feedback", 'feedback = "Screening comes first."\n', "",
+     r"node 'first-visit' choice 1: field 'feedback' is missing"),
+    ("a choice with empty feedback", 'feedback = "Screening comes first."', 'feedback = " "',
+     r"node 'first-visit' choice 1: field 'feedback' must be non-empty text"),
+    ("a choice without cites", 'cites = ["finucane2020"]\nconcordant = true', "concordant = true",
+     r"node 'first-visit' choice 1: field 'cites' is missing"),
+    ("an unknown citation key", 'cites = ["hill2011"]\nconcordant = true', 'cites = ["hill2099"]\nconcordant = true',
+     r"node 'risk' choice 1: field 'cites': unknown citation key 'hill2099'; did you mean hill2011"),
+    ("no concordant choice", 'cites = ["finucane2020"]\nconcordant = true', 'cites = ["finucane2020"]',
+     r"node 'first-visit': no choice is marked concordant = true"),
+    ("no misstep ending", 'outcome = "misstep"', 'outcome = "good"',
+     r"a case needs at least one 'good' and one 'misstep' ending; no ending has outcome 'misstep' "
+     r"\(endings: node 'good-ending' \(good\), node 'missed-screen' \(good\)\)"),
+    ("no good ending", 'outcome = "good"', 'outcome = "misstep"',
+     r"a case needs at least one 'good' and one 'misstep' ending; no ending has outcome 'good'"),
+    ("an unknown field in a node", '[[nodes.rule.choices]]\nlabel = "Promise it will never come back"',
+     '[[nodes.rule.unused]]\nlabel = "Promise it will never come back"',
+     r"node 'rule': unknown field\(s\) unused"),
+    ("a concordant path that ends in a misstep",
+     'concordant = true\n[[nodes.recovered.choices]]\nlabel = "Discharge on the pain score alone"\n'
+     'next = "missed-screen"\nfeedback = "Pain gone is not the only check."\ncites = ["hides1996"]',
+     '[[nodes.recovered.choices]]\nlabel = "Discharge on the pain score alone"\n'
+     'next = "missed-screen"\nfeedback = "Pain gone is not the only check."\ncites = ["hides1996"]\nconcordant = true',
+     r"node 'missed-screen': following the concordant choices from 'first-visit' ends here, a 'misstep' ending "
+     r"\(first-visit -> risk -> rule -> recovered -> missed-screen\)"),
+    ("a concordant loop", 'feedback = "A loop back."\ncites = ["hill2011"]',
+     'feedback = "A loop back."\ncites = ["hill2011"]\nconcordant = true',
+     r"node 'first-visit': following the concordant choices from 'first-visit' loops back here "
+     r"\(first-visit -> risk -> first-visit\)"),
+    ("an ending without an outcome", 'outcome = "good"\n', "",
+     r"node 'good-ending': a node without choices is an ending and needs field 'outcome'"),
+    ("a step with an outcome", 'question = "What now?"', 'question = "What now?"\noutcome = "good"',
+     r"node 'rule': a step \(a node with choices\) has no field 'outcome'; endings have no choices"),
+    ("a step without a question", 'question = "What now?"\n', "", r"node 'rule': a step needs field 'question'"),
+    ("an ending with a question", 'title = "A good course"', 'title = "A good course"\nquestion = "Why?"',
+     r"node 'good-ending': an ending has no field 'question'"),
+    ("a start that is not a node", 'start = "first-visit"', 'start = "triage"',
+     r"field 'start' must name a node \(first-visit, risk, rule, recovered, good-ending, missed-screen\); "
+     r"got 'triage'"),
+    ("an unknown red flag", "flags = []", 'flags = ["sore toe"]',
+     r"node 'first-visit' tool: flag must be one of: .*; got 'sore toe'"),
+    ("a wrong STarT Back answer count", "answers = [true, false, true, true, false, false, false, false, false]",
+     "answers = [true, false]", r"node 'risk' tool: answers must be a sequence of 9 booleans.*got 2 answers"),
+    ("an unknown bedside test", 'test = "stabilisation-rule"', 'test = "slump"',
+     r"node 'rule' tool: test_id must be one of multifidus-lift-test"),
+    ("a test without a likelihood ratio", 'test = "stabilisation-rule"', 'test = "multifidus-lift-test"',
+     r"node 'rule' tool: result must be one for which test 'multifidus-lift-test' has a likelihood ratio \(none\)"),
+    ("an unknown study value", '"hides2001_recurrence_1y_control"]', '"hides2001_recurrence_9y"]',
+     r"node 'recovered' tool: value_id must be one of .*; got 'hides2001_recurrence_9y'"),
+    ("a tool without its inputs", "flags = []\n", "", r"node 'first-visit' tool: field 'flags' is missing"),
+    ("a pre-test probability of 1", "pre_test = 0.3", "pre_test = 1.0",
+     r"node 'rule' tool: field 'pre_test' must be a probability strictly between 0 and 1; got 1.0"),
+    ("a bad node id", "[nodes.good-ending]", "[nodes.Good_Ending]",
+     r"node key 'Good_Ending' must be lowercase letters, digits and hyphens"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [case[1:] for case in BROKEN], ids=[case[0] for case in BROKEN])
+def test_each_malformed_variant_is_refused_naming_the_file_and_the_node(old, new, message):
+    assert old in FIXTURE
+    with pytest.raises(cases.CaseError, match=rf"^data/cases/fixture\.toml: {message}"):
+        cases.parse(FIXTURE.replace(old, new, 1), SOURCE)
+
+
+def test_a_case_error_is_a_value_error_and_the_id_must_equal_the_file_stem():
+    assert issubclass(cases.CaseError, ValueError)
+    with pytest.raises(cases.CaseError, match=r"^data/cases/other\.toml: field 'id' must equal the file name's stem "
+                                              r"'other'; got 'fixture'"):
+        cases.parse(FIXTURE, "data/cases/other.toml")
+
+
+def test_a_step_needs_two_choices():
+    second = ('[[nodes.rule.choices]]\nlabel = "Promise it will never come back"\nnext = "recovered"\n'
+              'feedback = "No one can promise that."\ncites = ["dasilva2019"]\n')
+    assert second in FIXTURE
+    with pytest.raises(cases.CaseError, match=r"^data/cases/fixture\.toml: node 'rule': a step needs at least 2 "
+                                              r"choices; got 1"):
+        cases.parse(FIXTURE.replace(second, ""), SOURCE)
+
+
+# ------------------------------------------------------------------ tools: the course's own modules
+
+
+def test_the_red_flag_tool_gives_the_triage_of_the_red_flags_module():
+    tool = cases.Tool("red_flags", flags=("saddle anaesthesia", "fever"))
+    result = red_flags.screen(tool.flags)
+    text = cases.tool_result(tool)
+    assert result.level == "emergency" and result.message in text and result.safety_netting in text
+    assert "saddle anaesthesia, fever" in text and red_flags.DISCLAIMER in text
+    assert set(cases.tool_keys(tool)) >= {"finucane2020", *red_flags.flag("fever").sources}
+
+
+def test_the_start_back_tool_gives_the_score_stratum_and_offer_of_the_start_back_module():
+    answers = (True, True, True, True, True, True, True, True, False)
+    scores = start_back.score(answers)
+    text = cases.tool_result(cases.Tool("start_back", answers=answers))
+    assert (scores.overall, scores.distress, scores.stratum) == (8, 4, "high")
+    assert "overall score 8 of 9, distress subscale 4 of 5: high risk" in text
+    assert start_back.offer("high") in text
+
+
+def test_the_post_test_tool_gives_the_probability_from_the_tests_likelihood_ratio():
+    text = cases.tool_result(cases.Tool("post_test", test="stabilisation-rule", pre_test=0.3, result="positive"))
+    ratio = bedside.figure("cpr_success_plr").value
+    assert ratio == 4.0
+    assert f"after the test {post_test.post_test_probability(0.3, ratio):.0%}" in text and "after the test 63%" in text
+    negative = cases.tool_result(cases.Tool("post_test", test="stabilisation-rule", pre_test=0.3, result="negative"))
+    assert f"after the test {post_test.post_test_probability(0.3, 0.18):.0%}" in negative  # 7 %
+    assert cases.tool_keys(cases.Tool("post_test", test="stabilisation-rule", pre_test=0.3,
+                                      result="negative")) == ("hicks2005",)
+
+
+def test_the_evidence_tool_gives_the_study_values_with_their_citation():
+    text = cases.tool_result(cases.Tool("evidence", values=("hides2001_recurrence_1y_control",
+                                                            "hides2001_recurrence_3y_exercise")))
+    control, exercise = studies.value("hides2001_recurrence_1y_control"), studies.value(
+        "hides2001_recurrence_3y_exercise")
+    assert f"recurrence (control, 1 year after treatment): {control.value:g} %" in text
+    assert f"recurrence (specific exercise, 2–3 years after treatment): {exercise.value:g} %" in text
+    assert "(Hides et al. 2001)" in text
+    ratio = studies.value("choi2010_rate_ratio_1y")
+    line = cases.tool_result(cases.Tool("evidence", values=(ratio.id,)))
+    assert f": {ratio.value:g} (95 % CI {ratio.ci[0]:g} to {ratio.ci[1]:g}) (Choi et al. 2010)" in line
+    assert ratio.unit in ratio.quantity and f"{ratio.value:g} {ratio.unit}" not in line  # said once, in the quantity
+
+
+def test_an_unknown_tool_kind_names_the_allowed_kinds():
+    with pytest.raises(ValueError, match=r"kind must be one of red_flags, start_back, post_test, evidence; got 'x'"):
+        cases.tool_result(cases.Tool("x"))
+    with pytest.raises(ValueError, match=r"kind must be one of red_flags, start_back, post_test, evidence; got 'x'"):
+        cases.tool_keys(cases.Tool("x"))
