@@ -53,3 +53,20 @@ def test_recurrence_effects_state_arr_and_nnt_at_each_follow_up():
     assert len(lines) == 2
     assert lines[0].startswith("1 year after treatment: recurrence 84% (control) vs 30% (specific exercise)")
     assert all("NNT = " in line and "an uncertain estimate" in line for line in lines)
+
+
+def _points(ax):
+    # Data markers, not the caps of the error bars.
+    return [line for line in ax.get_lines() if line.get_linestyle() == "None" and line.get_marker() not in "|_"]
+
+
+def test_cohort_recurrence_panel_plots_each_reported_proportion_with_its_interval():
+    panel = ef.cohort_recurrence_panel()
+    ax = panel.figure.axes[0]
+    assert sorted(line.get_xdata()[0] for line in _points(ax)) == [40, 41, 69]
+    # Each error bar runs from the reported lower limit to the upper one.
+    limits = sorted((round(min(seg[:, 0]), 6), round(max(seg[:, 0]), 6))
+                    for coll in ax.collections for seg in coll.get_segments())
+    assert limits == [(33, 46), (34, 46), (62, 74)]
+    assert "69 % (95 % CI 62–74)" in panel.figure.alt_text and "250 people" in panel.figure.alt_text
+    assert "not one patient's future" in panel.caption.value

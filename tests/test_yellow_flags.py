@@ -4,7 +4,7 @@ from importlib import resources
 
 import pytest
 
-from spinelab.clinic import case_study, recurrence_figure, red_flags, start_back, yellow_flags
+from spinelab.clinic import case_study, red_flags, start_back, yellow_flags
 from spinelab.course import references
 from spinelab.guarding import treatments
 from spinelab.multifidus import studies
@@ -79,23 +79,6 @@ def test_recurrence_talk_gives_the_median_time_and_says_the_figures_describe_a_g
     text = str(yellow_flags.recurrence_talk())
     assert f"{studies.value('dasilva2019_median_days').value:g} days (da Silva et al. 2019)" in text
     assert "not a forecast for you" in text
-
-
-def _points(ax):
-    # Data markers, not the caps of the error bars.
-    return [line for line in ax.get_lines() if line.get_linestyle() == "None" and line.get_marker() not in "|_"]
-
-
-def test_recurrence_panel_plots_each_reported_proportion_with_its_interval():
-    panel = recurrence_figure.recurrence_panel()
-    ax = panel.figure.axes[0]
-    assert sorted(line.get_xdata()[0] for line in _points(ax)) == [40, 41, 69]
-    # Each error bar runs from the reported lower limit to the upper one.
-    limits = sorted((round(min(seg[:, 0]), 6), round(max(seg[:, 0]), 6))
-                    for coll in ax.collections for seg in coll.get_segments())
-    assert limits == [(33, 46), (34, 46), (62, 74)]
-    assert "69 % (95 % CI 62–74)" in panel.figure.alt_text and "250 people" in panel.figure.alt_text
-    assert "not one patient's future" in panel.caption.value
 
 
 def test_education_guidance_quotes_the_treatments_data_and_the_quality_standard_rationale():

@@ -1,10 +1,10 @@
 """The Keele STarT Back Screening Tool: scores, risk strata and what each stratum is offered under stratified care.
 
-The tool (Hill et al. 2008; © Keele University) has nine items, in this order: leg pain spread, shoulder or neck
-pain, walking only short distances, dressing more slowly, fear of activity, worrying thoughts, catastrophising,
-low mood, and bothersomeness. Items 1-8 are agree/disagree; item 9 counts as positive when the back pain has been
-"very much" or "extremely" bothersome. The **overall score** is the number of positive items (0-9); the **distress
-subscale** is the number of positive items among 5-9 (0-5). Low risk: overall 0-3. High risk: subscale 4-5.
+The tool (Hill et al. 2008; © Keele University) has nine items, in this order: referred leg pain, shoulder or neck
+pain, walking, dressing, fear of activity, anxiety, catastrophising, low mood, and bothersomeness. Items 1-8 are
+agree/disagree; item 9 counts as positive when the back pain has been "very much" or "extremely" bothersome. The
+**overall score** is the number of positive items (0-9); the **distress subscale** is the number of positive items
+among 5-9 (0-5). Low risk: overall 0-3. High risk: subscale 4-5.
 Otherwise medium risk. The course paraphrases each item by its domain (Keele's terms allow free non-commercial
 use of the tool but do not say that its wording may be reprinted in teaching material).
 

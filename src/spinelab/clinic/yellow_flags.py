@@ -10,7 +10,7 @@ example (:func:`worked_example`) explains guarding and pain to the worried wareh
 triage's own (:func:`spinelab.clinic.red_flags.level`); :func:`education_guidance` quotes the guidelines on
 education and reassurance from ``data/treatments.toml``; :func:`recurrence_talk` puts the recurrence cohort of
 :mod:`spinelab.multifidus.studies` into words for a patient (its figures are drawn by
-:mod:`spinelab.clinic.recurrence_figure`).
+:func:`spinelab.multifidus.evidence_figures.cohort_recurrence_panel`).
 
 Everything is read from ``data/yellow_flags.toml`` on first use, validated against
 ``schemas/yellow_flags.schema.json``; this module checks what a schema cannot (citation keys, unique flag names,
@@ -295,7 +295,7 @@ RECURRENCE_KEY = "dasilva2019"
 
 def recurrence_talk() -> MarkdownText:
     """What to tell a patient about recurrence, after the cohort's figures (drawn by
-    :func:`spinelab.clinic.recurrence_figure.recurrence_panel`): the median time to a recurrence, then the words."""
+    :func:`spinelab.multifidus.evidence_figures.cohort_recurrence_panel`): the median time to a recurrence, then the words."""
     median = studies.value(f"{RECURRENCE_KEY}_median_days")
     return MarkdownText(
         f"Median time to a recurrence: {median.value:g} days {references.cite(RECURRENCE_KEY)}. "

@@ -173,6 +173,28 @@ def recurrence_panel() -> FigurePanel:
                                                     "gives none.")
 
 
+def _cohort_alt_text() -> str:
+    rows = [item for item in studies.values("dasilva2019") if item.unit == "%"]
+    shown = "; ".join(f"{item.quantity} {item.value:g} % (95 % CI {item.ci[0]:g}–{item.ci[1]:g})" for item in rows)
+    return (f"Recurrence within 12 months in {studies.value('dasilva2019_participants').value:g} people who had "
+            f"recently recovered from low back pain {references.cite('dasilva2019')}: {shown}.")
+
+
+def cohort_recurrence_figure() -> LiveFigure:
+    """The recurrence cohort alone (da Silva et al. 2019): each proportion with its 95 % CI (a static figure)."""
+    live = LiveFigure(_cohort_alt_text(), figsize=(7.5, 3.2))
+    _draw_cohort(live.axes[0])
+    live.render()
+    return live
+
+
+def cohort_recurrence_panel() -> FigurePanel:
+    """:func:`cohort_recurrence_figure` with its caption, displayable."""
+    return FigurePanel(cohort_recurrence_figure(), caption="Reported proportions with their 95 % confidence "
+                                                           "intervals. They describe a group of people, not one "
+                                                           "patient's future.")
+
+
 def recurrence_effects() -> PlainText:
     """ARR and NNT at each follow-up of Hides et al. 2001, one sentence each (:func:`recurrence.reported_effects`)."""
     return PlainText("\n".join(effect.sentence() for effect in recurrence.reported_effects()))
