@@ -143,8 +143,8 @@ def test_in_the_shipped_cases_the_concordant_choice_is_shown_in_more_than_one_po
 
 
 def test_a_tool_shown_after_the_choice_stays_hidden_until_the_student_has_chosen():
-    case = cases.parse(FIXTURE.replace('kind = "red_flags"\nflags = []', 'kind = "red_flags"\nflags = []\nshown = "after"'),
-                       "data/cases/fixture.toml")
+    after = FIXTURE.replace('kind = "red_flags"\nflags = []', 'kind = "red_flags"\nflags = []\nshown = "after"')
+    case = cases.parse(after, "data/cases/fixture.toml")
     player = CasePlayer(library=[case])
     result = "No red flags ticked."  # the screen's verdict for the fixture's empty list of flags
     assert result in str(cases.tool_result(case.node("first-visit").tool))

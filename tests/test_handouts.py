@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from spinelab.clinic import cases
 from spinelab.course import references
 from spinelab.publish import handouts
 
@@ -11,7 +12,21 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_notebook_module_with_figures_has_handouts():
     modules = {handout.builder.split(":")[0] for handout in handouts.HANDOUTS}
     assert {"anatomy.anatomy_figures", "guarding.guarding_figures", "guarding.flexion_relaxation_demo",
-            "multifidus.multifidus_figures", "clinic.plan_chooser"} <= modules
+            "multifidus.multifidus_figures", "clinic.plan_chooser", "clinic.whole_patient_figures",
+            "clinic.case_maps"} <= modules
+
+
+def test_every_branching_case_has_a_map_named_after_it():
+    maps = {handout.name: handout.arguments for handout in handouts.HANDOUTS
+            if handout.builder == "clinic.case_maps:case_map_figure"}
+    assert maps == {f"06_case_map_{case.id}": (case.id,) for case in cases.cases()}
+
+
+def test_handouts_of_the_split_notebooks_carry_their_new_notebook_numbers():
+    names = [handout.name for handout in handouts.HANDOUTS]
+    assert {"02b_pain_theories", "02b_flexion_relaxation", "03b_recurrence"} <= set(names)
+    assert not {"02_pain_theories", "02_flexion_relaxation", "03_recurrence"} & set(names)
+    assert len(names) == len(set(names))
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +50,7 @@ def regenerated(tmp_path_factory) -> Path:
 
 
 def test_saving_twice_gives_the_same_bytes(tmp_path):
-    handout = next(h for h in handouts.HANDOUTS if h.name == "02_pain_theories")
+    handout = next(h for h in handouts.HANDOUTS if h.name == "02b_pain_theories")
     first, _ = handouts.save(handout, tmp_path / "first")
     second, _ = handouts.save(handout, tmp_path / "second")
     assert [path.read_bytes() for path in first] == [path.read_bytes() for path in second]
@@ -48,6 +63,17 @@ def test_committed_figures_are_current_so_regeneration_is_deterministic_across_r
         assert (committed / path.name).exists(), f"figures/{path.name} is missing: run make figures"
         stale = f"figures/{path.name} is stale: run make figures"
         assert (committed / path.name).read_bytes() == path.read_bytes(), stale
+    leftover = {path.name for path in committed.iterdir()} - {path.name for path in fresh.iterdir()}
+    assert not leftover, f"figures/ holds files no handout makes: {sorted(leftover)}; run make figures"
+
+
+def test_regenerating_removes_the_figures_of_a_renamed_handout_and_nothing_else(tmp_path):
+    handout = next(h for h in handouts.HANDOUTS if h.name == "05_imaging_findings")
+    for name in ("03_recurrence.png", "03_recurrence.svg", "notes.txt"):
+        (tmp_path / name).write_text("left from an earlier run", encoding="utf-8")
+    written = handouts.write_all(tmp_path, (handout,))
+    assert {path.name for path in tmp_path.iterdir()} == {path.name for path in written} | {"notes.txt"}
+    assert {path.name for path in written} == {"05_imaging_findings.png", "05_imaging_findings.svg", "README.md"}
 
 
 def test_readme_lists_each_figure_with_alt_text_and_sources(alt_texts):

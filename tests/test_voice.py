@@ -58,7 +58,8 @@ def test_self_checks_and_data_shown_to_students_have_no_provenance_talk():
     data = ROOT / "src/spinelab/data"
     files = [*data.glob("selfcheck/*.toml"), *data.glob("cases/*.toml"), data / "start_back.toml",
              data / "yellow_flags.toml"]
-    shown = [text for path in sorted(files) for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
+    shown = [text for path in sorted(files)
+             for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
     shown += [studies.describe(), treatments.evidence_table(), red_flags.RULE, red_flags.DISCLAIMER,
               *red_flags.notes(), evidence_figures.prognosis_summary()]
     shown += [red_flags.screen([item.name]).message for item in red_flags.flags()]

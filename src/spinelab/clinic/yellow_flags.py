@@ -244,13 +244,14 @@ def predictors_table() -> MarkdownText:
 
 
 def imaging_table() -> MarkdownText:
-    """Degenerative imaging findings in people without back pain, at 20 and 80 years, as a Markdown table."""
+    """The review's conclusion on degenerative imaging findings in people without back pain, then their prevalence
+    at 20 and 80 years as a Markdown table in a collapsed section (the figure beside it shows the same numbers)."""
     found = data()
     rows = [f"| {item.finding} | {item.at_20} % | {item.at_80} % |" for item in found.imaging]
     return MarkdownText("\n".join([
+        found.imaging_conclusion.markdown(), "", "<details><summary>The numbers as a table</summary>", "",
         f"Prevalence in {found.imaging_population}:", "",
-        "| Finding | At 20 years | At 80 years |", "|---|---|---|", *rows, "",
-        found.imaging_conclusion.markdown()]))
+        "| Finding | At 20 years | At 80 years |", "|---|---|---|", *rows, "", "</details>"]))
 
 
 def summary() -> MarkdownText:
@@ -294,8 +295,11 @@ RECURRENCE_KEY = "dasilva2019"
 
 
 def recurrence_talk() -> MarkdownText:
-    """What to tell a patient about recurrence, after the cohort's figures (drawn by
-    :func:`spinelab.multifidus.evidence_figures.cohort_recurrence_panel`): the median time to a recurrence, then the words."""
+    """What to tell a patient about recurrence, after the cohort's figures.
+
+    The figures are drawn by :func:`spinelab.multifidus.evidence_figures.cohort_recurrence_panel`; this gives the
+    median time to a recurrence, then the words.
+    """
     median = studies.value(f"{RECURRENCE_KEY}_median_days")
     return MarkdownText(
         f"Median time to a recurrence: {median.value:g} days {references.cite(RECURRENCE_KEY)}. "

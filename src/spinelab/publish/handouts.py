@@ -43,20 +43,26 @@ class Handout:
         One or two sentences for the figure list: what the reader learns.
     citations : tuple of str
         Citation keys of the sources behind the figure.
+    arguments : tuple of str
+        Passed to the builder, for builders that draw one of several things (a case map's case id).
     """
 
     name: str
     builder: str
     shows: str
     citations: tuple[str, ...] = ()
+    arguments: tuple[str, ...] = ()
 
     def build(self) -> LiveFigure:
         """Build the figure in the course's desk style."""
         module_name, function_name = self.builder.split(":")
-        function: Callable[[], LiveFigure] = getattr(importlib.import_module(f"spinelab.{module_name}"), function_name)
+        function: Callable[..., LiveFigure] = getattr(importlib.import_module(f"spinelab.{module_name}"), function_name)
         with mpl.rc_context(style.rc_params(presenter=False)):
-            return function()
+            return function(*self.arguments)
 
+
+#: The branching cases of notebook 06 that get a map (ids of ``data/cases/``; a test checks that none is missing).
+CASE_MAPS = ("warehouse", "cauda-equina", "progressing-leg", "recurrent")
 
 #: Every handout figure of the course, in course order.
 HANDOUTS: tuple[Handout, ...] = (
@@ -71,10 +77,10 @@ HANDOUTS: tuple[Handout, ...] = (
     Handout("02_guarding_model", "guarding.guarding_figures:explorer_figure",
             "The illustrative guarding model: injury and pain, guarding and range of motion over 120 days, and the "
             "threshold loop gain above which guarding outlasts the injury.", ()),
-    Handout("02_pain_theories", "guarding.guarding_figures:theories_figure",
+    Handout("02b_pain_theories", "guarding.guarding_figures:theories_figure",
             "What the pain-spasm-pain, pain-adaptation and redistribution theories predict for muscle activity.",
             ("lund1991", "hodgestucker2011", "vandieen2003")),
-    Handout("02_flexion_relaxation", "guarding.flexion_relaxation_demo:demo_figure",
+    Handout("02b_flexion_relaxation", "guarding.flexion_relaxation_demo:demo_figure",
             "Simulated erector spinae activity in a forward bend: silence near full flexion without pain, persisting "
             "activity with guarding, and the flexion-relaxation ratio.",
             ("gouteron2022", "alschuler2009")),
@@ -86,7 +92,7 @@ HANDOUTS: tuple[Handout, ...] = (
             "How low back pain usually recovers: pooled mean pain with 95 % confidence intervals in acute and "
             "persistent pain cohorts (data).",
             ("menezescosta2012",)),
-    Handout("03_recurrence", "multifidus.evidence_figures:recurrence_figure",
+    Handout("03b_recurrence", "multifidus.evidence_figures:recurrence_figure",
             "Recurrence as reported: the two follow-ups of Hides et al. 2001, recurrence within a year of recovery "
             "in a cohort, and the Cochrane review's rate ratios for exercise after treatment (all data).",
             ("hides2001", "dasilva2019", "choi2010")),
@@ -97,6 +103,15 @@ HANDOUTS: tuple[Handout, ...] = (
             "A simulated transverse ultrasound image at L5 with the true multifidus outlines (a model, not a patient), "
             "beside how much asymmetry tracing error alone can produce.",
             ("hides1994",)),
+    Handout("05_imaging_findings", "clinic.whole_patient_figures:imaging_figure",
+            "How common degenerative findings on CT or MRI are in people without back pain, at 20 and at 80 years "
+            "of age (data: prevalence estimated from 33 studies).",
+            ("brinjikji2015",)),
+    *(Handout(f"06_case_map_{case_id}", "clinic.case_maps:case_map_figure",
+              f"For instructors: the branching case {case_id!r} as a map, steps in rows by their distance from the "
+              "start, the guideline-concordant path thick and solid, the other choices thin and dashed, good and "
+              "misstep endings marked.", (), (case_id,))
+      for case_id in CASE_MAPS),
     Handout("06_case_study_outcome", "clinic.plan_chooser:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
             "of mechanism (labelled as model), not a prognosis.",
@@ -146,7 +161,14 @@ def readme(handouts: tuple[Handout, ...] = HANDOUTS, alt_texts: dict[str, str] |
 
 
 def write_all(folder: Path, handouts: tuple[Handout, ...] = HANDOUTS) -> list[Path]:
-    """Regenerate every handout figure and the README in ``folder``."""
+    """Regenerate every handout figure and the README in ``folder``; remove figures of handouts no longer listed.
+
+    A renamed or removed handout would otherwise leave its old PNG and SVG behind, undescribed in the README.
+    """
+    names = {handout.name for handout in handouts}
+    for stale in [*folder.glob("*.png"), *folder.glob("*.svg")]:
+        if stale.stem not in names:
+            stale.unlink()
     written: list[Path] = []
     alt_texts: dict[str, str] = {}
     for handout in handouts:

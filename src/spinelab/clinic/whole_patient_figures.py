@@ -1,0 +1,73 @@
+"""Figures of notebook 05 (the whole patient): results as the sources report them, never a model of the course.
+
+:func:`imaging_panel` draws how common degenerative imaging findings are in people *without* back pain at 20 and at
+80 years of age, as a systematic review estimated it from 33 studies (Brinjikji et al. 2015). It is a dumbbell: two
+points per finding joined by a line, each age with its own colour and marker, every value written beside its point.
+The values are those of :func:`spinelab.clinic.yellow_flags.imaging_findings`, and the alt text states each of them.
+"""
+
+from __future__ import annotations
+
+from spinelab.clinic import yellow_flags
+from spinelab.course import references, style
+from spinelab.course.display import FigurePanel
+from spinelab.course.live import LiveFigure
+
+#: The two ages of the review's estimates, with how each is drawn (colour and marker, so colour is not the only cue).
+AGES: dict[int, dict[str, str]] = {
+    20: {"color": style.OKABE_ITO["sky_blue"], "marker": "o"},
+    80: {"color": style.OKABE_ITO["vermillion"], "marker": "s"},
+}
+
+
+def _imaging_key() -> str:
+    return yellow_flags.data().imaging_conclusion.sources[0]
+
+
+def prevalence(finding: yellow_flags.ImagingFinding, age: int) -> int:
+    """The finding's prevalence (%) in people without back pain at ``age`` (one of :data:`AGES`)."""
+    if age not in AGES:
+        raise ValueError(f"age must be one of {', '.join(map(str, AGES))}; got {age!r}")
+    return finding.at_20 if age == 20 else finding.at_80
+
+
+def _alt_text(findings: tuple[yellow_flags.ImagingFinding, ...]) -> str:
+    values = "; ".join(f"{item.finding} {item.at_20} % at 20 and {item.at_80} % at 80" for item in findings)
+    return (f"Dumbbell chart of the estimated prevalence of degenerative findings on imaging in "
+            f"{yellow_flags.data().imaging_population} {references.cite(_imaging_key())}, at 20 and at 80 years "
+            f"of age: {values}.")
+
+
+def imaging_figure() -> LiveFigure:
+    """Prevalence of degenerative imaging findings in people without back pain, at 20 and 80 years (static)."""
+    findings = yellow_flags.imaging_findings()
+    live = LiveFigure(_alt_text(findings), figsize=(7.5, 3.6))
+    ax = live.axes[0]
+    rows = range(len(findings))
+    for y, item in zip(rows, findings, strict=True):
+        ax.plot([item.at_20, item.at_80], [y, y], color=style.STRUCTURE_EDGE, linewidth=1.5, zorder=1)
+    for age, look in AGES.items():
+        values = [prevalence(item, age) for item in findings]
+        ax.plot(values, list(rows), linestyle="none", marker=look["marker"], color=look["color"], markersize=10,
+                markeredgecolor="black", label=f"at {age} years", zorder=2)
+        # The lower value is written left of its point, the higher one right of it, so labels never meet the line.
+        for y, item in zip(rows, findings, strict=True):
+            lower = age == min(AGES, key=lambda other: (prevalence(item, other), other))
+            ax.annotate(f"{prevalence(item, age)} %", (prevalence(item, age), y), xytext=(-10 if lower else 10, 0),
+                        textcoords="offset points", ha="right" if lower else "left", va="center", fontsize="small")
+    ax.set(xlim=(0, 110), xticks=range(0, 101, 20), ylim=(len(findings) - 0.4, -0.6), yticks=list(rows),
+           yticklabels=[item.finding for item in findings],
+           xlabel="People without back pain who have the finding (%)",
+           title="Findings on imaging in people without back pain")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right", fontsize="small", title=f"data: {references.get(_imaging_key()).short()}",
+              title_fontsize="x-small")
+    live.render()
+    return live
+
+
+def imaging_panel() -> FigurePanel:
+    """:func:`imaging_figure` with its caption, displayable."""
+    return FigurePanel(imaging_figure(), caption=f"Data: prevalence at each age estimated from "
+                                                 f"{yellow_flags.data().imaging_population} "
+                                                 f"{references.cite(_imaging_key())}.")
