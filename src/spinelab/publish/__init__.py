@@ -1,1 +1,2 @@
-"""Publishing tools on top of the course: handouts, slides, answer key and sources page."""
+"""Publishing tools on top of the course: handouts, slides, answer key, sources page, LMS export, the class
+server and the `spinelab` command."""
