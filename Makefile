@@ -4,7 +4,10 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Students get the runtime dependencies only (make lab); the test tools come with make test.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
+CLASS_STAMP := $(VENV)/.installed-class
 HOST ?= 127.0.0.1
 PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -17,55 +20,67 @@ VENDOR := build/vendor
 # reveal.js, MathJax and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
 VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1 mathjax@2.7.7
 
-.PHONY: install lab test test-unit test-notebooks test-browser notebooks present slides figures guide lms lint lock clean
+.PHONY: install lab test test-unit test-notebooks test-browser notebooks present class slides figures guide lms lint lock \
+	clean
 
 # The environment is rebuilt only when the dependency files change.
-$(STAMP): pyproject.toml constraints.txt
+$(RUNTIME_STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(TEST_STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
-	touch $(STAMP)
+	touch $@
+
+$(CLASS_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[class]"
+	touch $@
 
 # JupyterLab settings for the course (no "get Jupyter news?" prompt on first open). Binder reads them from
-# .jupyter/ in its home folder, which is the repository; here they become this environment's JupyterLab
-# defaults (overrides.d), so a student's own settings still win. The files are plain JSON.
+# .jupyter/ in its home folder, which is the repository; here `spinelab lab-settings` makes them this
+# environment's JupyterLab defaults (overrides.d), so a student's own settings still win. `spinelab lab` does
+# the same each time it starts.
 LAB_SETTINGS := .jupyter/lab/user-settings
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/spinelab.json
 
-$(LAB_OVERRIDES): $(STAMP) $(wildcard $(LAB_SETTINGS)/*/*.jupyterlab-settings $(LAB_SETTINGS)/@*/*/*.jupyterlab-settings)
-	mkdir -p $(@D)
-	$(BIN)/python -c 'import json, pathlib, sys; root = pathlib.Path(sys.argv[1]); \
-		files = sorted(root.rglob("*.jupyterlab-settings")); \
-		ids = [path.parent.relative_to(root).as_posix() + ":" + path.name.removesuffix(".jupyterlab-settings") \
-		       for path in files]; \
-		pathlib.Path(sys.argv[2]).write_text(json.dumps(dict(zip(ids, [json.loads(path.read_text()) for path in files])), indent=2) + "\n")' \
-		$(LAB_SETTINGS) $@
+$(LAB_OVERRIDES): $(RUNTIME_STAMP) $(wildcard $(LAB_SETTINGS)/*/*.jupyterlab-settings $(LAB_SETTINGS)/@*/*/*.jupyterlab-settings)
+	$(BIN)/spinelab lab-settings
 
-install: $(STAMP) $(LAB_OVERRIDES)
+install: $(RUNTIME_STAMP) $(LAB_OVERRIDES)
 
-lab: $(STAMP) $(LAB_OVERRIDES)
-	$(BIN)/jupyter lab --no-browser --ip=$(HOST) --port=$(PORT) $(ROOT_FLAG) \
-		--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+lab: $(RUNTIME_STAMP)
+	$(BIN)/spinelab lab --no-browser --host $(HOST) --port $(PORT) $(ROOT_FLAG)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PYTEST) -n 2 --dist loadfile tests --ignore=tests/browser notebooks $(NBVAL)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
 	$(BIN)/lint-imports
 
-test-unit: $(STAMP)
+test-unit: $(TEST_STAMP)
 	$(PYTEST) tests --ignore=tests/browser
 
-test-notebooks: $(STAMP)
+test-notebooks: $(TEST_STAMP)
 	$(PYTEST) notebooks $(NBVAL)
 
 # Real-browser tests: JupyterLab and Voila on loopback, driven in Debian's headless Chromium.
-test-browser: $(STAMP)
+test-browser: $(TEST_STAMP)
 	$(PYTEST) tests/browser -v --junitxml=build/browser-tests.xml -o junit_family=legacy
 
-# Instructors: the notebooks as apps, code hidden, presenter style. HOST=0.0.0.0 to reach it from another machine.
-present: $(STAMP)
-	@echo "Course map: http://$(HOST):$(PRESENT_PORT)/voila/render/00_start_here.ipynb"
-	SPINELAB_PRESENTER=1 $(BIN)/voila notebooks --no-browser --Voila.ip=$(HOST) --port=$(PRESENT_PORT)
+# Instructors: the notebooks as apps, code hidden, presenter style. HOST=0.0.0.0 to reach it from another machine:
+# beyond loopback it asks for a token, which the printed URL carries (TOKEN=... to choose it).
+present: $(CLASS_STAMP)
+	$(BIN)/spinelab present --host $(HOST) --port $(PRESENT_PORT) $(if $(TOKEN),--token $(TOKEN),)
+
+# A whole class on this machine: make class NOTEBOOK=02_protective_guarding STUDENTS=40. Preheated kernels for that
+# notebook only (the memory is printed first, and refused if the machine cannot hold it), on every interface
+# unless HOST is given, with a token in the one URL it prints (and a QR code). See spinelab.publish.classroom.
+class: $(CLASS_STAMP)
+	@test -n "$(NOTEBOOK)" -a -n "$(STUDENTS)" || \
+		{ echo "usage: make class NOTEBOOK=02_protective_guarding STUDENTS=40 [HOST=0.0.0.0] [PRESENT_PORT=8866]" >&2; exit 2; }
+	$(BIN)/spinelab class --notebook "$(NOTEBOOK)" --students "$(STUDENTS)" --port $(PRESENT_PORT) \
+		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(if $(TOKEN),--token $(TOKEN),)
 
 $(VENDOR)/.unpacked:
 	mkdir -p $(VENDOR)
@@ -74,30 +89,30 @@ $(VENDOR)/.unpacked:
 	touch $@
 
 # Offline reveal.js decks of the topic notebooks, in build/slides/.
-slides: $(STAMP) $(VENDOR)/.unpacked
-	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-6]_*.ipynb
+slides: $(RUNTIME_STAMP) $(VENDOR)/.unpacked
+	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-6]*_*.ipynb
 
 # Handout figures (PNG for print, SVG) and figures/README.md, regenerated from the package.
-figures: $(STAMP)
+figures: $(RUNTIME_STAMP)
 	$(BIN)/python -m spinelab.publish.handouts figures
 
 # The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
-guide: $(STAMP)
+guide: $(RUNTIME_STAMP)
 	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
-lms: $(STAMP)
+lms: $(TEST_STAMP)
 	$(BIN)/python -m spinelab.publish.lms build/lms
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
 	$(BIN)/lint-imports
 
 # For authors: re-execute every notebook in place so that stored outputs stay current. Widget state is not
 # stored (it was most of each file, and nbval never compares it): a running kernel recreates the widgets, and
 # GitHub and exports show each figure's PNG fallback, which stays in the outputs.
-notebooks: $(STAMP)
+notebooks: $(RUNTIME_STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False \
 		notebooks/*.ipynb
 	$(BIN)/python -c 'import nbformat, sys; \

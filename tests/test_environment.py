@@ -37,5 +37,14 @@ def test_constraints_pin_every_dependency_exactly():
     }
     assert all("==" in line for line in (ROOT / "constraints.txt").read_text().splitlines() if line)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    wanted = [*project["dependencies"], *(dep for extra in project["optional-dependencies"].values() for dep in extra)]
     assert {_normalise(dep)[0] for dep in wanted} <= pins
+
+
+def test_students_get_runtime_dependencies_only_and_the_test_tools_come_with_the_test_extra():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_normalise(dep)[0] for dep in project["dependencies"]}
+    test_tools = {_normalise(dep)[0] for dep in project["optional-dependencies"]["test"]}
+    assert {"pytest", "playwright", "hypothesis", "jupyter-repo2docker"} <= test_tools
+    assert not runtime & test_tools
+    assert project["scripts"]["spinelab"] == "spinelab.publish.cli:main"

@@ -1,0 +1,433 @@
+"""A class opening one notebook at once on the class server (`make class`), measured.
+
+Starts ``spinelab class`` on every interface with a token and a temporary copy of the notebooks, waits until it
+logs "Class ready" (every preheated kernel has run the notebook, as an instructor would wait), then at once:
+
+- ``students - browsers`` simulated students fetch the page over HTTP (httpx, asyncio) and read it to the end,
+  then do what their page's widgets would: over the kernel's websocket (Jupyter's v1 protocol), fetch every
+  widget's state in one message (as ipywidgets 8 pages do) and move the first slider that redraws a figure
+  ``--moves`` times, one move every ``--pace`` seconds, starting at a random (seeded) moment within the first
+  ``--pace`` seconds; each move is timed until the kernel is idle again, its new figure sent;
+- ``browsers`` real Chromium pages (Playwright, Debian's ``/usr/bin/chromium``) load it until every widget has
+  rendered and every simulated student is in, then move the first slider of a figure ``--moves`` times with the
+  arrow keys, timing each key press until the figure's image in the page changes, while the others move theirs.
+
+A page counts as complete when its HTML arrived and the kernel sent every widget's state (simulated students:
+what the page's widget manager needs; drawing the widgets is the laptop's work) or when all its widgets rendered
+(Chromium); a failure is
+a page that errors, shows an error output or is not complete within ``--timeout`` seconds, or a slider move that
+does not change its figure (within 10 s in Chromium). It also reports the server's memory (server and kernels,
+peak) and any kernel failure in the server's log (``Address already in use``, a kernel that died or restarted).
+
+    .venv/bin/python benchmarks/class_load.py --students 40 --runs 3
+
+One line per run, then a last line over all runs (the worst run's numbers, failures summed); its p95 slider is
+the Chromium pages' key press to new image::
+
+    students = N; complete = K; p95 page = X s; p95 slider = Y ms; failures = F
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psutil
+import websockets
+from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
+
+from spinelab.publish import classroom
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+TOKEN = "class-load-benchmark"
+SLIDER_MODELS = {"IntSliderModel", "FloatSliderModel"}
+WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
+CONTROL = "jupyter.widget.control"
+CONTROL_VERSION = "1.0.0"
+KERNEL_FAILURES = re.compile(r"Address already in use|KernelRestarter: restarting|Kernel died|kernel died", re.I)
+CLASS_READY = re.compile(r"Class ready: \d+ preheated kernels have run")
+WIDGET_VIEWS = ".jp-OutputArea-output:not([data-mime-type])"
+VIEWS_RENDERED = f"""() => {{
+    const views = Array.from(document.querySelectorAll('{WIDGET_VIEWS}'));
+    return views.length > 0 && views.every(view =>
+        view.querySelector('.jupyter-widgets') !== null && view.getBoundingClientRect().height > 10
+        && !/Loading widget|Error displaying widget/.test(view.textContent));
+}}"""
+ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+                 '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
+# The first enabled slider whose output holds a figure image: the one a student would move.
+FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
+    !h.closest('.noUi-target').hasAttribute('disabled')
+    && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
+FIGURE_SOURCES = "h => Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image')).map(i => i.src)"
+FIGURE_CHANGED = f"([h, before]) => ({FIGURE_SOURCES})(h).some((src, i) => src !== before[i])"
+
+
+@dataclass
+class RunResult:
+    """What one run measured."""
+
+    students: int
+    pages: list[float] = field(default_factory=list)
+    sliders: list[float] = field(default_factory=list)
+    kernel_sliders: list[float] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    pool_seconds: float = 0.0
+    peak_memory_mb: float = 0.0
+    kernel_mb: float = 0.0
+    kernels: int = 0
+    kernel_errors: int = 0
+
+    def line(self) -> str:
+        return (f"students = {self.students}; complete = {len(self.pages)}; p95 page = {p95(self.pages):.2f} s; "
+                f"p95 slider = {p95(self.sliders):.0f} ms; failures = {len(self.failures)}")
+
+
+def p95(values: list[float]) -> float:
+    """95th percentile (nearest rank); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MemorySampler(threading.Thread):
+    """Peak resident memory of a process and its children, sampled twice a second."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.process = psutil.Process(pid)
+        self.peak_mb = 0.0
+        self.kernels_mb: list[float] = []
+        self.stopped = threading.Event()
+
+    def sample(self) -> None:
+        try:
+            children = self.process.children(recursive=True)
+            sizes = [child.memory_info().rss / 2**20 for child in children if child.is_running()]
+            self.kernels_mb = sizes
+            self.peak_mb = max(self.peak_mb, self.process.memory_info().rss / 2**20 + sum(sizes))
+        except psutil.Error:
+            pass  # a kernel ended between listing and reading it
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            self.sample()
+
+
+class KernelChannel:
+    """A student's kernel over Jupyter's websocket, as a page's widget manager uses it (protocol v1)."""
+
+    def __init__(self, socket) -> None:
+        self.socket = socket
+        self.session = uuid.uuid4().hex
+
+    async def send(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
+        msg_id = uuid.uuid4().hex
+        header = {"msg_id": msg_id, "msg_type": msg_type, "username": "student", "session": self.session,
+                  "date": datetime.now(UTC).isoformat(), "version": "5.4"}
+        parts = [json.dumps(part).encode() for part in (header, {}, metadata or {}, content)]
+        await self.socket.send(serialize_msg_to_ws_v1(parts, "shell"))
+        return msg_id
+
+    async def receive(self) -> dict:
+        _, parts = deserialize_msg_from_ws_v1(await self.socket.recv())
+        header, parent, _, content = (json.loads(part) for part in parts[:4])
+        return {"msg_type": header["msg_type"], "parent_header": parent, "content": content}
+
+    async def until_idle(self, msg_id: str) -> list[dict]:
+        """Messages the kernel sent in reply to ``msg_id``, up to its status idle."""
+        replies = []
+        while True:
+            message = await self.receive()
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            replies.append(message)
+            if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                return replies
+
+    async def widget_states(self) -> dict[str, dict]:
+        """Every widget model by model id (``model_name``, ``state``), asked in one message as ipywidgets 8 pages do."""
+        control = uuid.uuid4().hex
+        await self.until_idle(await self.send("comm_open", {"comm_id": control, "target_name": CONTROL, "data": {}},
+                                              {"version": CONTROL_VERSION}))
+        replies = await self.until_idle(await self.send("comm_msg", {"comm_id": control,
+                                                                      "data": {"method": "request_states"}}))
+        return next(m["content"]["data"]["states"] for m in replies
+                    if m["msg_type"] == "comm_msg" and m["content"]["data"].get("method") == "update_states")
+
+    async def move(self, comm_id: str, value: float, images: set[str]) -> tuple[float, bool]:
+        """Set a slider's value; return ms until the kernel is idle again and whether a figure image changed."""
+        start = time.perf_counter()
+        msg_id = await self.send("comm_msg", {"comm_id": comm_id, "data": {
+            "method": "update", "state": {"value": value}, "buffer_paths": []}})
+        replies = await self.until_idle(msg_id)
+        changed = any(m["msg_type"] == "comm_msg" and m["content"]["comm_id"] in images for m in replies)
+        return (time.perf_counter() - start) * 1000, changed
+
+
+def _other_value(state: dict) -> float:
+    step = state.get("step") or 1
+    return state["value"] - step if state["value"] + step > state["max"] else state["value"] + step
+
+
+async def move_sliders(channel: KernelChannel, models: dict[str, dict], moves: int, pace: float, offset: float,
+                       result: RunResult) -> None:
+    """Move the first slider that redraws a figure ``moves`` times, one move every ``pace`` seconds.
+
+    The first move waits ``offset`` seconds: students do not move their sliders in step.
+    """
+    images = {comm for comm, model in models.items() if model["model_name"] == "ImageModel"}
+    sliders = [comm for comm, model in models.items()
+               if model["model_name"] in SLIDER_MODELS and not model["state"].get("disabled")]
+    await asyncio.sleep(offset)
+    for comm in sliders:
+        values = (_other_value(models[comm]["state"]), models[comm]["state"]["value"])
+        elapsed, changed = await channel.move(comm, values[0], images)
+        if not changed:
+            continue  # a slider that redraws nothing (e.g. a start day with no treatment chosen)
+        result.kernel_sliders.append(elapsed)
+        for move in range(1, moves):
+            await asyncio.sleep(pace)
+            elapsed, changed = await channel.move(comm, values[move % 2], images)
+            if changed:
+                result.kernel_sliders.append(elapsed)
+            else:
+                result.failures.append("kernel-channel slider move without a new figure")
+        return
+    result.failures.append("no slider that redraws a figure (kernel channel)")
+
+
+class Arrivals:
+    """Set once every simulated student's page has loaded (or failed): the whole class is in, moving sliders."""
+
+    def __init__(self, expected: int) -> None:
+        self.left = expected
+        self.all_in = asyncio.Event()
+        if expected <= 0:
+            self.all_in.set()
+
+    def arrived(self) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self.all_in.set()
+
+
+async def load_page(base: str, start: float, result: RunResult, timeout: float) -> tuple[KernelChannel, dict] | None:
+    """Load the page as a browser's network traffic would: its HTML, then every widget's state from its kernel.
+
+    The page is complete once the kernel has sent the states (what the page's widget manager needs to draw the
+    widgets); drawing them is the student's laptop's work, not the server's. Returns the open kernel channel and
+    the widget models, or None after recording a failure.
+    """
+    try:
+        async with asyncio.timeout(timeout), httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.get(f"{base}/?token={TOKEN}")
+            body = response.text
+            if response.status_code != 200 or "window.voila_finish()" not in body:
+                result.failures.append(f"HTTP {response.status_code}, page {'ended' if body else 'empty'} early")
+                return None
+            if "application/vnd.jupyter.stderr" in body or '"output_type": "error"' in body:
+                result.failures.append("HTTP page with an error output")
+                return None
+            config = body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
+            url = f"{base.replace('http', 'ws', 1)}/api/kernels/{json.loads(config)['kernelId']}/channels?token={TOKEN}"
+            # The server pings the page (websockets answers); the client's own pings are not what a browser sends.
+            socket = await websockets.connect(url, max_size=None, ping_interval=None, subprotocols=[WS_PROTOCOL])
+            channel = KernelChannel(socket)
+            models = await channel.widget_states()
+    except (TimeoutError, OSError, httpx.HTTPError, websockets.WebSocketException) as error:
+        result.failures.append(f"simulated student {type(error).__name__} while loading")
+        return None
+    result.pages.append(time.perf_counter() - start)
+    return channel, models
+
+
+async def http_student(base: str, start: float, result: RunResult, timeout: float, moves: int, pace: float,
+                       offset: float, arrivals: Arrivals) -> None:
+    """Load the page (see :func:`load_page`), then move a slider over the kernel's websocket."""
+    try:
+        loaded = await load_page(base, start, result, timeout)
+    finally:
+        arrivals.arrived()
+    if loaded is None:
+        return
+    channel, models = loaded
+    try:
+        async with asyncio.timeout(moves * (pace + 10) + pace), channel.socket:
+            await move_sliders(channel, models, moves, pace, offset, result)
+    except (TimeoutError, OSError, websockets.WebSocketException) as error:
+        result.failures.append(f"simulated student {type(error).__name__} while moving a slider")
+
+
+async def browser_student(browser, url: str, start: float, result: RunResult, moves: int, timeout: float,
+                          arrivals: Arrivals) -> None:
+    """Load the page in Chromium until every widget is drawn; once the whole class is in, time slider moves."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    try:
+        await page.goto(url, timeout=timeout * 1000)
+        await page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout * 1000)
+        await page.wait_for_function(VIEWS_RENDERED, timeout=timeout * 1000)
+        if await page.locator(ERROR_OUTPUTS).count():
+            result.failures.append("browser page with an error output")
+            return
+        result.pages.append(time.perf_counter() - start)
+        await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
+        index = await page.evaluate(FIRST_FIGURE_SLIDER)
+        await arrivals.all_in.wait()
+        handle = await page.locator(".widget-slider .noUi-handle").nth(index).element_handle()
+        await handle.scroll_into_view_if_needed()
+        await handle.focus()
+        value, top = [float(await handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemax")]
+        keys = ("ArrowLeft", "ArrowRight") if value >= top else ("ArrowRight", "ArrowLeft")
+        for move in range(moves):
+            before = await handle.evaluate(FIGURE_SOURCES)
+            pressed = time.perf_counter()
+            await page.keyboard.press(keys[move % 2])
+            try:
+                await page.wait_for_function(FIGURE_CHANGED, arg=[handle, before], timeout=10_000)
+            except Exception:  # Playwright's TimeoutError: the figure never changed
+                result.failures.append("slider move without a new figure within 10 s")
+                continue
+            result.sliders.append((time.perf_counter() - pressed) * 1000)
+    except Exception as error:  # a page that never completes is a failure, whatever Playwright raised
+        result.failures.append(f"browser {type(error).__name__}: {str(error).splitlines()[0][:120]}")
+    finally:
+        await context.close()
+
+
+async def class_burst(base: str, students: int, browsers: int, moves: int, pace: float, timeout: float,
+                      result: RunResult) -> None:
+    from playwright.async_api import async_playwright
+
+    offsets = random.Random(17)  # seeded: the same spread of first moves in every run
+    arrivals = Arrivals(students - browsers)
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        start = time.perf_counter()
+        await asyncio.gather(
+            *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals)
+              for _ in range(students - browsers)),
+            *(browser_student(browser, f"{base}/?token={TOKEN}", start, result, moves, timeout, arrivals)
+              for _ in range(browsers)),
+        )
+        await browser.close()
+
+
+def wait_for_pool(log: Path, process: subprocess.Popen, timeout: float) -> float:
+    """Seconds until the server logs "Class ready" (every preheated kernel has run the notebook)."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"the class server exited ({process.returncode}):\n{log.read_text()[-2000:]}")
+        if CLASS_READY.search(log.read_text()):
+            return time.perf_counter() - start
+        time.sleep(0.5)  # polling the condition, the log line
+    raise TimeoutError(f"the pool was not ready within {timeout} s")
+
+
+def one_run(args: argparse.Namespace, work: Path) -> RunResult:
+    port = _free_port()
+    log = work / f"server-{port}.log"
+    command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
+               "--students", str(args.students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
+               "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}")]
+    result = RunResult(students=args.students)
+    with log.open("w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    sampler = MemorySampler(server.pid)
+    sampler.start()
+    try:
+        result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
+        asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers,
+                                args.moves, args.pace, args.timeout, result))
+        sampler.sample()
+        result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
+        result.kernels = len(sampler.kernels_mb)
+    finally:
+        sampler.stopped.set()
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    result.peak_memory_mb = sampler.peak_mb
+    result.kernel_errors = len(KERNEL_FAILURES.findall(log.read_text()))
+    result.failures.extend(["kernel failure in the server log"] * result.kernel_errors)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--browsers", type=int, default=3, help="how many of the students are real Chromium pages")
+    parser.add_argument("--notebook", default="02_protective_guarding")
+    parser.add_argument("--moves", type=int, default=10, help="slider moves per student")
+    parser.add_argument("--pace", type=float, default=1.0,
+                        help="seconds between the slider moves of a simulated (HTTP) student")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a page counts as failed")
+    parser.add_argument("--pool-timeout", type=float, default=900.0, help="seconds allowed to fill the pool")
+    args = parser.parse_args(argv)
+    if not 0 <= args.browsers <= args.students:
+        parser.error(f"--browsers must be from 0 to --students ({args.students}), not {args.browsers}")
+    print(f"{os.cpu_count()} CPUs, {psutil.virtual_memory().available / 2**30:.1f} GB available; "
+          f"{args.students} students ({args.browsers} in Chromium) on {args.notebook}, {args.runs} run(s)")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="class-load-") as folder:
+        work = Path(folder)
+        shutil.copytree(ROOT / "notebooks", work / "notebooks")
+        for run in range(1, args.runs + 1):
+            result = one_run(args, work)
+            results.append(result)
+            print(f"run {run}: pool of {classroom.plan_class(Path(args.notebook), args.students).pool_size} ready "
+                  f"in {result.pool_seconds:.0f} s; {result.kernels} kernels after the burst, peak memory "
+                  f"{result.peak_memory_mb / 1024:.1f} GB (median kernel {result.kernel_mb:.0f} MB); kernel "
+                  f"failures in log: {result.kernel_errors}; median page {statistics.median(result.pages or [0]):.2f}"
+                  f" s, median slider {statistics.median(result.sliders or [0]):.0f} ms in Chromium; simulated "
+                  f"students' slider moves (kernel round trip): {len(result.kernel_sliders)}, median "
+                  f"{statistics.median(result.kernel_sliders or [0]):.0f} ms, p95 {p95(result.kernel_sliders):.0f} ms")
+            for failure in sorted(set(result.failures)):
+                print(f"  failure x{result.failures.count(failure)}: {failure}")
+            print(f"run {run}: {result.line()}")
+    print(f"all runs: peak memory {max(r.peak_memory_mb for r in results) / 1024:.1f} GB; simulated students' slider "
+          f"round trip p95 {max(p95(r.kernel_sliders) for r in results):.0f} ms (worst run)")
+    worst = RunResult(students=args.students)
+    worst.pages = max((r.pages for r in results), key=p95)
+    worst.sliders = max((r.sliders for r in results), key=p95)
+    print(f"students = {args.students}; complete = {min(len(r.pages) for r in results)}; "
+          f"p95 page = {p95(worst.pages):.2f} s; p95 slider = {p95(worst.sliders):.0f} ms; "
+          f"failures = {sum(len(r.failures) for r in results)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

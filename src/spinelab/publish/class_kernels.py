@@ -1,0 +1,68 @@
+"""The class server's kernel manager: the pool is filled once for the whole class, then only spares are kept warm.
+
+Voilà's preheated pool (``VoilaConfiguration.preheat_kernel``) replaces every kernel a student takes, one second
+later. For a class arriving at once that doubles the kernels (the class plus a refilled pool) and starts as many
+kernels, each running the whole notebook, while the students' pages load and their sliders move: on 2 cores the
+pages took a minute and slider moves 0.7 s. This manager keeps Voilà's first fill (one kernel per student plus
+spares) and then lowers the pool's target to :attr:`ClassKernelManager.warm_spares`: a kernel taken is replaced
+only when fewer than that many are left warm (late arrivals, reloads).
+
+It also logs ``Class ready: N preheated kernels have run <notebook>`` once every kernel of the first fill has run
+the notebook (or been taken by a student), the moment the instructor can open the doors, and prints
+:attr:`ClassKernelManager.ready_file` (the URL and its QR code again: the start-up log has scrolled them away).
+
+It relies on Voilà 0.5's pool manager, which subclasses the configured ``multi_kernel_manager_class``, fills the
+pool right after ``__init__``, reads ``kernel_pools_config`` again at every refill and keeps each notebook's pool
+in ``_pools`` as tasks giving ``{"task": <the notebook's rendering>, ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Integer, Unicode
+
+
+class ClassKernelManager(AsyncMappingKernelManager):
+    """Voilà's kernel manager base for a class: after the first fill, keep only ``warm_spares`` kernels warm."""
+
+    warm_spares = Integer(2, config=True, help="Kernels kept preheated once the class has taken the first pool.")
+    ready_file = Unicode("", config=True, help="A text file printed once the class is ready (the URL, a QR code).")
+    #: The tasks logging "Class ready" (kept so that they are not garbage-collected while they wait).
+    ready_watchers: list[asyncio.Future]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.ready_watchers = []
+        # Voilà fills the pool synchronously right after this returns; the callback runs once the server's loop
+        # starts, so the first fill still uses the full class size.
+        asyncio.get_event_loop().call_soon(self.keep_only_spares_warm)
+
+    def keep_only_spares_warm(self) -> None:
+        """Lower every pool's target to :attr:`warm_spares`, and watch the first fill (no-op without a pool)."""
+        pools = getattr(self, "kernel_pools_config", None)
+        if pools:
+            self.kernel_pools_config = {name: {**conf, "pool_size": self.warm_spares} for name, conf in pools.items()}
+        self.ready_watchers = [asyncio.ensure_future(self.announce_ready(notebook, list(pool)))
+                               for notebook, pool in getattr(self, "_pools", {}).items()]
+
+    async def announce_ready(self, notebook: str, pool: list[asyncio.Future]) -> int:
+        """Log once every kernel of ``pool`` has run ``notebook``; return how many did."""
+        start = time.monotonic()
+        ready = 0
+        for item in pool:
+            try:
+                content = await item
+                await content["task"]
+            except Exception:  # Voilà logs a kernel that failed to start; the others still count
+                continue
+            ready += 1
+        failed = f", {len(pool) - ready} failed (see above)" if ready < len(pool) else ""
+        self.log.info("Class ready: %d preheated kernels have run %s in %.0f s%s", ready, notebook,
+                      time.monotonic() - start, failed)
+        if self.ready_file:
+            print(Path(self.ready_file).read_text(), end="", flush=True)
+        return ready

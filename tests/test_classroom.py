@@ -1,0 +1,285 @@
+"""The class server's plan, memory check, token, URL, QR code and Voilà configuration (spinelab.publish.classroom)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from traitlets.config import Configurable
+from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+from spinelab.publish import class_kernels, classroom, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _meminfo(tmp_path: Path, available_kb: int) -> Path:
+    path = tmp_path / "meminfo"
+    path.write_text(f"MemTotal:       24684084 kB\nMemFree:        20000000 kB\nMemAvailable:   {available_kb} kB\n")
+    return path
+
+
+@pytest.mark.parametrize(("students", "pool"), [(1, 3), (10, 12), (20, 22), (21, 24), (40, 44), (300, 330)])
+def test_pool_is_one_kernel_per_student_plus_ten_percent_spare_at_least_two(students, pool):
+    assert classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", students).pool_size == pool
+
+
+@pytest.mark.parametrize("students", [0, -3, 301, 2.5, True, "40"])
+def test_a_class_must_be_1_to_300_students(students):
+    with pytest.raises(classroom.ClassroomError, match=r"students must be a whole number from 1 to 300"):
+        classroom.spares(students)
+
+
+def test_plan_counts_the_spares_twice_in_the_peak_memory():
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40, kernel_mb=150)
+    assert (plan.spares, plan.pool_size, plan.peak_kernels) == (4, 44, 48)
+    assert plan.memory_mb == 48 * 150 + classroom.SERVER_MB
+    assert "44 kernels preheated, 4 kept warm afterwards, up to 48 running" in plan.summary()
+
+
+def test_plan_rejects_a_kernel_size_that_is_not_positive():
+    with pytest.raises(classroom.ClassroomError, match="kernel_mb must be a positive number of MB, not 0"):
+        classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 10, kernel_mb=0)
+
+
+def test_notebook_is_found_with_or_without_its_suffix_and_a_wrong_name_lists_the_notebooks():
+    stem = sorted(NOTEBOOKS.glob("*.ipynb"))[0].stem
+    assert classroom.find_notebook(stem, NOTEBOOKS) == NOTEBOOKS / f"{stem}.ipynb"
+    assert classroom.find_notebook(f"{stem}.ipynb", NOTEBOOKS) == NOTEBOOKS / f"{stem}.ipynb"
+    assert classroom.find_notebook(f"notebooks/{stem}.ipynb", NOTEBOOKS) == NOTEBOOKS / f"{stem}.ipynb"
+    with pytest.raises(classroom.ClassroomError, match=rf"'07_nothing' is not in .*choose one of: .*{stem}"):
+        classroom.find_notebook("07_nothing", NOTEBOOKS)
+
+
+def test_mem_available_is_read_from_meminfo_in_mb(tmp_path):
+    assert classroom.mem_available_mb(_meminfo(tmp_path, 8 * 1024 * 1024)) == 8192
+    assert classroom.mem_available_mb(tmp_path / "missing") is None
+
+
+def test_largest_class_is_the_last_size_whose_peak_fits():
+    fits = classroom.largest_class(8192, kernel_mb=160)
+    plan_fits = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", fits, kernel_mb=160)
+    plan_over = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", fits + 1, kernel_mb=160)
+    assert plan_fits.memory_mb <= 8192 < plan_over.memory_mb
+    assert classroom.largest_class(classroom.SERVER_MB, kernel_mb=160) == 0
+
+
+def test_memory_refusal_gives_both_numbers_and_the_largest_class_that_fits():
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40, kernel_mb=160)
+    with pytest.raises(classroom.ClassroomError) as refused:
+        classroom.check_memory(plan, 8000)
+    message = str(refused.value)
+    assert "A class of 40 needs about 8180 MB (48 kernels x 160 MB + 500 MB for the server)" in message
+    assert "this machine has 8000 MB available" in message
+    assert f"The largest class that fits is {classroom.largest_class(8000)} students" in message
+    assert classroom.check_memory(plan, 8180) == "Memory: 8180 MB needed, 8180 MB available."
+    assert classroom.check_memory(plan, None).startswith("Memory not checked")
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True),
+    ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("", False), ("classroom.example", False),
+])
+def test_only_loopback_addresses_serve_without_a_token(host, loopback):
+    assert classroom.is_loopback(host) is loopback
+
+
+def test_tokens_are_short_url_safe_and_different_each_time():
+    tokens = {classroom.make_token() for _ in range(50)}
+    assert len(tokens) == 50
+    assert all(len(token) == 12 and token.replace("-", "").replace("_", "").isalnum() for token in tokens)
+
+
+def test_url_carries_the_token_and_names_a_reachable_host_for_every_interface(monkeypatch):
+    monkeypatch.setattr(classroom, "lan_address", lambda: "192.168.1.20")
+    assert classroom.class_url("0.0.0.0", 8866, "Ab3-x_9QzK1m") == "http://192.168.1.20:8866/?token=Ab3-x_9QzK1m"
+    assert classroom.class_url("127.0.0.1", 8866, None, "voila/render/00_start_here.ipynb") == (
+        "http://127.0.0.1:8866/voila/render/00_start_here.ipynb")
+    assert classroom.class_url("::1", 9000, "t") == "http://[::1]:9000/?token=t"
+
+
+def test_qr_code_is_drawn_with_block_characters_and_encodes_the_url():
+    import segno
+
+    url = "http://192.168.1.20:8866/?token=Ab3-x_9QzK1m"
+    drawing = classroom.qr_code(url)
+    rows = drawing.splitlines()
+    assert set(drawing) <= {"█", "▀", "▄", " ", "\n"}
+    # compact: two modules per character row, plus a quiet zone of 4 modules on each side
+    size = segno.make(url, error="m").symbol_size(border=4)
+    assert (len(rows[0]), len(rows)) == (size[0], (size[1] + 1) // 2)
+
+
+def test_without_segno_the_url_is_printed_alone(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "segno", None)  # the class extra is not installed
+    assert classroom.qr_code("http://192.168.1.20:8866/?token=t") == ""
+    classroom.announce("http://192.168.1.20:8866/?token=t", ["plan"], "Students open", "0.0.0.0")
+    assert capsys.readouterr().out == "plan\n\nStudents open:  http://192.168.1.20:8866/?token=t\n\n"
+
+
+def test_no_qr_code_for_a_server_only_this_machine_reaches(capsys):
+    classroom.announce("http://127.0.0.1:8866/voila/render/00_start_here.ipynb", [], "Course map", "127.0.0.1")
+    assert "█" not in capsys.readouterr().out
+
+
+def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kernels(tmp_path):
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40)
+    env = classroom.prepare(plan, tmp_path / "classroom")
+    config = json.loads((tmp_path / "classroom" / "voila.json").read_text())
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    assert config["VoilaConfiguration"]["default_pool_size"] == 44
+    assert config["VoilaConfiguration"]["template"] == "spinelab_class"
+    assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == (
+        "spinelab.publish.class_kernels.ClassKernelManager")
+    assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": ""}
+    assert config["KernelManager"]["transport"] == ("ipc" if os.name == "posix" else "tcp")
+    assert config["MappingKernelManager"] == {"cull_idle_timeout": 1200, "cull_interval": 60, "cull_connected": False}
+    assert config["Voila"]["port_retries"] == 0
+    template = tmp_path / "classroom" / "share" / "voila" / "templates" / "spinelab_class"
+    assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
+    assert "Reload this page" in (template / "index.html.j2").read_text()
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str((tmp_path / "classroom" / "share").resolve())
+    assert env["IPYTHONDIR"] == str((tmp_path / "classroom" / "ipython").resolve())
+
+
+def test_each_kernel_keeps_its_self_checks_in_its_own_file(tmp_path):
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
+    env = classroom.prepare(plan, tmp_path / "classroom")
+    startup = Path(env["IPYTHONDIR"]) / "profile_default" / "startup" / "00-spinelab-class.py"
+    namespace: dict[str, object] = {}
+    previous = os.environ.get("SPINELAB_PROGRESS")
+    try:
+        exec(compile(startup.read_text(), str(startup), "exec"), namespace)
+        own_file = tmp_path / "classroom" / "progress" / f"kernel-{os.getpid()}.json"
+        assert os.environ["SPINELAB_PROGRESS"] == str(own_file)
+    finally:
+        os.environ.pop("SPINELAB_PROGRESS")
+        if previous is not None:
+            os.environ["SPINELAB_PROGRESS"] = previous
+
+
+def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):
+    plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
+    env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin", "OMP_NUM_THREADS": "4"})
+    assert (env["OMP_NUM_THREADS"], env["OPENBLAS_NUM_THREADS"], env["MKL_NUM_THREADS"]) == ("4", "1", "1")
+    assert env["PATH"] == "/usr/bin"
+    assert env["IPYTHONDIR"] == str((tmp_path / "a" / "ipython").resolve())
+
+
+def test_the_url_and_qr_code_are_kept_for_the_ready_moment_readable_by_the_owner_only(tmp_path):
+    plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
+    text = classroom.announcement("http://192.168.1.20:8866/?token=t", [], "Class ready. Students open", "0.0.0.0")
+    classroom.prepare(plan, tmp_path / "c", text)
+    ready = tmp_path / "c" / "ready.txt"
+    assert ready.read_text() == text and text.startswith("\nClass ready. Students open:  http://192.168.1.20")
+    assert "█" in text
+    assert ready.stat().st_mode & 0o077 == 0
+    config = json.loads((tmp_path / "c" / "voila.json").read_text())
+    assert config["ClassKernelManager"]["ready_file"] == str(ready.resolve())
+
+
+def test_prepare_starts_from_an_empty_folder(tmp_path):
+    folder = tmp_path / "classroom"
+    (folder / "progress").mkdir(parents=True)
+    (folder / "progress" / "kernel-1.json").write_text("{}")
+    classroom.prepare(classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1), folder)
+    assert list((folder / "progress").iterdir()) == []
+
+
+def test_voila_command_serves_the_notebook_with_the_token_and_the_written_config(tmp_path):
+    command = classroom.voila_command(NOTEBOOKS / "02_protective_guarding.ipynb", "0.0.0.0", 8866, "tok", tmp_path)
+    assert command[:4] == [sys.executable, "-m", "voila", str(NOTEBOOKS / "02_protective_guarding.ipynb")]
+    assert {"--Voila.ip=0.0.0.0", "--port=8866", "--Voila.token=tok",
+            f"--Voila.config_file_paths={tmp_path.resolve()}"} <= set(command)
+    assert not any(arg.startswith("--Voila.token") for arg in classroom.voila_command(NOTEBOOKS, "127.0.0.1", 1, None))
+
+
+def test_class_command_refuses_a_class_the_machine_cannot_hold_before_starting_anything(tmp_path):
+    meminfo = _meminfo(tmp_path, 2 * 1024 * 1024)
+    with pytest.raises(classroom.ClassroomError, match="A class of 40 needs about 8180 MB"):
+        classroom.serve_class("02_protective_guarding", 40, notebooks=NOTEBOOKS, folder=tmp_path / "c",
+                              meminfo=meminfo)
+    assert not (tmp_path / "c").exists()
+
+
+def test_spinelab_class_prints_the_refusal_and_exits_2():
+    result = subprocess.run(
+        [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", "02_protective_guarding",
+         "--students", "301"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "spinelab class: students must be a whole number from 1 to 300, not 301" in result.stderr
+
+
+def test_lab_settings_become_overrides_keyed_by_plugin(tmp_path):
+    target = cli.install_lab_settings(ROOT, tmp_path / "overrides.d" / "spinelab.json")
+    overrides = json.loads(target.read_text())
+    settings = ROOT / ".jupyter/lab/user-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    assert overrides["@jupyterlab/apputils-extension:notification"] == json.loads(settings.read_text())
+
+
+def test_spinelab_outside_the_course_folder_says_where_to_run_it(tmp_path, capsys):
+    assert cli.main(["lab", "--course", str(tmp_path)]) == 2
+    assert "is not the course folder (no notebooks/00_start_here.ipynb in it)" in capsys.readouterr().err
+
+
+def test_lab_command_opens_the_start_notebook_and_passes_unknown_options_on(tmp_path):
+    command = cli.lab_command(ROOT, "127.0.0.1", 8899, False, ["--allow-root"])
+    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert {f"--ServerApp.root_dir={ROOT}", "--ServerApp.port=8899", "--ServerApp.open_browser=False",
+            "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb"} <= set(command)
+    assert command[-1] == "--allow-root"
+
+
+class _VoilaApp(Configurable):
+    """What Voilà's pool manager reads from its parent, the Voilà application."""
+
+    def __init__(self, notebook: Path) -> None:
+        super().__init__()
+        self.root_dir, self.notebook_path = str(notebook.parent), str(notebook)
+        self.base_url = self.server_url = "/"
+        self.port = 8866
+
+
+def test_pool_is_filled_for_the_class_once_then_only_the_spares_are_refilled(capsys, tmp_path):
+    notebook = NOTEBOOKS / "00_start_here.ipynb"
+
+    class PoolWithoutKernels(voila_kernel_manager_factory(class_kernels.ClassKernelManager, True, 5)):
+        async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs: object) -> dict:
+            rendering = asyncio.get_event_loop().create_future()
+            rendering.set_result(([], None))
+            return {"kernel_id": kernel_id, "task": rendering}  # Voilà's pool logic, without starting kernels
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        ready_file = tmp_path / "ready.txt"
+        ready_file.write_text("Class ready. Students open:  http://192.168.1.20:8866/?token=t\n")
+        manager = PoolWithoutKernels(parent=_VoilaApp(notebook), warm_spares=2, ready_file=str(ready_file))
+        pool = manager._pools[notebook.name]
+        assert len(pool) == 5  # the first fill: the whole class
+        logged: list[str] = []
+        manager.log.info = lambda message, *args: logged.append(message % args)
+        loop.run_until_complete(asyncio.gather(*pool))  # the server's loop runs: the spares-only target applies
+        assert manager.kernel_pools_config["default"]["pool_size"] == 2
+        assert loop.run_until_complete(asyncio.gather(*manager.ready_watchers)) == [5]
+        ready = [message for message in logged if message.startswith("Class ready")]
+        assert len(ready) == 1 and ready[0].startswith(f"Class ready: 5 preheated kernels have run {notebook.name} in ")
+        assert capsys.readouterr().out == ready_file.read_text()  # the URL again, once
+        del pool[:3]  # three students took kernels; two are left warm, so none is started
+        manager.fill_if_needed(delay=0, notebook_name=notebook.name)
+        assert len(pool) == 2
+        del pool[:1]  # a reload took one more: one is left, so one is started
+        manager.fill_if_needed(delay=0, notebook_name=notebook.name)
+        assert len(pool) == 2
+        loop.run_until_complete(asyncio.gather(*pool))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
