@@ -1,47 +1,22 @@
 """spinelab: interactive teaching notebooks on spinal muscle layers, protective
-guarding and the research on multifidus inhibition, for physical-therapy students."""
+guarding and the research on multifidus inhibition, for physical-therapy students.
+
+Importing the package loads nothing else: the data and model modules stay free of widgets and plotting even
+when imported through it, and ``spinelab.setup()`` loads the course's display machinery on first call.
+"""
 
 from __future__ import annotations
 
-from spinelab.course import a11y, style
-from spinelab.course.display import static_mode
-from spinelab.course.text import PlainText
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spinelab.course.text import PlainText
 
 __version__ = "0.1.0"
 
 
-class Ready(PlainText):
-    """The line :func:`setup` returns; live, it also puts the course's widget stylesheet into the page.
-
-    The ``text/plain`` output is the line itself. In JupyterLab and Voila the line is shown by an HTML widget that
-    carries :func:`spinelab.course.a11y.page_css` (focus ring; in presenter mode, widget text scaled with the
-    figures). Static mode outputs the line only.
-    """
-
-    scale: float = 1.0
-
-    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        bundle: dict[str, object] = {}
-        if not static_mode():
-            bundle = dict(a11y.page_style(str(self), self.scale)._repr_mimebundle_() or {})
-        bundle["text/plain"] = str(self)
-        return bundle
-
-
 def setup(presenter: bool | None = None) -> PlainText:
-    """Prepare a notebook: apply the course style.
+    """Prepare a notebook: apply the course style (see :func:`spinelab.course.ready.setup`)."""
+    from spinelab.course.ready import setup as setup_course
 
-    Parameters
-    ----------
-    presenter : bool or None
-        Presenter mode (large fonts and lines, for figures and widget text); None reads ``SPINELAB_PRESENTER``.
-
-    Returns
-    -------
-    PlainText
-        A one-line confirmation, shown as the cell's output (with the page's widget stylesheet, when live).
-    """
-    on = style.use(presenter)
-    ready = Ready(f"spinelab {__version__} ready ({'presenter' if on else 'desk'} style).")
-    ready.scale = style.figure_scale()
-    return ready
+    return setup_course(presenter)
