@@ -6,6 +6,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# Hypothesis keeps its files (example database, caches) beside the tests unless told otherwise; a test run must
+# not write into the working tree. Read lazily by Hypothesis, so setting it here, before any test, is in time.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "spinelab-hypothesis"))
+
 from hypothesis import settings
 
 # No example database in .hypothesis/ beside the tests; derandomized so CI runs the same examples each time.
