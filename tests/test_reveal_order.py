@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from spinelab.course import references
 from test_reading_load import outside_details
+
+from spinelab.course import references
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 

@@ -245,8 +245,8 @@ def predictors_table() -> MarkdownText:
     return MarkdownText("\n".join([
         f"Predictors of {found.predictor_outcome} in {found.predictor_population} "
         f"{references.cite(*found.less_useful.sources)}. {found.predictor_reading}", "",
-        f"| Finding at the clinical evaluation | Makes more likely | Median likelihood ratio for {found.predictor_outcome} "
-        "| Range across studies |",
+        "| Finding at the clinical evaluation | Makes more likely "
+        f"| Median likelihood ratio for {found.predictor_outcome} | Range across studies |",
         "|---|---|---|---|", *rows, "", found.less_useful.text]))
 
 
