@@ -117,7 +117,7 @@ verified = "v"
 name = "n"\npredicts = "recovery"\nmedian_lr = "0.39"\nlow = "0.38"\nhigh = "0.40"
 
 [predictors]
-population = "p"\nless_useful = "l"\nsources = ["chou2010"]\nverified = "v"
+population = "p"\noutcome = "o"\nreading = "r"\nless_useful = "l"\nsources = ["chou2010"]\nverified = "v"
 
 [[imaging]]
 finding = "disk bulge"\nat_20 = 30\nat_80 = 84
@@ -266,7 +266,8 @@ CASES = {
          r"flag 1 \('beliefs'\): field 'kind' must be one of psychological, work; got 'social'"),
         ('median_lr = "0.39"', "median_lr = 0.39",
          r"predictor 1 \('n'\): field 'median_lr' must be a likelihood ratio as printed"),
-        ('predicts = "recovery"', 'predicts = "cure"', r"predictor 1 \('n'\): field 'predicts' must be one of worse"),
+        ('predicts = "recovery"', 'predicts = "cure"',
+         r"predictor 1 \('n'\): field 'predicts' must be one of persistent"),
         ("at_80 = 84", "at_80 = 184", r"imaging 1: field 'at_80' must be between 0 and 100; got 184"),
         ('listen_for = "l"\n', "", r"flag 1 \('beliefs'\): field 'listen_for' is missing"),
         ('why = "w"\n', "", r"explanation 1: field 'why' is missing"),

@@ -116,6 +116,21 @@ def test_the_classification_follows_lumbar_attachment_for_every_muscle():
             assert muscle.lumbar_attachment != "direct", muscle.id
     assert all(muscles.class_fits_attachment(m.id, m.bergmark, m.lumbar_attachment) for m in muscles.load())
     assert not muscles.class_fits_attachment("internal_oblique", "local", "through fascia")
+
+
+def test_every_muscle_attached_directly_to_the_lumbar_vertebrae_is_local_except_psoas():
+    direct = {m.id: m.bergmark for m in muscles.load() if m.lumbar_attachment == "direct"}
+    assert {"spinalis", "serratus_posterior_inferior", "multifidus"} <= set(direct)
+    assert {muscle_id for muscle_id, bergmark in direct.items() if bergmark != "local"} == {"psoas_major"}
+    assert not muscles.class_fits_attachment("spinalis", "not classified", "direct")
+    assert muscles.class_fits_attachment("psoas_major", "not classified", "direct")
+    assert muscles.class_fits_attachment("rotatores", "not classified", "none")
+
+
+def test_a_muscle_attached_directly_but_left_unclassified_fails_to_load():
+    row = ROW.replace('bergmark = "local"', 'bergmark = "not classified"')
+    with pytest.raises(ValueError, match=r"multifidus'\): field 'bergmark' is 'not classified'.*psoas"):
+        muscles.parse(row)
     assert muscles.get("longissimus_thoracis_thoracic").lumbar_attachment == "some fascicles"
 
 

@@ -7,7 +7,7 @@ from spinelab.course import references
 
 ROOT = Path(__file__).resolve().parents[1]
 # A citation key in quotes anywhere in code, data or notebooks: 'hides1996', "macdonald2006".
-QUOTED_KEY = re.compile(r"""["']([a-z][a-z_]*(?:19|20)\d\d[a-z]?)["']""")
+QUOTED_KEY = re.compile(r"""["']([a-z][a-z_]*(?:19|20)\d\d[a-z]*)["']""")
 
 
 def _cited_keys() -> dict[str, set[str]]:

@@ -27,8 +27,8 @@ def test_a_flag_is_found_ignoring_case_and_an_unknown_one_is_refused_with_the_li
         yellow_flags.flag("saddle")
 
 
-def test_predictors_of_a_worse_outcome_raise_the_odds_and_those_of_recovery_lower_them():
-    worse, recovery = yellow_flags.predictors("worse outcome"), yellow_flags.predictors("recovery")
+def test_predictors_of_persistent_disabling_pain_raise_the_odds_and_those_of_recovery_lower_them():
+    worse, recovery = yellow_flags.predictors("persistent disabling pain"), yellow_flags.predictors("recovery")
     assert len(worse) + len(recovery) == len(yellow_flags.predictors())
     assert all(item.median > 1 for item in worse) and all(item.median < 1 for item in recovery)
     assert all(float(item.low) <= item.median <= float(item.high) for item in yellow_flags.predictors())
@@ -38,14 +38,24 @@ def test_predictors_of_a_worse_outcome_raise_the_odds_and_those_of_recovery_lowe
 
 def test_predictors_are_shown_as_printed_with_their_source():
     table = str(yellow_flags.predictors_table())
-    assert "| nonorganic signs present | worse outcome | 3.0 | 1.7 to 4.6 |" in table
+    assert "| nonorganic signs present | persistent disabling pain | 3.0 | 1.7 to 4.6 |" in table
     assert "| low baseline functional impairment | recovery | 0.40 | 0.10 to 0.52 |" in table
     assert "(Chou & Shekelle 2010)" in table and "approximately 1.5" in table
 
 
+def test_every_likelihood_ratio_is_read_against_one_named_outcome_before_the_table():
+    table = str(yellow_flags.predictors_table())
+    intro, header = table[:table.index("| Finding")], table[table.index("| Finding"):].splitlines()[0]
+    outcome = yellow_flags.data().predictor_outcome
+    assert "persistent disabling" in outcome and "1 year" in outcome
+    assert outcome in intro and outcome in header
+    assert "below 1" in intro and "recovery more likely" in intro
+    assert "Predicts |" not in header
+
+
 @pytest.mark.parametrize("bad", ["better", "", "Recovery"])
 def test_an_unknown_outcome_is_refused(bad):
-    with pytest.raises(ValueError, match=r"predicts must be one of worse outcome, recovery; got"):
+    with pytest.raises(ValueError, match=r"predicts must be one of persistent disabling pain, recovery; got"):
         yellow_flags.predictors(bad)
 
 

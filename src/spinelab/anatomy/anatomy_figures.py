@@ -299,8 +299,8 @@ def local_global_figure() -> LiveFigure:
         "its column, coloured by Bergmark class. Every local muscle sits in the first column except transversus "
         "abdominis, which reaches the lumbar vertebrae only through the thoracolumbar fascia; no global muscle "
         "attaches directly (the thoracic part of longissimus, whose upper fascicles end on lumbar spinous "
-        "processes, sits in the second column); muscles outside the two systems, such as psoas, fall in any "
-        "column.",
+        "processes, sits in the second column); muscles outside the two systems reach the lumbar vertebrae at most "
+        "through the thoracolumbar fascia, except psoas, which attaches directly but runs on to the femur.",
         figsize=(10.0, 6.4),
     )
     ax = live.axes[0]

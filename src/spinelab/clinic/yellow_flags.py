@@ -30,8 +30,9 @@ from spinelab.multifidus import studies
 
 DATA_FILE = "data/yellow_flags.toml"
 
-#: What a predictor can predict, as the review reports it.
-OUTCOMES = ("worse outcome", "recovery")
+#: Which way a predictor's likelihood ratio points for the review's one outcome, persistent disabling low back pain
+#: at 1 year: above 1 towards it, below 1 away from it (towards recovery).
+OUTCOMES = ("persistent disabling pain", "recovery")
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,10 @@ class YellowFlag:
 
 @dataclass(frozen=True)
 class Predictor:
-    """One predictor of outcome at 1 year: the median likelihood ratio across studies and its range.
+    """One predictor: its median likelihood ratio across studies, and range, for persistent disabling pain at 1 year.
 
-    The ratios are kept as printed in the review (``"3.0"``, ``"0.40"``); :attr:`median` gives the number.
+    ``predicts`` says which way the ratio points (one of :data:`OUTCOMES`). The ratios are kept as printed in the
+    review (``"3.0"``, ``"0.40"``); :attr:`median` gives the number.
     """
 
     name: str
@@ -119,6 +121,8 @@ class YellowFlagData:
     flags: tuple[YellowFlag, ...]
     predictors: tuple[Predictor, ...]
     predictor_population: str
+    predictor_outcome: str
+    predictor_reading: str
     less_useful: Statement
     imaging: tuple[ImagingFinding, ...]
     imaging_population: str
@@ -161,6 +165,7 @@ def _parsed(data: dict, source: str) -> YellowFlagData:
         _statement(data["definition"], f"{source}: definition"), _statement(data["contrast"], f"{source}: contrast"),
         _statement(data["targeting"], f"{source}: targeting"),
         _statement(data["reassurance"], f"{source}: reassurance"), tuple(flags), tuple(predictors), about["population"],
+        about["outcome"], about["reading"],
         _statement(about, f"{source}: predictors", "less_useful"),
         tuple(ImagingFinding(row["finding"], row["at_20"], row["at_80"]) for row in data["imaging"]),
         imaging["population"], _statement(imaging, f"{source}: imaging_source", "conclusion"),
@@ -196,7 +201,7 @@ def flag(name: str) -> YellowFlag:
 
 
 def predictors(predicts: str | None = None) -> tuple[Predictor, ...]:
-    """The predictors of outcome at 1 year, or only those for one outcome (one of :data:`OUTCOMES`).
+    """The predictors, or only those pointing one way (one of :data:`OUTCOMES`).
 
     Raises
     ------
@@ -232,14 +237,16 @@ def flags_table() -> MarkdownText:
 
 
 def predictors_table() -> MarkdownText:
-    """The predictors as a Markdown table with their median likelihood ratios and ranges, and what was less useful."""
+    """The predictors as a Markdown table: the one outcome every likelihood ratio is for, how to read a ratio above
+    and below 1, then each finding with the way its ratio points, its median and range, and what was less useful."""
     found = data()
     rows = [f"| {item.name} | {item.predicts} | {item.median_lr} | {item.low} to {item.high} |"
             for item in found.predictors]
     return MarkdownText("\n".join([
-        f"Predictors of the outcome at 1 year in {found.predictor_population} "
-        f"{references.cite(*found.less_useful.sources)}:", "",
-        "| Finding at the clinical evaluation | Predicts | Median likelihood ratio | Range across studies |",
+        f"Predictors of {found.predictor_outcome} in {found.predictor_population} "
+        f"{references.cite(*found.less_useful.sources)}. {found.predictor_reading}", "",
+        "| Finding at the clinical evaluation | Makes more likely "
+        f"| Median likelihood ratio for {found.predictor_outcome} | Range across studies |",
         "|---|---|---|---|", *rows, "", found.less_useful.text]))
 
 
