@@ -169,7 +169,7 @@ LEVELS_TOML = "".join(
     f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\nverified = "v"\n'
     for name in ("emergency", "urgent", "routine", "none")) + \
     '[combination]\nsources = ["henschke2013"]\nverified = "v"\n[combination.level]\n"spinal fracture" = "urgent"\n' \
-    '"spinal malignancy" = "urgent"\n"spinal infection" = "emergency"\n' 
+    '"spinal malignancy" = "urgent"\n"spinal infection" = "emergency"\n'
 FLAG = '[[flag]]\nname = "fever"\nconditions = ["spinal infection"]\nlevel = "routine"\nsources = ["yusuf2019"]\n' \
        'verified = "v"\n'
 

@@ -59,9 +59,9 @@ COMBINATION = 2
 RULE = (
     "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
     "pain in both legs, loss of anal tone), a severe or progressive neurological deficit in the legs, and significant "
-    "trauma call for emergency, same-day medical assessment in an emergency department (GIRFT 2023; Long et al. "
-    "2020; Bigos et al. 1994). Fever with back pain, a sign of possible spinal infection, also calls for a same-day "
-    "medical assessment: the patient's doctor today, or the emergency department if the doctor cannot be reached. "
+    "trauma call for emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). "
+    "Fever with back pain, a sign of possible spinal infection, also calls for a same-day assessment: the doctor "
+    "today, or the emergency department. "
     "A previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
     "malignancy, calls for urgent medical assessment, the same or the next day. Other flags alone call for routine "
     "care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination and, "
