@@ -41,6 +41,11 @@ id = "thoracolumbar_fascia"\nname = "Thoracolumbar fascia"\ndescription = "d"\nc
 """
 RED_FLAGS = "".join(f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\n'
                     'verified = "v"\n' for name in ("emergency", "urgent", "routine", "none")) + """
+[combination]
+sources = ["henschke2013"]\nverified = "v"
+[combination.level]
+"spinal fracture" = "urgent"\n"spinal malignancy" = "urgent"\n"spinal infection" = "emergency"
+
 [[flag]]
 name = "fever"\nconditions = ["spinal infection"]\nlevel = "urgent"\nsources = ["yusuf2019"]\nverified = "v"
 """

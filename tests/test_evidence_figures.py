@@ -70,3 +70,11 @@ def test_cohort_recurrence_panel_plots_each_reported_proportion_with_its_interva
     assert limits == [(33, 46), (34, 46), (62, 74)]
     assert "69 % (95 % CI 62–74)" in panel.figure.alt_text and "250 people" in panel.figure.alt_text
     assert "not one patient's future" in panel.caption.value
+
+
+def test_the_review_panel_draws_rate_ratios_only_not_the_hazard_ratio():
+    from spinelab.multifidus import evidence_figures, studies
+    assert studies.value("choi2010_time_to_recurrence_2to5y").unit == "hazard ratio"
+    drawn = [item.id for item in evidence_figures._rate_ratios()]
+    assert drawn == ["choi2010_rate_ratio_1y", "choi2010_rate_ratio_2to5y"]
+    assert "0.28" not in evidence_figures._recurrence_alt_text()

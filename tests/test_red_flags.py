@@ -18,11 +18,12 @@ ALONE = [
     ("progressive neurological deficit in the legs", "emergency", "cauda equina syndrome"),
     ("significant trauma", "emergency", "spinal fracture"),
     ("corticosteroid use", "routine", "spinal fracture"),
-    ("older age (over 50)", "routine", "spinal fracture"),
+    ("older age", "routine", "spinal fracture"),
     ("previous history of cancer", "urgent", "spinal malignancy"),
+    ("age over 50", "routine", "spinal malignancy"),
     ("no improvement after one month", "routine", "spinal malignancy"),
     ("unexplained weight loss", "routine", "spinal malignancy"),
-    ("fever", "urgent", "spinal infection"),
+    ("fever", "emergency", "spinal infection"),
     ("intravenous drug use", "routine", "spinal infection"),
     ("immunosuppression", "routine", "spinal infection"),
     ("diabetes", "routine", "spinal infection"),
@@ -55,21 +56,40 @@ def test_progressive_neurological_deficit_is_an_emergency_not_a_wait_and_see():
 
 
 @pytest.mark.parametrize("names, condition", [
-    (["older age (over 50)", "no improvement after one month"], "spinal malignancy"),
-    (["older age (over 50)", "unexplained weight loss"], "spinal malignancy"),
-    (["older age (over 50)", "corticosteroid use"], "spinal fracture"),
-    (["immunosuppression", "intravenous drug use"], "spinal infection"),
-    (["diabetes", "recent bacterial infection"], "spinal infection"),
-    (["unexplained weight loss", "recent spinal procedure (such as an injection or surgery)"], "spinal infection"),
+    (["age over 50", "no improvement after one month"], "spinal malignancy"),
+    (["age over 50", "unexplained weight loss"], "spinal malignancy"),
+    (["older age", "corticosteroid use"], "spinal fracture"),
 ])
-def test_two_routine_flags_for_the_same_condition_combine_to_urgent(names, condition):
+def test_two_routine_flags_for_fracture_or_malignancy_combine_to_urgent(names, condition):
     result = red_flags.screen(names)
     assert result.level == red_flags.URGENT and result.refer and result.combined == (condition,)
     assert f"2 or more flags for {condition} in combination call for urgent assessment" in result.message
+    assert red_flags.combination_level(condition) == red_flags.URGENT
 
 
 @pytest.mark.parametrize("names", [
-    ["older age (over 50)", "diabetes"],
+    ["immunosuppression", "intravenous drug use"],
+    ["diabetes", "recent bacterial infection"],
+    ["unexplained weight loss", "recent spinal procedure (such as an injection or surgery)"],
+])
+def test_two_flags_for_spinal_infection_call_for_a_same_day_assessment(names):
+    result = red_flags.screen(names)
+    assert result.level == red_flags.EMERGENCY and result.refer and result.combined == ("spinal infection",)
+    assert "2 or more flags for spinal infection in combination call for a same-day assessment" in result.message
+    assert "the emergency department if the doctor cannot be reached today" in result.action
+
+
+def test_age_over_50_is_the_malignancy_flag_and_older_age_the_fracture_flag():
+    assert red_flags.flag("age over 50").conditions == ("spinal malignancy",)
+    assert red_flags.flag("older age").conditions == ("spinal fracture",)
+    assert red_flags.screen(["age over 50", "corticosteroid use"]).level == red_flags.ROUTINE  # different conditions
+    with pytest.raises(ValueError, match="condition must be one of"):
+        red_flags.combination_level("cauda equina syndrome")
+
+
+@pytest.mark.parametrize("names", [
+    ["age over 50", "diabetes"],
+    ["older age", "diabetes"],
     ["corticosteroid use", "diabetes"],
     ["no improvement after one month", "intravenous drug use"],
 ])
@@ -80,14 +100,14 @@ def test_flags_for_different_conditions_do_not_combine(names):
 
 def test_cauda_equina_signs_do_not_combine_but_the_highest_level_wins():
     assert red_flags.screen(["saddle anaesthesia", "loss of sexual function"]).combined == ()
-    mixed = red_flags.screen(["older age (over 50)", "previous history of cancer", "saddle anaesthesia"])
+    mixed = red_flags.screen(["age over 50", "previous history of cancer", "saddle anaesthesia"])
     assert mixed.level == red_flags.EMERGENCY and mixed.combined == ("spinal malignancy",)
-    assert mixed.conditions == ("cauda equina syndrome", "spinal fracture", "spinal malignancy")
+    assert mixed.conditions == ("cauda equina syndrome", "spinal malignancy")
 
 
 @pytest.mark.parametrize("names, level", [
     (["corticosteroid use", "previous history of cancer"], "urgent"),  # routine + urgent, different conditions
-    (["fever", "significant trauma"], "emergency"),  # urgent + emergency
+    (["fever", "previous history of cancer"], "emergency"),  # emergency + urgent, different conditions
     (["diabetes", "loss of anal tone"], "emergency"),  # routine + emergency
 ])
 def test_the_highest_level_of_the_ticked_flags_wins(names, level):
@@ -107,11 +127,12 @@ def test_no_flag_gives_level_none_with_safety_netting():
 
 
 @pytest.mark.parametrize("level", ["none", "routine", "urgent"])
-def test_safety_netting_names_the_cauda_equina_warning_signs(level):
+def test_safety_netting_names_the_cauda_equina_warning_signs_and_fever_the_same_day(level):
     advice = red_flags.level(level).safety_netting
     for sign in ("between your legs", "urine", "bowel movement", "sexual function", "both legs", "difficulty walking"):
         assert sign in advice
     assert "emergency department the same day" in advice
+    assert "the same day if you develop a fever" in advice
 
 
 def test_every_result_carries_action_and_cited_safety_netting():
@@ -146,14 +167,17 @@ def test_data_is_read_lazily():
 
 LEVELS_TOML = "".join(
     f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\nverified = "v"\n'
-    for name in ("emergency", "urgent", "routine", "none"))
+    for name in ("emergency", "urgent", "routine", "none")) + \
+    '[combination]\nsources = ["henschke2013"]\nverified = "v"\n[combination.level]\n"spinal fracture" = "urgent"\n' \
+    '"spinal malignancy" = "urgent"\n"spinal infection" = "emergency"\n'
 FLAG = '[[flag]]\nname = "fever"\nconditions = ["spinal infection"]\nlevel = "routine"\nsources = ["yusuf2019"]\n' \
        'verified = "v"\n'
 
 
 def test_a_valid_minimal_file_parses():
-    levels, flags = red_flags.parse(LEVELS_TOML + FLAG, "x.toml")
+    levels, flags, combination = red_flags.parse(LEVELS_TOML + FLAG, "x.toml")
     assert set(levels) == set(red_flags.LEVELS) and flags[0].conditions == ("spinal infection",)
+    assert combination == {"spinal fracture": "urgent", "spinal malignancy": "urgent", "spinal infection": "emergency"}
 
 
 @pytest.mark.parametrize("text, message", [
@@ -171,6 +195,10 @@ def test_a_valid_minimal_file_parses():
     (LEVELS_TOML.replace('action = "A"\n', '', 1) + FLAG, r"x\.toml: level 'emergency': field 'action' is missing"),
     (LEVELS_TOML.replace("[level.none]", "[level.later]") + FLAG, r"x\.toml: level 'none' is missing"),
     (LEVELS_TOML, r"x\.toml: field 'flag' is missing"),
+    (LEVELS_TOML.replace('"spinal infection" = "emergency"', '"spinal infection" = "routine"') + FLAG,
+     r"x\.toml: field 'combination' key 'level' key 'spinal infection' must be one of urgent, emergency"),
+    (LEVELS_TOML.replace('sources = ["henschke2013"]', 'sources = ["henschke2031"]') + FLAG,
+     r"x\.toml: field 'combination' key 'sources': unknown citation key 'henschke2031'"),
     ("[[flag]\n", r"x\.toml: not valid TOML"),
 ])
 def test_data_file_errors_name_the_file_the_flag_and_the_field(text, message):
@@ -190,16 +218,18 @@ def test_student_facing_text_talks_about_the_science_only():
 
 def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
     advice = red_flags.screen([]).safety_netting
-    assert "has not improved" in advice and "feverish" in advice and "difficulty walking" in advice
+    assert "has not improved" in advice and "fever" in advice and "difficulty walking" in advice
     fever = red_flags.screen(["fever"])
-    assert fever.level == red_flags.URGENT and "same or the next day" in fever.action
+    assert fever.level == red_flags.EMERGENCY and "same or the next day" not in fever.label
+    assert "a same-day assessment by the patient's doctor, or the emergency department" in fever.action
+    assert "Fever with back pain" in red_flags.RULE and "same-day" in red_flags.RULE
 
 
 def test_examples_give_one_line_per_set_of_ticked_flags_with_its_level():
-    text = red_flags.examples({"older age (over 50)", "no improvement after one month"}, {"saddle anaesthesia"}, set())
+    text = red_flags.examples({"age over 50", "no improvement after one month"}, {"saddle anaesthesia"}, set())
     assert isinstance(text, PlainText)
     urgent, emergency, none = text.splitlines()
-    assert urgent == (f"no improvement after one month, older age (over 50) -> urgent: "
+    assert urgent == (f"age over 50, no improvement after one month -> urgent: "
                       f"{red_flags.level('urgent').label}")
     assert emergency.startswith("saddle anaesthesia -> emergency: ")
     assert none == f"nothing ticked -> none: {red_flags.level('none').label}"

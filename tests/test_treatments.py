@@ -153,3 +153,23 @@ def test_evidence_table_for_one_population_leaves_the_others_out():
     acute = treatments.evidence_table("acute")
     assert JOSPT_ACUTE_EXERCISE in acute
     assert "patients with chronic LBP and movement control impairment" not in acute
+
+
+def test_guidelines_without_a_readable_quote_are_linked_not_paraphrased():
+    data = treatments.catalogue()
+    covered = {(item.guideline, topic) for item in data.coverage for topic in item.topics}
+    assert {("george2021", "dry needling"), ("george2021", "pain neuroscience education"),
+            ("who2023", "dry needling")} <= covered
+    assert not any(item.guideline == "who2023" for item in data.recommendations)  # no unverified WHO quote
+    table = str(treatments.evidence_table())
+    assert "George et al. 2021 addresses dry needling" in table and "https://doi.org/10.2519/jospt.2021.0304" in table
+    assert "per the guideline's verb key (should = A, may = B, can = C)" in table
+    assert {"george2021", "who2023", "macedo2016"} <= set(treatments.citation_keys())
+
+
+def test_a_coverage_entry_with_an_unknown_topic_is_refused():
+    text = ('topics = ["acupuncture"]\n[[treatment]]\nname = "dry needling"\nmechanism = "decay"\nrationale = "r"\n'
+            'summary = "s"\n[[coverage]]\nguideline = "who2023"\nstatement = "s"\npopulation = "p"\n'
+            'topics = ["cupping"]\nverified = "v"\n')
+    with pytest.raises(ValueError, match=r"x\.toml: coverage 1: field 'topics' must list only"):
+        treatments.load(text, "x.toml")

@@ -7,17 +7,20 @@ high-quality evidence of diagnostic accuracy: a flag raises suspicion, it does n
 ticked does not rule serious pathology out.
 
 The triage has four levels (:data:`LEVELS`, lowest first): :data:`NONE`, :data:`ROUTINE` (routine care with
-safety-netting), :data:`URGENT` (prompt medical assessment) and :data:`EMERGENCY` (same-day medical assessment).
-Each flag has the level it reaches on its own; the result's level is the highest reached (see :data:`RULE`).
-The flags, their levels and sources, and each level's action and safety-netting advice live in
+safety-netting), :data:`URGENT` (medical assessment the same or the next day) and :data:`EMERGENCY` (same-day
+medical assessment). Each flag has the level it reaches on its own, and flags for one condition reach a level
+together (:func:`combination_level`); the result's level is the highest reached (see :data:`RULE`). The flags, their
+levels and sources, the combination levels, and each level's action and safety-netting advice live in
 ``data/red_flags.toml``, read lazily on first use and validated then.
 
 :func:`screen` is a pure function, reusable by other notebooks::
 
     >>> screen({"saddle anaesthesia"}).level
     'emergency'
-    >>> screen({"older age (over 50)"}).level
+    >>> screen({"age over 50"}).level
     'routine'
+    >>> screen({"fever"}).level
+    'emergency'
 
 The checklist widget is :class:`spinelab.clinic.red_flag_checklist.RedFlagChecklist`.
 """
@@ -47,7 +50,8 @@ REFER = "refer for medical evaluation"
 SUSPECT = "raises suspicion: consider in combination, reassess"
 CLEAR = "no red flags ticked"
 
-#: Conditions for which flags combine: this many flags for one of them raise the level to :data:`URGENT`.
+#: Conditions for which flags combine: this many flags for one of them raise the level to
+#: :func:`combination_level` (urgent for fracture and malignancy, emergency for infection).
 COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
 
@@ -55,14 +59,17 @@ COMBINATION = 2
 RULE = (
     "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
     "pain in both legs, loss of anal tone), a severe or progressive neurological deficit in the legs, and significant "
-    "trauma call for emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). A "
-    "previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
-    "malignancy, and fever call for urgent medical assessment, the same or the next day. Other flags alone call for "
-    "routine care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination "
-    "and, alone, a cause of over-testing, and Finucane et al. (2020) weigh flags together with the person's own risk "
-    f"profile. So {COMBINATION} or more flags pointing to fracture, malignancy or infection call for urgent "
-    "assessment; flags for different conditions do not add up. The levels given to single flags and the threshold of "
-    "two are this course's simplification of the framework's clinical reasoning, not a validated rule."
+    "trauma call for emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). "
+    "Fever with back pain, a sign of possible spinal infection, also calls for a same-day assessment: the doctor "
+    "today, or the emergency department. "
+    "A previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
+    "malignancy, calls for urgent medical assessment, the same or the next day. Other flags alone call for routine "
+    "care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination and, "
+    "alone, a cause of over-testing, and Finucane et al. (2020) weigh flags together with the person's own risk "
+    f"profile. So {COMBINATION} or more flags pointing to fracture or malignancy call for urgent assessment, and "
+    f"{COMBINATION} or more pointing to infection for a same-day assessment; flags for different conditions do not "
+    "add up. The levels given to single flags and the threshold of two are this course's simplification of the "
+    "framework's clinical reasoning, not a validated rule."
 )
 
 DISCLAIMER = (
@@ -104,7 +111,7 @@ class RedFlag:
         return references.cite(*self.sources)
 
 
-def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
+def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[RedFlag, ...], dict[str, str]]:
     """Parse red-flag TOML text, validated against ``red_flags.schema.json``.
 
     Parameters
@@ -120,6 +127,8 @@ def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[R
         Every level of :data:`LEVELS`, by name.
     flags : tuple of RedFlag
         The flags in file order.
+    combination : dict of str to str
+        For each condition of :data:`COMBINING`, the level its flags reach together.
 
     Raises
     ------
@@ -130,7 +139,7 @@ def parse(text: str, source: str = DATA_FILE) -> tuple[dict[str, Level], tuple[R
     return _levels_and_flags(datafile.parse(text, "red_flags", source), source)
 
 
-def _levels_and_flags(data: dict, source: str) -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
+def _levels_and_flags(data: dict, source: str) -> tuple[dict[str, Level], tuple[RedFlag, ...], dict[str, str]]:
     levels = {}
     for name in LEVELS:
         row = data["level"][name]
@@ -143,11 +152,12 @@ def _levels_and_flags(data: dict, source: str) -> tuple[dict[str, Level], tuple[
             raise ValueError(f"{where}: field 'name' repeats an earlier flag")
         keys = references.require(row["sources"], f"{where}: field 'sources'")
         flags.append(RedFlag(row["name"], tuple(row["conditions"]), row["level"], keys, row.get("note", "")))
-    return levels, tuple(flags)
+    references.require(data["combination"]["sources"], f"{source}: field 'combination' key 'sources'")
+    return levels, tuple(flags), dict(data["combination"]["level"])
 
 
 @cache
-def _data() -> tuple[dict[str, Level], tuple[RedFlag, ...]]:
+def _data() -> tuple[dict[str, Level], tuple[RedFlag, ...], dict[str, str]]:
     return _levels_and_flags(datafile.load("red_flags"), DATA_FILE)
 
 
@@ -158,7 +168,7 @@ def flags() -> tuple[RedFlag, ...]:
 
 def citation_keys() -> tuple[str, ...]:
     """Every citation key the triage shows (framework, levels and flags), without repeats."""
-    levels, items = _data()
+    levels, items, _ = _data()
     keys = [FRAMEWORK_KEY, *(key for item in levels.values() for key in item.sources),
             *(key for item in items for key in item.sources)]
     return tuple(dict.fromkeys(keys))
@@ -188,6 +198,19 @@ def flag(name: str) -> RedFlag:
         if item.name.casefold() == key:
             return item
     raise ValueError(f"flag must be one of: {'; '.join(f.name for f in flags())}; got {name!r}")
+
+
+def combination_level(condition: str) -> str:
+    """The level that :data:`COMBINATION` or more flags for one condition of :data:`COMBINING` reach together.
+
+    Raises
+    ------
+    ValueError
+        If the condition is not one of :data:`COMBINING`.
+    """
+    if condition not in COMBINING:
+        raise ValueError(f"condition must be one of {', '.join(COMBINING)}; got {condition!r}")
+    return _data()[2][condition]
 
 
 def flags_for(condition: str) -> tuple[RedFlag, ...]:
@@ -251,7 +274,8 @@ class ScreeningResult:
         """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
         lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {item.level} on its own "
                  f"{item.citation}" for item in self.flags]
-        lines += [f"{COMBINATION} or more flags for {condition} in combination call for urgent assessment "
+        lines += [f"{COMBINATION} or more flags for {condition} in combination call for "
+                  f"{_COMBINED_WORDS[combination_level(condition)]} "
                   + (references.cite("henschke2013") if condition == "spinal malignancy" else
                      "(the teaching threshold of the triage rule)") for condition in self.combined]
         return tuple(lines)
@@ -263,6 +287,9 @@ class ScreeningResult:
         if not self.flags:
             return f"{head} This does not rule out serious pathology: keep reassessing."
         return f"{head} {self.action} Why: {'; '.join(self.reasons)}."
+
+
+_COMBINED_WORDS = {URGENT: "urgent assessment", EMERGENCY: "a same-day assessment"}
 
 
 def screen(flags: Iterable[str]) -> ScreeningResult:
@@ -277,7 +304,7 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     -------
     ScreeningResult
         Level :data:`EMERGENCY`, :data:`URGENT`, :data:`ROUTINE` or :data:`NONE`: the highest level of any ticked
-        flag, raised to :data:`URGENT` when :data:`COMBINATION` or more flags point to one condition of
+        flag, raised to :func:`combination_level` when :data:`COMBINATION` or more flags point to one condition of
         :data:`COMBINING`.
 
     Raises
@@ -292,7 +319,8 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     conditions = tuple(c for c in CONDITIONS if any(c in item.conditions for item in chosen))
     combined = tuple(c for c in conditions
                      if c in COMBINING and sum(c in item.conditions for item in chosen) >= COMBINATION)
-    reached = [LEVELS.index(item.level) for item in chosen] + [LEVELS.index(URGENT)] * bool(combined) + [0]
+    reached = [LEVELS.index(item.level) for item in chosen] + [LEVELS.index(combination_level(c)) for c in combined]
+    reached.append(0)
     return ScreeningResult(level=LEVELS[max(reached)], flags=chosen, conditions=conditions, combined=combined)
 
 

@@ -5,7 +5,9 @@ pain-spasm-pain loop, or a decay of guarding. The *size* of every change is made
 (:data:`ILLUSTRATIVE_STRENGTH`), so the model says nothing about which treatment works better. What the research
 says lives in ``data/treatments.toml`` (read on first use and validated against ``schemas/treatments.schema.json``;
 this module checks that citation keys resolve and topics are known): guideline recommendations quoted word for
-word with their strength and population, and review findings quoted from the reference registry.
+word with their strength and population, review findings quoted from the reference registry, and guidelines that
+cover a topic whose wording could not be read word for word (shown with a link, never paraphrased as a
+recommendation).
 """
 
 from __future__ import annotations
@@ -91,6 +93,37 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """A guideline that covers a topic, shown with a link instead of a quote (its wording was not read word for word).
+
+    Attributes
+    ----------
+    guideline : str
+        Citation key of the guideline.
+    statement : str
+        What it covers, in plain words.
+    population : str
+        Who it is for.
+    topics : tuple of str
+        Treatments (see :data:`NAMES`) or other topics it covers.
+    verified : str
+        Where and how far it was checked.
+    """
+
+    guideline: str
+    statement: str
+    population: str
+    topics: tuple[str, ...]
+    verified: str
+
+    def markdown(self) -> str:
+        """The entry as one Markdown line: citation, statement, population and a link to the guideline."""
+        source = references.get(self.guideline)
+        link = f" [doi:{source.doi}](https://doi.org/{source.doi})" if source.doi else ""
+        return f"{source.short()} {self.statement} ({self.population}).{link}"
+
+
+@dataclass(frozen=True)
 class Treatment:
     """A clinic treatment as an illustrative model input, with its evidence.
 
@@ -153,6 +186,7 @@ class Catalogue:
     topics: tuple[str, ...]
     recommendations: tuple[Recommendation, ...]
     reviews: tuple[tuple[str, str, tuple[str, ...]], ...]
+    coverage: tuple[Coverage, ...] = ()
 
 
 def _topics(row: dict, where: str, known: tuple[str, ...]) -> tuple[str, ...]:
@@ -197,6 +231,12 @@ def _catalogue(data: dict, source: str) -> Catalogue:
         if not references.get(key).finding:
             raise ValueError(f"{where}: field 'key': reference {key!r} has no finding to quote")
         reviews.append((key, row["population"], _topics(row, where, known)))
+    coverage = []
+    for number, row in enumerate(data.get("coverage", [])):
+        where = f"{source}: {datafile.entry('coverage', number)}"
+        guideline = references.require(row["guideline"], f"{where}: field 'guideline'")[0]
+        coverage.append(Coverage(guideline, row["statement"], row["population"], _topics(row, where, known),
+                                 row["verified"]))
     treatments = {}
     for row in rows:
         name = row["name"]
@@ -204,7 +244,7 @@ def _catalogue(data: dict, source: str) -> Catalogue:
                   for item in recs if name in item.topics]
         found = [Evidence(key, str(references.get(key).finding)) for key, _, about in reviews if name in about]
         treatments[name] = Treatment(name, row["mechanism"], row["rationale"], row["summary"], (*quoted, *found))
-    return Catalogue(treatments, topics, tuple(recs), tuple(reviews))
+    return Catalogue(treatments, topics, tuple(recs), tuple(reviews), tuple(coverage))
 
 
 @cache
@@ -234,7 +274,8 @@ def get(name: str) -> Treatment:
 def citation_keys() -> tuple[str, ...]:
     """Every citation key used by the treatments and the other topics, without repeats."""
     data = catalogue()  # the treatments' keys are among these
-    return tuple(dict.fromkeys([*(item.guideline for item in data.recommendations), *(k for k, *_ in data.reviews)]))
+    return tuple(dict.fromkeys([*(item.guideline for item in data.recommendations), *(k for k, *_ in data.reviews),
+                                *(item.guideline for item in data.coverage)]))
 
 
 def recommendations(population: str | None = None) -> tuple[Recommendation, ...]:
@@ -260,8 +301,8 @@ def evidence_table(population: str | None = None) -> MarkdownText:
 
     The line says what the model does with a treatment and the evidence in brief (a treatment's
     :attr:`Treatment.evidence_summary`; for another topic the guidelines' grades and the reviews' citations). The
-    collapsed ``<details>`` section quotes every recommendation word for word with its strength and population, then
-    what the reviews found.
+    collapsed ``<details>`` section quotes every recommendation word for word with its strength and population, names
+    the guidelines that cover the topic without a quote (with a link to read them), then what the reviews found.
 
     Parameters
     ----------
@@ -274,18 +315,22 @@ def evidence_table(population: str | None = None) -> MarkdownText:
         title = f"{topic[0].upper()}{topic[1:]}"
         recs = [item for item in recommendations(population) if topic in item.topics]
         reviews = [(key, who) for key, who, about in data.reviews if topic in about]
+        covered = [item for item in data.coverage if topic in item.topics]
         if topic in data.treatments:
             treatment = data.treatments[topic]
             brief = f" (in the model: {MECHANISMS[treatment.mechanism]}): {treatment.evidence_summary}"
         else:
             grades = [f"{references.get(item.guideline).short()} *{item.strength.split(';')[0]}*" for item in recs]
+            also = [f"{references.get(item.guideline).short()} covers it ({item.population})" for item in covered]
             cited = [f"review {references.cite(key)}" for key, _ in reviews]
-            brief = f": {'; '.join([*grades, *cited])}." if grades or cited else ""
+            brief = f": {'; '.join([*grades, *also, *cited])}." if grades or also or cited else ""
         lines += ["", f"**{title}**{brief}"]
-        if not recs and not reviews:
+        if not recs and not reviews and not covered:
             continue
         lines += ["", f"<details><summary>{title}: guideline quotes and review findings</summary>"]
         lines += ["", "*Guidelines*:", *(f"- {item.markdown()}" for item in recs)] if recs else []
+        lines += ["", "*Guidelines that cover it (read the recommendation in the guideline)*:",
+                  *(f"- {item.markdown()}" for item in covered)] if covered else []
         found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}" for key, who in reviews]
         lines += ["", "*Reviews*:", *found] if found else []
         lines += ["", "</details>"]

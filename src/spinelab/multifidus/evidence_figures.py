@@ -129,8 +129,13 @@ def _draw_cohort(ax: Axes) -> None:
                  f"({references.get('dasilva2019').short()})")
 
 
+def _rate_ratios() -> list[studies.Value]:
+    """The Cochrane review's rate ratios (its hazard ratio for time to recurrence is another measure, not drawn)."""
+    return [item for item in studies.values("choi2010") if item.unit == "rate ratio"]
+
+
 def _draw_review(ax: Axes) -> None:
-    rows = studies.values("choi2010")
+    rows = _rate_ratios()
     for y, item in enumerate(rows):
         ax.errorbar([item.value], [y], xerr=[[item.value - item.ci[0]], [item.ci[1] - item.value]], marker="s",
                     color=style.OKABE_ITO["black"], capsize=4, linestyle="none")
@@ -148,7 +153,7 @@ def _recurrence_alt_text() -> str:
     cohort = "; ".join(f"{item.quantity} {item.value:g} % (95 % CI {item.ci[0]:g}–{item.ci[1]:g})"
                        for item in studies.values("dasilva2019") if item.unit == "%")
     review = "; ".join(f"{item.value:g} (95 % CI {item.ci[0]:g}–{item.ci[1]:g}) at {studies.years_label(item.period)}"
-                       for item in studies.values("choi2010"))
+                       for item in _rate_ratios())
     return ("Three panels of reported data. Left, Hides et al. 2001, recurrence by telephone questionnaire: "
             f"{hides}. Middle, da Silva et al. 2019, within 12 months of recovery: {cohort}. Right, Choi et al. "
             f"2010, rate ratio of recurrence with exercise after treatment versus none: {review}; a ratio of 1 "
