@@ -20,7 +20,8 @@ DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferio
 #: The rule of thumb for each layer, shown once the student has answered.
 LAYER_CLUES = {
     "superficial": "superficial muscles join the arm and shoulder girdle to the trunk and are supplied by "
-                   "ventral rami (brachial plexus) or, for trapezius, the accessory nerve.",
+                   "ventral rami, mostly through the brachial plexus (levator scapulae also by C3–C4 branches of the "
+                   "cervical plexus; trapezius by the accessory nerve).",
     "intermediate": "the intermediate layer is serratus posterior: thin muscles of the ribs, supplied by "
                     "intercostal nerves (ventral rami).",
     "deep": "the deep (intrinsic) back muscles attach to the vertebrae and are supplied by dorsal rami.",
