@@ -200,8 +200,8 @@ class QuestionWidget(Displayable):
                 self.choose(record.answer)
             elif isinstance(record.answer, list):
                 self.choose(*record.answer)
-        except (KeyError, ValueError):  # the question changed since: keep the count, not the old answer
-            return
+        except (KeyError, ValueError, TypeError):  # the question changed since (or the answer is not one the
+            return  # widget gives): keep the count, not the old answer
         correct, feedback = self._grade(self._answer())
         self.step.feedback.value = self._feedback(correct, feedback, self.attempts)
 
