@@ -34,6 +34,7 @@ from text2qti.qti import QTI
 from text2qti.quiz import Quiz
 
 from spinelab.course import quiz, references
+from spinelab.course.text import sanitize_html
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
 
 #: The name the LMS exports mark their folder with.
@@ -51,7 +52,7 @@ _QTI_SMALLEST = 1e-4
 
 def markdown_html(text: str) -> str:
     """The HTML of a Markdown text, as both exports carry it (mistune, as the notebooks' widgets render it)."""
-    return str(mistune.html(text)).strip()
+    return sanitize_html(str(mistune.html(text))).strip()
 
 
 def inline_html(text: str) -> str:
