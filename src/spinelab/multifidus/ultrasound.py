@@ -47,7 +47,8 @@ def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
         raw = np.asarray(points)
     except ValueError:  # ragged
         raise ValueError(f"{name} must be a sequence of (x, y) pairs; got {reprlib.repr(points)}") from None
-    if raw.size and raw.dtype.kind not in "iuf":
+    if raw.size and (raw.dtype.kind not in "iuf" or (not isinstance(points, np.ndarray) and any(
+            isinstance(item, (bool, np.bool_)) for item in np.asarray(points, dtype=object).ravel()))):
         raise ParameterTypeError(f"{name} must be a sequence of (x, y) pairs of numbers; got {reprlib.repr(points)}")
     array = raw.astype(float)
     if array.size == 0:
