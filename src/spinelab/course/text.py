@@ -30,6 +30,8 @@ _CLEANER = nh3.Cleaner(tags=set(ALLOWED_TAGS), attributes=_ATTRIBUTES, link_rel=
                        clean_content_tags={"script", "style"}, filter_style_properties={"text-align"})
 #: Something in Markdown an HTML parser would read as a tag, comment or declaration.
 _TAG_LIKE = re.compile(r"<[A-Za-z!/?]")
+#: A Markdown autolink to a web or mail address, kept through sanitising (an HTML parser would drop it as a tag).
+_AUTOLINK = re.compile(r"<(?:https?://|mailto:)[^\s<>\"'`]+>", re.IGNORECASE)
 #: A Markdown link or image whose address uses a scheme other than http, https or mailto.
 _UNSAFE_LINK = re.compile(r"(\]\(\s*<?)(?!https?:|mailto:)[A-Za-z][A-Za-z0-9+.\-]*:(?:[^()\s>]|\([^()\s]*\))*",
                           re.IGNORECASE)
@@ -46,9 +48,17 @@ def sanitize_markdown(text: str) -> str:
     Markdown without raw HTML (all of the course's data) comes back unchanged apart from such links.
     """
     text = _UNSAFE_LINK.sub(r"\1#", text)
-    if not _TAG_LIKE.search(text):
+    autolinks = _AUTOLINK.findall(text)
+    if not _TAG_LIKE.search(_AUTOLINK.sub("", text)):
         return text
-    return sanitize_html(text).replace("&gt;", ">")  # a lone ">" opens no tag; Markdown needs it for quotes
+    for number, link in enumerate(autolinks):
+        text = text.replace(link, f"\ue000{number}\ue001", 1)
+    # The sanitiser escapes text as HTML; give Markdown back its ">" (quotes) and "&" (which, at worst, spells an
+    # entity such as "&lt;", shown as text): neither can open a tag.
+    clean = sanitize_html(text).replace("&gt;", ">").replace("&amp;", "&")
+    for number, link in enumerate(autolinks):
+        clean = clean.replace(f"\ue000{number}\ue001", link, 1)
+    return clean
 
 
 class PlainText(str):
