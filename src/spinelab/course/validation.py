@@ -120,15 +120,16 @@ def check_numbers(name: str, values: object, low: float = -math.inf, high: float
                  for index, item in enumerate(items))
 
 
-def check_array(name: str, values: object, low: float = -math.inf, high: float = math.inf) -> np.ndarray:
-    """Return a number or an array-like of numbers (any shape, at least one) as a float array, each in range.
+def check_array(name: str, values: object, low: float = -math.inf, high: float = math.inf, *,
+                allow_empty: bool = False) -> np.ndarray:
+    """Return a number or an array-like of numbers (any shape) as a float array, each in range.
 
     Raises
     ------
     ParameterTypeError
         If ``values`` holds anything but ints and floats (None, text, Decimal, bools).
     ValueError
-        If it is empty or ragged, or a value is NaN, infinite or outside ``[low, high]``.
+        If it is ragged, empty (unless ``allow_empty``), or a value is NaN, infinite or outside ``[low, high]``.
     """
     allowed = f"numbers in {_interval(low, high)}"
     try:
@@ -136,10 +137,12 @@ def check_array(name: str, values: object, low: float = -math.inf, high: float =
     except ValueError:  # ragged nesting
         raise ValueError(f"{name} must be a number or a regular array of {allowed}; got {reprlib.repr(values)}") \
             from None
-    if raw.dtype.kind not in "iuf":
+    if raw.size and (raw.dtype.kind not in "iuf" or (not isinstance(values, np.ndarray) and any(
+            isinstance(item, (bool, np.bool_)) for item in np.asarray(values, dtype=object).ravel()))):
         raise ParameterTypeError(f"{name} must be a number or an array of {allowed}; got {_shown(values)}")
     array = raw.astype(float)
-    if array.size == 0 or not np.all(np.isfinite(array)) or np.any(array < low) or np.any(array > high):
+    if (array.size == 0 and not allow_empty) or not np.all(np.isfinite(array)) or np.any(array < low) \
+            or np.any(array > high):
         raise ValueError(f"{name} must be finite {allowed}, at least one; got {reprlib.repr(values)}")
     return array
 

@@ -19,14 +19,14 @@ Coordinates are in cm: ``x`` across the image from its left edge, ``depth`` down
 
 from __future__ import annotations
 
-import reprlib
 from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from spinelab.course.validation import ParameterTypeError, check_integer, check_number
+from spinelab.course.validation import check_array, check_integer, check_number
+from spinelab.multifidus.outlines import self_intersects
 
 SIDES = ("left", "right")
 LEVELS = ("L4", "L5")
@@ -41,22 +41,13 @@ MAX_SCALE = 100.0
 
 
 def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
-    """An ``(n, 2)`` float array of finite points, or ``ValueError`` naming ``name`` (a ``TypeError`` too when the
-    points are not numbers)."""
-    try:
-        raw = np.asarray(points)
-    except ValueError:  # ragged
-        raise ValueError(f"{name} must be a sequence of (x, y) pairs; got {reprlib.repr(points)}") from None
-    if raw.size and (raw.dtype.kind not in "iuf" or (not isinstance(points, np.ndarray) and any(
-            isinstance(item, (bool, np.bool_)) for item in np.asarray(points, dtype=object).ravel()))):
-        raise ParameterTypeError(f"{name} must be a sequence of (x, y) pairs of numbers; got {reprlib.repr(points)}")
-    array = raw.astype(float)
+    """An ``(n, 2)`` float array of finite points, or ``ValueError`` naming ``name`` (also a ``TypeError`` for
+    points that are not numbers: :func:`spinelab.course.validation.check_array`)."""
+    array = check_array(name, points, allow_empty=True)
     if array.size == 0:
         array = array.reshape(0, 2)  # no point yet: an empty outline, not a malformed one
     if array.ndim != 2 or array.shape[1] != 2:
         raise ValueError(f"{name} must be a sequence of (x, y) pairs; got an array of shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only")
     return array
 
 
@@ -110,10 +101,7 @@ def area_cm2(pixel_points: ArrayLike, cm_per_pixel: float) -> float:
         ``pixel_points`` as :func:`polygon_area` (a self-intersecting outline included).
     """
     scale = check_number("cm_per_pixel", cm_per_pixel, 0.0, MAX_CM_PER_PIXEL, low_open=True)
-    area = _enclosed_area(pixel_points, "pixel_points") * scale ** 2
-    if not np.isfinite(area):
-        raise ValueError("pixel_points has coordinates too large to compute an area with")
-    return area
+    return _enclosed_area(pixel_points, "pixel_points") * scale ** 2
 
 
 def asymmetry_percent(left_area: float, right_area: float) -> float:
@@ -127,45 +115,6 @@ def asymmetry_percent(left_area: float, right_area: float) -> float:
     left = check_number("left_area", left_area, 0.0, low_open=True)
     right = check_number("right_area", right_area, 0.0, low_open=True)
     return 100.0 * (abs(left - right) / max(left, right))
-
-
-def _cross(o: NDArray, a: NDArray, b: NDArray) -> float:
-    return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
-
-
-def _segments_cross(p1: NDArray, p2: NDArray, q1: NDArray, q2: NDArray) -> bool:
-    d1, d2 = _cross(q1, q2, p1), _cross(q1, q2, p2)
-    d3, d4 = _cross(p1, p2, q1), _cross(p1, p2, q2)
-    if ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4)):
-        return True
-
-    def on_segment(a: NDArray, b: NDArray, c: NDArray, d: float) -> bool:
-        return d == 0 and min(a[0], b[0]) <= c[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= c[1] <= max(a[1], b[1])
-
-    return on_segment(q1, q2, p1, d1) or on_segment(q1, q2, p2, d2) or on_segment(p1, p2, q1, d3) \
-        or on_segment(p1, p2, q2, d4)
-
-
-def self_intersects(points: ArrayLike) -> bool:
-    """Whether the closed polygon crosses or touches itself (two non-adjacent edges meet).
-
-    Raises
-    ------
-    ValueError
-        Naming ``points`` as :func:`polygon_area`.
-    """
-    array = as_points(points)
-    if len(array) < 3:
-        raise ValueError(f"points must hold at least three points to form an outline; got {len(array)}")
-    n = len(array)
-    edges = [(array[i], array[(i + 1) % n]) for i in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if j == i + 1 or (i == 0 and j == n - 1):
-                continue  # neighbours share a vertex
-            if _segments_cross(*edges[i], *edges[j]):
-                return True
-    return False
 
 
 def check_outline(points: ArrayLike, width: float = IMAGE_WIDTH_CM, depth: float = IMAGE_DEPTH_CM,
