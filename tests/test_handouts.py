@@ -5,6 +5,7 @@ import pytest
 from spinelab.clinic import cases
 from spinelab.course import references
 from spinelab.publish import handouts
+from spinelab.publish.outputs import MARKER, claim_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,10 +70,11 @@ def test_committed_figures_are_current_so_regeneration_is_deterministic_across_r
 
 def test_regenerating_removes_the_figures_of_a_renamed_handout_and_nothing_else(tmp_path):
     handout = next(h for h in handouts.HANDOUTS if h.name == "05_imaging_findings")
+    claim_folder(tmp_path, handouts.TOOL)
     for name in ("03_recurrence.png", "03_recurrence.svg", "notes.txt"):
         (tmp_path / name).write_text("left from an earlier run", encoding="utf-8")
     written = handouts.write_all(tmp_path, (handout,))
-    assert {path.name for path in tmp_path.iterdir()} == {path.name for path in written} | {"notes.txt"}
+    assert {path.name for path in tmp_path.iterdir()} == {path.name for path in written} | {"notes.txt", MARKER}
     assert {path.name for path in written} == {"05_imaging_findings.png", "05_imaging_findings.svg", "README.md"}
 
 

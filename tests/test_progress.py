@@ -177,3 +177,132 @@ def test_a_corrupt_file_is_reported_inside_the_question_set(tmp_path, monkeypatc
     with pytest.warns(ProgressWarning):
         shown = selfcheck.QuestionSet("nb", ProgressStore(tmp_path / "p.json"))
     assert "could not be used" in shown.view.widget.children[0].value
+
+
+# --- every failure of the store is a ProgressError; bad records are set aside ---------------------------------------
+
+
+def _read_only_open(file, *args, **kwargs):
+    """``open`` as in a read-only folder, for the lock file only."""
+    if str(file).endswith(".lock"):
+        raise PermissionError(13, "Permission denied", str(file))
+    return open(file, *args, **kwargs)
+
+
+def _read_only_mkstemp(*args, **kwargs):
+    raise PermissionError(13, "Permission denied", str(kwargs.get("dir")))
+
+
+def test_a_read_only_folder_at_the_lock_is_a_progress_error(tmp_path, monkeypatch):
+    # The suite runs as root too, where chmod does not stop writes: refuse the lock's open as a read-only folder would.
+    store = ProgressStore(tmp_path / "progress.json")
+    monkeypatch.setattr(progress, "open", _read_only_open, raising=False)
+    with pytest.raises(ProgressError, match=r"progress\.json\.lock cannot be used \(Permission denied\)"):
+        store.record_attempt("00", "q", "x", True)
+
+
+def test_a_read_only_folder_at_the_temporary_file_is_a_progress_error(tmp_path, monkeypatch):
+    store = ProgressStore(tmp_path / "progress.json")
+    monkeypatch.setattr(progress.tempfile, "mkstemp", _read_only_mkstemp)
+    with pytest.raises(ProgressError, match=r"could not be saved .*Permission denied"):
+        store.record_attempt("00", "q", "x", True)
+    assert not (tmp_path / "progress.json").exists()
+
+
+def test_a_folder_where_the_lock_file_goes_is_a_progress_error(tmp_path):
+    (tmp_path / "progress.json.lock").mkdir()
+    with pytest.raises(ProgressError, match=r"progress\.json\.lock cannot be used"):
+        ProgressStore(tmp_path / "progress.json").record_attempt("00", "q", "x", True)
+
+
+def test_an_answer_that_is_not_json_is_a_progress_error_and_leaves_no_temporary_file(tmp_path):
+    with pytest.raises(ProgressError, match="could not be saved"):
+        ProgressStore(tmp_path / "progress.json").record_attempt("00", "q", object(), True)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+BAD_QUESTIONS = {"text": '"x"', "null": "null", "list": "[1]", "overflow": "1e400", "bool": "true", "negative": "-1",
+                 "huge": "1" + "0" * 5000}
+
+
+@pytest.mark.parametrize("attempts", BAD_QUESTIONS.values(), ids=BAD_QUESTIONS.keys())
+def test_a_question_record_with_bad_attempts_is_set_aside_and_the_rest_kept(tmp_path, attempts):
+    path = tmp_path / "progress.json"
+    path.write_text('{"version": 1, "notebooks": {"nb": {"questions": {'
+                    f'"bad": {{"attempts": {attempts}, "answer": "a", "correct": true}}, '
+                    '"good": {"attempts": 2, "answer": "b", "correct": true}}, '
+                    '"exercises": {"e": {"answer": "mine", "revealed": false}}}}}', encoding="utf-8")
+    store = ProgressStore(path)
+    with pytest.warns(ProgressWarning, match="could not be used"):
+        assert store.question("nb", "bad").attempts == 0
+    assert store.question("nb", "good").attempts == 2 and store.exercise("nb", "e").answer == "mine"
+    (aside,) = tmp_path.glob("progress.json.bad-records-*")
+    (kept,) = json.loads(aside.read_text(encoding="utf-8"))
+    assert (kept["notebook"], kept["part"], kept["id"]) == ("nb", "questions", "bad") and "attempts" in kept["problem"]
+    assert "bad" not in json.loads(path.read_text(encoding="utf-8"))["notebooks"]["nb"]["questions"]
+    assert aside.name in store.notices[0] and "the rest of your progress is kept" in store.notices[0]
+    assert store.record_attempt("nb", "bad", "a", False).attempts == 1
+
+
+@pytest.mark.parametrize("answer", ["[[1]]", '{"a": 1}', "[null]"])
+def test_a_kept_answer_no_widget_gives_restores_the_count_and_not_the_answer(tmp_path, answer):
+    path = tmp_path / "progress.json"
+    path.write_text('{"version": 1, "notebooks": {"nb": {"questions": {"q": {"attempts": 1, "answer": '
+                    + answer + "}}}}}", encoding="utf-8")
+    question = quiz.Question(id="q", kind="select_all", prompt="p", explanation="e", choices=(
+        quiz.Choice("A", True, "yes"), quiz.Choice("B", False, "no", "m")))
+    shown = selfcheck.QuestionWidget(question, notebook="nb", store=ProgressStore(path))
+    assert shown.attempts == 1 and not any(box.value for box in shown.boxes.values())
+
+
+@pytest.mark.parametrize("record", ['{"answer": "mine", "revealed": "no"}', '{"answer": 5, "revealed": false}',
+                                    '"just text"'])
+def test_an_exercise_record_with_wrong_types_is_set_aside_never_read_as_revealed(tmp_path, record):
+    path = tmp_path / "progress.json"
+    path.write_text('{"version": 1, "notebooks": {"nb": {"exercises": {"e": ' + record + "}}}}", encoding="utf-8")
+    with pytest.warns(ProgressWarning):
+        assert ProgressStore(path).exercise("nb", "e") == progress.ExerciseRecord()
+    assert len(list(tmp_path.glob("progress.json.bad-records-*"))) == 1
+
+
+def test_a_deeply_nested_file_is_moved_aside_not_a_recursion_error(tmp_path):
+    path = tmp_path / "progress.json"
+    depth = 100_000
+    path.write_text('{"version": 1, "notebooks": {"nb": {"questions": {"q": {"answer": ' + "[" * depth + "]" * depth
+                    + "}}}}}", encoding="utf-8")
+    with pytest.warns(ProgressWarning, match="RecursionError"):
+        assert ProgressStore(path).question("nb", "q").attempts == 0
+    assert len(list(tmp_path.glob("progress.json.corrupt-*"))) == 1
+
+
+def test_a_symlinked_file_is_written_through_to_its_target(tmp_path):
+    target = tmp_path / "synced" / "progress.json"
+    target.parent.mkdir()
+    link = tmp_path / "progress.json"
+    link.symlink_to(target)
+    store = ProgressStore(link)
+    store.record_attempt("nb", "q", "a", True)
+    store.record_attempt("nb", "q", "b", False)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert json.loads(target.read_text(encoding="utf-8"))["notebooks"]["nb"]["questions"]["q"]["attempts"] == 2
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".progress*"))
+
+
+def test_check_answer_with_a_broken_store_shows_a_message_and_still_grades(tmp_path):
+    (tmp_path / "progress.json.lock").mkdir()
+    question = quiz.Question(id="q", kind="true_false", prompt="p", explanation="e", choices=(
+        quiz.Choice("True", True, "yes"), quiz.Choice("False", False, "no", "m")))
+    shown = selfcheck.QuestionWidget(question, notebook="nb", store=ProgressStore(tmp_path / "progress.json"))
+    shown.choose("True")
+    shown.step.check_button.click()
+    assert "Correct" in shown.step.feedback.value
+    assert "Not kept (your answer)" in shown.status.value and "progress.json.lock cannot be used" in shown.status.value
+    assert "Traceback" not in shown.status.value and shown.attempts == 1
+
+
+def test_writing_an_exercise_with_a_broken_store_shows_a_message(tmp_path):
+    (tmp_path / "progress.json.lock").mkdir()
+    exercise = quiz.Exercise(id="e", title="t", prompt="p", solution="s")
+    shown = selfcheck.SolutionWidget(exercise, "nb", ProgressStore(tmp_path / "progress.json"))
+    shown.write("my answer")
+    assert "Not kept (your written answer)" in shown.note.value and not shown.toggle.disabled

@@ -23,6 +23,7 @@ from pathlib import PurePosixPath
 from spinelab.clinic import red_flags, start_back
 from spinelab.course import datafile, references
 from spinelab.course.text import MarkdownText
+from spinelab.course.validation import check_text
 from spinelab.multifidus import bedside, post_test, studies
 
 CASES_FOLDER = "data/cases"
@@ -139,7 +140,11 @@ def parse(text: str, source: str) -> Case:
     ------
     CaseError
         Naming the file and the node (and the choice or field) at fault.
+    TypeError
+        Naming ``text`` or ``source`` if it is not a ``str`` (bytes must be decoded first).
     """
+    check_text("text", text)
+    check_text("source", source)
     try:
         data = datafile.parse(text, "case", source)
     except ValueError as error:

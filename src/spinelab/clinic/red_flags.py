@@ -33,6 +33,7 @@ from functools import cache
 
 from spinelab.course import datafile, references
 from spinelab.course.text import PlainText
+from spinelab.course.validation import check_names
 
 FRAMEWORK_KEY = "finucane2020"
 DATA_FILE = "data/red_flags.toml"
@@ -310,10 +311,11 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     Raises
     ------
     ValueError
-        If a name is not a known flag (a string instead of a collection of strings is also refused).
+        If a name is not a known flag.
+    TypeError
+        If ``flags`` is not a collection of strings (None, a single string, a number, a list holding a number).
     """
-    if isinstance(flags, str):
-        raise ValueError(f"flags must be a collection of flag names, not a single string; got {flags!r}")
+    flags = check_names("flags", flags, "flag names")
     ticked = {flag(name).name for name in flags}
     chosen = tuple(item for item in _data()[1] if item.name in ticked)
     conditions = tuple(c for c in CONDITIONS if any(c in item.conditions for item in chosen))

@@ -25,6 +25,7 @@ import mistune
 
 from spinelab.course import a11y
 from spinelab.course.live import LiveFigure
+from spinelab.course.text import sanitize_html
 
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
 STATIC_ENV = "SPINELAB_STATIC"
@@ -36,8 +37,8 @@ def static_mode() -> bool:
 
 
 def markdown_html(text: str) -> str:
-    """Render Markdown to HTML for use inside a widget."""
-    return str(mistune.html(text))
+    """Render Markdown to HTML for use inside a widget, sanitised (:func:`spinelab.course.text.sanitize_html`)."""
+    return sanitize_html(str(mistune.html(text)))
 
 
 class Display:

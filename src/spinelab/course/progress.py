@@ -16,7 +16,11 @@ Several notebooks may write at once: every change is a read-modify-write under a
 (``fcntl.flock`` where available, else a lock file created with ``O_CREAT | O_EXCL``), written to a
 temporary file and swapped in with :func:`os.replace`, so no answer is lost and no reader sees half a
 file. A file that cannot be read or parsed is moved aside (renamed with a timestamp, never deleted),
-the student is told so, and a fresh record starts. The module is pure Python.
+the student is told so, and a fresh record starts; a single record with wrong field types (attempts that are
+not a count, ``revealed`` that is not true or false) is moved to a side file and the rest is kept. A symlinked
+file is written through to its target. Every failure to read, lock or write (a read-only folder, a folder
+where the lock file should be) is a :class:`ProgressError` with a message for the student, never another
+exception. The module is pure Python.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import reprlib
 import tempfile
 import time
 import warnings
@@ -47,6 +52,8 @@ VERSION = 1
 LOCK_TIMEOUT = 10.0
 #: A portable lock file older than this many seconds was left by a process that died: it is removed.
 STALE_LOCK_SECONDS = 30.0
+#: A kept attempt count above this is not a count a student made: the record is set aside.
+MAX_ATTEMPTS = 1_000_000
 #: Use ``fcntl.flock`` when the platform has it (tests switch to the portable lock file to check it too).
 USE_FCNTL = fcntl is not None
 
@@ -54,7 +61,7 @@ T = TypeVar("T")
 
 
 class ProgressError(RuntimeError):
-    """The progress file could not be locked or written; the message says what to do."""
+    """The progress file could not be read, locked or written; the message says what to do."""
 
 
 class ProgressWarning(UserWarning):
@@ -100,12 +107,50 @@ def _problem(document: object) -> str | None:
     if not isinstance(notebooks, dict):
         return "no 'notebooks' table"
     for name, notebook in notebooks.items():
-        if not isinstance(notebook, dict) or not all(
-                isinstance(notebook.get(part, {}), dict) and all(isinstance(record, dict)
-                                                                 for record in notebook.get(part, {}).values())
-                for part in ("questions", "exercises")):
+        if not isinstance(notebook, dict) or not all(isinstance(notebook.get(part, {}), dict)
+                                                     for part in ("questions", "exercises")):
             return f"notebook {name!r} is malformed"
     return None
+
+
+def _parse_int(digits: str) -> int | str:
+    """A JSON integer; one too long for Python to read (thousands of digits) stays text, so its record is set aside."""
+    return int(digits) if len(digits) <= 100 else digits
+
+
+def _is_count(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_ATTEMPTS
+
+
+def _record_problem(part: str, record: object) -> str | None:
+    """Why one kept question or exercise record is unusable, or None if it is fine."""
+    if not isinstance(record, dict):
+        return "it is not a table"
+    if part == "questions":
+        if not _is_count(record.get("attempts", 0)):
+            return f"'attempts' is {reprlib.repr(record.get('attempts'))}, not a count from 0 to {MAX_ATTEMPTS}"
+        if record.get("correct") not in (True, False, None):
+            return f"'correct' is {reprlib.repr(record.get('correct'))}, not true, false or null"
+        return None
+    if not isinstance(record.get("answer", ""), str):
+        return f"'answer' is {reprlib.repr(record.get('answer'))}, not text"
+    if not isinstance(record.get("revealed", False), bool):
+        return f"'revealed' is {reprlib.repr(record.get('revealed'))}, not true or false"
+    return None
+
+
+def _bad_records(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Remove the unusable records from a well-formed document; return them with where they were and why."""
+    bad = []
+    for name, notebook in document["notebooks"].items():
+        for part in ("questions", "exercises"):
+            records = notebook.get(part, {})
+            for key in list(records):
+                problem = _record_problem(part, records[key])
+                if problem is not None:
+                    bad.append({"notebook": name, "part": part, "id": key, "problem": problem,
+                                "record": records.pop(key)})
+    return bad
 
 
 class ProgressStore:
@@ -153,7 +198,7 @@ class ProgressStore:
         """Count one more attempt at a question, keeping its answer (JSON-serialisable) and result."""
         def change(document: dict[str, Any]) -> QuestionRecord:
             questions = _part(document, notebook, "questions")
-            attempts = int(questions.get(question_id, {}).get("attempts", 0)) + 1
+            attempts = min(int(questions.get(question_id, {}).get("attempts", 0)) + 1, MAX_ATTEMPTS)
             record = QuestionRecord(attempts=attempts, answer=answer, correct=bool(correct))
             questions[question_id] = asdict(record)
             return record
@@ -181,56 +226,90 @@ class ProgressStore:
 
     # --- the file ------------------------------------------------------------------------------------------
     def _transaction(self, change: Callable[[dict[str, Any]], T], write: bool = True) -> T:
-        if not write and not self.path.exists():  # nothing kept yet: reading creates no folder and no lock
+        # A symlinked file is read and written through to its target, never replaced by a plain file.
+        real = Path(os.path.realpath(self.path))
+        if not write and not real.exists():  # nothing kept yet: reading creates no folder and no lock
             return change(_empty())
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            real.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ProgressError(f"Your progress cannot be saved: the folder {self.path.parent} cannot be created "
+            raise ProgressError(f"Your progress cannot be saved: the folder {real.parent} cannot be created "
                                 f"({error.strerror or error}). Set {ENV} to a file in a folder you can write to.") \
                 from None
-        with self._locked():
-            document = self._load()
-            result = change(document)
-            if write:
-                self._write(document)
+        try:
+            with self._locked(real):
+                document = self._load(real)
+                result = change(document)
+                if write:
+                    self._write(real, document)
+        except OSError as error:  # the lock file cannot be opened: a read-only folder, a folder in its place
+            raise ProgressError(f"Your progress cannot be kept in {self.path}: {error.filename or real} cannot be "
+                                f"used ({error.strerror or error}). Set {ENV} to a file in a folder you can write "
+                                "to.") from None
         return result
 
-    def _load(self) -> dict[str, Any]:
+    def _load(self, real: Path) -> dict[str, Any]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = real.read_text(encoding="utf-8")
         except FileNotFoundError:
             return _empty()
         except (OSError, UnicodeDecodeError) as error:
-            return self._move_aside(f"it could not be read ({error})")
+            return self._move_aside(real, f"it could not be read ({error})")
         try:
-            document = json.loads(text)
+            document = json.loads(text, parse_int=_parse_int)
         except json.JSONDecodeError as error:
-            return self._move_aside(f"it is not valid JSON ({error.msg}, line {error.lineno})")
+            return self._move_aside(real, f"it is not valid JSON ({error.msg}, line {error.lineno})")
+        except RecursionError as error:  # nesting too deep to read
+            return self._move_aside(real, f"it is not a usable JSON document ({type(error).__name__})")
         problem = _problem(document)
-        return document if problem is None else self._move_aside(f"it is {problem}")
+        if problem is not None:
+            return self._move_aside(real, f"it is {problem}")
+        bad = _bad_records(document)
+        if bad:
+            self._set_aside(real, document, bad)
+        return document
 
-    def _move_aside(self, reason: str) -> dict[str, Any]:
+    def _aside_name(self, real: Path, kind: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        aside = real.with_name(f"{real.name}.{kind}-{stamp}")
         number = 1
         while aside.exists():
             number += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
+            aside = real.with_name(f"{real.name}.{kind}-{stamp}-{number}")
+        return aside
+
+    def _notify(self, message: str) -> None:
+        self.notices.append(message)
+        warnings.warn(message, ProgressWarning, stacklevel=5)
+
+    def _move_aside(self, real: Path, reason: str) -> dict[str, Any]:
+        aside = self._aside_name(real, "corrupt")
         try:
-            os.rename(self.path, aside)
+            os.rename(real, aside)
         except OSError as error:
             raise ProgressError(f"Your saved self-check progress in {self.path} is unusable: {reason}, and it could "
                                 f"not be moved aside ({error.strerror or error}). Move or delete it by hand.") from None
-        message = (f"Your saved self-check progress in {self.path} could not be used: {reason}. It was kept as "
-                   f"{aside.name} in the same folder, and a fresh record was started.")
-        self.notices.append(message)
-        warnings.warn(message, ProgressWarning, stacklevel=4)
+        self._notify(f"Your saved self-check progress in {self.path} could not be used: {reason}. It was kept as "
+                     f"{aside.name} in the same folder, and a fresh record was started.")
         return _empty()
 
-    def _write(self, document: dict[str, Any]) -> None:
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+    def _set_aside(self, real: Path, document: dict[str, Any], bad: list[dict[str, Any]]) -> None:
+        """Keep unusable records in a side file and the rest in the progress file."""
+        aside = self._aside_name(real, "bad-records")
         try:
+            aside.write_text(json.dumps(bad, indent=1, ensure_ascii=False, default=repr) + "\n", encoding="utf-8")
+            self._write(real, document)
+        except (OSError, ProgressError) as error:
+            raise ProgressError(f"Your saved self-check progress in {self.path} holds unusable records, and they "
+                                f"could not be set aside ({error}). Move or delete the file by hand.") from None
+        where = "; ".join(f"{row['notebook']} {row['id']}: {row['problem']}" for row in bad)
+        self._notify(f"Some saved self-check answers in {self.path} could not be used ({where}). They were kept "
+                     f"in {aside.name} in the same folder; the rest of your progress is kept.")
+
+    def _write(self, real: Path, document: dict[str, Any]) -> None:
+        temporary = None
+        try:
+            handle, temporary = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(document, out, indent=1, sort_keys=True, ensure_ascii=False)
                 out.write("\n")
@@ -238,21 +317,22 @@ class ProgressStore:
                 os.fsync(out.fileno())
             for attempt in range(50):  # on Windows a reader holding the file open blocks the swap for a moment
                 try:
-                    os.replace(temporary, self.path)
+                    os.replace(temporary, real)
                     break
                 except PermissionError:
                     if attempt == 49:
                         raise
                     time.sleep(0.02)
-        except OSError as error:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise ProgressError(f"Your progress could not be saved to {self.path} ({error.strerror or error}).") \
-                from None
+        except (OSError, TypeError, ValueError, RecursionError) as error:  # cannot write; an answer not JSON
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ProgressError(f"Your progress could not be saved to {self.path} ({reason}).") from None
 
     @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        lock = self.path.with_name(f"{self.path.name}.lock")
+    def _locked(self, real: Path) -> Iterator[None]:
+        lock = real.with_name(f"{real.name}.lock")
         deadline = time.monotonic() + self.lock_timeout
         if USE_FCNTL:
             with open(lock, "a") as handle:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import random
+import tomllib
 import zlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -292,7 +293,30 @@ def parse(name: str, text: str) -> SelfCheck:
         Naming the file, the question, exercise or objective and the field at fault.
     """
     source = f"data/selfcheck/{name}.toml"
-    return _selfcheck(name, datafile.parse(text, "selfcheck", source), source)
+    try:
+        data = datafile.parse(text, "selfcheck", source)
+    except ValueError as error:
+        raise ValueError(_no_correct_choice(text, source) or str(error)) from None
+    return _selfcheck(name, data, source)
+
+
+def _no_correct_choice(text: str, source: str) -> str | None:
+    """The real problem behind a schema error, when a question marks no choice correct.
+
+    The schema then asks every choice for a misconception (it sees only incorrect ones); the author needs to
+    hear that the correct answer is not marked.
+    """
+    try:
+        questions = tomllib.loads(text).get("question", [])
+    except tomllib.TOMLDecodeError:
+        return None
+    for index, row in enumerate(questions if isinstance(questions, list) else []):
+        choices = row.get("choice") if isinstance(row, dict) else None
+        if isinstance(choices, list) and choices and all(isinstance(c, dict) for c in choices) \
+                and not any(choice.get("correct") is True for choice in choices):
+            return (f"{source}: {datafile.entry('question', index, row)}: field 'choice': no choice is marked "
+                    "correct; mark the right answer with correct = true")
+    return None
 
 
 def _unique(ids: list[str], what: str, source: str) -> None:
@@ -356,7 +380,13 @@ def load(name: str) -> SelfCheck:
     """Load the self-check of one notebook, e.g. ``load("01_muscle_layers")``."""
     if name not in available():
         raise ValueError(f"name must be one of {', '.join(available())}; got {name!r}")
-    return _selfcheck(name, datafile.load(f"selfcheck/{name}"), f"data/selfcheck/{name}.toml")
+    source = f"data/selfcheck/{name}.toml"
+    try:
+        data = datafile.load(f"selfcheck/{name}")
+    except ValueError as error:
+        text = resources.files("spinelab").joinpath(source).read_text(encoding="utf-8")
+        raise ValueError(_no_correct_choice(text, source) or str(error)) from None
+    return _selfcheck(name, data, source)
 
 
 def all_questions() -> list[tuple[str, Question]]:

@@ -15,6 +15,7 @@ are listed with their choices and exercises with their prompts, never with answe
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -42,7 +43,7 @@ def _keep(store: ProgressStore | None, action: str, write) -> str:
     try:
         write()
     except ProgressError as error:
-        return f"<p><small>⚠ Not kept ({action}): {error}</small></p>"
+        return f"<p><small>⚠ Not kept ({action}): {html.escape(str(error))}</small></p>"
     return ""
 
 
@@ -187,7 +188,7 @@ class QuestionWidget(Displayable):
         try:
             record = self.store.question(self.notebook or "", self.question.id)
         except ProgressError as error:
-            self.status.value += f"<p><small>⚠ {error}</small></p>"
+            self.status.value += f"<p><small>⚠ {html.escape(str(error))}</small></p>"
             return
         if not record.attempts:
             return
@@ -200,8 +201,8 @@ class QuestionWidget(Displayable):
                 self.choose(record.answer)
             elif isinstance(record.answer, list):
                 self.choose(*record.answer)
-        except (KeyError, ValueError):  # the question changed since: keep the count, not the old answer
-            return
+        except (KeyError, ValueError, TypeError):  # the question changed since (or the answer is not one the
+            return  # widget gives): keep the count, not the old answer
         correct, feedback = self._grade(self._answer())
         self.step.feedback.value = self._feedback(correct, feedback, self.attempts)
 
@@ -223,7 +224,8 @@ class QuestionSet(Displayable):
         self.questions = tuple(QuestionWidget(question, number, name, self.store)
                                for number, question in enumerate(quiz.load(name).questions, start=1))
         self.score = widgets.HTML()
-        notices = widgets.HTML("".join(f"<p><small>⚠ {notice}</small></p>" for notice in self.store.notices))
+        notices = widgets.HTML("".join(f"<p><small>⚠ {html.escape(notice)}</small></p>"
+                                       for notice in self.store.notices))
         for item in self.questions:
             item.step.on_check(lambda _result: self._update_score())
         self._update_score()
@@ -315,7 +317,7 @@ class SolutionWidget(Displayable):
             try:
                 record = self.store.exercise(self.notebook or "", self.exercise.id)
             except ProgressError as error:
-                self.note.value = f"<p><small>⚠ {error}</small></p>"
+                self.note.value = f"<p><small>⚠ {html.escape(str(error))}</small></p>"
             else:
                 self.answer.value, self._ever_revealed = record.answer, record.revealed
         self._update_button()
@@ -367,14 +369,14 @@ class ProgressPanel(Displayable):
         try:
             rows = self.rows()
         except (ProgressError, ValueError) as error:
-            self.table.value = f"<p>⚠ Progress cannot be shown: {error}</p>"
+            self.table.value = f"<p>⚠ Progress cannot be shown: {html.escape(str(error))}</p>"
             return
         body = "".join(f"<tr><td>{name}</td><td>{answered}</td><td>{correct}</td><td>{total}</td></tr>"
                        for name, answered, correct, total in rows)
         self.table.value = (
             "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
             f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
-            + "".join(f"<p><small>⚠ {notice}</small></p>" for notice in self.store.notices))
+            + "".join(f"<p><small>⚠ {html.escape(notice)}</small></p>" for notice in self.store.notices))
 
     def _ask(self) -> None:
         self.confirmation.layout.display = None
@@ -394,7 +396,7 @@ class ProgressPanel(Displayable):
         try:
             self.store.reset()
         except ProgressError as error:
-            self.message.value = f"<p>⚠ {error}</p>"
+            self.message.value = f"<p>⚠ {html.escape(str(error))}</p>"
             return
         self.message.value = ("<p>All saved answers erased. Run a notebook's self-check cells again to start "
                               "afresh.</p>")

@@ -36,6 +36,7 @@ class DecayDemo(Displayable):
     """A slider that sets a time constant and a curve that follows it."""
 
     def __init__(self, time_constant: float = 10.0) -> None:
+        time_constant = check_range("time_constant", time_constant, *TIME_CONSTANT_RANGE)
         self.slider = widgets.FloatSlider(
             value=time_constant, min=TIME_CONSTANT_RANGE[0], max=TIME_CONSTANT_RANGE[1], step=0.5,
             description="Time constant (days)", style={"description_width": "initial"},

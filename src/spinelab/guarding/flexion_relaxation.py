@@ -30,7 +30,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from spinelab.course.text import PlainText
-from spinelab.course.validation import check_range
+from spinelab.course.validation import check_mapping, check_range
 
 #: Pooled mean FRR in nonspecific chronic low back pain (Gouteron et al. 2022).
 LBP_POOLED_RATIO = 2.96
@@ -163,5 +163,6 @@ def ratio_table(levels: Mapping[str, float]) -> PlainText:
     levels : mapping of str to float
         Labels (``"pain-free"``) and their guarding levels, 0 to 1.
     """
+    levels = check_mapping("levels", levels, *GUARDING_RANGE)
     return PlainText("\n".join(f"Simulated FRR, {label} (guarding level {level:.2f}): {ratio_for(level):.1f}"
                                 for label, level in levels.items()))

@@ -15,6 +15,7 @@ from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import PlainText
+from spinelab.course.validation import check_numbers
 from spinelab.guarding import guarding, pain_theories, treatments
 from spinelab.guarding.guarding import GuardingParams
 
@@ -254,6 +255,7 @@ def threshold_table(loop_gains: Sequence[float]) -> PlainText:
     loop_gains : sequence of float
         Loop gains to simulate, the other parameters at their defaults.
     """
+    loop_gains = check_numbers("loop_gains", loop_gains, *guarding.PARAMETER_RANGES["loop_gain"])
     lines = [f"Threshold loop gain g* = 1/k = {guarding.threshold_gain():.2f}"]
     for gain in loop_gains:
         params = GuardingParams(loop_gain=gain)
@@ -276,10 +278,11 @@ def treatment_timing_table(treatment: str, start_days: Sequence[int], loop_gain:
     loop_gain : float
         The model's loop gain, the other parameters at their defaults.
     """
+    start_days = check_numbers("start_days", start_days, *guarding.START_DAY_RANGE)
     chosen, params = treatments.get(treatment), GuardingParams(loop_gain=loop_gain)
     lines = []
     for day in start_days:
         curves = guarding.simulate(params, chosen, start_day=day, days=SIMULATED_DAYS)
-        lines.append(f"Start on day {day:2d}: total guarding {curves.total_guarding:5.1f} guarding-days, "
+        lines.append(f"Start on day {day:2g}: total guarding {curves.total_guarding:5.1f} guarding-days, "
                      f"on day {SIMULATED_DAYS:.0f} {curves.end_guarding:.0%}")
     return PlainText("\n".join(lines))

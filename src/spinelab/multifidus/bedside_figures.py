@@ -14,6 +14,7 @@ from spinelab.course import references, style
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
+from spinelab.course.validation import check_number
 from spinelab.multifidus import bedside, post_test
 
 OWN = "Your own likelihood ratio"
@@ -39,6 +40,8 @@ class PostTestCalculator(Displayable):
 
     def __init__(self, pre_test_percent: float = 33.0, figure_id: str | None = "cpr_success_plr",
                  own_ratio: float = 1.0) -> None:
+        pre_test_percent = check_number("pre_test_percent", pre_test_percent, 1.0, 99.0)
+        own_ratio = check_number("own_ratio", own_ratio, 0.01, 100.0)
         self.ratios = {_label(item): item for item in bedside.likelihood_ratios()}
         choice = OWN if figure_id is None else _label(bedside.figure(figure_id))
         self.pre_test = widgets.FloatSlider(value=pre_test_percent, min=1, max=99, step=1, readout_format=".0f",

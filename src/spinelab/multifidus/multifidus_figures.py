@@ -20,6 +20,7 @@ from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.style import PLAN_COLOUR, PLAN_STYLE
 from spinelab.course.text import PlainText
+from spinelab.course.validation import check_number
 from spinelab.multifidus import recovery, studies
 from spinelab.multifidus.evidence_figures import draw_pain_course
 
@@ -215,6 +216,8 @@ class TreatmentExplorer(Displayable):
     """
 
     def __init__(self, exercise_start_week: float = 0.0, adherence_percent: float = 100.0) -> None:
+        exercise_start_week = check_number("exercise_start_week", exercise_start_week, 0.0, 10.0)
+        adherence_percent = check_number("adherence_percent", adherence_percent, 0.0, 100.0)
         self.groups = _group_checkboxes()
         self.start = widgets.FloatSlider(value=exercise_start_week, min=0.0, max=10.0, step=1.0, style=_WIDE,
                                          description="Specific exercise starts at week",

@@ -14,25 +14,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Real
+
+from spinelab.course.validation import check_number
 
 
 def _probability(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be a probability strictly between 0 and 1; got {value!r}")
-    number = float(value)
-    if not 0.0 < number < 1.0:
-        raise ValueError(f"{name} must be a probability strictly between 0 and 1; got {value!r}")
-    return number
+    """A probability strictly between 0 and 1 (:func:`spinelab.course.validation.check_number`)."""
+    return check_number(name, value, 0.0, 1.0, low_open=True, high_open=True)
 
 
 def _ratio(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"{name} must be a finite number greater than 0; got {value!r}")
-    number = float(value)
-    if number <= 0.0:
-        raise ValueError(f"{name} must be greater than 0; got {value!r}")
-    return number
+    """A finite ratio greater than 0."""
+    return check_number(name, value, 0.0, low_open=True)
+
+
+def _logistic(log_odds: float) -> float:
+    """The probability of these log-odds, without overflow: 0 <= result <= 1, never NaN."""
+    if log_odds >= 0.0:
+        return 1.0 / (1.0 + math.exp(-log_odds))
+    small = math.exp(log_odds)
+    return small / (1.0 + small)
 
 
 def odds(probability: float) -> float:
@@ -55,8 +56,7 @@ def probability_from_odds(value: float) -> float:
     ValueError
         If ``value`` (the odds) is not a finite number greater than 0.
     """
-    o = _ratio("odds", value)
-    return o / (1.0 + o)
+    return _logistic(math.log(_ratio("odds", value)))
 
 
 def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
@@ -73,7 +73,8 @@ def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
     Returns
     -------
     float
-        The post-test probability, strictly between 0 and 1.
+        The post-test probability, from 0 to 1: computed in log-odds, so it is never NaN; it is exactly 0 or 1
+        only when the true value is closer to it than a float can tell apart (a likelihood ratio near 1e308, say).
 
     Raises
     ------
@@ -88,8 +89,7 @@ def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
     """
     p = _probability("pre_test", pre_test)
     ratio = _ratio("likelihood_ratio", likelihood_ratio)
-    post_odds = p / (1.0 - p) * ratio
-    return post_odds / (1.0 + post_odds)
+    return _logistic(math.log(p) - math.log1p(-p) + math.log(ratio))
 
 
 def likelihood_ratios(sensitivity: float, specificity: float) -> tuple[float, float]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import curve_fit
 
-from spinelab.course.validation import check_range
+from spinelab.course.validation import check_array, check_integer, check_range
 from spinelab.multifidus import studies
 
 #: Physiological bounds of size, % of the unaffected side (a retrained side may slightly exceed the other).
@@ -88,10 +88,7 @@ GROUPS: dict[str, RecoveryParameters] = {
 
 
 def _checked_weeks(weeks: np.ndarray | float) -> np.ndarray:
-    array = np.asarray(weeks, dtype=float)
-    if array.size == 0 or not np.all(np.isfinite(array)) or np.any(array < 0.0) or np.any(array > MAX_WEEKS):
-        raise ValueError(f"weeks must be finite numbers in [0, {MAX_WEEKS}]; got {weeks!r}")
-    return array
+    return check_array("weeks", weeks, 0.0, MAX_WEEKS)
 
 
 def size(weeks: np.ndarray | float, asymptote: float, start: float, time_constant: float) -> np.ndarray:
@@ -236,6 +233,7 @@ def synthetic_measurements(
     """
     noise_sd = check_range("noise_sd", noise_sd, 0.0, 20.0)
     weeks_array = _checked_weeks(weeks)
+    seed = check_integer("seed", seed, 0, 2 ** 63 - 1)
     noise = np.random.default_rng(seed).normal(0.0, noise_sd, size=weeks_array.shape)
     return np.clip(parameters.size(weeks_array) + noise, *SIZE_RANGE)
 

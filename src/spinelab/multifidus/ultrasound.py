@@ -25,24 +25,48 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spinelab.course.validation import check_array, check_integer, check_number
+from spinelab.multifidus.outlines import self_intersects
+
 SIDES = ("left", "right")
 LEVELS = ("L4", "L5")
 IMAGE_WIDTH_CM = 10.0
 IMAGE_DEPTH_CM = 6.0
 CM_PER_PIXEL = 0.04
 MIDLINE_CM = IMAGE_WIDTH_CM / 2
+#: The coarsest image scale :func:`area_cm2` accepts: no ultrasound image has pixels a centimetre wide.
+MAX_CM_PER_PIXEL = 1.0
+#: The largest area change :func:`scaled_outline` makes (a factor of 100 either way).
+MAX_SCALE = 100.0
 
 
 def as_points(points: ArrayLike, name: str = "points") -> NDArray[np.float64]:
-    """An ``(n, 2)`` float array of finite points, or ``ValueError`` naming ``name``."""
-    array = np.asarray(points, dtype=float)
+    """An ``(n, 2)`` float array of finite points, or ``ValueError`` naming ``name`` (also a ``TypeError`` for
+    points that are not numbers: :func:`spinelab.course.validation.check_array`)."""
+    array = check_array(name, points, allow_empty=True)
     if array.size == 0:
         array = array.reshape(0, 2)  # no point yet: an empty outline, not a malformed one
     if array.ndim != 2 or array.shape[1] != 2:
         raise ValueError(f"{name} must be a sequence of (x, y) pairs; got an array of shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must hold finite numbers only")
     return array
+
+
+def _shoelace(array: NDArray[np.float64]) -> float:
+    x, y = array[:, 0], array[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+
+
+def _enclosed_area(points: ArrayLike, name: str) -> float:
+    array = as_points(points, name)
+    if len(array) < 3:
+        raise ValueError(f"{name} must hold at least three points to enclose an area; got {len(array)}")
+    if self_intersects(array):
+        raise ValueError(f"{name} crosses itself (a bow-tie encloses no single area): give the points in order "
+                         "around the outline")
+    area = _shoelace(array)
+    if not np.isfinite(area):
+        raise ValueError(f"{name} has coordinates too large to compute an area with")
+    return area
 
 
 def polygon_area(points: ArrayLike) -> float:
@@ -61,13 +85,10 @@ def polygon_area(points: ArrayLike) -> float:
     Raises
     ------
     ValueError
-        Naming ``points`` if there are fewer than three points or a coordinate is not finite.
+        Naming ``points`` if there are fewer than three points, a coordinate is not finite, or the outline
+        crosses itself (where the shoelace formula gives no meaningful area: 0 for a symmetric bow-tie).
     """
-    array = as_points(points)
-    if len(array) < 3:
-        raise ValueError(f"points must hold at least three points to enclose an area; got {len(array)}")
-    x, y = array[:, 0], array[:, 1]
-    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+    return _enclosed_area(points, "points")
 
 
 def area_cm2(pixel_points: ArrayLike, cm_per_pixel: float) -> float:
@@ -76,12 +97,11 @@ def area_cm2(pixel_points: ArrayLike, cm_per_pixel: float) -> float:
     Raises
     ------
     ValueError
-        Naming ``cm_per_pixel`` if the scale is not a finite number greater than 0, or ``points`` as
-        :func:`polygon_area`.
+        Naming ``cm_per_pixel`` if the scale is not a number in (0, :data:`MAX_CM_PER_PIXEL`], or
+        ``pixel_points`` as :func:`polygon_area` (a self-intersecting outline included).
     """
-    if isinstance(cm_per_pixel, bool) or not np.isfinite(cm_per_pixel) or cm_per_pixel <= 0:
-        raise ValueError(f"cm_per_pixel must be a finite number greater than 0; got {cm_per_pixel!r}")
-    return polygon_area(pixel_points) * float(cm_per_pixel) ** 2
+    scale = check_number("cm_per_pixel", cm_per_pixel, 0.0, MAX_CM_PER_PIXEL, low_open=True)
+    return _enclosed_area(pixel_points, "pixel_points") * scale ** 2
 
 
 def asymmetry_percent(left_area: float, right_area: float) -> float:
@@ -92,49 +112,9 @@ def asymmetry_percent(left_area: float, right_area: float) -> float:
     ValueError
         Naming ``left_area`` or ``right_area`` if it is not a finite number greater than 0.
     """
-    for name, value in (("left_area", left_area), ("right_area", right_area)):
-        if isinstance(value, bool) or not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a finite area greater than 0; got {value!r}")
-    return 100.0 * abs(left_area - right_area) / max(left_area, right_area)
-
-
-def _cross(o: NDArray, a: NDArray, b: NDArray) -> float:
-    return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
-
-
-def _segments_cross(p1: NDArray, p2: NDArray, q1: NDArray, q2: NDArray) -> bool:
-    d1, d2 = _cross(q1, q2, p1), _cross(q1, q2, p2)
-    d3, d4 = _cross(p1, p2, q1), _cross(p1, p2, q2)
-    if ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4)):
-        return True
-
-    def on_segment(a: NDArray, b: NDArray, c: NDArray, d: float) -> bool:
-        return d == 0 and min(a[0], b[0]) <= c[0] <= max(a[0], b[0]) and min(a[1], b[1]) <= c[1] <= max(a[1], b[1])
-
-    return on_segment(q1, q2, p1, d1) or on_segment(q1, q2, p2, d2) or on_segment(p1, p2, q1, d3) \
-        or on_segment(p1, p2, q2, d4)
-
-
-def self_intersects(points: ArrayLike) -> bool:
-    """Whether the closed polygon crosses or touches itself (two non-adjacent edges meet).
-
-    Raises
-    ------
-    ValueError
-        Naming ``points`` as :func:`polygon_area`.
-    """
-    array = as_points(points)
-    if len(array) < 3:
-        raise ValueError(f"points must hold at least three points to form an outline; got {len(array)}")
-    n = len(array)
-    edges = [(array[i], array[(i + 1) % n]) for i in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            if j == i + 1 or (i == 0 and j == n - 1):
-                continue  # neighbours share a vertex
-            if _segments_cross(*edges[i], *edges[j]):
-                return True
-    return False
+    left = check_number("left_area", left_area, 0.0, low_open=True)
+    right = check_number("right_area", right_area, 0.0, low_open=True)
+    return 100.0 * (abs(left - right) / max(left, right))
 
 
 def check_outline(points: ArrayLike, width: float = IMAGE_WIDTH_CM, depth: float = IMAGE_DEPTH_CM,
@@ -247,7 +227,7 @@ class Case:
 
     def true_area(self, side: str) -> float:
         """The true cross-sectional area of one side, cm²."""
-        return polygon_area(self.outline(side))
+        return _shoelace(self.outline(side))
 
     @property
     def true_asymmetry(self) -> float:
@@ -305,11 +285,13 @@ CASE_SPECS: tuple[tuple[str, int, str | None, float], ...] = (
 )
 
 
-@cache
 def case(number: int) -> Case:
     """Practice case ``number`` (from 1), e.g. ``case(2)``: always the same image and truth."""
-    if not isinstance(number, int) or not 1 <= number <= len(CASE_SPECS):
-        raise ValueError(f"number must be a case number from 1 to {len(CASE_SPECS)}; got {number!r}")
+    return _case(check_integer("number", number, 1, len(CASE_SPECS)))
+
+
+@cache
+def _case(number: int) -> Case:
     return make_case(number, *CASE_SPECS[number - 1])
 
 
@@ -398,11 +380,16 @@ class Comparison:
 
 
 def scaled_outline(points: ArrayLike, factor: float) -> NDArray[np.float64]:
-    """An outline scaled about its centre so its area changes by ``factor`` (1.10: 10 % larger); ``ValueError`` if
-    ``factor`` is not positive."""
-    if not np.isfinite(factor) or factor <= 0:
-        raise ValueError(f"factor must be a positive number; got {factor!r}")
-    outline = np.asarray(points, dtype=float)
+    """An outline scaled about its centre so its area changes by ``factor`` (1.10: 10 % larger).
+
+    Raises
+    ------
+    ValueError
+        Naming ``factor`` if it is not a number from 1/:data:`MAX_SCALE` to :data:`MAX_SCALE`, or ``points`` as
+        :func:`as_points`.
+    """
+    factor = check_number("factor", factor, 1.0 / MAX_SCALE, MAX_SCALE)
+    outline = as_points(points)
     return outline.mean(axis=0) + (outline - outline.mean(axis=0)) * np.sqrt(factor)
 
 
@@ -416,7 +403,7 @@ def compare(item: Case, left: ArrayLike, right: ArrayLike) -> Comparison:
     """
     left_points = check_outline(left, item.width_cm, item.depth_cm, "left")
     right_points = check_outline(right, item.width_cm, item.depth_cm, "right")
-    return Comparison(item, polygon_area(left_points), polygon_area(right_points))
+    return Comparison(item, _shoelace(left_points), _shoelace(right_points))
 
 
 def repeat_tracings(item: Case, click_error_cm: float, repeats: int = 200, vertices: int = 12,
@@ -431,17 +418,16 @@ def repeat_tracings(item: Case, click_error_cm: float, repeats: int = 200, verti
     ValueError
         Naming ``click_error_cm`` if negative, ``repeats`` or ``vertices`` if too small.
     """
-    if not click_error_cm >= 0:
-        raise ValueError(f"click_error_cm must be at least 0; got {click_error_cm!r}")
-    if repeats < 2 or vertices < 3:
-        raise ValueError(f"repeats must be at least 2 and vertices at least 3; got {repeats!r}, {vertices!r}")
-    rng = np.random.default_rng(seed)
+    click_error_cm = check_number("click_error_cm", click_error_cm, 0.0, IMAGE_DEPTH_CM)
+    repeats = check_integer("repeats", repeats, 2, 100_000)
+    vertices = check_integer("vertices", vertices, 3, 1_000)
+    rng = np.random.default_rng(check_integer("seed", seed, 0, 2 ** 63 - 1))
     results = np.empty(repeats)
     for n in range(repeats):
         areas = []
         for side in SIDES:
             outline = item.outline(side)
             chosen = outline[np.linspace(0, len(outline), vertices, endpoint=False).astype(int)]
-            areas.append(polygon_area(chosen + rng.normal(0.0, click_error_cm, chosen.shape)))
+            areas.append(_shoelace(chosen + rng.normal(0.0, click_error_cm, chosen.shape)))
         results[n] = 100.0 * (areas[0] - areas[1]) / max(areas)  # signed, left minus right
     return results

@@ -21,6 +21,10 @@ import matplotlib as mpl
 
 from spinelab.course import references, style
 from spinelab.course.live import LiveFigure
+from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
+
+#: The name the handouts mark their folder with (``figures/.spinelab-output``).
+TOOL = "handouts"
 
 PNG_DPI = 300
 # Dates and software versions would make every regeneration differ; omit them.
@@ -164,7 +168,14 @@ def write_all(folder: Path, handouts: tuple[Handout, ...] = HANDOUTS) -> list[Pa
     """Regenerate every handout figure and the README in ``folder``; remove figures of handouts no longer listed.
 
     A renamed or removed handout would otherwise leave its old PNG and SVG behind, undescribed in the README.
+    ``folder`` must be new, empty or already the handouts' own (:func:`spinelab.publish.outputs.claim_folder`).
+
+    Raises
+    ------
+    OutputFolderError
+        If ``folder`` holds files the handouts did not write; nothing is then written or deleted.
     """
+    claim_folder(folder, TOOL)
     names = {handout.name for handout in handouts}
     for stale in [*folder.glob("*.png"), *folder.glob("*.svg")]:
         if stale.stem not in names:
@@ -182,7 +193,11 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: ``python -m spinelab.publish.handouts FOLDER``."""
     parser = argparse.ArgumentParser(description="Regenerate the handout figures.")
     parser.add_argument("folder", type=Path)
-    for path in write_all(parser.parse_args(argv).folder):
+    try:
+        written = write_all(parser.parse_args(argv).folder)
+    except OutputFolderError as error:
+        refuse("handouts", error)
+    for path in written:
         print(path)
 
 

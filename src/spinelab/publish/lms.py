@@ -34,6 +34,11 @@ from text2qti.qti import QTI
 from text2qti.quiz import Quiz
 
 from spinelab.course import quiz, references
+from spinelab.course.text import sanitize_html
+from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
+
+#: The name the LMS exports mark their folder with.
+TOOL = "lms"
 
 #: Moodle accepts only these grades (percent) for an answer; a share of 100 % among n answers is one for n ≤ 10.
 _MOODLE_GRADES = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, 14.28571,
@@ -47,7 +52,7 @@ _QTI_SMALLEST = 1e-4
 
 def markdown_html(text: str) -> str:
     """The HTML of a Markdown text, as both exports carry it (mistune, as the notebooks' widgets render it)."""
-    return str(mistune.html(text)).strip()
+    return sanitize_html(str(mistune.html(text))).strip()
 
 
 def inline_html(text: str) -> str:
@@ -339,12 +344,20 @@ def moodle_xml(check: quiz.SelfCheck) -> str:
 
 
 def write(check: quiz.SelfCheck, folder: Path) -> tuple[Path, Path]:
-    """Write ``canvas/<notebook>.zip`` and ``moodle/<notebook>.xml`` under ``folder``; return both paths."""
+    """Write ``canvas/<notebook>.zip`` and ``moodle/<notebook>.xml`` under ``folder``; return both paths.
+
+    Raises
+    ------
+    OutputFolderError
+        If ``folder`` holds files the LMS export did not write (:func:`spinelab.publish.outputs.claim_folder`).
+    """
+    package, bank = canvas_zip(check), moodle_xml(check)
+    claim_folder(folder, TOOL)
     canvas, moodle = folder / "canvas" / f"{check.name}.zip", folder / "moodle" / f"{check.name}.xml"
     for path in (canvas, moodle):
         path.parent.mkdir(parents=True, exist_ok=True)
-    canvas.write_bytes(canvas_zip(check))
-    moodle.write_text(moodle_xml(check), encoding="utf-8")
+    canvas.write_bytes(package)
+    moodle.write_text(bank, encoding="utf-8")
     return canvas, moodle
 
 
@@ -355,9 +368,12 @@ def write_all(folder: Path, checks: Sequence[quiz.SelfCheck] | None = None) -> l
     ------
     ValueError
         If two files use the same question id (:func:`spinelab.course.quiz.check_course`), before writing anything.
+    OutputFolderError
+        If ``folder`` holds files the LMS export did not write, before writing anything.
     """
     checks = [quiz.load(name) for name in quiz.available()] if checks is None else list(checks)
     quiz.check_course(checks)
+    claim_folder(folder, TOOL)
     return [path for check in checks for path in write(check, folder)]
 
 
@@ -365,7 +381,11 @@ def main(argv: list[str] | None = None) -> None:
     """Command line: ``python -m spinelab.publish.lms build/lms``."""
     parser = argparse.ArgumentParser(description="Write the self-checks as Canvas QTI packages and Moodle XML banks.")
     parser.add_argument("folder", type=Path)
-    for path in write_all(parser.parse_args(argv).folder):
+    try:
+        written = write_all(parser.parse_args(argv).folder)
+    except OutputFolderError as error:
+        refuse("lms", error)
+    for path in written:
         print(path)
 
 

@@ -23,6 +23,10 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
 from spinelab.course.display import STATIC_ENV
+from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
+
+#: The name the decks mark their folder with.
+TOOL = "slides"
 
 #: npm packages the decks need, and the files used from each.
 VENDOR_FILES = {
@@ -76,7 +80,7 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
     notebook_path : Path
         The notebook to export.
     out_dir : Path
-        Folder for the deck; the ``vendor`` scripts must be (or be put) there.
+        Folder for the deck, new, empty or already the decks' own; the ``vendor`` scripts must be (or be put) there.
     timeout : int
         Seconds allowed per cell.
 
@@ -84,7 +88,13 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
     -------
     Path
         The written ``.slides.html`` file.
+
+    Raises
+    ------
+    OutputFolderError
+        If ``out_dir`` holds files the slides tool did not write (checked before the notebook runs).
     """
+    claim_folder(out_dir, TOOL)
     notebook = tag(nbformat.read(notebook_path, as_version=4))
     os.environ[STATIC_ENV] = "1"
     executor = ExecutePreprocessor(timeout=timeout, kernel_name="python3", store_widget_state=False)
@@ -105,14 +115,17 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
         reveal_scroll=True,
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
-    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{notebook_path.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target
 
 
 def copy_vendor(unpacked: Path, out_dir: Path) -> None:
-    """Copy the needed files of unpacked npm packages (``<unpacked>/<name>/package``) to ``out_dir/vendor``."""
+    """Copy the needed files of unpacked npm packages (``<unpacked>/<name>/package``) to ``out_dir/vendor``.
+
+    ``out_dir`` must be new, empty or already the decks' own (:func:`spinelab.publish.outputs.claim_folder`).
+    """
+    claim_folder(out_dir, TOOL)
     for name, parts in VENDOR_FILES.items():
         for part in parts:
             source = unpacked / name / "package" / part
@@ -131,7 +144,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("vendor_dir", type=Path, help="folder with the unpacked npm packages")
     parser.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
-    copy_vendor(args.vendor_dir, args.out_dir)
+    try:
+        copy_vendor(args.vendor_dir, args.out_dir)
+    except OutputFolderError as error:
+        refuse("slides", error)
     for path in args.notebooks:
         deck = export(path, args.out_dir)
         print(f"{deck} ({slide_count(tag(nbformat.read(path, as_version=4)))} slides)")
