@@ -14,12 +14,17 @@ room. What it does, in order:
    page open culled, the ``spinelab_class`` template (Voilà's lab template plus a banner asking the student to
    reload when the page's kernel fails or the page stops loading), and an IPython start-up file that gives each
    kernel, that is each student's page, its own self-check record, so no student sees another's answers;
-3. generates a short token whenever the server listens beyond loopback and prints one URL that carries it, with
-   a QR code in the terminal (``segno``, from the ``class`` extra), then replaces itself with Voilà, which prints
-   them again at ``Class ready``.
+   That folder is the class tool's own (:func:`spinelab.publish.outputs.empty_owned_folder`): a folder it did not
+   write, a home folder given by mistake, is refused and nothing in it deleted. The configuration holds the
+   token, so it is readable by its owner only, and the token never appears on a command line;
+3. generates a random token (22 characters; one given must have at least :data:`MIN_TOKEN_CHARS`) and prints
+   one URL that carries it, with a QR code in the terminal (``segno``, from the ``class`` extra), then replaces
+   itself with the hardened Voilà of :mod:`spinelab.publish.server` (protocol v1 only, each page only its own
+   kernel, at most the plan's peak of kernels, the token out of every log line, HTTPS with ``--certfile`` and
+   ``--keyfile``), which prints them again at ``Class ready``.
 
-``present`` serves the whole course as before (presenter style, every notebook), on loopback without a token and
-beyond loopback with one; its kernels use IPC sockets too.
+``present`` serves the whole course (presenter style, every notebook) through the same server, with a token on
+loopback too, idle kernels culled and each page's kernel stopped when the page closes.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ import json
 import math
 import os
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -39,6 +43,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
 
 #: Resident memory of one kernel after a notebook's cells ran, MB: notebook 02's kernels measured 128 MB (median,
 #: benchmarks/class_load.py) and 147 MB in issue 17; rounded up. ``--kernel-mb`` overrides it.
@@ -60,6 +66,12 @@ DEFAULT_PORT = 8866
 #: Windows has no IPC transport in ZeroMQ's Python bindings, so it keeps TCP.
 KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
 LOOPBACK_NAMES = ("localhost",)
+#: Shortest token accepted: a short one can be guessed by anyone on the network.
+MIN_TOKEN_CHARS = 16
+#: Where ``make present`` and ``make class`` pass a token chosen with ``TOKEN=`` (an option is visible in ``ps``).
+TOKEN_ENV = "SPINELAB_TOKEN"
+#: Most kernels ``present`` runs at once (one per page open; the instructor alone, plus a few tabs).
+PRESENT_MAX_KERNELS = 12
 #: One numerical thread per kernel: dozens of kernels on a few cores would otherwise each start a thread pool per
 #: core and contend (OpenBLAS threads also spin while waiting). A value already in the environment wins.
 KERNEL_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -205,8 +217,28 @@ def is_loopback(host: str) -> bool:
 
 
 def make_token() -> str:
-    """A short random token for the URL: 12 URL-safe characters, 72 random bits."""
-    return secrets.token_urlsafe(9)
+    """A random token for the URL: 22 URL-safe characters, 128 random bits."""
+    return secrets.token_urlsafe(16)
+
+
+def check_token(token: str | None) -> str:
+    """``token``, or a new one when it is None or empty; a token shorter than :data:`MIN_TOKEN_CHARS` is refused.
+
+    Raises
+    ------
+    ClassroomError
+        When ``token`` has fewer than :data:`MIN_TOKEN_CHARS` characters or characters a URL would change.
+    """
+    if not token:
+        return make_token()
+    if len(token) < MIN_TOKEN_CHARS:
+        raise ClassroomError(
+            f"the token must have at least {MIN_TOKEN_CHARS} characters, not {len(token)}: leave TOKEN (or --token) "
+            "out for a random one"
+        )
+    if not all(char.isascii() and (char.isalnum() or char in "-_.~") for char in token):
+        raise ClassroomError("the token may only hold letters, digits and - _ . ~ (it travels in a URL)")
+    return token
 
 
 def lan_address() -> str:
@@ -229,10 +261,10 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def class_url(host: str, port: int, token: str | None, path: str = "") -> str:
-    """The one URL students open: ``http://<host>:<port>/<path>?token=<token>``."""
+def class_url(host: str, port: int, token: str | None, path: str = "", tls: bool = False) -> str:
+    """The one URL students open: ``http(s)://<host>:<port>/<path>?token=<token>``."""
     query = f"?token={token}" if token else ""
-    return f"http://{url_host(host)}:{port}/{path}{query}"
+    return f"{'https' if tls else 'http'}://{url_host(host)}:{port}/{path}{query}"
 
 
 def qr_code(url: str) -> str:
@@ -246,9 +278,70 @@ def qr_code(url: str) -> str:
     return out.getvalue()
 
 
-def voila_config(plan: ClassPlan, ready_file: Path | None = None) -> dict[str, dict[str, object]]:
-    """The Voilà configuration (traitlets, as ``voila.json``) for ``plan``; ``ready_file`` is printed when ready."""
+@dataclass(frozen=True)
+class Listen:
+    """Where and how a server listens.
+
+    Attributes
+    ----------
+    host, port : str, int
+        Address and port.
+    token : str
+        The URL's token, at least :data:`MIN_TOKEN_CHARS` characters.
+    certfile, keyfile : Path or None
+        A TLS certificate and its key (PEM): the server speaks HTTPS when both are given.
+    """
+
+    host: str
+    port: int
+    token: str
+    certfile: Path | None = None
+    keyfile: Path | None = None
+
+    @property
+    def tls(self) -> bool:
+        """Whether the server speaks HTTPS."""
+        return self.certfile is not None
+
+    def url(self, path: str = "") -> str:
+        """The URL to print, with the token."""
+        return class_url(self.host, self.port, self.token, path, self.tls)
+
+
+def listen_on(host: str, port: int, token: str | None = None, certfile: Path | None = None,
+              keyfile: Path | None = None) -> Listen:
+    """Check the token (a new one when None), and the certificate and key (both or neither, existing files)."""
+    if (certfile is None) != (keyfile is None):
+        raise ClassroomError("HTTPS needs both a certificate and its key: give CERT and KEY (--certfile, --keyfile)")
+    for name, path in (("certificate", certfile), ("key", keyfile)):
+        if path is not None and not Path(path).is_file():
+            raise ClassroomError(f"the TLS {name} file {str(path)!r} does not exist")
+    return Listen(host, port, check_token(token), certfile and Path(certfile).resolve(),
+                  keyfile and Path(keyfile).resolve())
+
+
+def server_config(listen: Listen) -> dict[str, dict[str, object]]:
+    """The configuration both the class server and ``present`` share: address, token, TLS, culling, IPC kernels."""
     return {
+        # The printed URL must be the served one: fail instead of moving to another port.
+        "Voila": {"ip": listen.host, "port": listen.port, "port_retries": 0, "token": listen.token,
+                  "open_browser": False},
+        "ClassServer": {"certfile": str(listen.certfile or ""), "keyfile": str(listen.keyfile or "")},
+        "KernelManager": {"transport": KERNEL_TRANSPORT},
+        "MappingKernelManager": {
+            "cull_idle_timeout": CULL_IDLE_SECONDS,
+            "cull_interval": CULL_INTERVAL_SECONDS,
+            "cull_connected": False,
+        },
+    }
+
+
+def voila_config(plan: ClassPlan, ready_file: Path | None = None,
+                 listen: Listen | None = None) -> dict[str, dict[str, object]]:
+    """The Voilà configuration (traitlets, as ``voila.json``) for ``plan``; ``ready_file`` is printed when ready."""
+    listen = listen or Listen("127.0.0.1", DEFAULT_PORT, make_token())
+    return {
+        **server_config(listen),
         "VoilaConfiguration": {
             "preheat_kernel": True,
             "default_pool_size": plan.pool_size,
@@ -256,29 +349,55 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None) -> dict[str, d
             "show_tracebacks": False,
             "multi_kernel_manager_class": "spinelab.publish.class_kernels.ClassKernelManager",
         },
-        "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or "")},
-        "KernelManager": {"transport": KERNEL_TRANSPORT},
-        "MappingKernelManager": {
-            "cull_idle_timeout": CULL_IDLE_SECONDS,
-            "cull_interval": CULL_INTERVAL_SECONDS,
-            "cull_connected": False,
-        },
-        # The printed URL must be the served one: fail instead of moving to another port.
-        "Voila": {"port_retries": 0},
+        "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or ""),
+                               "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb},
     }
 
 
-#: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers.
+def present_config(listen: Listen) -> dict[str, dict[str, object]]:
+    """The Voilà configuration of ``present``: every notebook, no pool, at most :data:`PRESENT_MAX_KERNELS`."""
+    return {
+        **server_config(listen),
+        "VoilaConfiguration": {
+            "template": TEMPLATE,
+            "show_tracebacks": False,
+            "multi_kernel_manager_class": "spinelab.publish.class_kernels.GuardedKernelManager",
+        },
+        "GuardedKernelManager": {"max_kernels": PRESENT_MAX_KERNELS, "kernel_mb": KERNEL_MB},
+    }
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable and writable by its owner only (it holds the token)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)
+    with os.fdopen(descriptor, "w") as out:
+        out.write(text)
+
+
+#: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers. The file
+#: is named by a random id: a process id comes back once the system reuses it, with another student's answers.
 KERNEL_STARTUP = """\
 # Written by spinelab.publish.classroom: one self-check record per kernel, i.e. per student's page.
 import os as _os
+import secrets as _secrets
 
-_os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_os.getpid()}}.json")
-del _os
+_os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_secrets.token_hex(16)}}.json")
+del _os, _secrets
 """
 
 
-def prepare(plan: ClassPlan, folder: Path, ready_text: str = "") -> dict[str, str]:
+def copy_template(folder: Path) -> dict[str, str]:
+    """Copy the ``spinelab_class`` template under ``folder/share``; return the ``JUPYTER_PATH`` that finds it."""
+    template_dir = folder / "share" / "voila" / "templates" / TEMPLATE
+    template_dir.mkdir(parents=True)
+    for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
+        (template_dir / item.name).write_bytes(item.read_bytes())
+    return {"JUPYTER_PATH": os.pathsep.join(filter(None, [str((folder / "share").resolve()),
+                                                          os.environ.get("JUPYTER_PATH")]))}
+
+
+def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
     """Write the class's Voilà configuration, template and kernel start-up file into ``folder``.
 
     Parameters
@@ -286,57 +405,64 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "") -> dict[str, st
     plan : ClassPlan
         The class.
     folder : Path
-        Where to write (emptied first): ``voila.json``, ``share/voila/templates/spinelab_class/``,
-        ``ipython/profile_default/startup/``, ``progress/``, and ``ready.txt``.
+        Where to write (emptied first; new, empty or written here before, else refused): ``voila.json``,
+        ``share/voila/templates/spinelab_class/``, ``ipython/profile_default/startup/``, ``progress/``, and
+        ``ready.txt``.
     ready_text : str
         Printed again once the class is ready (the URL and its QR code, which the kernels' start-up log has
         scrolled away by then); ``ready.txt`` holds it, readable by its owner only (the URL carries the token).
+    listen : Listen, optional
+        Address, token and TLS files (default: loopback with a new token); ``voila.json`` is readable by its
+        owner only.
 
     Returns
     -------
     dict of str to str
         Environment variables for Voilà: ``JUPYTER_PATH`` (finds the template) and ``IPYTHONDIR`` (the start-up
         file its kernels run).
+
+    Raises
+    ------
+    ClassroomError
+        When ``folder`` holds files the class tool did not write (nothing is deleted).
     """
-    if folder.exists():
-        shutil.rmtree(folder)
-    template_dir = folder / "share" / "voila" / "templates" / TEMPLATE
-    template_dir.mkdir(parents=True)
-    for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
-        (template_dir / item.name).write_bytes(item.read_bytes())
+    try:
+        empty_owned_folder(folder, "class")
+    except OutputFolderError as error:
+        raise ClassroomError(str(error)) from error
+    env = copy_template(folder)
     ready_file = None
     if ready_text:
         ready_file = (folder / "ready.txt").resolve()
-        ready_file.touch(mode=0o600)
-        ready_file.write_text(ready_text)
-    (folder / "voila.json").write_text(json.dumps(voila_config(plan, ready_file), indent=2) + "\n")
+        write_private(ready_file, ready_text)
+    write_private(folder / "voila.json", json.dumps(voila_config(plan, ready_file, listen), indent=2) + "\n")
     progress = folder / "progress"
     progress.mkdir()
     startup = folder / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-spinelab-class.py").write_text(KERNEL_STARTUP.format(folder=str(progress.resolve())))
-    jupyter_path = os.pathsep.join(filter(None, [str((folder / "share").resolve()), os.environ.get("JUPYTER_PATH")]))
-    return {"JUPYTER_PATH": jupyter_path, "IPYTHONDIR": str((folder / "ipython").resolve())}
+    return {**env, "IPYTHONDIR": str((folder / "ipython").resolve())}
 
 
 def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None = None,
-                      ready_text: str = "") -> dict[str, str]:
+                      ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
     """Voilà's environment for a class, which its kernels inherit.
 
     ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, and
     the variables of what :func:`prepare` writes into ``folder``.
     """
-    return {**KERNEL_THREADS, **(os.environ if base is None else base), **prepare(plan, folder, ready_text)}
+    environment = {**KERNEL_THREADS, **(os.environ if base is None else base)}
+    environment.pop(TOKEN_ENV, None)  # the kernels inherit it otherwise
+    return {**environment, **prepare(plan, folder, ready_text, listen)}
 
 
-def voila_command(target: Path, host: str, port: int, token: str | None, config_dir: Path | None = None) -> list[str]:
-    """The Voilà command line serving ``target`` (a notebook or a folder) on ``host:port``."""
-    command = [sys.executable, "-m", "voila", str(target), "--no-browser", f"--Voila.ip={host}", f"--port={port}"]
-    if token:
-        command.append(f"--Voila.token={token}")
-    if config_dir is not None:
-        command.append(f"--Voila.config_file_paths={config_dir.resolve()}")
-    return command
+def voila_command(target: Path, config_dir: Path) -> list[str]:
+    """The command serving ``target`` (a notebook or a folder) as ``config_dir/voila.json`` says (token included).
+
+    The server is :mod:`spinelab.publish.server`; nothing secret is on the command line, which ``ps`` shows.
+    """
+    return [sys.executable, "-m", "spinelab.publish.server", str(target),
+            f"--Voila.config_file_paths={config_dir.resolve()}"]
 
 
 def announcement(url: str, lines: Sequence[str], who: str, host: str) -> str:
@@ -360,33 +486,63 @@ def _exec(command: list[str], env: dict[str, str]) -> int:
 def serve_class(
     notebook: str, students: int, host: str = "0.0.0.0", port: int = DEFAULT_PORT, *,
     notebooks: Path = Path("notebooks"), folder: Path = Path("build/classroom"), token: str | None = None,
-    kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"),
+    kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"), certfile: Path | None = None,
+    keyfile: Path | None = None,
 ) -> int:
     """Check, prepare and start a class server (see the module's description); returns only on Windows."""
     plan = plan_class(find_notebook(notebook, notebooks), students, kernel_mb)
     memory_line = check_memory(plan, mem_available_mb(meminfo))
-    token = token or (None if is_loopback(host) else make_token())
-    url = class_url(host, port, token)
-    env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host))
+    listen = listen_on(host, port, token, certfile, keyfile)
+    url = listen.url()
+    env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host),
+                            listen=listen)
     lines = [
         plan.summary(), memory_line,
         f"Idle kernels with no page open are stopped after {CULL_IDLE_SECONDS // 60} minutes.",
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
     ]
     announce(url, lines, "Students open", host)
-    return _exec(voila_command(plan.notebook, host, port, token, folder), env)
+    return _exec(voila_command(plan.notebook, folder), env)
+
+
+def prepare_present(folder: Path, listen: Listen) -> dict[str, str]:
+    """Write ``present``'s configuration (owner-only) and template into ``folder``; return Voilà's environment.
+
+    Raises
+    ------
+    ClassroomError
+        When ``folder`` holds files the present tool did not write (nothing is deleted).
+    """
+    try:
+        empty_owned_folder(folder, "present")
+    except OutputFolderError as error:
+        raise ClassroomError(str(error)) from error
+    env = copy_template(folder)
+    write_private(folder / "voila.json", json.dumps(present_config(listen), indent=2) + "\n")
+    base = {key: value for key, value in os.environ.items() if key != TOKEN_ENV}
+    return {**base, **env, "SPINELAB_PRESENTER": "1"}
 
 
 def serve_present(host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, notebooks: Path = Path("notebooks"),
-                  token: str | None = None) -> int:
-    """Serve every notebook in presenter style: no token on loopback, a token beyond it."""
-    token = token or (None if is_loopback(host) else make_token())
-    announce(class_url(host, port, token, "voila/render/00_start_here.ipynb"),
-              ["The course in presenter style (Voilà)."], "Course map", host)
-    env = {**os.environ, "SPINELAB_PRESENTER": "1"}
-    command = [*voila_command(notebooks, host, port, token), "--Voila.port_retries=0",
-               f"--KernelManager.transport={KERNEL_TRANSPORT}"]
-    return _exec(command, env)
+                  token: str | None = None, folder: Path = Path("build/present"), certfile: Path | None = None,
+                  keyfile: Path | None = None) -> int:
+    """Serve every notebook in presenter style, with a token (on loopback too: any web page could reach it)."""
+    listen = listen_on(host, port, token, certfile, keyfile)
+    env = prepare_present(folder, listen)
+    announce(listen.url("voila/render/00_start_here.ipynb"), [
+        "The course in presenter style (Voilà).",
+        f"A page's kernel stops when the page closes, or after {CULL_IDLE_SECONDS // 60} minutes idle.",
+    ], "Course map", host)
+    return _exec(voila_command(notebooks, folder), env)
+
+
+def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
+    """The token and TLS options of ``class`` and ``present``."""
+    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV) or None,
+                        help=f"the URL's token, at least {MIN_TOKEN_CHARS} characters (default: ${TOKEN_ENV}, else a "
+                             "new random one)")
+    parser.add_argument("--certfile", type=Path, default=None, help="TLS certificate (PEM): serve HTTPS")
+    parser.add_argument("--keyfile", type=Path, default=None, help="the certificate's private key (PEM)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -395,7 +551,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--students", type=int, required=True, help="students expected at once")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default: every interface)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--token", default=None, help="the URL's token (default: a new random one)")
+    add_listen_arguments(parser)
     parser.add_argument("--kernel-mb", type=int, default=KERNEL_MB, help="memory of one kernel in MB")
     parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="the course's notebooks folder")
     parser.add_argument("--folder", type=Path, default=Path("build/classroom"), help="where the config is written")
@@ -405,7 +561,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the ``class`` command; a :class:`ClassroomError` becomes a message and exit status 2."""
     try:
         return serve_class(args.notebook, args.students, args.host, args.port, notebooks=args.notebooks,
-                           folder=args.folder, token=args.token, kernel_mb=args.kernel_mb)
+                           folder=args.folder, token=args.token, kernel_mb=args.kernel_mb,
+                           certfile=args.certfile, keyfile=args.keyfile)
     except ClassroomError as error:
         print(f"spinelab class: {error}", file=sys.stderr)
         return 2
