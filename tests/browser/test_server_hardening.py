@@ -216,6 +216,9 @@ def test_a_student_cannot_touch_another_students_kernel_even_knowing_its_id(clas
     assert status == 200 and json.loads(model)["id"] == kernel
     assert alice.request("POST", f"/voila/api/shutdown/{kernel}", body="_xsrf=")[0] == 204
     assert alice.request("GET", f"/api/kernels/{kernel}")[0] == 403  # gone, and its secret with it
+    for student in (alice, bob):  # no listing reveals the kernels' ids
+        status, _, body = student.request("GET", f"/api/kernels?token={TOKEN}")
+        assert status != 200 and kernel not in body
 
 
 def test_request_info_socket_needs_the_pages_secret(class_server):
