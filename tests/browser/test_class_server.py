@@ -21,7 +21,7 @@ import nbformat
 import pytest
 from conftest import _free_port, _serve
 
-from spinelab.publish import classroom
+from spinelab.publish import serving
 
 TOKEN = "class-token-0123456789"
 NOTEBOOK = "00_start_here"
@@ -50,7 +50,7 @@ def class_server(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory) 
     command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", NOTEBOOK, "--students", "1",
                "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN, "--notebooks", str(notebook_copy),
                "--folder", str(folder / "build")]
-    base = f"http://{classroom.lan_address()}:{port}"
+    base = f"http://{serving.lan_address()}:{port}"
     with _serve(command, f"{base}/login", folder / "class.log", {**os.environ}):
         yield base
 
@@ -62,7 +62,7 @@ def present_server(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory
     (course / "notebooks").symlink_to(notebook_copy, target_is_directory=True)
     command = [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(course), "--host", "0.0.0.0",
                "--port", str(port), "--token", TOKEN]
-    base = f"http://{classroom.lan_address()}:{port}"
+    base = f"http://{serving.lan_address()}:{port}"
     with _serve(command, f"{base}/login", course / "present.log", {**os.environ}):
         yield base
 

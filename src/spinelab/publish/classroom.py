@@ -23,28 +23,40 @@ room. What it does, in order:
    kernel, at most the plan's peak of kernels, the token out of every log line, HTTPS with ``--certfile`` and
    ``--keyfile``), which prints them again at ``Class ready``.
 
-``present`` serves the whole course (presenter style, every notebook) through the same server, with a token on
-loopback too, idle kernels culled and each page's kernel stopped when the page closes.
+``present`` (:mod:`spinelab.publish.present`) serves the whole course through the same server; what both share
+is in :mod:`spinelab.publish.serving`.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import ipaddress
 import json
 import math
 import os
-import secrets
-import socket
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
+from spinelab.publish.serving import (
+    CULL_IDLE_SECONDS,
+    DEFAULT_PORT,
+    TEMPLATE,
+    TOKEN_ENV,
+    ClassroomError,
+    Listen,
+    add_listen_arguments,
+    announce,
+    announcement,
+    copy_template,
+    exec_server,
+    listen_on,
+    make_token,
+    server_config,
+    voila_command,
+    write_private,
+)
 
 #: Resident memory of one kernel after a notebook's cells ran, MB: notebook 02's kernels measured 128 MB (median,
 #: benchmarks/class_load.py) and 147 MB in issue 17; rounded up. ``--kernel-mb`` overrides it.
@@ -56,32 +68,14 @@ SPARE_SHARE = 0.1
 MIN_SPARE = 2
 #: Largest class served from one machine; beyond it, JupyterHub (see the README).
 MAX_STUDENTS = 300
-#: Seconds an idle kernel with no page connected is kept before it is culled, and how often to look.
-CULL_IDLE_SECONDS = 1200
-CULL_INTERVAL_SECONDS = 60
-#: Voilà template (in ``spinelab/templates/``) with the reload banner.
-TEMPLATE = "spinelab_class"
-DEFAULT_PORT = 8866
-#: Kernels started together raced for TCP ports (issue 17); IPC sockets are files named after each kernel.
-#: Windows has no IPC transport in ZeroMQ's Python bindings, so it keeps TCP.
-KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
-LOOPBACK_NAMES = ("localhost",)
-#: Shortest token accepted: a short one can be guessed by anyone on the network.
-MIN_TOKEN_CHARS = 16
-#: Where ``make present`` and ``make class`` pass a token chosen with ``TOKEN=`` (an option is visible in ``ps``).
-TOKEN_ENV = "SPINELAB_TOKEN"
-#: Most kernels ``present`` runs at once (one per page open; the instructor alone, plus a few tabs).
-PRESENT_MAX_KERNELS = 12
 #: One numerical thread per kernel: dozens of kernels on a few cores would otherwise each start a thread pool per
 #: core and contend (OpenBLAS threads also spin while waiting). A value already in the environment wins.
 KERNEL_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-class ClassroomError(ValueError):
-    """A class cannot be served as asked; the message says why and what to do."""
-
-
 @dataclass(frozen=True)
+
+
 class ClassPlan:
     """How many kernels a class needs and how much memory they take.
 
@@ -206,136 +200,6 @@ def check_memory(plan: ClassPlan, available_mb: int | None) -> str:
     return f"Memory: {plan.memory_mb} MB needed, {available_mb} MB available."
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine (``0.0.0.0`` and ``::`` do not)."""
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def make_token() -> str:
-    """A random token for the URL: 22 URL-safe characters, 128 random bits."""
-    return secrets.token_urlsafe(16)
-
-
-def check_token(token: str | None) -> str:
-    """``token``, or a new one when it is None or empty; a token shorter than :data:`MIN_TOKEN_CHARS` is refused.
-
-    Raises
-    ------
-    ClassroomError
-        When ``token`` has fewer than :data:`MIN_TOKEN_CHARS` characters or characters a URL would change.
-    """
-    if not token:
-        return make_token()
-    if len(token) < MIN_TOKEN_CHARS:
-        raise ClassroomError(
-            f"the token must have at least {MIN_TOKEN_CHARS} characters, not {len(token)}: leave TOKEN (or --token) "
-            "out for a random one"
-        )
-    if not all(char.isascii() and (char.isalnum() or char in "-_.~") for char in token):
-        raise ClassroomError("the token may only hold letters, digits and - _ . ~ (it travels in a URL)")
-    return token
-
-
-def lan_address() -> str:
-    """This machine's address on its network, as the students' laptops reach it (the hostname if unknown).
-
-    A UDP socket "connected" to a private address picks the outgoing interface without sending anything.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.254.254.254", 1))
-            return probe.getsockname()[0]
-        except OSError:
-            return socket.gethostname()
-
-
-def url_host(host: str) -> str:
-    """The host name to put in the URL for a server bound to ``host``."""
-    if host in ("", "0.0.0.0", "::"):
-        return lan_address()
-    return f"[{host}]" if ":" in host else host
-
-
-def class_url(host: str, port: int, token: str | None, path: str = "", tls: bool = False) -> str:
-    """The one URL students open: ``http(s)://<host>:<port>/<path>?token=<token>``."""
-    query = f"?token={token}" if token else ""
-    return f"{'https' if tls else 'http'}://{url_host(host)}:{port}/{path}{query}"
-
-
-def qr_code(url: str) -> str:
-    """The URL as a QR code drawn with block characters for a terminal, or "" without ``segno``."""
-    try:
-        import segno
-    except ImportError:  # the class extra is not installed: the URL alone
-        return ""
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Listen:
-    """Where and how a server listens.
-
-    Attributes
-    ----------
-    host, port : str, int
-        Address and port.
-    token : str
-        The URL's token, at least :data:`MIN_TOKEN_CHARS` characters.
-    certfile, keyfile : Path or None
-        A TLS certificate and its key (PEM): the server speaks HTTPS when both are given.
-    """
-
-    host: str
-    port: int
-    token: str
-    certfile: Path | None = None
-    keyfile: Path | None = None
-
-    @property
-    def tls(self) -> bool:
-        """Whether the server speaks HTTPS."""
-        return self.certfile is not None
-
-    def url(self, path: str = "") -> str:
-        """The URL to print, with the token."""
-        return class_url(self.host, self.port, self.token, path, self.tls)
-
-
-def listen_on(host: str, port: int, token: str | None = None, certfile: Path | None = None,
-              keyfile: Path | None = None) -> Listen:
-    """Check the token (a new one when None), and the certificate and key (both or neither, existing files)."""
-    if (certfile is None) != (keyfile is None):
-        raise ClassroomError("HTTPS needs both a certificate and its key: give CERT and KEY (--certfile, --keyfile)")
-    for name, path in (("certificate", certfile), ("key", keyfile)):
-        if path is not None and not Path(path).is_file():
-            raise ClassroomError(f"the TLS {name} file {str(path)!r} does not exist")
-    return Listen(host, port, check_token(token), certfile and Path(certfile).resolve(),
-                  keyfile and Path(keyfile).resolve())
-
-
-def server_config(listen: Listen) -> dict[str, dict[str, object]]:
-    """The configuration both the class server and ``present`` share: address, token, TLS, culling, IPC kernels."""
-    return {
-        # The printed URL must be the served one: fail instead of moving to another port.
-        "Voila": {"ip": listen.host, "port": listen.port, "port_retries": 0, "token": listen.token,
-                  "open_browser": False},
-        "ClassServer": {"certfile": str(listen.certfile or ""), "keyfile": str(listen.keyfile or "")},
-        "KernelManager": {"transport": KERNEL_TRANSPORT},
-        "MappingKernelManager": {
-            "cull_idle_timeout": CULL_IDLE_SECONDS,
-            "cull_interval": CULL_INTERVAL_SECONDS,
-            "cull_connected": False,
-        },
-    }
-
-
 def voila_config(plan: ClassPlan, ready_file: Path | None = None,
                  listen: Listen | None = None) -> dict[str, dict[str, object]]:
     """The Voilà configuration (traitlets, as ``voila.json``) for ``plan``; ``ready_file`` is printed when ready."""
@@ -354,27 +218,6 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
     }
 
 
-def present_config(listen: Listen) -> dict[str, dict[str, object]]:
-    """The Voilà configuration of ``present``: every notebook, no pool, at most :data:`PRESENT_MAX_KERNELS`."""
-    return {
-        **server_config(listen),
-        "VoilaConfiguration": {
-            "template": TEMPLATE,
-            "show_tracebacks": False,
-            "multi_kernel_manager_class": "spinelab.publish.class_kernels.GuardedKernelManager",
-        },
-        "GuardedKernelManager": {"max_kernels": PRESENT_MAX_KERNELS, "kernel_mb": KERNEL_MB},
-    }
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, readable and writable by its owner only (it holds the token)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.chmod(path, 0o600)
-    with os.fdopen(descriptor, "w") as out:
-        out.write(text)
-
-
 #: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers. The file
 #: is named by a random id: a process id comes back once the system reuses it, with another student's answers.
 KERNEL_STARTUP = """\
@@ -385,16 +228,6 @@ import secrets as _secrets
 _os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_secrets.token_hex(16)}}.json")
 del _os, _secrets
 """
-
-
-def copy_template(folder: Path) -> dict[str, str]:
-    """Copy the ``spinelab_class`` template under ``folder/share``; return the ``JUPYTER_PATH`` that finds it."""
-    template_dir = folder / "share" / "voila" / "templates" / TEMPLATE
-    template_dir.mkdir(parents=True)
-    for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
-        (template_dir / item.name).write_bytes(item.read_bytes())
-    return {"JUPYTER_PATH": os.pathsep.join(filter(None, [str((folder / "share").resolve()),
-                                                          os.environ.get("JUPYTER_PATH")]))}
 
 
 def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
@@ -456,33 +289,6 @@ def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None
     return {**environment, **prepare(plan, folder, ready_text, listen)}
 
 
-def voila_command(target: Path, config_dir: Path) -> list[str]:
-    """The command serving ``target`` (a notebook or a folder) as ``config_dir/voila.json`` says (token included).
-
-    The server is :mod:`spinelab.publish.server`; nothing secret is on the command line, which ``ps`` shows.
-    """
-    return [sys.executable, "-m", "spinelab.publish.server", str(target),
-            f"--Voila.config_file_paths={config_dir.resolve()}"]
-
-
-def announcement(url: str, lines: Sequence[str], who: str, host: str) -> str:
-    """The plan's ``lines``, the URL and, when other machines can reach it, its QR code."""
-    code = "" if is_loopback(host) else qr_code(url)
-    return "".join(f"{line}\n" for line in lines) + f"\n{who}:  {url}\n\n" + (f"{code}\n" if code else "")
-
-
-def announce(url: str, lines: Sequence[str], who: str, host: str) -> None:
-    """Print :func:`announcement`."""
-    print(announcement(url, lines, who, host), end="", flush=True)
-
-
-def _exec(command: list[str], env: dict[str, str]) -> int:
-    """Replace this process with ``command`` (so a stop signal reaches Voilà); run it where exec is emulated."""
-    if os.name == "posix":
-        os.execve(command[0], command, env)
-    return subprocess.call(command, env=env)
-
-
 def serve_class(
     notebook: str, students: int, host: str = "0.0.0.0", port: int = DEFAULT_PORT, *,
     notebooks: Path = Path("notebooks"), folder: Path = Path("build/classroom"), token: str | None = None,
@@ -502,47 +308,7 @@ def serve_class(
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
     ]
     announce(url, lines, "Students open", host)
-    return _exec(voila_command(plan.notebook, folder), env)
-
-
-def prepare_present(folder: Path, listen: Listen) -> dict[str, str]:
-    """Write ``present``'s configuration (owner-only) and template into ``folder``; return Voilà's environment.
-
-    Raises
-    ------
-    ClassroomError
-        When ``folder`` holds files the present tool did not write (nothing is deleted).
-    """
-    try:
-        empty_owned_folder(folder, "present")
-    except OutputFolderError as error:
-        raise ClassroomError(str(error)) from error
-    env = copy_template(folder)
-    write_private(folder / "voila.json", json.dumps(present_config(listen), indent=2) + "\n")
-    base = {key: value for key, value in os.environ.items() if key != TOKEN_ENV}
-    return {**base, **env, "SPINELAB_PRESENTER": "1"}
-
-
-def serve_present(host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, notebooks: Path = Path("notebooks"),
-                  token: str | None = None, folder: Path = Path("build/present"), certfile: Path | None = None,
-                  keyfile: Path | None = None) -> int:
-    """Serve every notebook in presenter style, with a token (on loopback too: any web page could reach it)."""
-    listen = listen_on(host, port, token, certfile, keyfile)
-    env = prepare_present(folder, listen)
-    announce(listen.url("voila/render/00_start_here.ipynb"), [
-        "The course in presenter style (Voilà).",
-        f"A page's kernel stops when the page closes, or after {CULL_IDLE_SECONDS // 60} minutes idle.",
-    ], "Course map", host)
-    return _exec(voila_command(notebooks, folder), env)
-
-
-def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
-    """The token and TLS options of ``class`` and ``present``."""
-    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV) or None,
-                        help=f"the URL's token, at least {MIN_TOKEN_CHARS} characters (default: ${TOKEN_ENV}, else a "
-                             "new random one)")
-    parser.add_argument("--certfile", type=Path, default=None, help="TLS certificate (PEM): serve HTTPS")
-    parser.add_argument("--keyfile", type=Path, default=None, help="the certificate's private key (PEM)")
+    return exec_server(voila_command(plan.notebook, folder), env)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -54,13 +54,12 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from spinelab.publish.class_kernels import KernelRefusedError
+from spinelab.publish.serving import MIN_TOKEN_CHARS
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: The cookie carrying a page's secret; one per kernel path, each scoped to that kernel's URLs.
 PAGE_COOKIE = "spinelab-page"
 PAGE_PATHS = ("api/kernels/{id}", "voila/api/shutdown/{id}", "voila/query/{id}")
-#: Shortest token accepted, characters (``secrets.token_urlsafe(16)`` gives 22).
-MIN_TOKEN_CHARS = 16
 #: Query arguments a page ignores: the token (checked already, never passed on) and Voilà's overrides.
 DROPPED_ARGUMENTS = ("token", "template", "theme")
 #: Most parts a page's v1 frame may claim (a kernel message has 5 plus its buffers).
