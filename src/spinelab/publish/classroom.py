@@ -1,4 +1,4 @@
-"""A whole class on one Voilà server: preheated kernels for one notebook, a token beyond loopback, a QR code.
+"""A whole class on one Voilà server: preheated kernels for one notebook, a token, a QR code.
 
 ``make class NOTEBOOK=02_protective_guarding STUDENTS=40`` (or ``spinelab class …``) serves one notebook to a
 room. What it does, in order:
@@ -13,11 +13,11 @@ room. What it does, in order:
    no longer race for TCP ports, the ``ZMQError: Address already in use`` of issue 17), idle kernels with no
    page open culled, the ``spinelab_class`` template (Voilà's lab template plus a banner asking the student to
    reload when the page's kernel fails or the page stops loading), and an IPython start-up file that gives each
-   kernel, that is each student's page, its own self-check record, so no student sees another's answers;
+   kernel, that is each student's page, its own self-check record, so no student sees another's answers.
    That folder is the class tool's own (:func:`spinelab.publish.outputs.empty_owned_folder`): a folder it did not
    write, a home folder given by mistake, is refused and nothing in it deleted. The configuration holds the
    token, so it is readable by its owner only, and the token never appears on a command line;
-3. generates a random token (22 characters; one given must have at least :data:`MIN_TOKEN_CHARS`) and prints
+3. generates a random token (22 characters; one given must have at least :data:`~spinelab.publish.serving.MIN_TOKEN_CHARS`) and prints
    one URL that carries it, with a QR code in the terminal (``segno``, from the ``class`` extra), then replaces
    itself with the hardened Voilà of :mod:`spinelab.publish.server` (protocol v1 only, each page only its own
    kernel, at most the plan's peak of kernels, the token out of every log line, HTTPS with ``--certfile`` and
