@@ -215,7 +215,7 @@ def test_a_student_cannot_touch_another_students_kernel_even_knowing_its_id(clas
     status, _, model = alice.request("GET", f"/api/kernels/{kernel}")
     assert status == 200 and json.loads(model)["id"] == kernel
     assert alice.request("POST", f"/voila/api/shutdown/{kernel}", body="_xsrf=")[0] == 204
-    assert alice.request("GET", f"/api/kernels/{kernel}")[0] == 403  # gone, and its secret with it
+    assert alice.request("GET", f"/api/kernels/{kernel}")[0] == 404  # gone: the page's watchdog asks for a reload
     for student in (alice, bob):  # no listing reveals the kernels' ids
         status, _, body = student.request("GET", f"/api/kernels?token={TOKEN}")
         assert status != 200 and kernel not in body
@@ -252,7 +252,7 @@ def test_template_and_theme_overrides_are_ignored_and_the_pool_is_used(class_ser
 def test_token_is_in_no_log_line_and_no_command_line(class_server):
     student = Student(class_server.base)
     assert student.request("GET", f"/no-such-page.txt?token={TOKEN}")[0] in (302, 404)
-    assert student.request("GET", f"/api/kernels/{uuid.uuid4()}?token={TOKEN}")[0] == 403
+    assert student.request("GET", f"/api/kernels/{uuid.uuid4()}?token={TOKEN}")[0] == 404
     lines = [line for line in class_server.log.read_text().splitlines() if "Students open:" not in line]
     assert "[token]" in "\n".join(lines)
     assert not [line for line in lines if TOKEN in line]

@@ -17,11 +17,12 @@ room. What it does, in order:
    That folder is the class tool's own (:func:`spinelab.publish.outputs.empty_owned_folder`): a folder it did not
    write, a home folder given by mistake, is refused and nothing in it deleted. The configuration holds the
    token, so it is readable by its owner only, and the token never appears on a command line;
-3. generates a random token (22 characters; one given must have at least :data:`~spinelab.publish.serving.MIN_TOKEN_CHARS`) and prints
-   one URL that carries it, with a QR code in the terminal (``segno``, from the ``class`` extra), then replaces
-   itself with the hardened Voilà of :mod:`spinelab.publish.server` (protocol v1 only, each page only its own
-   kernel, at most the plan's peak of kernels, the token out of every log line, HTTPS with ``--certfile`` and
-   ``--keyfile``), which prints them again at ``Class ready``.
+3. generates a random token (22 characters; one given must have at least
+   :data:`~spinelab.publish.serving.MIN_TOKEN_CHARS`) and prints one URL that carries it, with a QR code in the
+   terminal (``segno``, from the ``class`` extra), then replaces itself with the hardened Voilà of
+   :mod:`spinelab.publish.server` (protocol v1 only, each page only its own kernel, at most the plan's peak of
+   kernels, the token out of every log line, HTTPS with ``--certfile`` and ``--keyfile``), which prints them
+   again at ``Class ready``.
 
 ``present`` (:mod:`spinelab.publish.present`) serves the whole course through the same server; what both share
 is in :mod:`spinelab.publish.serving`.

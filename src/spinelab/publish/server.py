@@ -164,13 +164,20 @@ def require_owner(handler: tornado.web.RequestHandler, kernel_id: str) -> None:
 
 
 class OwnKernelHandler(KernelHandler):
-    """``/api/kernels/<id>`` (the kernel's state, DELETE) for the kernel's own page only."""
+    """``/api/kernels/<id>`` (the kernel's state, DELETE) for the kernel's own page only.
+
+    A kernel that no longer runs is 404 to everyone: the page's watchdog (the ``spinelab_class`` template) then
+    asks the student to reload, also once the kernel's secret has been forgotten.
+    """
 
     async def prepare(self) -> None:
-        """Authenticate, then check the page secret."""
+        """Authenticate, then check that the kernel runs and the page secret."""
         await super().prepare()
         if not self._finished:
-            require_owner(self, self.path_kwargs.get("kernel_id", ""))
+            kernel_id = self.path_kwargs.get("kernel_id", "")
+            if kernel_id not in self.kernel_manager:
+                raise tornado.web.HTTPError(404, "no such kernel")
+            require_owner(self, kernel_id)
 
 
 class OwnKernelWebsocketHandler(VoilaKernelWebsocketHandler):
