@@ -68,19 +68,26 @@ test-notebooks: $(TEST_STAMP)
 test-browser: $(TEST_STAMP)
 	$(PYTEST) tests/browser -v --junitxml=build/browser-tests.xml -o junit_family=legacy
 
-# Instructors: the notebooks as apps, code hidden, presenter style. HOST=0.0.0.0 to reach it from another machine:
-# beyond loopback it asks for a token, which the printed URL carries (TOKEN=... to choose it).
+# Instructors: the notebooks as apps, code hidden, presenter style, at a URL with a token (printed; on loopback too).
+# HOST=0.0.0.0 to reach it from another machine; TOKEN=... (16 characters or more) to choose the token, which goes
+# to the server in its environment and a file only you can read, never on a command line; CERT=cert.pem KEY=key.pem
+# to serve HTTPS.
+TLS_FLAGS = $(if $(CERT),--certfile "$(CERT)",) $(if $(KEY),--keyfile "$(KEY)",)
+present: export SPINELAB_TOKEN := $(TOKEN)
 present: $(CLASS_STAMP)
-	$(BIN)/spinelab present --host $(HOST) --port $(PRESENT_PORT) $(if $(TOKEN),--token $(TOKEN),)
+	$(BIN)/spinelab present --host $(HOST) --port $(PRESENT_PORT) $(TLS_FLAGS)
 
 # A whole class on this machine: make class NOTEBOOK=02_protective_guarding STUDENTS=40. Preheated kernels for that
 # notebook only (the memory is printed first, and refused if the machine cannot hold it), on every interface
-# unless HOST is given, with a token in the one URL it prints (and a QR code). See spinelab.publish.classroom.
+# unless HOST is given, with a token in the one URL it prints (and a QR code); CERT=... KEY=... for HTTPS. See
+# spinelab.publish.classroom and spinelab.publish.server.
+class: export SPINELAB_TOKEN := $(TOKEN)
 class: $(CLASS_STAMP)
 	@test -n "$(NOTEBOOK)" -a -n "$(STUDENTS)" || \
-		{ echo "usage: make class NOTEBOOK=02_protective_guarding STUDENTS=40 [HOST=0.0.0.0] [PRESENT_PORT=8866]" >&2; exit 2; }
+		{ echo "usage: make class NOTEBOOK=02_protective_guarding STUDENTS=40 [HOST=0.0.0.0] [PRESENT_PORT=8866]" \
+		"[CERT=cert.pem KEY=key.pem]" >&2; exit 2; }
 	$(BIN)/spinelab class --notebook "$(NOTEBOOK)" --students "$(STUDENTS)" --port $(PRESENT_PORT) \
-		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(if $(TOKEN),--token $(TOKEN),)
+		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(TLS_FLAGS)
 
 $(VENDOR)/.unpacked:
 	mkdir -p $(VENDOR)

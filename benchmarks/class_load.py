@@ -257,9 +257,14 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float) 
                 result.failures.append("HTTP page with an error output")
                 return None
             config = body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
-            url = f"{base.replace('http', 'ws', 1)}/api/kernels/{json.loads(config)['kernelId']}/channels?token={TOKEN}"
+            kernel = json.loads(config)["kernelId"]
+            url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?token={TOKEN}"
+            # Only the page's own secret (a cookie scoped to its kernel's URLs) opens the kernel's websocket.
+            secret = next(header.split(";")[0] for header in response.headers.get_list("set-cookie")
+                          if f"Path=/api/kernels/{kernel};" in header)
             # The server pings the page (websockets answers); the client's own pings are not what a browser sends.
-            socket = await websockets.connect(url, max_size=None, ping_interval=None, subprotocols=[WS_PROTOCOL])
+            socket = await websockets.connect(url, max_size=None, ping_interval=None, subprotocols=[WS_PROTOCOL],
+                                              additional_headers={"Cookie": secret})
             channel = KernelChannel(socket)
             models = await channel.widget_states()
     except (TimeoutError, OSError, httpx.HTTPError, websockets.WebSocketException) as error:

@@ -1,10 +1,12 @@
-"""The class server's plan, memory check, token, URL, QR code and Voilà configuration (spinelab.publish.classroom)."""
+"""The class server's plan, memory check, token, URL, QR code and Voilà configuration (publish.classroom, .serving,
+.present)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 from traitlets.config import Configurable
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-from spinelab.publish import class_kernels, classroom, cli
+from spinelab.publish import class_kernels, classroom, cli, present, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -87,28 +89,63 @@ def test_memory_refusal_gives_both_numbers_and_the_largest_class_that_fits():
     ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("", False), ("classroom.example", False),
 ])
 def test_only_loopback_addresses_serve_without_a_token(host, loopback):
-    assert classroom.is_loopback(host) is loopback
+    assert serving.is_loopback(host) is loopback
 
 
-def test_tokens_are_short_url_safe_and_different_each_time():
-    tokens = {classroom.make_token() for _ in range(50)}
+def test_tokens_are_22_url_safe_characters_and_different_each_time():
+    tokens = {serving.make_token() for _ in range(50)}
     assert len(tokens) == 50
-    assert all(len(token) == 12 and token.replace("-", "").replace("_", "").isalnum() for token in tokens)
+    assert all(len(token) == 22 and token.replace("-", "").replace("_", "").isalnum() for token in tokens)
+
+
+@pytest.mark.parametrize("token", ["abc", "x" * 15])
+def test_a_short_token_is_refused_with_the_minimum(token):
+    with pytest.raises(classroom.ClassroomError, match=f"at least 16 characters, not {len(token)}"):
+        serving.check_token(token)
+
+
+def test_a_token_a_url_would_change_is_refused_and_none_gives_a_new_one():
+    with pytest.raises(classroom.ClassroomError, match="letters, digits"):
+        serving.check_token("sixteen chars &&&")
+    assert serving.check_token("a-token-of-16-ch") == "a-token-of-16-ch"
+    assert len(serving.check_token(None)) == 22 and len(serving.check_token("")) == 22
+
+
+def test_spinelab_present_refuses_a_short_token_and_exits_2(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(ROOT), "--token", "abc",
+         "--folder", str(tmp_path / "present")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "spinelab present: the token must have at least 16 characters, not 3" in result.stderr
+    assert not (tmp_path / "present").exists()
+
+
+def test_https_needs_both_files_and_they_must_exist(tmp_path):
+    with pytest.raises(classroom.ClassroomError, match="both a certificate and its key"):
+        serving.listen_on("0.0.0.0", 8866, None, certfile=tmp_path / "c.pem")
+    with pytest.raises(classroom.ClassroomError, match=r"certificate file .*c\.pem' does not exist"):
+        serving.listen_on("0.0.0.0", 8866, None, tmp_path / "c.pem", tmp_path / "k.pem")
+    (tmp_path / "c.pem").write_text("cert")
+    (tmp_path / "k.pem").write_text("key")
+    listen = serving.listen_on("127.0.0.1", 8866, None, tmp_path / "c.pem", tmp_path / "k.pem")
+    assert listen.url().startswith("https://127.0.0.1:8866/?token=") and listen.tls
 
 
 def test_url_carries_the_token_and_names_a_reachable_host_for_every_interface(monkeypatch):
-    monkeypatch.setattr(classroom, "lan_address", lambda: "192.168.1.20")
-    assert classroom.class_url("0.0.0.0", 8866, "Ab3-x_9QzK1m") == "http://192.168.1.20:8866/?token=Ab3-x_9QzK1m"
-    assert classroom.class_url("127.0.0.1", 8866, None, "voila/render/00_start_here.ipynb") == (
+    monkeypatch.setattr(serving, "lan_address", lambda: "192.168.1.20")
+    assert serving.class_url("0.0.0.0", 8866, "Ab3-x_9QzK1m") == "http://192.168.1.20:8866/?token=Ab3-x_9QzK1m"
+    assert serving.class_url("127.0.0.1", 8866, None, "voila/render/00_start_here.ipynb") == (
         "http://127.0.0.1:8866/voila/render/00_start_here.ipynb")
-    assert classroom.class_url("::1", 9000, "t") == "http://[::1]:9000/?token=t"
+    assert serving.class_url("::1", 9000, "t") == "http://[::1]:9000/?token=t"
 
 
 def test_qr_code_is_drawn_with_block_characters_and_encodes_the_url():
     import segno
 
     url = "http://192.168.1.20:8866/?token=Ab3-x_9QzK1m"
-    drawing = classroom.qr_code(url)
+    drawing = serving.qr_code(url)
     rows = drawing.splitlines()
     assert set(drawing) <= {"█", "▀", "▄", " ", "\n"}
     # compact: two modules per character row, plus a quiet zone of 4 modules on each side
@@ -118,29 +155,33 @@ def test_qr_code_is_drawn_with_block_characters_and_encodes_the_url():
 
 def test_without_segno_the_url_is_printed_alone(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "segno", None)  # the class extra is not installed
-    assert classroom.qr_code("http://192.168.1.20:8866/?token=t") == ""
-    classroom.announce("http://192.168.1.20:8866/?token=t", ["plan"], "Students open", "0.0.0.0")
+    assert serving.qr_code("http://192.168.1.20:8866/?token=t") == ""
+    serving.announce("http://192.168.1.20:8866/?token=t", ["plan"], "Students open", "0.0.0.0")
     assert capsys.readouterr().out == "plan\n\nStudents open:  http://192.168.1.20:8866/?token=t\n\n"
 
 
 def test_no_qr_code_for_a_server_only_this_machine_reaches(capsys):
-    classroom.announce("http://127.0.0.1:8866/voila/render/00_start_here.ipynb", [], "Course map", "127.0.0.1")
+    serving.announce("http://127.0.0.1:8866/voila/render/00_start_here.ipynb", [], "Course map", "127.0.0.1")
     assert "█" not in capsys.readouterr().out
 
 
 def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kernels(tmp_path):
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40)
-    env = classroom.prepare(plan, tmp_path / "classroom")
+    listen = serving.listen_on("0.0.0.0", 8870, "a-token-of-16-ch")
+    env = classroom.prepare(plan, tmp_path / "classroom", listen=listen)
     config = json.loads((tmp_path / "classroom" / "voila.json").read_text())
+    assert (tmp_path / "classroom" / "voila.json").stat().st_mode & 0o077 == 0  # it holds the token
+    assert config["Voila"] == {"ip": "0.0.0.0", "port": 8870, "port_retries": 0, "token": "a-token-of-16-ch",
+                               "open_browser": False}
+    assert config["ClassServer"] == {"certfile": "", "keyfile": ""}
     assert config["VoilaConfiguration"]["preheat_kernel"] is True
     assert config["VoilaConfiguration"]["default_pool_size"] == 44
     assert config["VoilaConfiguration"]["template"] == "spinelab_class"
     assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == (
         "spinelab.publish.class_kernels.ClassKernelManager")
-    assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": ""}
+    assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": "", "max_kernels": 48, "kernel_mb": 160}
     assert config["KernelManager"]["transport"] == ("ipc" if os.name == "posix" else "tcp")
     assert config["MappingKernelManager"] == {"cull_idle_timeout": 1200, "cull_interval": 60, "cull_connected": False}
-    assert config["Voila"]["port_retries"] == 0
     template = tmp_path / "classroom" / "share" / "voila" / "templates" / "spinelab_class"
     assert json.loads((template / "conf.json").read_text())["base_template"] == "lab"
     assert "Reload this page" in (template / "index.html.j2").read_text()
@@ -148,16 +189,21 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert env["IPYTHONDIR"] == str((tmp_path / "classroom" / "ipython").resolve())
 
 
-def test_each_kernel_keeps_its_self_checks_in_its_own_file(tmp_path):
+def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_never_the_pid(tmp_path):
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
     env = classroom.prepare(plan, tmp_path / "classroom")
     startup = Path(env["IPYTHONDIR"]) / "profile_default" / "startup" / "00-spinelab-class.py"
-    namespace: dict[str, object] = {}
     previous = os.environ.get("SPINELAB_PROGRESS")
+    files = []
     try:
-        exec(compile(startup.read_text(), str(startup), "exec"), namespace)
-        own_file = tmp_path / "classroom" / "progress" / f"kernel-{os.getpid()}.json"
-        assert os.environ["SPINELAB_PROGRESS"] == str(own_file)
+        for _ in range(2):  # two kernels in one process: a reused PID must not give the same file
+            exec(compile(startup.read_text(), str(startup), "exec"), {})
+            files.append(Path(os.environ["SPINELAB_PROGRESS"]))
+        assert files[0] != files[1]
+        for own_file in files:
+            assert own_file.parent == (tmp_path / "classroom" / "progress").resolve()
+            assert re.fullmatch(r"kernel-[0-9a-f]{32}\.json", own_file.name)
+            assert str(os.getpid()) not in own_file.name
     finally:
         os.environ.pop("SPINELAB_PROGRESS")
         if previous is not None:
@@ -174,7 +220,7 @@ def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_othe
 
 def test_the_url_and_qr_code_are_kept_for_the_ready_moment_readable_by_the_owner_only(tmp_path):
     plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
-    text = classroom.announcement("http://192.168.1.20:8866/?token=t", [], "Class ready. Students open", "0.0.0.0")
+    text = serving.announcement("http://192.168.1.20:8866/?token=t", [], "Class ready. Students open", "0.0.0.0")
     classroom.prepare(plan, tmp_path / "c", text)
     ready = tmp_path / "c" / "ready.txt"
     assert ready.read_text() == text and text.startswith("\nClass ready. Students open:  http://192.168.1.20")
@@ -184,20 +230,50 @@ def test_the_url_and_qr_code_are_kept_for_the_ready_moment_readable_by_the_owner
     assert config["ClassKernelManager"]["ready_file"] == str(ready.resolve())
 
 
-def test_prepare_starts_from_an_empty_folder(tmp_path):
+def test_prepare_empties_the_folder_it_wrote_before(tmp_path):
     folder = tmp_path / "classroom"
-    (folder / "progress").mkdir(parents=True)
+    plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
+    classroom.prepare(plan, folder)
     (folder / "progress" / "kernel-1.json").write_text("{}")
-    classroom.prepare(classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1), folder)
+    classroom.prepare(plan, folder)
     assert list((folder / "progress").iterdir()) == []
 
 
-def test_voila_command_serves_the_notebook_with_the_token_and_the_written_config(tmp_path):
-    command = classroom.voila_command(NOTEBOOKS / "02_protective_guarding.ipynb", "0.0.0.0", 8866, "tok", tmp_path)
-    assert command[:4] == [sys.executable, "-m", "voila", str(NOTEBOOKS / "02_protective_guarding.ipynb")]
-    assert {"--Voila.ip=0.0.0.0", "--port=8866", "--Voila.token=tok",
-            f"--Voila.config_file_paths={tmp_path.resolve()}"} <= set(command)
-    assert not any(arg.startswith("--Voila.token") for arg in classroom.voila_command(NOTEBOOKS, "127.0.0.1", 1, None))
+def test_class_refuses_a_folder_it_did_not_write_and_deletes_nothing(tmp_path):
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    (home / "Documents" / "thesis.docx").write_text("years of work")
+    (home / ".bashrc").write_text("alias ll='ls -l'")
+    result = subprocess.run(
+        [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", "00_start_here", "--students", "1",
+         "--notebooks", str(NOTEBOOKS), "--folder", str(home)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "spinelab class: folder" in result.stderr and "was not written by spinelab" in result.stderr
+    assert (home / "Documents" / "thesis.docx").read_text() == "years of work"
+    assert sorted(path.name for path in home.iterdir()) == [".bashrc", "Documents"]
+
+
+def test_server_command_carries_no_token_only_the_owner_only_config(tmp_path):
+    listen = serving.listen_on("0.0.0.0", 8866, "a-token-of-16-ch")
+    classroom.prepare(classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1), tmp_path / "c", listen=listen)
+    command = classroom.voila_command(NOTEBOOKS / "02_protective_guarding.ipynb", tmp_path / "c")
+    assert command == [sys.executable, "-m", "spinelab.publish.server", str(NOTEBOOKS / "02_protective_guarding.ipynb"),
+                       f"--Voila.config_file_paths={(tmp_path / 'c').resolve()}"]
+    assert not any("a-token-of-16-ch" in arg for arg in command)
+
+
+def test_present_has_a_token_on_loopback_too_culls_and_caps_its_kernels(tmp_path, monkeypatch):
+    monkeypatch.setenv(serving.TOKEN_ENV, "must-not-reach-kernels")
+    env = present.prepare_present(tmp_path / "p", serving.listen_on("127.0.0.1", 8866, None))
+    config = json.loads((tmp_path / "p" / "voila.json").read_text())
+    assert len(config["Voila"]["token"]) == 22
+    assert (tmp_path / "p" / "voila.json").stat().st_mode & 0o077 == 0
+    assert config["MappingKernelManager"]["cull_idle_timeout"] == classroom.CULL_IDLE_SECONDS
+    assert config["VoilaConfiguration"]["multi_kernel_manager_class"].endswith("GuardedKernelManager")
+    assert config["GuardedKernelManager"]["max_kernels"] == present.PRESENT_MAX_KERNELS
+    assert env["SPINELAB_PRESENTER"] == "1" and serving.TOKEN_ENV not in env
 
 
 def test_class_command_refuses_a_class_the_machine_cannot_hold_before_starting_anything(tmp_path):

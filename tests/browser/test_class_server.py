@@ -21,9 +21,9 @@ import nbformat
 import pytest
 from conftest import _free_port, _serve
 
-from spinelab.publish import classroom
+from spinelab.publish import serving
 
-TOKEN = "class-token-42"
+TOKEN = "class-token-0123456789"
 NOTEBOOK = "00_start_here"
 
 
@@ -50,7 +50,7 @@ def class_server(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory) 
     command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", NOTEBOOK, "--students", "1",
                "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN, "--notebooks", str(notebook_copy),
                "--folder", str(folder / "build")]
-    base = f"http://{classroom.lan_address()}:{port}"
+    base = f"http://{serving.lan_address()}:{port}"
     with _serve(command, f"{base}/login", folder / "class.log", {**os.environ}):
         yield base
 
@@ -62,7 +62,7 @@ def present_server(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory
     (course / "notebooks").symlink_to(notebook_copy, target_is_directory=True)
     command = [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(course), "--host", "0.0.0.0",
                "--port", str(port), "--token", TOKEN]
-    base = f"http://{classroom.lan_address()}:{port}"
+    base = f"http://{serving.lan_address()}:{port}"
     with _serve(command, f"{base}/login", course / "present.log", {**os.environ}):
         yield base
 
@@ -88,12 +88,17 @@ def test_class_server_refuses_pages_without_the_token_and_serves_them_with_it(cl
     assert 'id="jupyter-config-data"' in page and "voila_finish" in page
 
 
-def test_class_server_refuses_the_kernel_api_without_the_token(class_server):
-    status, page = _status(f"{class_server}/?token={TOKEN}")
+def test_class_server_refuses_the_kernel_api_without_the_token_or_the_pages_secret(class_server):
+    opener = urllib.request.build_opener(_NoRedirect)
+    with opener.open(f"{class_server}/?token={TOKEN}", timeout=120) as response:
+        page = response.read().decode()
+        cookies = [header.split(";")[0] for header in response.headers.get_all("Set-Cookie")]
     kernel = json.loads(page.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0])
     url = f"{class_server}/api/kernels/{kernel['kernelId']}"
     assert _status(url)[0] == 403
-    status, model = _status(url, {"Authorization": f"token {TOKEN}"})
+    assert _status(url, {"Authorization": f"token {TOKEN}"})[0] == 403  # the token alone: not this page's kernel
+    page_secret = next(cookie for cookie in cookies if cookie.startswith("spinelab-page="))
+    status, model = _status(url, {"Authorization": f"token {TOKEN}", "Cookie": page_secret})
     assert status == 200 and json.loads(model)["id"] == kernel["kernelId"]
 
 
@@ -105,15 +110,17 @@ def test_present_beyond_loopback_asks_for_the_token(present_server):
     assert _status(f"{present_server}/voila/tree?token={TOKEN}")[0] == 200
 
 
-def test_present_on_loopback_needs_no_token(notebook_copy, tmp_path):
+def test_present_on_loopback_asks_for_a_token_too_which_its_url_carries(notebook_copy, tmp_path):
     port = _free_port()
     (tmp_path / "notebooks").symlink_to(notebook_copy, target_is_directory=True)
     command = [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(tmp_path), "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
-    with _serve(command, f"{base}/voila/tree", tmp_path / "present.log", {**os.environ}):
-        assert _status(f"{base}/voila/tree")[0] == 200
-        assert _status(f"{base}/voila/render/{NOTEBOOK}.ipynb")[0] == 200
-    assert f"Course map:  {base}/voila/render/00_start_here.ipynb\n" in (tmp_path / "present.log").read_text()
+    with _serve(command, f"{base}/voila/static/voila.js", tmp_path / "present.log", {**os.environ}):
+        assert _status(f"{base}/voila/tree")[0] == 302  # to the login page: any web page could reach loopback
+        url = (tmp_path / "present.log").read_text().split("Course map:  ")[1].split()[0]
+        assert url.startswith(f"{base}/voila/render/00_start_here.ipynb?token=")
+        assert len(url.split("token=")[1]) == 22
+        assert _status(url)[0] == 200
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +136,7 @@ def stalling_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", "stall", "--students", "1",
                "--host", "127.0.0.1", "--port", str(port), "--notebooks", str(folder / "notebooks"),
-               "--folder", str(folder / "build")]
+               "--folder", str(folder / "build"), "--token", TOKEN]
     base = f"http://127.0.0.1:{port}"
     with _serve(command, f"{base}/voila/static/voila.js", folder / "class.log", {**os.environ}):
         yield base
@@ -137,7 +144,7 @@ def stalling_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_page_that_stops_loading_asks_for_a_reload(stalling_server, page):
     page.add_init_script("window.spinelabStallMs = 3000")
-    page.goto(stalling_server, wait_until="commit")
+    page.goto(f"{stalling_server}/?token={TOKEN}", wait_until="commit")
     banner = page.wait_for_selector("#spinelab-reload[role=alert]", timeout=30_000)
     assert banner.inner_text().startswith("This page stopped loading. Reload this page to start again.")
     assert page.locator("#loading").count() == 1  # still loading: the banner came from the stall, not the end
@@ -148,8 +155,10 @@ def test_page_asks_for_a_reload_when_its_kernel_is_gone(class_server, page):
     page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
     assert page.locator("#spinelab-reload").count() == 0
     kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
-    status, _ = _status(f"{class_server}/api/kernels/{kernel}", {"Authorization": f"token {TOKEN}"}, "DELETE")
-    assert status == 204
+    # The page's own browser (its secret cookie), with the token: only the page may stop its kernel.
+    response = page.context.request.delete(f"{class_server}/api/kernels/{kernel}",
+                                           headers={"Authorization": f"token {TOKEN}"})
+    assert response.status == 204
     banner = page.wait_for_selector("#spinelab-reload[role=alert]", timeout=30_000)
     assert "Reload this page to start again." in banner.inner_text()
     assert page.evaluate("document.activeElement.textContent") == "Reload this page"

@@ -11,6 +11,11 @@ It also logs ``Class ready: N preheated kernels have run <notebook>`` once every
 the notebook (or been taken by a student), the moment the instructor can open the doors, and prints
 :attr:`ClassKernelManager.ready_file` (the URL and its QR code again: the start-up log has scrolled them away).
 
+Both the class server and ``present`` start their kernels through :class:`GuardedKernelManager`: a kernel beyond
+:attr:`GuardedKernelManager.max_kernels` (the class plan's peak), or one the machine has no memory left for
+(``MemAvailable``, read again before every kernel), is refused with :class:`KernelRefusedError`, which the server
+(:mod:`spinelab.publish.server`) turns into a page saying the class is full.
+
 It relies on Voilà 0.5's pool manager, which subclasses the configured ``multi_kernel_manager_class``, fills the
 pool right after ``__init__``, reads ``kernel_pools_config`` again at every refill and keeps each notebook's pool
 in ``_pools`` as tasks giving ``{"task": <the notebook's rendering>, ...}``.
@@ -25,8 +30,41 @@ from pathlib import Path
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Integer, Unicode
 
+from spinelab.publish.classroom import KERNEL_MB, mem_available_mb
 
-class ClassKernelManager(AsyncMappingKernelManager):
+
+class KernelRefusedError(RuntimeError):
+    """No new kernel: the class is at its planned peak, or the machine cannot hold another kernel."""
+
+
+class GuardedKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that refuses a kernel beyond :attr:`max_kernels` or the memory this machine has left."""
+
+    max_kernels = Integer(0, config=True, help="Most kernels running or starting at once (0: no limit).")
+    kernel_mb = Integer(KERNEL_MB, config=True, help="Memory one kernel needs, MB; checked before each start.")
+    meminfo = Unicode("/proc/meminfo", config=True, help="Where MemAvailable is read.")
+
+    def room_for_a_kernel(self) -> None:
+        """Raise :class:`KernelRefusedError` when another kernel would pass the limit or the free memory."""
+        running = len(set(self._kernels) | set(self._pending_kernels))
+        if self.max_kernels and running >= self.max_kernels:
+            raise KernelRefusedError(f"{running} kernels are running, the most this class was planned for")
+        available = mem_available_mb(Path(self.meminfo))
+        if available is not None and available < self.kernel_mb:
+            raise KernelRefusedError(f"{available} MB of memory available, a kernel needs {self.kernel_mb} MB")
+
+    async def start_kernel(self, *args: object, kernel_id: str | None = None, **kwargs: object) -> str:
+        """Start a kernel when there is room for it (see :meth:`room_for_a_kernel`); return its id."""
+        if kernel_id is None or kernel_id not in self:
+            try:
+                self.room_for_a_kernel()
+            except KernelRefusedError as refusal:
+                self.log.warning("New kernel refused: %s", refusal)
+                raise
+        return await super().start_kernel(*args, kernel_id=kernel_id, **kwargs)
+
+
+class ClassKernelManager(GuardedKernelManager):
     """Voilà's kernel manager base for a class: after the first fill, keep only ``warm_spares`` kernels warm."""
 
     warm_spares = Integer(2, config=True, help="Kernels kept preheated once the class has taken the first pool.")

@@ -1,4 +1,4 @@
-"""A whole class on one Voilà server: preheated kernels for one notebook, a token beyond loopback, a QR code.
+"""A whole class on one Voilà server: preheated kernels for one notebook, a token, a QR code.
 
 ``make class NOTEBOOK=02_protective_guarding STUDENTS=40`` (or ``spinelab class …``) serves one notebook to a
 room. What it does, in order:
@@ -13,32 +13,51 @@ room. What it does, in order:
    no longer race for TCP ports, the ``ZMQError: Address already in use`` of issue 17), idle kernels with no
    page open culled, the ``spinelab_class`` template (Voilà's lab template plus a banner asking the student to
    reload when the page's kernel fails or the page stops loading), and an IPython start-up file that gives each
-   kernel, that is each student's page, its own self-check record, so no student sees another's answers;
-3. generates a short token whenever the server listens beyond loopback and prints one URL that carries it, with
-   a QR code in the terminal (``segno``, from the ``class`` extra), then replaces itself with Voilà, which prints
-   them again at ``Class ready``.
+   kernel, that is each student's page, its own self-check record, so no student sees another's answers.
+   That folder is the class tool's own (:func:`spinelab.publish.outputs.empty_owned_folder`): a folder it did not
+   write, a home folder given by mistake, is refused and nothing in it deleted. The configuration holds the
+   token, so it is readable by its owner only, and the token never appears on a command line;
+3. generates a random token (22 characters; one given must have at least
+   :data:`~spinelab.publish.serving.MIN_TOKEN_CHARS`) and prints one URL that carries it, with a QR code in the
+   terminal (``segno``, from the ``class`` extra), then replaces itself with the hardened Voilà of
+   :mod:`spinelab.publish.server` (protocol v1 only, each page only its own kernel, at most the plan's peak of
+   kernels, the token out of every log line, HTTPS with ``--certfile`` and ``--keyfile``), which prints them
+   again at ``Class ready``.
 
-``present`` serves the whole course as before (presenter style, every notebook), on loopback without a token and
-beyond loopback with one; its kernels use IPC sockets too.
+``present`` (:mod:`spinelab.publish.present`) serves the whole course through the same server; what both share
+is in :mod:`spinelab.publish.serving`.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import ipaddress
 import json
 import math
 import os
-import secrets
-import shutil
-import socket
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+
+from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
+from spinelab.publish.serving import (
+    CULL_IDLE_SECONDS,
+    DEFAULT_PORT,
+    TEMPLATE,
+    TOKEN_ENV,
+    ClassroomError,
+    Listen,
+    add_listen_arguments,
+    announce,
+    announcement,
+    copy_template,
+    exec_server,
+    listen_on,
+    make_token,
+    server_config,
+    voila_command,
+    write_private,
+)
 
 #: Resident memory of one kernel after a notebook's cells ran, MB: notebook 02's kernels measured 128 MB (median,
 #: benchmarks/class_load.py) and 147 MB in issue 17; rounded up. ``--kernel-mb`` overrides it.
@@ -50,26 +69,14 @@ SPARE_SHARE = 0.1
 MIN_SPARE = 2
 #: Largest class served from one machine; beyond it, JupyterHub (see the README).
 MAX_STUDENTS = 300
-#: Seconds an idle kernel with no page connected is kept before it is culled, and how often to look.
-CULL_IDLE_SECONDS = 1200
-CULL_INTERVAL_SECONDS = 60
-#: Voilà template (in ``spinelab/templates/``) with the reload banner.
-TEMPLATE = "spinelab_class"
-DEFAULT_PORT = 8866
-#: Kernels started together raced for TCP ports (issue 17); IPC sockets are files named after each kernel.
-#: Windows has no IPC transport in ZeroMQ's Python bindings, so it keeps TCP.
-KERNEL_TRANSPORT = "ipc" if os.name == "posix" else "tcp"
-LOOPBACK_NAMES = ("localhost",)
 #: One numerical thread per kernel: dozens of kernels on a few cores would otherwise each start a thread pool per
 #: core and contend (OpenBLAS threads also spin while waiting). A value already in the environment wins.
 KERNEL_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-class ClassroomError(ValueError):
-    """A class cannot be served as asked; the message says why and what to do."""
-
-
 @dataclass(frozen=True)
+
+
 class ClassPlan:
     """How many kernels a class needs and how much memory they take.
 
@@ -194,61 +201,12 @@ def check_memory(plan: ClassPlan, available_mb: int | None) -> str:
     return f"Memory: {plan.memory_mb} MB needed, {available_mb} MB available."
 
 
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine (``0.0.0.0`` and ``::`` do not)."""
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def make_token() -> str:
-    """A short random token for the URL: 12 URL-safe characters, 72 random bits."""
-    return secrets.token_urlsafe(9)
-
-
-def lan_address() -> str:
-    """This machine's address on its network, as the students' laptops reach it (the hostname if unknown).
-
-    A UDP socket "connected" to a private address picks the outgoing interface without sending anything.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("10.254.254.254", 1))
-            return probe.getsockname()[0]
-        except OSError:
-            return socket.gethostname()
-
-
-def url_host(host: str) -> str:
-    """The host name to put in the URL for a server bound to ``host``."""
-    if host in ("", "0.0.0.0", "::"):
-        return lan_address()
-    return f"[{host}]" if ":" in host else host
-
-
-def class_url(host: str, port: int, token: str | None, path: str = "") -> str:
-    """The one URL students open: ``http://<host>:<port>/<path>?token=<token>``."""
-    query = f"?token={token}" if token else ""
-    return f"http://{url_host(host)}:{port}/{path}{query}"
-
-
-def qr_code(url: str) -> str:
-    """The URL as a QR code drawn with block characters for a terminal, or "" without ``segno``."""
-    try:
-        import segno
-    except ImportError:  # the class extra is not installed: the URL alone
-        return ""
-    out = io.StringIO()
-    segno.make(url, error="m").terminal(out=out, compact=True)
-    return out.getvalue()
-
-
-def voila_config(plan: ClassPlan, ready_file: Path | None = None) -> dict[str, dict[str, object]]:
+def voila_config(plan: ClassPlan, ready_file: Path | None = None,
+                 listen: Listen | None = None) -> dict[str, dict[str, object]]:
     """The Voilà configuration (traitlets, as ``voila.json``) for ``plan``; ``ready_file`` is printed when ready."""
+    listen = listen or Listen("127.0.0.1", DEFAULT_PORT, make_token())
     return {
+        **server_config(listen),
         "VoilaConfiguration": {
             "preheat_kernel": True,
             "default_pool_size": plan.pool_size,
@@ -256,29 +214,24 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None) -> dict[str, d
             "show_tracebacks": False,
             "multi_kernel_manager_class": "spinelab.publish.class_kernels.ClassKernelManager",
         },
-        "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or "")},
-        "KernelManager": {"transport": KERNEL_TRANSPORT},
-        "MappingKernelManager": {
-            "cull_idle_timeout": CULL_IDLE_SECONDS,
-            "cull_interval": CULL_INTERVAL_SECONDS,
-            "cull_connected": False,
-        },
-        # The printed URL must be the served one: fail instead of moving to another port.
-        "Voila": {"port_retries": 0},
+        "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or ""),
+                               "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb},
     }
 
 
-#: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers.
+#: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers. The file
+#: is named by a random id: a process id comes back once the system reuses it, with another student's answers.
 KERNEL_STARTUP = """\
 # Written by spinelab.publish.classroom: one self-check record per kernel, i.e. per student's page.
 import os as _os
+import secrets as _secrets
 
-_os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_os.getpid()}}.json")
-del _os
+_os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_secrets.token_hex(16)}}.json")
+del _os, _secrets
 """
 
 
-def prepare(plan: ClassPlan, folder: Path, ready_text: str = "") -> dict[str, str]:
+def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
     """Write the class's Voilà configuration, template and kernel start-up file into ``folder``.
 
     Parameters
@@ -286,107 +239,77 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "") -> dict[str, st
     plan : ClassPlan
         The class.
     folder : Path
-        Where to write (emptied first): ``voila.json``, ``share/voila/templates/spinelab_class/``,
-        ``ipython/profile_default/startup/``, ``progress/``, and ``ready.txt``.
+        Where to write (emptied first; new, empty or written here before, else refused): ``voila.json``,
+        ``share/voila/templates/spinelab_class/``, ``ipython/profile_default/startup/``, ``progress/``, and
+        ``ready.txt``.
     ready_text : str
         Printed again once the class is ready (the URL and its QR code, which the kernels' start-up log has
         scrolled away by then); ``ready.txt`` holds it, readable by its owner only (the URL carries the token).
+    listen : Listen, optional
+        Address, token and TLS files (default: loopback with a new token); ``voila.json`` is readable by its
+        owner only.
 
     Returns
     -------
     dict of str to str
         Environment variables for Voilà: ``JUPYTER_PATH`` (finds the template) and ``IPYTHONDIR`` (the start-up
         file its kernels run).
+
+    Raises
+    ------
+    ClassroomError
+        When ``folder`` holds files the class tool did not write (nothing is deleted).
     """
-    if folder.exists():
-        shutil.rmtree(folder)
-    template_dir = folder / "share" / "voila" / "templates" / TEMPLATE
-    template_dir.mkdir(parents=True)
-    for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
-        (template_dir / item.name).write_bytes(item.read_bytes())
+    try:
+        empty_owned_folder(folder, "class")
+    except OutputFolderError as error:
+        raise ClassroomError(str(error)) from error
+    env = copy_template(folder)
     ready_file = None
     if ready_text:
         ready_file = (folder / "ready.txt").resolve()
-        ready_file.touch(mode=0o600)
-        ready_file.write_text(ready_text)
-    (folder / "voila.json").write_text(json.dumps(voila_config(plan, ready_file), indent=2) + "\n")
+        write_private(ready_file, ready_text)
+    write_private(folder / "voila.json", json.dumps(voila_config(plan, ready_file, listen), indent=2) + "\n")
     progress = folder / "progress"
     progress.mkdir()
     startup = folder / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-spinelab-class.py").write_text(KERNEL_STARTUP.format(folder=str(progress.resolve())))
-    jupyter_path = os.pathsep.join(filter(None, [str((folder / "share").resolve()), os.environ.get("JUPYTER_PATH")]))
-    return {"JUPYTER_PATH": jupyter_path, "IPYTHONDIR": str((folder / "ipython").resolve())}
+    return {**env, "IPYTHONDIR": str((folder / "ipython").resolve())}
 
 
 def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None = None,
-                      ready_text: str = "") -> dict[str, str]:
+                      ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
     """Voilà's environment for a class, which its kernels inherit.
 
     ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, and
     the variables of what :func:`prepare` writes into ``folder``.
     """
-    return {**KERNEL_THREADS, **(os.environ if base is None else base), **prepare(plan, folder, ready_text)}
-
-
-def voila_command(target: Path, host: str, port: int, token: str | None, config_dir: Path | None = None) -> list[str]:
-    """The Voilà command line serving ``target`` (a notebook or a folder) on ``host:port``."""
-    command = [sys.executable, "-m", "voila", str(target), "--no-browser", f"--Voila.ip={host}", f"--port={port}"]
-    if token:
-        command.append(f"--Voila.token={token}")
-    if config_dir is not None:
-        command.append(f"--Voila.config_file_paths={config_dir.resolve()}")
-    return command
-
-
-def announcement(url: str, lines: Sequence[str], who: str, host: str) -> str:
-    """The plan's ``lines``, the URL and, when other machines can reach it, its QR code."""
-    code = "" if is_loopback(host) else qr_code(url)
-    return "".join(f"{line}\n" for line in lines) + f"\n{who}:  {url}\n\n" + (f"{code}\n" if code else "")
-
-
-def announce(url: str, lines: Sequence[str], who: str, host: str) -> None:
-    """Print :func:`announcement`."""
-    print(announcement(url, lines, who, host), end="", flush=True)
-
-
-def _exec(command: list[str], env: dict[str, str]) -> int:
-    """Replace this process with ``command`` (so a stop signal reaches Voilà); run it where exec is emulated."""
-    if os.name == "posix":
-        os.execve(command[0], command, env)
-    return subprocess.call(command, env=env)
+    environment = {**KERNEL_THREADS, **(os.environ if base is None else base)}
+    environment.pop(TOKEN_ENV, None)  # the kernels inherit it otherwise
+    return {**environment, **prepare(plan, folder, ready_text, listen)}
 
 
 def serve_class(
     notebook: str, students: int, host: str = "0.0.0.0", port: int = DEFAULT_PORT, *,
     notebooks: Path = Path("notebooks"), folder: Path = Path("build/classroom"), token: str | None = None,
-    kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"),
+    kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"), certfile: Path | None = None,
+    keyfile: Path | None = None,
 ) -> int:
     """Check, prepare and start a class server (see the module's description); returns only on Windows."""
     plan = plan_class(find_notebook(notebook, notebooks), students, kernel_mb)
     memory_line = check_memory(plan, mem_available_mb(meminfo))
-    token = token or (None if is_loopback(host) else make_token())
-    url = class_url(host, port, token)
-    env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host))
+    listen = listen_on(host, port, token, certfile, keyfile)
+    url = listen.url()
+    env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host),
+                            listen=listen)
     lines = [
         plan.summary(), memory_line,
         f"Idle kernels with no page open are stopped after {CULL_IDLE_SECONDS // 60} minutes.",
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
     ]
     announce(url, lines, "Students open", host)
-    return _exec(voila_command(plan.notebook, host, port, token, folder), env)
-
-
-def serve_present(host: str = "127.0.0.1", port: int = DEFAULT_PORT, *, notebooks: Path = Path("notebooks"),
-                  token: str | None = None) -> int:
-    """Serve every notebook in presenter style: no token on loopback, a token beyond it."""
-    token = token or (None if is_loopback(host) else make_token())
-    announce(class_url(host, port, token, "voila/render/00_start_here.ipynb"),
-              ["The course in presenter style (Voilà)."], "Course map", host)
-    env = {**os.environ, "SPINELAB_PRESENTER": "1"}
-    command = [*voila_command(notebooks, host, port, token), "--Voila.port_retries=0",
-               f"--KernelManager.transport={KERNEL_TRANSPORT}"]
-    return _exec(command, env)
+    return exec_server(voila_command(plan.notebook, folder), env)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -395,7 +318,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--students", type=int, required=True, help="students expected at once")
     parser.add_argument("--host", default="0.0.0.0", help="address to listen on (default: every interface)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    parser.add_argument("--token", default=None, help="the URL's token (default: a new random one)")
+    add_listen_arguments(parser)
     parser.add_argument("--kernel-mb", type=int, default=KERNEL_MB, help="memory of one kernel in MB")
     parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="the course's notebooks folder")
     parser.add_argument("--folder", type=Path, default=Path("build/classroom"), help="where the config is written")
@@ -405,7 +328,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the ``class`` command; a :class:`ClassroomError` becomes a message and exit status 2."""
     try:
         return serve_class(args.notebook, args.students, args.host, args.port, notebooks=args.notebooks,
-                           folder=args.folder, token=args.token, kernel_mb=args.kernel_mb)
+                           folder=args.folder, token=args.token, kernel_mb=args.kernel_mb,
+                           certfile=args.certfile, keyfile=args.keyfile)
     except ClassroomError as error:
         print(f"spinelab class: {error}", file=sys.stderr)
         return 2

@@ -4,7 +4,7 @@
 
     python -m pip install -c constraints.txt .   # from the course folder, once
     spinelab            # = spinelab lab: JupyterLab at notebooks/00_start_here.ipynb, in a browser
-    spinelab present    # instructors: the notebooks as apps (Voilà), presenter style
+    spinelab present    # instructors: the notebooks as apps (Voilà), presenter style, at a URL with a token
     spinelab class --notebook 02_protective_guarding --students 40   # a whole class on this machine
 
 ``spinelab lab`` first makes the course's JupyterLab settings (``.jupyter/lab/user-settings/`` in the course
@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from spinelab.publish import classroom
+from spinelab.publish import classroom, present, serving
 
 START = Path("notebooks") / "00_start_here.ipynb"
 LAB_SETTINGS = Path(".jupyter") / "lab" / "user-settings"
@@ -87,7 +87,13 @@ def _lab(args: argparse.Namespace, extra: Sequence[str]) -> int:
 
 def _present(args: argparse.Namespace, extra: Sequence[str]) -> int:
     course = course_folder(args.course)
-    return classroom.serve_present(args.host, args.port, notebooks=course / "notebooks", token=args.token)
+    try:
+        return present.serve_present(args.host, args.port, notebooks=course / "notebooks", token=args.token,
+                                     folder=args.folder or course / "build" / "present", certfile=args.certfile,
+                                     keyfile=args.keyfile)
+    except serving.ClassroomError as error:
+        print(f"spinelab present: {error}", file=sys.stderr)
+        return 2
 
 
 def _class(args: argparse.Namespace, extra: Sequence[str]) -> int:
@@ -109,12 +115,14 @@ def parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, default=8888)
     lab.add_argument("--no-browser", action="store_true", help="print the URL instead of opening a browser")
     lab.set_defaults(run=_lab)
-    present = commands.add_parser("present", help="the notebooks as apps (Voilà), presenter style")
-    present.add_argument("--course", type=Path, default=None, help="the course folder (default: this folder)")
-    present.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to reach it from another machine (token)")
-    present.add_argument("--port", type=int, default=classroom.DEFAULT_PORT)
-    present.add_argument("--token", default=None, help="the URL's token beyond loopback (default: a random one)")
-    present.set_defaults(run=_present)
+    present_ = commands.add_parser("present", help="the notebooks as apps (Voilà), presenter style")
+    present_.add_argument("--course", type=Path, default=None, help="the course folder (default: this folder)")
+    present_.add_argument("--host", default="127.0.0.1", help="0.0.0.0 to reach it from another machine")
+    present_.add_argument("--port", type=int, default=serving.DEFAULT_PORT)
+    serving.add_listen_arguments(present_)
+    present_.add_argument("--folder", type=Path, default=None,
+                          help="where the configuration is written (default: build/present in the course folder)")
+    present_.set_defaults(run=_present)
     class_ = commands.add_parser("class", help="one notebook for a whole class: preheated kernels, token, QR code")
     classroom.add_arguments(class_)
     class_.set_defaults(run=_class)
