@@ -10,6 +10,7 @@ and blocked, and closing a page stops its kernel.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import os
@@ -19,8 +20,9 @@ import sys
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import nbformat
 import psutil
@@ -37,6 +39,15 @@ ADDRESS_SPACE = 4 * 1024**3
 SERVER_RSS_CAP = 800 * 1024**2
 #: A widget whose state travels as a binary buffer: the reply to ``request_states`` carries it.
 WIDGET_CELL = 'import ipywidgets\nipywidgets.Image(value=b"0123456789" * 100, format="png")'
+#: What a coroutine run by :func:`_run` returns.
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to completion in a thread of its own: Playwright's sync API, used by other tests in the same
+    session, leaves an event loop running in the main thread, where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _notebook(folder: Path, name: str) -> Path:
@@ -169,7 +180,7 @@ def test_legacy_protocol_probe_is_refused_and_the_class_keeps_answering(class_se
     """Issue 21's freeze, bounded: the server runs under an address-space limit, the next page has 5 s."""
     student = Student(class_server.base)
     kernel = student.open_page()
-    probe = asyncio.run(_legacy_probe(student, kernel))
+    probe = _run(_legacy_probe(student, kernel))
     Student(class_server.base).open_page(timeout=5)  # another student's page, from the pool: TimeoutError if frozen
     assert class_server.process.poll() is None
     assert class_server.rss() < SERVER_RSS_CAP
@@ -188,7 +199,7 @@ def test_a_page_speaks_v1_to_its_own_kernel_and_a_malformed_v1_frame_only_closes
             pass  # the kernel's status messages, until the server closes the socket
         return protocol, socket.close_code
 
-    assert asyncio.run(talk()) == (V1, 1003)
+    assert _run(talk()) == (V1, 1003)
     status, _, _ = student.request("GET", f"/api/kernels/{kernel}")
     assert status == 200  # the server still answers, the kernel is still there
     assert class_server.rss() < SERVER_RSS_CAP
@@ -202,7 +213,7 @@ def test_a_student_cannot_touch_another_students_kernel_even_knowing_its_id(clas
     assert bob.request("DELETE", f"/api/kernels/{kernel}", headers={"Authorization": f"token {TOKEN}"})[0] == 403
     assert bob.request("POST", f"/voila/api/shutdown/{kernel}", body="_xsrf=")[0] == 403
     with pytest.raises(HTTPClientError) as refused:
-        asyncio.run(bob.channels(kernel, subprotocols=[V1]))
+        _run(bob.channels(kernel, subprotocols=[V1]))
     assert refused.value.code == 403
 
     async def alice_connects() -> str:
@@ -211,7 +222,7 @@ def test_a_student_cannot_touch_another_students_kernel_even_knowing_its_id(clas
         socket.close()
         return protocol
 
-    assert asyncio.run(alice_connects()) == V1
+    assert _run(alice_connects()) == V1
     status, _, model = alice.request("GET", f"/api/kernels/{kernel}")
     assert status == 200 and json.loads(model)["id"] == kernel
     assert alice.request("POST", f"/voila/api/shutdown/{kernel}", body="_xsrf=")[0] == 204
@@ -236,8 +247,8 @@ def test_request_info_socket_needs_the_pages_secret(class_server):
         socket.close()
         return json.loads(message)
 
-    assert asyncio.run(query(stranger)) == 403  # no token, no secret: Voilà used to answer with the query
-    info = asyncio.run(query(alice))
+    assert _run(query(stranger)) == 403  # no token, no secret: Voilà used to answer with the query
+    info = _run(query(alice))
     assert info["QUERY_STRING"] == "note=hello"  # the page's own query, without the token
 
 
