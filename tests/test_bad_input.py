@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 from spinelab.clinic import cases, red_flags
 from spinelab.course import quiz
 from spinelab.course.display import markdown_html
+from spinelab.course.selfcheck import show_questions
 from spinelab.course.setup_check import DecayDemo, half_life
 from spinelab.course.text import MarkdownText
 from spinelab.course.validation import ParameterTypeError
 from spinelab.guarding import flexion_relaxation as fr
+from spinelab.guarding import treatments
 from spinelab.guarding.guarding_figures import threshold_table, treatment_timing_table
-from spinelab.multifidus import post_test, recovery, ultrasound
+from spinelab.multifidus import post_test, recovery, studies, ultrasound
 from spinelab.multifidus.bedside_figures import PostTestCalculator
 from spinelab.multifidus.multifidus_figures import TreatmentExplorer
 from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer
@@ -185,3 +187,21 @@ def test_the_courses_own_markup_survives_sanitising():
         assert kept in rendered, kept
     plain = "A *plain* line -> with `a > b` and a [link](https://example.org)\n\n> a quote"
     assert MarkdownText(plain)._repr_markdown_() == plain
+
+
+#: Each public function a notebook or instructor calls with a name, and the parameter's name.
+NAMED = {
+    "quiz.load": (quiz.load, "name"),
+    "show_questions": (show_questions, "name"),
+    "treatments.get": (treatments.get, "name"),
+    "studies.study": (studies.study, "key"),
+    "studies.describe": (studies.describe, "key"),
+}
+
+
+@pytest.mark.parametrize("call", NAMED, ids=NAMED)
+@pytest.mark.parametrize("value", [None, 5, ["01_muscle_layers"], {"a": 1}, b"hides1996"])
+def test_a_name_that_is_not_a_string_is_refused_naming_the_parameter(call, value):
+    function, parameter = NAMED[call]
+    with pytest.raises(ParameterTypeError, match=parameter):
+        function(value)

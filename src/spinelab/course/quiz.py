@@ -26,6 +26,7 @@ from functools import cache
 from importlib import resources
 
 from spinelab.course import datafile, references
+from spinelab.course.validation import check_text
 
 KINDS = ("multiple_choice", "true_false", "select_all", "numeric")
 #: The kinds answered by choosing among choices; ``numeric`` is answered with a number.
@@ -375,9 +376,13 @@ def available() -> list[str]:
     return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
 
 
-@cache
 def load(name: str) -> SelfCheck:
     """Load the self-check of one notebook, e.g. ``load("01_muscle_layers")``."""
+    return _load(check_text("name", name))
+
+
+@cache
+def _load(name: str) -> SelfCheck:
     if name not in available():
         raise ValueError(f"name must be one of {', '.join(available())}; got {name!r}")
     source = f"data/selfcheck/{name}.toml"

@@ -17,6 +17,7 @@ from functools import cache
 
 from spinelab.course import datafile, references
 from spinelab.course.text import MarkdownText
+from spinelab.course.validation import check_text
 from spinelab.guarding.guarding import ParameterChange
 
 #: The same made-up strength for every treatment: it removes 30 % of the mechanism it acts on.
@@ -266,7 +267,7 @@ def get(name: str) -> Treatment:
     ValueError
         If the name is not one of :data:`NAMES`.
     """
-    if name not in all_treatments():
+    if check_text("name", name) not in all_treatments():
         raise ValueError(f"treatment must be one of {', '.join(NAMES)}; got {name!r}")
     return all_treatments()[name]
 

@@ -18,6 +18,7 @@ from functools import cache
 
 from spinelab.course import datafile, references
 from spinelab.course.text import MarkdownText
+from spinelab.course.validation import check_text
 
 #: The two ways a number may have been obtained.
 HOW_OBTAINED = ("reported in the text/abstract", "read off a published figure, approximate")
@@ -144,7 +145,7 @@ def load() -> StudyData:
 def study(key: str) -> Study:
     """One study by citation key, e.g. ``study("hides1996")``."""
     found = load().studies
-    if key not in found:
+    if check_text("key", key) not in found:
         raise ValueError(f"key must be one of {', '.join(found)}; got {key!r}")
     return found[key]
 
