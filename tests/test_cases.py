@@ -279,9 +279,11 @@ BROKEN = [
      r"\(first-visit -> risk -> first-visit\)"),
     ("a condition on a fact no choice sets", 'grade = "best"\nwhen = ["promised"]', 'grade = "best"\nwhen = ["vowed"]',
      r"node 'recovered' choice 3: field 'when' reads fact 'vowed', which no choice sets \(facts set: promised\)"),
-    ("a fact no condition reads", 'grade = "harmful"\nsets = ["promised"]', 'grade = "harmful"\nsets = ["promised", "noted"]',
+    ("a fact no condition reads", 'grade = "harmful"\nsets = ["promised"]',
+     'grade = "harmful"\nsets = ["promised", "noted"]',
      r"node 'rule' choice 2: field 'sets' sets fact 'noted', which no condition reads"),
-    ("a choice that never shows", 'grade = "best"\nwhen = ["promised"]', 'grade = "best"\nwhen = ["promised", "not promised"]',
+    ("a choice that never shows", 'grade = "best"\nwhen = ["promised"]',
+     'grade = "best"\nwhen = ["promised", "not promised"]',
      r"node 'recovered' choice 3: its condition \['promised', 'not promised'\] holds under no reachable state"),
     ("a variant that never shows", 'question = "What do you do first?"',
      'question = "What do you do first?"\n[[nodes.first-visit.variants]]\nwhen = ["promised"]\ntext = "Never."',
@@ -337,7 +339,8 @@ def test_a_case_error_is_a_value_error_and_the_id_must_equal_the_file_stem():
 def test_a_loop_with_no_way_out_under_a_reachable_state_is_a_dead_end():
     limbo = ('\n[nodes.limbo]\ntitle = "Limbo"\ntext = "Round and round."\nquestion = "Again?"\n'
              + "".join(f'[[nodes.limbo.choices]]\nlabel = "{label}"\nnext = "limbo"\nfeedback = "f"\n'
-                       f'cites = ["dasilva2019"]\ngrade = "{grade}"\n' for label, grade in (("A", "best"), ("B", "harmful"))))
+                       f'cites = ["dasilva2019"]\ngrade = "{grade}"\n'
+                       for label, grade in (("A", "best"), ("B", "harmful"))))
     broken = FIXTURE.replace('next = "good-ending"\nfeedback = "Honest, if late."',
                              'next = "limbo"\nfeedback = "Honest, if late."') + limbo
     with pytest.raises(cases.CaseError, match=r"^data/cases/fixture\.toml: node 'limbo': under the reachable state "
@@ -413,8 +416,8 @@ def test_an_unknown_tool_kind_names_the_allowed_kinds():
 
 def test_a_choice_sets_facts_that_change_later_text_choices_feedback_and_the_ending():
     case = fixture_case()
-    steps = cases.play(case, ["Screen for red flags before anything else", "Advice, reassurance and a plan to stay active",
-                              "Promise it will never come back"])
+    steps = cases.play(case, ["Screen for red flags before anything else",
+                              "Advice, reassurance and a plan to stay active", "Promise it will never come back"])
     recovered = steps[-1]
     assert recovered.node.id == "recovered" and recovered.facts == {"promised"}
     assert cases.node_text(recovered.node, recovered.facts).endswith("She reminds you of your promise.")
@@ -474,7 +477,8 @@ def test_there_are_six_cases_or_more_including_an_early_cauda_equina_call_and_pe
     call = cases.load("saddle-call").node("answers")
     assert call.tool.flags == ("saddle anaesthesia",)  # one sign, not the classic full picture
     assert red_flags.screen(call.tool.flags).level == "emergency"
-    risk = next(node for node in cases.load("persistent").nodes.values() if node.tool and node.tool.kind == "start_back")
+    risk = next(node for node in cases.load("persistent").nodes.values()
+                if node.tool and node.tool.kind == "start_back")
     assert start_back.stratify(risk.tool.answers) == "high"
 
 
@@ -496,7 +500,9 @@ def test_the_best_choice_is_not_cued_by_length_or_absolute_words():
     chance = sum(1 / len(node.choices) for node in steps)  # how often a random choice would be the best one
     assert longest <= 1.25 * chance and shortest <= 1.25 * chance, (longest, shortest, chance)
     absolute = re.compile(r"\b(always|never|only|all|must|will|ruled? out)\b", re.IGNORECASE)
-    # "Pick the choice without an absolute word" must not find the best choice more often than chance.
-    hits = [node for node in steps if sum(not absolute.search(c.label) for c in node.choices) == 1]
-    found = sum(next(c for c in node.choices if not absolute.search(c.label)).concordant for node in hits)
-    assert found <= sum(1 / len(node.choices) for node in hits) + 1, found
+    hedged = re.compile(r"\b(may|might|probably|likely|perhaps|possibly)\b", re.IGNORECASE)
+    # "Pick the one choice without an absolute word" or "pick the one hedged choice" must not beat chance.
+    for rule in (lambda label: not absolute.search(label), lambda label: bool(hedged.search(label))):
+        hits = [node for node in steps if sum(rule(c.label) for c in node.choices) == 1]
+        found = sum(next(c for c in node.choices if rule(c.label)).concordant for node in hits)
+        assert found <= sum(1 / len(node.choices) for node in hits) + 1, found
