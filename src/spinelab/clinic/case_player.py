@@ -108,8 +108,8 @@ class CasePlayer(Displayable):
                             self.review_button, self.review])
         # The plain text names the starting case only, so that it stays the same whatever the student does.
         self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} ({len(self.library)} {noun} "
-                                 "in the menu.) At each step choose with a button, read the feedback and press "
-                                 "Continue.", self._static_markdown())
+                                 "in the menu.) Choose, read the grade and feedback, press Continue.",
+                         self._static_markdown())
         self._show()
 
     # -------------------------------------------------------------- what a student does
