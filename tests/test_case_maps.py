@@ -1,5 +1,6 @@
-"""Case maps: every node and choice of a case is drawn as the data says, the concordant path thick and solid, the
-layout deterministic and free of overlaps, and legible when printed on A4.
+"""Case maps: every node and choice of a case is drawn as the data says, each grade in its own line, the facts each
+step sets and reads in its box, the best path thick and solid, the layout deterministic and free of overlaps, and
+legible when printed on A4.
 
 The fixture case of ``test_cases`` (with an arrow back to the start and a step's choices split between a step and an
 ending) stands for a case added later.
@@ -43,9 +44,9 @@ def _arrows(live) -> dict[tuple[str, str, str], FancyArrowPatch]:
     for patch in live.axes[0].patches:
         gid = patch.get_gid() or ""
         if gid.startswith("edge:"):
-            pair, concordance = gid.removeprefix("edge:").rsplit(":", 1)
+            pair, grade = gid.removeprefix("edge:").rsplit(":", 1)
             source, target = pair.split("->")
-            found[source, target, concordance] = patch
+            found[source, target, grade] = patch
     return found
 
 
@@ -73,7 +74,9 @@ def test_each_box_holds_its_node_title_with_the_ending_marked(drawn):
               if (text.get_gid() or "").startswith("title:")}
     for node in case.nodes.values():
         mark = {"good": "✓ ", "misstep": "✗ "}.get(node.outcome, "")
-        assert titles[node.id] == f"{mark}{node.title}"
+        state = " ".join([*(f"+{fact}" for fact in case_maps.facts_set(node)),
+                          *(f"?{fact}" for fact in case_maps.facts_read(node))])
+        assert titles[node.id] == " ".join(filter(None, [f"{mark}{node.title}", state]))
         box = boxes[node.id]
         if node.outcome == "good":
             assert box.get_linestyle() == "-" and box.get_edgecolor()[:3] == to_rgb(style.OKABE_ITO["bluish_green"])
@@ -83,22 +86,23 @@ def test_each_box_holds_its_node_title_with_the_ending_marked(drawn):
             assert box.get_linestyle() == "-" and box.get_boxstyle().__class__.__name__ == "Square"
 
 
-def test_each_arrow_stands_for_the_choices_that_lead_there_and_the_concordant_ones_are_thick_and_solid(drawn):
+def test_each_arrow_stands_for_the_choices_of_one_grade_that_lead_there_and_the_best_ones_are_thick_and_solid(drawn):
     case, live = drawn
     arrows = _arrows(live)
-    choices = Counter((node.id, choice.next, "concordant" if choice.concordant else "other")
-                      for node in case.nodes.values() for choice in node.choices)
+    choices = Counter((node.id, choice.next, choice.grade) for node in case.nodes.values() for choice in node.choices)
     assert set(arrows) == set(choices)
     counts = {text.get_text() for text in live.axes[0].texts if text.get_text().startswith("×")}
     assert counts == {f"×{count}" for count in choices.values() if count > 1}
     path = cases.concordant_path(case)
     for source, target in itertools.pairwise(path):
-        arrow = arrows[source.id, target.id, "concordant"]
-        assert arrow.get_linewidth() == case_maps.EDGE_LOOKS[True]["linewidth"] and arrow.get_linestyle() == "-"
-    for (_, _, concordance), arrow in arrows.items():
-        width = arrow.get_linewidth()
-        if concordance == "other":
-            assert arrow.get_linestyle() == "--" and width < case_maps.EDGE_LOOKS[True]["linewidth"] / 2
+        arrow = arrows[source.id, target.id, "best"]
+        assert arrow.get_linewidth() == case_maps.EDGE_LOOKS["best"]["linewidth"] and arrow.get_linestyle() == "-"
+    styles = {"best": "-", "acceptable": "-", "unhelpful": "--", "harmful": ":"}
+    for (_, _, grade), arrow in arrows.items():
+        look = case_maps.EDGE_LOOKS[grade]
+        assert arrow.get_linestyle() == styles[grade] and arrow.get_linewidth() == look["linewidth"]
+        if grade != "best":
+            assert arrow.get_linewidth() <= case_maps.EDGE_LOOKS["best"]["linewidth"] / 2
 
 
 def test_no_two_boxes_overlap_and_every_title_fits_inside_its_box(drawn):
@@ -123,19 +127,20 @@ def test_text_stays_at_least_7_points_when_the_map_is_printed_on_a4(drawn):
     assert min(sizes) * shrink >= MIN_PRINT_POINTS
 
 
-def test_alt_text_names_the_concordant_path_in_order_every_ending_and_every_arrow(drawn):
+def test_alt_text_names_the_best_path_in_order_every_ending_fact_and_arrow(drawn):
     case, live = drawn
     alt = live.alt_text
     path = " → ".join(node.title for node in cases.concordant_path(case))
-    assert f"Concordant path (thick solid arrows): {path}." in alt
+    assert f"Best path (thick solid arrows): {path}." in alt
+    for fact in case.facts():
+        assert f"{fact} (set at " in alt
     for node in case.nodes.values():
         if node.is_ending:
             assert f"{node.title} ({node.outcome} ending)" in alt
         else:
             assert f"{node.title}: {len(node.choices)} choices (" in alt
     for edge in case_maps.edges(case):
-        kind = "concordant" if edge.concordant else "other"
-        assert f"{edge.count} {kind} to {case.nodes[edge.target].title}" in alt
+        assert f"{edge.count} {edge.grade} to {case.nodes[edge.target].title}" in alt
 
 
 def test_a_map_is_found_by_case_id_and_an_unknown_id_is_refused_with_the_ids():
@@ -143,3 +148,22 @@ def test_a_map_is_found_by_case_id_and_an_unknown_id_is_refused_with_the_ids():
     assert "'The warehouse worker'" in live.alt_text
     with pytest.raises(ValueError, match=r"case_id must be one of .*warehouse.*; got 'nobody'"):
         case_maps.case_map_figure("nobody")
+
+
+def test_a_step_box_names_the_facts_it_sets_and_reads():
+    case = fixture_case()
+    assert case_maps.box_title(case.node("rule")).endswith("+promised")
+    assert case_maps.box_title(case.node("recovered")).endswith("?promised")
+    assert case_maps.facts_read(case.node("good-ending")) == ("promised",)
+    assert "\n" not in case_maps.box_title(case.node("risk"))
+
+
+def test_two_grades_leading_to_one_node_are_two_arrows_apart():
+    case = cases.load("progressing-leg")
+    with mpl.rc_context(style.rc_params(presenter=False)):
+        live = case_maps.case_map(case)
+    arrows = _arrows(live)
+    unhelpful = arrows["plan", "second-visit", "unhelpful"].get_path().vertices
+    acceptable = arrows["plan", "second-visit", "acceptable"].get_path().vertices
+    assert abs(unhelpful[0][0] - acceptable[0][0]) > 0.05
+    live.figure.clf()

@@ -27,7 +27,7 @@ def test_clicking_the_concordant_choices_reaches_the_good_ending_with_the_path_s
         assert player.node is node and player.continue_button.layout.display == "none"
         choice = next(choice for choice in node.choices if choice.concordant)
         click(player, choice.label)
-        assert "✅ The guideline-concordant choice." in player.feedback.value
+        assert "✅ Best choice." in player.feedback.value
         assert choice.feedback in player.feedback.value
         assert all(button.disabled for button in player.choice_buttons)
         assert player.continue_button.layout.display == ""
@@ -36,22 +36,24 @@ def test_clicking_the_concordant_choices_reaches_the_good_ending_with_the_path_s
     assert state["ending"] and state["outcome"] == "good" and state["node"] == "good-ending"
     assert "Outcome: Good care." in player.body.value and "(Choi et al. 2010)" in player.body.value
     for node, choice in player.path:
-        assert f"{node.title}: <i>{choice.label}</i> ✅" in player.body.value
+        assert f"{node.title}: <i>{choice.label}</i>: <b>✅ Best choice.</b>" in player.body.value
+    assert "recovered after" not in player.body.value
     assert player.choice_buttons == [] and player.restart_button.layout.display == ""
 
 
 def test_a_misstep_shows_its_feedback_and_ends_in_a_misstep_then_start_again_returns_to_the_start(player):
     click(player, "Start massage straight away")
-    assert "⚠️ Not the guideline-concordant choice." in player.feedback.value
+    assert "⚠️ Unhelpful." in player.feedback.value
     assert "Treating before screening can delay a serious diagnosis." in player.feedback.value
     assert [b.button_style for b in player.choice_buttons if b.description == "Start massage straight away"] == \
         ["warning"]
     player.continue_button.click()
     assert player.state() == {"case": "fixture", "node": "missed-screen", "ending": True, "outcome": "misstep",
-                              "path": ["Start massage straight away"]}
-    assert "Outcome: A misstep." in player.body.value and "⚠️</li>" in player.body.value
+                              "path": ["Start massage straight away"], "grades": ["unhelpful"], "facts": []}
+    assert "Outcome: A misstep." in player.body.value and "<b>⚠️ Unhelpful.</b>" in player.body.value
     player.restart_button.click()
-    assert player.state() == {"case": "fixture", "node": "first-visit", "ending": False, "outcome": None, "path": []}
+    assert player.state() == {"case": "fixture", "node": "first-visit", "ending": False, "outcome": None, "path": [],
+                              "grades": [], "facts": []}
     assert player.feedback.value == "" and player.restart_button.layout.display == "none"
     assert not any(button.disabled for button in player.choice_buttons)
 
@@ -110,7 +112,8 @@ def test_the_picker_switches_case_and_is_labelled_for_screen_readers():
                                                                      ("The second patient", "second"))
     click(player, "Start massage straight away")
     player.picker.value = "fixture"
-    assert player.state() == {"case": "fixture", "node": "first-visit", "ending": False, "outcome": None, "path": []}
+    assert player.state() == {"case": "fixture", "node": "first-visit", "ending": False, "outcome": None, "path": [],
+                              "grades": [], "facts": []}
     assert a11y.accessible_name(player.picker) == "Choose a case to work through"
     assert "Choose a case to work through" in player.view.a11y.labels.values()
     with pytest.raises(ValueError, match=r"case_id must be one of fixture, second; got 'third'"):
@@ -120,7 +123,7 @@ def test_the_picker_switches_case_and_is_labelled_for_screen_readers():
 def test_its_plain_text_is_one_stable_line_and_static_mode_shows_the_first_step_without_feedback(player, monkeypatch):
     text = player._repr_mimebundle_()["text/plain"]
     assert text == ("[Case player] The fixture patient: A test case that uses every tool. (1 case in the menu.) "
-                    "At each step choose with a button, read the feedback and press Continue.")
+                    "Choose, read the grade and feedback, press Continue.")
     click(player, "Start massage straight away")
     assert player._repr_mimebundle_()["text/plain"] == text
     monkeypatch.setenv("SPINELAB_STATIC", "1")
@@ -131,7 +134,7 @@ def test_its_plain_text_is_one_stable_line_and_static_mode_shows_the_first_step_
 
 def test_the_announcement_says_the_verdict_after_a_choice(player):
     click(player, "Screen for red flags before anything else")
-    assert player.view.a11y.live == "✅ The guideline-concordant choice. Screening comes first."
+    assert player.view.a11y.live == "✅ Best choice. Screening comes first."
     player.proceed()
     assert player.view.a11y.live == "Step 2: Stratify. Which plan fits her risk group?"
 
@@ -159,3 +162,40 @@ def test_a_tool_is_shown_before_the_choice_unless_the_case_says_after(player):
     assert player.node.tool.shown == "before" and result in player.body.value
     click(player, "Start massage straight away")
     assert result not in player.feedback.value
+
+
+def test_a_harmful_choice_sets_a_fact_the_later_step_reads_and_the_best_choice_recovers(player):
+    for label in ("Screen for red flags before anything else", "Advice, reassurance and a plan to stay active",
+                  "Promise it will never come back"):
+        click(player, label)
+        player.proceed()
+    assert player.state()["facts"] == ["promised"] and player.state()["grades"] == ["best", "best", "harmful"]
+    assert "She reminds you of your promise." in player.body.value
+    assert "Take back the promise" in [button.description for button in player.choice_buttons]
+    click(player, "Take back the promise")
+    assert "The promise was yours to take back." in player.feedback.value
+    assert [b.button_style for b in player.choice_buttons if b.description == "Take back the promise"] == ["success"]
+    player.proceed()
+    assert "She knows now that nobody can promise it." in player.body.value
+    assert "Outcome: Good care. The case was recovered after 1 unhelpful or harmful choice." in player.body.value
+    assert "<b>⛔ Harmful.</b>" in player.body.value and "Outcome: Good care." in player.view.a11y.live
+    player.restart()
+    assert "Take back the promise" not in [button.description for button in player.choice_buttons]
+    assert "She reminds you" not in player.body.value
+
+
+def test_where_the_student_is_and_a_review_of_the_path_with_grades(player):
+    assert player.where.value == "<p><small>Step 1 of this path.</small></p>"
+    assert player.review_button.layout.display == "none" and player.review.value == ""
+    click(player, "Screen for red flags before anything else")
+    player.proceed()
+    click(player, "Go back to the start")
+    player.proceed()
+    assert player.where.value == "<p><small>Step 3 of this path: after Day 2: first visit → Stratify.</small></p>"
+    assert player.review_button.layout.display == "" and player.review.value == ""
+    player.review_button.value = True
+    assert "<li>Day 2: first visit: <i>Screen for red flags before anything else</i>: <b>✅ Best choice.</b>" in \
+        player.review.value
+    assert "<i>Go back to the start</i>: <b>⚠️ Unhelpful.</b> <small>(Hill et al. 2011)</small>" in player.review.value
+    player.review_button.value = False
+    assert player.review.value == ""

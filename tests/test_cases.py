@@ -4,13 +4,14 @@
 """
 
 import itertools
+import re
 import tomllib
 from importlib import resources
 
 import pytest
 from test_voice import PROVENANCE, _student_strings
 
-from spinelab.clinic import cases, red_flags, start_back
+from spinelab.clinic import case_graph, cases, red_flags, start_back
 from spinelab.course import references
 from spinelab.multifidus import bedside, post_test, studies
 
@@ -33,12 +34,13 @@ label = "Screen for red flags before anything else"
 next = "risk"
 feedback = "Screening comes first."
 cites = ["finucane2020"]
-concordant = true
+grade = "best"
 [[nodes.first-visit.choices]]
 label = "Start massage straight away"
 next = "missed-screen"
 feedback = "Treating before screening can delay a serious diagnosis."
 cites = ["finucane2020"]
+grade = "unhelpful"
 
 [nodes.risk]
 title = "Stratify"
@@ -52,17 +54,19 @@ label = "Advice, reassurance and a plan to stay active"
 next = "rule"
 feedback = "Low risk: advice and reassurance."
 cites = ["hill2011"]
-concordant = true
+grade = "best"
 [[nodes.risk.choices]]
 label = "A long course of passive treatment"
 next = "missed-screen"
 feedback = "Not what the low-risk group was offered."
 cites = ["hill2011"]
+grade = "unhelpful"
 [[nodes.risk.choices]]
 label = "Go back to the start"
 next = "first-visit"
 feedback = "A loop back."
 cites = ["hill2011"]
+grade = "unhelpful"
 
 [nodes.rule]
 title = "The prediction rule"
@@ -78,17 +82,22 @@ label = "Offer exercise and keep it up"
 next = "recovered"
 feedback = "Exercise after treatment reduced recurrence at one year."
 cites = ["choi2010"]
-concordant = true
+grade = "best"
 [[nodes.rule.choices]]
 label = "Promise it will never come back"
 next = "recovered"
 feedback = "No one can promise that."
 cites = ["dasilva2019"]
+grade = "harmful"
+sets = ["promised"]
 
 [nodes.recovered]
 title = "Recovered"
 text = "Her pain has gone."
 question = "What do you tell her?"
+[[nodes.recovered.variants]]
+when = ["promised"]
+text = "She reminds you of your promise."
 [nodes.recovered.tool]
 kind = "evidence"
 values = ["hides2001_recurrence_1y_exercise", "hides2001_recurrence_1y_control"]
@@ -97,18 +106,30 @@ label = "Recurrences are common; keep exercising"
 next = "good-ending"
 feedback = "Honest and supported."
 cites = ["dasilva2019", "choi2010"]
-concordant = true
+grade = "best"
 [[nodes.recovered.choices]]
 label = "Discharge on the pain score alone"
 next = "missed-screen"
 feedback = "Pain gone is not the only check."
 cites = ["hides1996"]
+grade = "unhelpful"
+[[nodes.recovered.choices]]
+label = "Take back the promise"
+next = "good-ending"
+feedback = "Honest, if late."
+cites = ["dasilva2019"]
+grade = "best"
+when = ["promised"]
+variants = [{when = ["promised"], text = "The promise was yours to take back."}]
 
 [nodes.good-ending]
 title = "A good course"
 text = "She stays active and keeps exercising."
 outcome = "good"
 cites = ["choi2010"]
+[[nodes.good-ending.variants]]
+when = ["promised"]
+text = "She knows now that nobody can promise it."
 
 [nodes.missed-screen]
 title = "A misstep"
@@ -231,12 +252,12 @@ BROKEN = [
      r"node 'first-visit' choice 1: field 'feedback' is missing"),
     ("a choice with empty feedback", 'feedback = "Screening comes first."', 'feedback = " "',
      r"node 'first-visit' choice 1: field 'feedback' must be non-empty text"),
-    ("a choice without cites", 'cites = ["finucane2020"]\nconcordant = true', "concordant = true",
+    ("a choice without cites", 'cites = ["finucane2020"]\ngrade = "best"', 'grade = "best"',
      r"node 'first-visit' choice 1: field 'cites' is missing"),
-    ("an unknown citation key", 'cites = ["hill2011"]\nconcordant = true', 'cites = ["hill2099"]\nconcordant = true',
+    ("an unknown citation key", 'cites = ["hill2011"]\ngrade = "best"', 'cites = ["hill2099"]\ngrade = "best"',
      r"node 'risk' choice 1: field 'cites': unknown citation key 'hill2099'; did you mean hill2011"),
-    ("no concordant choice", 'cites = ["finucane2020"]\nconcordant = true', 'cites = ["finucane2020"]',
-     r"node 'first-visit': no choice is marked concordant = true"),
+    ("no best choice", 'cites = ["finucane2020"]\ngrade = "best"', 'cites = ["finucane2020"]\ngrade = "acceptable"',
+     r"node 'first-visit': no choice is graded best"),
     ("no misstep ending", 'outcome = "misstep"', 'outcome = "good"',
      r"a case needs at least one 'good' and one 'misstep' ending; no ending has outcome 'misstep' "
      r"\(endings: node 'good-ending' \(good\), node 'missed-screen' \(good\)\)"),
@@ -245,17 +266,34 @@ BROKEN = [
     ("an unknown field in a node", '[[nodes.rule.choices]]\nlabel = "Promise it will never come back"',
      '[[nodes.rule.unused]]\nlabel = "Promise it will never come back"',
      r"node 'rule': unknown field\(s\) unused"),
-    ("a concordant path that ends in a misstep",
-     'concordant = true\n[[nodes.recovered.choices]]\nlabel = "Discharge on the pain score alone"\n'
-     'next = "missed-screen"\nfeedback = "Pain gone is not the only check."\ncites = ["hides1996"]',
-     '[[nodes.recovered.choices]]\nlabel = "Discharge on the pain score alone"\n'
-     'next = "missed-screen"\nfeedback = "Pain gone is not the only check."\ncites = ["hides1996"]\nconcordant = true',
-     r"node 'missed-screen': following the concordant choices from 'first-visit' ends here, a 'misstep' ending "
+    ("a best path that ends in a misstep",
+     'label = "Discharge on the pain score alone"\nnext = "missed-screen"\nfeedback = "Pain gone is not the only '
+     'check."\ncites = ["hides1996"]\ngrade = "unhelpful"',
+     'label = "Discharge on the pain score alone"\nnext = "missed-screen"\nfeedback = "Pain gone is not the only '
+     'check."\ncites = ["hides1996"]\ngrade = "best"',
+     r"node 'missed-screen': following the best choices from 'first-visit' ends here, a 'misstep' ending "
      r"\(first-visit -> risk -> rule -> recovered -> missed-screen\)"),
-    ("a concordant loop", 'feedback = "A loop back."\ncites = ["hill2011"]',
-     'feedback = "A loop back."\ncites = ["hill2011"]\nconcordant = true',
-     r"node 'first-visit': following the concordant choices from 'first-visit' loops back here "
+    ("a best loop", 'feedback = "A loop back."\ncites = ["hill2011"]\ngrade = "unhelpful"',
+     'feedback = "A loop back."\ncites = ["hill2011"]\ngrade = "best"',
+     r"node 'first-visit': following the best choices from 'first-visit' loops back here "
      r"\(first-visit -> risk -> first-visit\)"),
+    ("a condition on a fact no choice sets", 'grade = "best"\nwhen = ["promised"]', 'grade = "best"\nwhen = ["vowed"]',
+     r"node 'recovered' choice 3: field 'when' reads fact 'vowed', which no choice sets \(facts set: promised\)"),
+    ("a fact no condition reads", 'grade = "harmful"\nsets = ["promised"]',
+     'grade = "harmful"\nsets = ["promised", "noted"]',
+     r"node 'rule' choice 2: field 'sets' sets fact 'noted', which no condition reads"),
+    ("a choice that never shows", 'grade = "best"\nwhen = ["promised"]',
+     'grade = "best"\nwhen = ["promised", "not promised"]',
+     r"node 'recovered' choice 3: its condition \['promised', 'not promised'\] holds under no reachable state"),
+    ("a variant that never shows", 'question = "What do you do first?"',
+     'question = "What do you do first?"\n[[nodes.first-visit.variants]]\nwhen = ["promised"]\ntext = "Never."',
+     r"node 'first-visit' variant 1: its condition \['promised'\] holds under no reachable state, so it never shows"),
+    ("a step with one choice under a reachable state", 'feedback = "Honest and supported."',
+     'when = ["promised"]\nfeedback = "Honest and supported."',
+     r"node 'recovered': under the reachable state \{\} \(no fact set\) only 1 choice\(s\) are available"),
+    ("no best choice under a reachable state", 'cites = ["dasilva2019", "choi2010"]\ngrade = "best"',
+     'cites = ["dasilva2019", "choi2010"]\ngrade = "acceptable"',
+     r"node 'recovered': under the reachable state \{\} \(no fact set\) no available choice is graded best"),
     ("an ending without an outcome", 'outcome = "good"\n', "",
      r"node 'good-ending': a node without choices is an ending and needs field 'outcome'"),
     ("a step with an outcome", 'question = "What now?"', 'question = "What now?"\noutcome = "good"',
@@ -298,13 +336,26 @@ def test_a_case_error_is_a_value_error_and_the_id_must_equal_the_file_stem():
         cases.parse(FIXTURE, "data/cases/other.toml")
 
 
+def test_a_loop_with_no_way_out_under_a_reachable_state_is_a_dead_end():
+    limbo = ('\n[nodes.limbo]\ntitle = "Limbo"\ntext = "Round and round."\nquestion = "Again?"\n'
+             + "".join(f'[[nodes.limbo.choices]]\nlabel = "{label}"\nnext = "limbo"\nfeedback = "f"\n'
+                       f'cites = ["dasilva2019"]\ngrade = "{grade}"\n'
+                       for label, grade in (("A", "best"), ("B", "harmful"))))
+    broken = FIXTURE.replace('next = "good-ending"\nfeedback = "Honest, if late."',
+                             'next = "limbo"\nfeedback = "Honest, if late."') + limbo
+    with pytest.raises(cases.CaseError, match=r"^data/cases/fixture\.toml: node 'limbo': under the reachable state "
+                                              r"\{promised\} no ending can be reached: a dead end"):
+        cases.parse(broken, SOURCE)
+
+
 def test_a_step_needs_two_choices():
     second = ('[[nodes.rule.choices]]\nlabel = "Promise it will never come back"\nnext = "recovered"\n'
-              'feedback = "No one can promise that."\ncites = ["dasilva2019"]\n')
+              'feedback = "No one can promise that."\ncites = ["dasilva2019"]\ngrade = "harmful"\n'
+              'sets = ["promised"]\n')
     assert second in FIXTURE
     with pytest.raises(cases.CaseError, match=r"^data/cases/fixture\.toml: node 'rule': a step needs at least 2 "
                                               r"choices; got 1"):
-        cases.parse(FIXTURE.replace(second, ""), SOURCE)
+        cases.parse(FIXTURE.replace(second, ""), SOURCE)  # the node check comes before the facts are read
 
 
 # ------------------------------------------------------------------ tools: the course's own modules
@@ -358,3 +409,100 @@ def test_an_unknown_tool_kind_names_the_allowed_kinds():
         cases.tool_result(cases.Tool("x"))
     with pytest.raises(ValueError, match=r"kind must be one of red_flags, start_back, post_test, evidence; got 'x'"):
         cases.tool_keys(cases.Tool("x"))
+
+
+# ------------------------------------------------------------------ state: facts, conditions, variants
+
+
+def test_a_choice_sets_facts_that_change_later_text_choices_feedback_and_the_ending():
+    case = fixture_case()
+    steps = cases.play(case, ["Screen for red flags before anything else",
+                              "Advice, reassurance and a plan to stay active", "Promise it will never come back"])
+    recovered = steps[-1]
+    assert recovered.node.id == "recovered" and recovered.facts == {"promised"}
+    assert cases.node_text(recovered.node, recovered.facts).endswith("She reminds you of your promise.")
+    assert "promise" not in cases.node_text(recovered.node, frozenset())
+    labels = [choice.label for choice in cases.available(recovered.node, recovered.facts)]
+    assert "Take back the promise" in labels
+    assert "Take back the promise" not in [c.label for c in cases.available(recovered.node, frozenset())]
+    take_back = next(c for c in recovered.node.choices if c.label == "Take back the promise")
+    assert cases.feedback_text(take_back, recovered.facts) == \
+        "Honest, if late.\n\nThe promise was yours to take back."
+    ending = cases.play(case, [0, 0, 1, "Take back the promise"])[-1]
+    assert ending.node.outcome == "good" and ending.facts == {"promised"}
+    assert cases.node_text(ending.node, ending.facts).endswith("She knows now that nobody can promise it.")
+    with pytest.raises(ValueError, match=r"choice at node 'recovered' must be one of: .*; got 'Take back the promise'"):
+        cases.walk(case, [0, 0, 0, "Take back the promise"])
+
+
+def test_the_state_space_holds_every_reachable_pair_of_node_and_facts():
+    graph = case_graph.explore(fixture_case())
+    assert {key for key in graph if key[0] == "recovered"} == {("recovered", frozenset()),
+                                                               ("recovered", frozenset({"promised"}))}
+    assert ("first-visit", frozenset({"promised"})) not in graph
+    assert all(not moves for (node_id, _), moves in graph.items() if node_id.endswith(("ending", "screen")))
+
+
+def test_routes_and_figures_are_counted_from_the_graph():
+    case = fixture_case()
+    found = case_graph.routes(case)
+    assert ("first-visit", "missed-screen") in found and not found[("first-visit", "missed-screen")]
+    assert ("first-visit", "risk", "rule", "recovered", "good-ending") in found
+    figures = case_graph.figures(case)
+    # risk (passive -> missed-screen, loop -> first-visit), first-visit and recovered branch; rule does not.
+    assert (figures.decisions, figures.branching) == (4, 3)
+    assert figures.recovery_routes == 0  # the promise is harmful but leads where the best choice does
+    assert figures.routes == len(found) == 4  # the loop back to the start revisits a state: not a new route
+
+
+# ------------------------------------------------------------------ the shipped cases: structure and wording
+
+#: What issue 26 asks of every case.
+MIN_ROUTES = 4
+
+
+@pytest.mark.parametrize("case_id", SHIPPED)
+def test_each_case_branches_offers_routes_a_recovery_and_graded_choices(case_id):
+    figures = case_graph.figures(cases.load(case_id))
+    assert figures.branching >= figures.decisions / 2, figures
+    assert figures.routes >= MIN_ROUTES, figures
+    assert figures.recovery_routes >= 1, figures
+    assert figures.two_defensible >= 1, figures
+    assert {"best", "acceptable"} <= set(figures.grades) and set(figures.grades) & set(case_graph.MISSTEPS)
+
+
+def test_there_are_six_cases_or_more_including_an_early_cauda_equina_call_and_persistent_pain():
+    ids = {case.id for case in cases.cases()}
+    assert len(ids) >= 6 and {"warehouse", "cauda-equina", "progressing-leg", "recurrent"} <= ids
+    call = cases.load("saddle-call").node("answers")
+    assert call.tool.flags == ("saddle anaesthesia",)  # one sign, not the classic full picture
+    assert red_flags.screen(call.tool.flags).level == "emergency"
+    risk = next(node for node in cases.load("persistent").nodes.values()
+                if node.tool and node.tool.kind == "start_back")
+    assert start_back.stratify(risk.tool.answers) == "high"
+
+
+_QUOTE = re.compile(r'"[^"]{12,}"')
+
+
+def test_feedback_quotes_at_most_once_per_decision():
+    for case in cases.cases():
+        for node in case.nodes.values():
+            for choice in node.choices:
+                text = cases.feedback_text(choice, frozenset(case.facts()))
+                assert len(_QUOTE.findall(text)) <= 1, f"{case.id}/{node.id}: {choice.label}"
+
+
+def test_the_best_choice_is_not_cued_by_length_or_absolute_words():
+    steps = [node for case in cases.cases() for node in case.nodes.values() if not node.is_ending]
+    longest = sum(max(node.choices, key=lambda c: len(c.label)).concordant for node in steps)
+    shortest = sum(min(node.choices, key=lambda c: len(c.label)).concordant for node in steps)
+    chance = sum(1 / len(node.choices) for node in steps)  # how often a random choice would be the best one
+    assert longest <= 1.25 * chance and shortest <= 1.25 * chance, (longest, shortest, chance)
+    absolute = re.compile(r"\b(always|never|only|all|must|will|ruled? out)\b", re.IGNORECASE)
+    hedged = re.compile(r"\b(may|might|probably|likely|perhaps|possibly)\b", re.IGNORECASE)
+    # "Pick the one choice without an absolute word" or "pick the one hedged choice" must not beat chance.
+    for rule in (lambda label: not absolute.search(label), lambda label: bool(hedged.search(label))):
+        hits = [node for node in steps if sum(rule(c.label) for c in node.choices) == 1]
+        found = sum(next(c for c in node.choices if rule(c.label)).concordant for node in hits)
+        assert found <= sum(1 / len(node.choices) for node in hits) + 1, found

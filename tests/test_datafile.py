@@ -139,7 +139,7 @@ CASE = """id = "x"\ntitle = "T"\nsummary = "S"\nstart = "a"
 [nodes.a]
 title = "A"\ntext = "t"\nquestion = "q?"
 [[nodes.a.choices]]
-label = "L"\nnext = "b"\nfeedback = "f"\ncites = ["finucane2020"]\nconcordant = true
+label = "L"\nnext = "b"\nfeedback = "f"\ncites = ["finucane2020"]\ngrade = "best"
 
 [nodes.b]
 title = "B"\ntext = "t"\noutcome = "good"\ncites = ["finucane2020"]
@@ -150,9 +150,12 @@ CASES = {
     "case": (CASE, [
         ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
         ('outcome = "good"', 'outcome = "fine"', r"node 'b': field 'outcome' must be one of good, misstep; got 'fine'"),
-        ('cites = ["finucane2020"]\nconcordant', 'cites = []\nconcordant',
+        ('cites = ["finucane2020"]\ngrade', 'cites = []\ngrade',
          r"node 'a' choice 1: field 'cites' must be a non-empty list of reference keys"),
         ("[nodes.b]", "[nodes.B]", r"node key 'B' must be lowercase letters, digits and hyphens"),
+        ('grade = "best"', 'grade = "good"', r"node 'a' choice 1: field 'grade' must be one of best, acceptable, "
+                                             r"unhelpful, harmful; got 'good'"),
+        ('grade = "best"', 'grade = "best"\nwhen = ["Fear"]', r"node 'a' choice 1: field 'when'"),
         ('question = "q?"', 'question = "q?"\n[nodes.a.tool]\nkind = "post_test"\ntest = "t"',
          r"node 'a' tool: field 'pre_test' is missing"),
     ]),

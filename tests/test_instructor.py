@@ -126,27 +126,38 @@ def test_answer_key_covers_every_decision_of_every_case(monkeypatch):
     monkeypatch.setattr(cases, "cases", lambda: (fixture_case(),))
     lines = instructor._case_lines(fixture_case())
     text = "\n".join(lines)
-    assert "**Concordant path:** `first-visit` → `risk` → `rule` → `recovered` → `good-ending`." in text
-    assert ("- **Concordant**: Screen for red flags before anything else → `risk` (Stratify). *Feedback:* Screening "
+    assert "**Best path:** `first-visit` → `risk` → `rule` → `recovered` → `good-ending`." in text
+    assert ("**Figures:** 4 decisions, 3 of them branching (a choice leads somewhere the best choice does not); 4 "
+            "distinct routes from the start to an ending, 0 of them recovering through a consequence to a good ending; "
+            "1 step(s) with two defensible choices.") in text
+    assert "**State (facts a choice sets):** `promised` (set at `rule`)." in lines
+    assert ("- **Best choice**: Screen for red flags before anything else → `risk` (Stratify). *Feedback:* Screening "
             "comes first. (Finucane et al. 2020)") in lines
-    assert ("- Not concordant: Go back to the start → `first-visit` (Day 2: first visit). *Feedback:* A loop back. "
+    assert ("- **Unhelpful**: Go back to the start → `first-visit` (Day 2: first visit). *Feedback:* A loop back. "
             "(Hill et al. 2011)") in lines
+    assert ("- **Harmful**: Promise it will never come back → `recovered` (Recovered). *Sets* `promised`. "
+            "*Feedback:* No one can promise that. (da Silva et al. 2019)") in lines
+    assert "- **Best choice**: Take back the promise → `good-ending` (A good course). *Shown if `promised`.* " in text
+    assert "  - *Feedback if `promised`:* The promise was yours to take back." in lines
+    assert "- *Text if `promised`:* She reminds you of your promise." in lines
+    assert "  - *If `promised`:* She knows now that nobody can promise it." in lines
     assert ("- **Ending `missed-screen`: A misstep** (a misstep). Care went ahead without its basis. "
             "(Finucane et al. 2020)") in lines
-    assert sum(line.startswith(("- **Concordant**", "- Not concordant")) for line in lines) == 9
+    grades = tuple(f"- **{label}**" for label in cases.GRADE_LABELS.values())
+    assert sum(line.startswith(grades) for line in lines) == 10
     assert "**Step `rule`: The prediction rule.** What now?" in lines
     assert any(line.startswith("- *Tool (post_test):*") and "after the test 63%" in line for line in lines)
     assert "### 06_case_studies: case 'The fixture patient'" in instructor.answers_markdown()
 
 
-def test_answer_key_has_every_shipped_case_and_each_concordant_choice():
+def test_answer_key_has_every_shipped_case_and_each_choice_with_its_grade():
     text = instructor.answers_markdown()
     for case in cases.cases():
         assert f"case '{case.title}' (`{case.source}`)" in text
+        assert f"`figures/06_case_map_{case.id}.svg`" in text
         for node in case.nodes.values():
             for choice in node.choices:
-                verdict = "**Concordant**" if choice.concordant else "Not concordant"
-                assert f"- {verdict}: {choice.label} → `{choice.next}`" in text
+                assert f"- **{cases.GRADE_LABELS[choice.grade]}**: {choice.label} → `{choice.next}`" in text
 
 
 def test_committed_answer_key_is_current():

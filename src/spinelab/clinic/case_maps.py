@@ -1,12 +1,14 @@
 """Case maps for instructors: each branching case of notebook 06 drawn as its decision graph.
 
 :func:`case_map_figure` draws one case of :mod:`spinelab.clinic.cases`. Nodes sit in rows by their distance from the
-start (breadth first, :func:`layout`); the node of the concordant path leads each row, so the path runs straight down
-the left. Steps are square boxes with their title; endings are rounded boxes, a good ending marked ✓ with a solid
-border, a misstep marked ✗ with a dashed border, each in its own colour. Each arrow stands for the choices of a step
-that lead to one node: thick and solid for the guideline-concordant choice, thin and dashed for the others, with
-"×n" when n choices lead there. The layout is computed, never random, so a map is the same on every run. The alt
-text lists the concordant path, the endings and where every step's choices lead.
+start (breadth first, :func:`layout`); the node of the best path leads each row, so the path runs straight down the
+left. Steps are square boxes with their title and the case's state at that step: ``+fact`` for a fact one of its
+choices sets, ``?fact`` for a fact its text or choices read; endings are rounded boxes, a good ending marked ✓ with
+a solid border, a misstep marked ✗ with a dashed border, each in its own colour, with the facts their variants read.
+Each arrow stands for the choices of a step that lead to one node with one grade: thick and solid for the best
+choice, solid for an acceptable one, dashed for an unhelpful one and dotted for a harmful one, with "×n" when n
+choices lead there. The layout is computed, never random, so a map is the same on every run. The alt text lists the
+best path, the endings, the facts and where every step's choices lead, with their grades.
 """
 
 from __future__ import annotations
@@ -48,22 +50,29 @@ NODE_LOOKS: dict[str, dict[str, object]] = {
     "misstep": {"edge": style.OKABE_ITO["orange"], "fill": to_rgba(style.OKABE_ITO["orange"], 0.3),
                 "linestyle": "--", "mark": "✗ ", "rounded": True},
 }
-#: How a choice is drawn: the concordant one thick and solid, the others thin and dashed.
-EDGE_LOOKS: dict[bool, dict[str, object]] = {
-    True: {"linewidth": 2.8, "linestyle": "-"},
-    False: {"linewidth": 1.0, "linestyle": "--"},
+#: How a choice is drawn, by its grade: line width and style carry the grade, so no colour is needed to read it.
+EDGE_LOOKS: dict[str, dict[str, object]] = {
+    "best": {"linewidth": 2.8, "linestyle": "-"},
+    "acceptable": {"linewidth": 1.4, "linestyle": "-"},
+    "unhelpful": {"linewidth": 1.0, "linestyle": "--"},
+    "harmful": {"linewidth": 1.0, "linestyle": ":"},
 }
 OUTCOME_NAMES = {"good": "good ending", "misstep": "misstep ending"}
 
 
 @dataclass(frozen=True)
 class Edge:
-    """The choices of one step that lead to one node and share their concordance, drawn as one arrow."""
+    """The choices of one step that lead to one node and share their grade, drawn as one arrow."""
 
     source: str
     target: str
-    concordant: bool
+    grade: str
     count: int
+
+    @property
+    def concordant(self) -> bool:
+        """True for the best choice's arrow."""
+        return self.grade == "best"
 
 
 def kind(node: cases.Node) -> str:
@@ -100,18 +109,32 @@ def layout(case: cases.Case) -> dict[str, tuple[int, int]]:
 
 
 def edges(case: cases.Case) -> list[Edge]:
-    """The arrows of the map: each step's choices grouped by where they lead and whether they are concordant."""
-    found: dict[tuple[str, str, bool], int] = {}
+    """The arrows of the map: each step's choices grouped by where they lead and by grade."""
+    found: dict[tuple[str, str, str], int] = {}
     for node in case.nodes.values():
         for choice in node.choices:
-            key = (node.id, choice.next, choice.concordant)
+            key = (node.id, choice.next, choice.grade)
             found[key] = found.get(key, 0) + 1
-    return [Edge(source, target, concordant, count) for (source, target, concordant), count in found.items()]
+    return [Edge(source, target, grade, count) for (source, target, grade), count in found.items()]
+
+
+def facts_set(node: cases.Node) -> tuple[str, ...]:
+    """The facts the node's choices set, in file order."""
+    return tuple(dict.fromkeys(fact for choice in node.choices for fact in choice.sets))
+
+
+def facts_read(node: cases.Node) -> tuple[str, ...]:
+    """The facts the node's text variants, choices and feedback variants read, in file order."""
+    conditions = [*(variant.when for variant in node.variants), *(choice.when for choice in node.choices),
+                  *(variant.when for choice in node.choices for variant in choice.variants)]
+    return tuple(dict.fromkeys(literal.removeprefix("not ") for when in conditions for literal in when))
 
 
 def box_title(node: cases.Node) -> str:
-    """The text in a node's box: the ending's mark and the title, wrapped to the box."""
-    return textwrap.fill(f"{NODE_LOOKS[kind(node)]['mark']}{node.title}", WRAP)
+    """The text in a node's box: the ending's mark and the title, then the facts it sets and reads, wrapped."""
+    state = " ".join([*(f"+{fact}" for fact in facts_set(node)), *(f"?{fact}" for fact in facts_read(node))])
+    title = textwrap.fill(f"{NODE_LOOKS[kind(node)]['mark']}{node.title}", WRAP)
+    return f"{title}\n{textwrap.fill(state, WRAP)}" if state else title
 
 
 def _alt_text(case: cases.Case) -> str:
@@ -119,16 +142,19 @@ def _alt_text(case: cases.Case) -> str:
     endings = "; ".join(f"{node.title} ({OUTCOME_NAMES[node.outcome]})" for node in case.nodes.values()
                         if node.is_ending)
     steps = []
-    concordant_first = sorted(edges(case), key=lambda edge: not edge.concordant)
+    best_first = sorted(edges(case), key=lambda edge: cases.GRADES.index(edge.grade))
     for node in case.nodes.values():
         if node.is_ending:
             continue
-        leads = ", ".join(f"{edge.count} {'concordant' if edge.concordant else 'other'} to "
-                          f"{case.nodes[edge.target].title}" for edge in concordant_first if edge.source == node.id)
+        leads = ", ".join(f"{edge.count} {edge.grade} to {case.nodes[edge.target].title}" for edge in best_first
+                          if edge.source == node.id)
         steps.append(f"{node.title}: {len(node.choices)} choices ({leads})")
+    facts = "; ".join(
+        f"{fact} (set at {', '.join(n.title for n in case.nodes.values() if fact in facts_set(n))}; read at "
+        f"{', '.join(n.title for n in case.nodes.values() if fact in facts_read(n))})" for fact in case.facts())
     return (f"Map of the branching case {case.title!r}, {len(case.nodes)} nodes in rows by their distance from the "
-            f"start. Concordant path (thick solid arrows): {path}. Endings: {endings}. Where each step's choices "
-            f"lead: {'; '.join(steps)}.")
+            f"start. Best path (thick solid arrows): {path}. Endings: {endings}. Facts: {facts or 'none'}. Where "
+            f"each step's choices lead, by grade: {'; '.join(steps)}.")
 
 
 @dataclass(frozen=True)
@@ -156,17 +182,19 @@ def _route(edge: Edge, grid: _Grid, columns: int) -> tuple[list[tuple[float, flo
     """The corners of a forward arrow (down to the next row) and where its "×n" label goes.
 
     The arrow leaves the bottom of its box, runs along the gap between the rows and enters the top of the target,
-    so it never crosses a box. The concordant choice leaves from the middle; the others leave beside it, on the
-    side of their target (on the left when they lead where the concordant one does).
+    so it never crosses a box. The best choice leaves from the middle; the others leave beside it, on the side of
+    their target (on the left when they lead where the best one does), further out the worse their grade, so that
+    two grades leading to one node stay two arrows.
     """
     (source_x, source_y), (target_x, target_y) = grid.centre(edge.source), grid.centre(edge.target)
     bottom, top = source_y - grid.height / 2, target_y + grid.height / 2
+    spread = PARALLEL_OFFSET * (0.5 + 0.25 * cases.GRADES.index(edge.grade))
     if edge.concordant:
         offset = 0.0
     elif target_x == source_x:
-        offset = -PARALLEL_OFFSET
+        offset = -spread
     else:
-        offset = PARALLEL_OFFSET if target_x > source_x else -PARALLEL_OFFSET
+        offset = spread if target_x > source_x else -spread
     start_x = source_x + offset
     end_x = target_x + offset if target_x == source_x else target_x
     _, column = grid.positions[edge.source]
@@ -178,22 +206,23 @@ def _route(edge: Edge, grid: _Grid, columns: int) -> tuple[list[tuple[float, flo
 
 def _draw_edge(ax: Axes, edge: Edge, grid: _Grid, boxes: dict[str, FancyBboxPatch], columns: int) -> None:
     scale = style.figure_scale()
-    look = EDGE_LOOKS[edge.concordant]
+    look = EDGE_LOOKS[edge.grade]
     common = {"arrowstyle": "-|>", "mutation_scale": 12 * scale, "color": style.OKABE_ITO["black"],
               "linewidth": look["linewidth"], "linestyle": look["linestyle"], "zorder": 1,
-              "gid": f"edge:{edge.source}->{edge.target}:{'concordant' if edge.concordant else 'other'}"}
+              "gid": f"edge:{edge.source}->{edge.target}:{edge.grade}"}
     (source_row, _), (target_row, _) = grid.positions[edge.source], grid.positions[edge.target]
     if target_row == source_row + 1:
         corners, label_at = _route(edge, grid, columns)
         codes = [Path.MOVETO, *[Path.LINETO] * (len(corners) - 1)]
         arrow = FancyArrowPatch(path=Path(corners, codes), shrinkA=0, shrinkB=0, **common)
-    else:  # back to an earlier row or along the same one: an arc round the boxes between
+    else:  # back to an earlier row or along the same one: an arc round the boxes between, bent more the worse its grade
+        bend = BACK_ARC * (1 + 0.4 * cases.GRADES.index(edge.grade))
         start, end = grid.centre(edge.source), grid.centre(edge.target)
         arrow = FancyArrowPatch(start, end, patchA=boxes[edge.source], patchB=boxes[edge.target],
-                                connectionstyle=f"arc3,rad={BACK_ARC}", shrinkA=1, shrinkB=1, **common)
+                                connectionstyle=f"arc3,rad={bend}", shrinkA=1, shrinkB=1, **common)
         # Midpoint of the quadratic Bézier that arc3 draws: half its bend away from the chord's midpoint.
-        label_at = ((start[0] + end[0]) / 2 + BACK_ARC * (end[1] - start[1]) / 2,
-                    (start[1] + end[1]) / 2 - BACK_ARC * (end[0] - start[0]) / 2)
+        label_at = ((start[0] + end[0]) / 2 + bend * (end[1] - start[1]) / 2,
+                    (start[1] + end[1]) / 2 - bend * (end[0] - start[0]) / 2)
     ax.add_patch(arrow)
     if edge.count > 1:
         ax.text(*label_at, f"×{edge.count}", ha="right", va="center", fontsize=LABEL_FONT * scale, zorder=3,
@@ -230,9 +259,8 @@ def draw_case_map(ax: Axes, case: cases.Case) -> dict[str, FancyBboxPatch]:
 def _legend(ax: Axes) -> None:
     scale = style.figure_scale()
     handles = [
-        Line2D([], [], color="black", **EDGE_LOOKS[True], label="guideline-concordant choice"),
-        Line2D([], [], color="black", **EDGE_LOOKS[False], label="another choice (×n: n choices lead there)"),
-        Patch(facecolor="white", edgecolor="black", label="step"),
+        *(Line2D([], [], color="black", **EDGE_LOOKS[grade], label=f"{grade} choice") for grade in cases.GRADES),
+        Patch(facecolor="white", edgecolor="black", label="step (+fact: sets it; ?fact: reads it)"),
         Patch(facecolor=NODE_LOOKS["good"]["fill"], edgecolor=NODE_LOOKS["good"]["edge"], linewidth=1.8,
               label="✓ good ending"),
         Patch(facecolor=NODE_LOOKS["misstep"]["fill"], edgecolor=NODE_LOOKS["misstep"]["edge"], linewidth=1.8,

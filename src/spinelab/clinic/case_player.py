@@ -1,11 +1,13 @@
 """The player of notebook 06's branching cases: one step at a time, a choice, its feedback, and on to the next.
 
 The cases and their rules are :mod:`spinelab.clinic.cases`; this module only shows them. At each step the
-student reads the node (and the result of its tool), chooses with a button, reads the feedback and presses
-Continue; at an ending the player shows the outcome and the path taken, with a Start again button. The choices
-appear in an order shuffled with a seed made of the case's and the node's ids, so the concordant choice is not
-always first and the order is the same on every run. Everything is a button or a dropdown: Tab reaches it, and
-Enter or Space presses it; after a choice the focus moves to Continue, and after Continue to the first choice.
+student reads the node as the facts set so far make it (and the result of its tool), chooses with a button among the
+choices available, reads the grade and the feedback and presses Continue. A line under the heading says where the
+student is (the step and the path so far), and **Review my path** shows each decision with its grade and sources;
+at an ending the outcome comes with that review, and a Start again button. The choices appear in an order shuffled
+with a seed made of the case's and the node's ids, so the best choice is not always first and the order is the same
+on every run. Everything is a button or a dropdown: Tab reaches it, and Enter or Space presses it; after a choice
+the focus moves to Continue, and after Continue to the first choice.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 
 import ipywidgets as widgets
 
-from spinelab.clinic import cases
+from spinelab.clinic import case_graph, cases
 from spinelab.clinic.cases import Case, Choice, Node
 from spinelab.course import a11y, references
 from spinelab.course.display import Display, Displayable, markdown_html
@@ -26,14 +28,18 @@ _CSS = ("<style>.spinelab-case-choice {white-space: normal !important; height: a
         "min-height: var(--jp-widgets-inline-height); text-align: left; line-height: 1.4; padding: 4px 12px;}"
         "</style>")
 _CHOICE_LAYOUT = {"width": "auto", "max_width": "48em", "height": "auto"}
-_VERDICT = {True: "✅ The guideline-concordant choice.", False: "⚠️ Not the guideline-concordant choice."}
+#: How each grade is announced, with a mark that does not rely on colour; and its button's style once chosen.
+VERDICTS = {"best": "✅ Best choice.", "acceptable": "☑️ Acceptable: defensible, not the best fit.",
+            "unhelpful": "⚠️ Unhelpful.", "harmful": "⛔ Harmful."}
+_STYLES = {"best": "success", "acceptable": "info", "unhelpful": "warning", "harmful": "danger"}
 
 
-def choice_order(case: Case, node: Node) -> list[Choice]:
-    """The node's choices in the order the player shows them: shuffled with the seed ``"<case id>/<node id>"``."""
+def choice_order(case: Case, node: Node, facts: cases.Facts | None = None) -> list[Choice]:
+    """The node's choices in the order the player shows them: shuffled with the seed ``"<case id>/<node id>"``, then
+    only those available under ``facts`` (all of them if None)."""
     shown = list(node.choices)
     random.Random(f"{case.id}/{node.id}").shuffle(shown)
-    return shown
+    return shown if facts is None else [choice for choice in shown if cases.holds(choice.when, facts)]
 
 
 def _cite(keys: Sequence[str]) -> str:
@@ -81,21 +87,29 @@ class CasePlayer(Displayable):
                                              tooltip="Start this case again from its first step")
         self.continue_button.on_click(lambda _button: self.proceed())
         self.restart_button.on_click(lambda _button: self.restart())
+        self.where = widgets.HTML()
+        self.review = widgets.HTML()
+        self.review_button = widgets.ToggleButton(description="Review my path", value=False,
+                                                  tooltip="Show or hide each decision so far with its grade")
+        self.review_button.observe(lambda _change: self._show_review(), names="value")
         # A new case from the picker leaves the focus on the picker: arrow keys change its value at every press.
         self.picker.observe(lambda change: self.restart(change["new"], focus=False), names="value")
         self.choice_buttons: list[widgets.Button] = []
         self.case = self.library[first]
         self.node = self.case.node(self.case.start)
         self.chosen: Choice | None = None
+        #: The facts the choices so far have set.
+        self.facts: cases.Facts = frozenset()
         #: The steps taken so far: each node left and the choice made there.
         self.path: list[tuple[Node, Choice]] = []
         noun = "case" if len(self.library) == 1 else "cases"
-        box = widgets.VBox([widgets.HTML(_CSS), self.picker, self.heading, self.body, self.question, self.choice_box,
-                            self.feedback, self.continue_button, self.restart_button])
+        box = widgets.VBox([widgets.HTML(_CSS), self.picker, self.heading, self.where, self.body, self.question,
+                            self.choice_box, self.feedback, self.continue_button, self.restart_button,
+                            self.review_button, self.review])
         # The plain text names the starting case only, so that it stays the same whatever the student does.
         self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} ({len(self.library)} {noun} "
-                                 "in the menu.) At each step choose with a button, read the feedback and press "
-                                 "Continue.", self._static_markdown())
+                                 "in the menu.) Choose, read the grade and feedback, press Continue.",
+                         self._static_markdown())
         self._show()
 
     # -------------------------------------------------------------- what a student does
@@ -107,6 +121,7 @@ class CasePlayer(Displayable):
             if self.picker.value != case_id:
                 self.picker.value = case_id  # its observer calls restart again, which then finds nothing to change
         self.node, self.chosen, self.path = self.case.node(self.case.start), None, []
+        self.facts, self.review_button.value = frozenset(), False
         self._show()
         if focus:
             (self.choice_buttons[0] if self.choice_buttons else self.restart_button).focus()
@@ -121,22 +136,24 @@ class CasePlayer(Displayable):
         """
         if self.chosen is not None:
             raise ValueError(f"a choice was already made at {self.node.id!r}; press Continue first")
-        found = next((choice for choice in self.node.choices if choice.label == label), None)
+        offered = cases.available(self.node, self.facts)
+        found = next((choice for choice in offered if choice.label == label), None)
         if found is None:
-            labels = "; ".join(choice.label for choice in self.node.choices) or "none (this is an ending)"
+            labels = "; ".join(choice.label for choice in offered) or "none (this is an ending)"
             raise ValueError(f"label must be one of: {labels}; got {label!r}")
         self.chosen = found
-        for button, choice in zip(self.choice_buttons, choice_order(self.case, self.node), strict=True):
+        for button, choice in zip(self.choice_buttons, choice_order(self.case, self.node, self.facts), strict=True):
             button.disabled = True
             if choice is found:
-                button.button_style = "success" if found.concordant else "warning"
+                button.button_style = _STYLES[found.grade]
         references.shown(*found.cites)
         result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
-        self.feedback.value = (f"<div><p><b>{_VERDICT[found.concordant]}</b></p>"
-                               f"{markdown_html(found.feedback)}<p><small>Sources: {_cite(found.cites)}</small></p>"
+        text = cases.feedback_text(found, self.facts)
+        self.feedback.value = (f"<div><p><b>{VERDICTS[found.grade]}</b></p>"
+                               f"{markdown_html(text)}<p><small>Sources: {_cite(found.cites)}</small></p>"
                                f"{result}</div>")
         self.continue_button.layout.display = ""
-        self.view.announce(f"{_VERDICT[found.concordant]} {a11y.plain_text(markdown_html(found.feedback))}")
+        self.view.announce(f"{VERDICTS[found.grade]} {a11y.plain_text(markdown_html(text))}")
         self.continue_button.focus()
         return found
 
@@ -145,14 +162,17 @@ class CasePlayer(Displayable):
         if self.chosen is None:
             raise ValueError(f"choose at {self.node.id!r} before continuing")
         self.path.append((self.node, self.chosen))
+        self.facts = cases.after(self.chosen, self.facts)
         self.node, self.chosen = self.case.node(self.chosen.next), None
         self._show()
         (self.choice_buttons[0] if self.choice_buttons else self.restart_button).focus()
 
     def state(self) -> dict[str, object]:
-        """Where the student is: case, node, whether at an ending, its outcome, and the labels chosen so far."""
+        """Where the student is: case, node, whether at an ending, its outcome, the labels chosen so far, their
+        grades and the facts set."""
         return {"case": self.case.id, "node": self.node.id, "ending": self.node.is_ending,
-                "outcome": self.node.outcome or None, "path": [choice.label for _, choice in self.path]}
+                "outcome": self.node.outcome or None, "path": [choice.label for _, choice in self.path],
+                "grades": [choice.grade for _, choice in self.path], "facts": sorted(self.facts)}
 
     # -------------------------------------------------------------- drawing
 
@@ -160,27 +180,39 @@ class CasePlayer(Displayable):
         node, step = self.node, len(self.path) + 1
         where = "Ending" if node.is_ending else f"Step {step}"
         self.heading.value = f"<h4>{html.escape(self.case.title)}: {where}. {html.escape(node.title)}</h4>"
-        parts = [markdown_html(node.text)]
+        parts = [markdown_html(cases.node_text(node, self.facts))]
+        trail = " → ".join(html.escape(item.title) for item, _ in self.path)
+        self.where.value = (f"<p><small>Step {step} of this path{': after ' + trail if trail else ''}.</small></p>"
+                            if not node.is_ending else "")
         if node.tool is not None and node.tool.shown == "before":
             parts.append(_tool_html(node))
         self.feedback.value = ""
         self.continue_button.layout.display = "none"
         if node.is_ending:
-            label = cases.OUTCOME_LABELS[node.outcome]
-            parts.insert(0, f"<p><b>Outcome: {label}.</b></p>")
+            parts.insert(0, f"<p><b>{html.escape(self._outcome())}</b></p>")
             parts.append(f"<p><small>Sources: {_cite(node.cites)}</small></p>{self._path_html()}")
             references.shown(*node.cites)
             self.question.value = ""
             self.choice_buttons = []
             self.restart_button.layout.display = ""
+            self.review_button.layout.display = "none"
         else:
             self.question.value = f"<p><b>{html.escape(node.question)}</b></p>"
-            self.choice_buttons = [self._button(choice) for choice in choice_order(self.case, node)]
+            self.choice_buttons = [self._button(choice) for choice in choice_order(self.case, node, self.facts)]
             self.restart_button.layout.display = "none"
+            self.review_button.layout.display = "" if self.path else "none"
+        self._show_review()
         self.body.value = "".join(parts)
         self.choice_box.children = tuple(self.choice_buttons)
-        self.view.announce(f"{where}: {node.title}." + (f" Outcome: {cases.OUTCOME_LABELS[node.outcome]}."
-                                                        if node.is_ending else f" {node.question}"))
+        self.view.announce(f"{where}: {node.title}. " + (self._outcome() if node.is_ending else node.question))
+
+    def _outcome(self) -> str:
+        """The ending's outcome, and how many missteps the path recovered from (or ended with)."""
+        missteps = sum(choice.grade in case_graph.MISSTEPS for _, choice in self.path)
+        text = f"Outcome: {cases.OUTCOME_LABELS[self.node.outcome]}."
+        if missteps and self.node.outcome == "good":
+            text += f" The case was recovered after {missteps} unhelpful or harmful choice{'s' * (missteps > 1)}."
+        return text
 
     def _button(self, choice: Choice) -> widgets.Button:
         button = widgets.Button(description=choice.label, tooltip=choice.label,
@@ -189,13 +221,19 @@ class CasePlayer(Displayable):
         button.on_click(lambda _button: self.choose(choice.label))
         return button
 
+    def _show_review(self) -> None:
+        """The review of the path so far, shown while **Review my path** is pressed (and always at an ending)."""
+        self.review.value = self._path_html() if self.review_button.value and not self.node.is_ending else ""
+
     def _path_html(self) -> str:
-        steps = "".join(f"<li>{html.escape(node.title)}: <i>{html.escape(choice.label)}</i>"
-                        f"{' ✅' if choice.concordant else ' ⚠️'}</li>" for node, choice in self.path)
-        return f"<p><b>Your path</b> (✅ guideline-concordant, ⚠️ not):</p><ol>{steps}</ol>" if steps else ""
+        """Each decision of the path: the step, the choice, its grade and the sources of its feedback."""
+        steps = "".join(f"<li>{html.escape(node.title)}: <i>{html.escape(choice.label)}</i>: "
+                        f"<b>{html.escape(VERDICTS[choice.grade])}</b> <small>{_cite(choice.cites)}</small></li>"
+                        for node, choice in self.path)
+        return f"<p><b>Your path</b> and the grade of each decision:</p><ol>{steps}</ol>" if steps else ""
 
     def _static_markdown(self) -> str:
         start = self.case.node(self.case.start)
-        options = "\n".join(f"- {choice.label}" for choice in choice_order(self.case, start))
+        options = "\n".join(f"- {choice.label}" for choice in choice_order(self.case, start, frozenset()))
         return (f"**{self.case.title}** (case study): {self.case.summary}\n\n**{start.title}.** {start.text}\n\n"
                 f"*{start.question}*\n\n{options}")

@@ -66,7 +66,7 @@ class Handout:
 
 
 #: The branching cases of notebook 06 that get a map (ids of ``data/cases/``; a test checks that none is missing).
-CASE_MAPS = ("warehouse", "cauda-equina", "progressing-leg", "recurrent")
+CASE_MAPS = ("warehouse", "cauda-equina", "saddle-call", "progressing-leg", "recurrent", "persistent")
 
 #: Every handout figure of the course, in course order.
 HANDOUTS: tuple[Handout, ...] = (
@@ -113,8 +113,9 @@ HANDOUTS: tuple[Handout, ...] = (
             ("brinjikji2015",)),
     *(Handout(f"06_case_map_{case_id}", "clinic.case_maps:case_map_figure",
               f"For instructors: the branching case {case_id!r} as a map, steps in rows by their distance from the "
-              "start, the guideline-concordant path thick and solid, the other choices thin and dashed, good and "
-              "misstep endings marked.", (), (case_id,))
+              "start, each choice's grade in its own line (best thick and solid, acceptable solid, unhelpful dashed, "
+              "harmful dotted), the facts each step sets (+) and reads (?), good and misstep endings marked.", (),
+              (case_id,))
       for case_id in CASE_MAPS),
     Handout("06_case_study_outcome", "clinic.plan_chooser:outcome_figure",
             "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from spinelab.anatomy import muscle_sort, muscles
-from spinelab.clinic import case_study, cases
+from spinelab.clinic import case_graph, case_study, cases
 from spinelab.course import quiz, references
 from spinelab.publish import sources_page
 from spinelab.publish.outputs import OutputFolderError, check_generated, refuse
@@ -89,25 +89,51 @@ def _interactive_steps() -> list[str]:
 
 
 def _case_lines(case: cases.Case) -> list[str]:
-    """Every decision of a branching case: each step's choices, which is concordant, the feedback and where it leads."""
+    """Every decision of a branching case: its figures, its facts, each step's choices with grade, condition, facts
+    set, feedback and where they lead, each text variant with its condition, and each ending with its variants."""
     path = " → ".join(f"`{node.id}`" for node in cases.concordant_path(case))
+    figures = case_graph.figures(case)
     lines = [f"### 06_case_studies: case '{case.title}' (`{case.source}`)", "", case.summary, "",
-             f"**Concordant path:** {path}.", ""]
+             f"**Best path:** {path}.", "",
+             f"**Figures:** {figures.decisions} decisions, {figures.branching} of them branching (a choice leads "
+             f"somewhere the best choice does not); {figures.routes} distinct routes from the start to an ending, "
+             f"{figures.recovery_routes} of them recovering through a consequence to a good ending; "
+             f"{figures.two_defensible} step(s) with two defensible choices. The map is "
+             f"`figures/06_case_map_{case.id}.svg`.", ""]
+    facts = case.facts()
+    if facts:
+        where = {fact: [f"`{n.id}`" for n in case.nodes.values() if any(fact in c.sets for c in n.choices)]
+                 for fact in facts}
+        lines += ["**State (facts a choice sets):** "
+                  + "; ".join(f"`{fact}` (set at {', '.join(nodes)})" for fact, nodes in where.items()) + ".", ""]
     for node in case.nodes.values():
         if node.is_ending:
             lines += [f"- **Ending `{node.id}`: {node.title}** ({cases.OUTCOME_LABELS[node.outcome].lower()}). "
-                      f"{' '.join(node.text.split())}{_sources(node.cites)}", ""]
+                      f"{' '.join(node.text.split())}{_sources(node.cites)}"]
+            lines += [f"  - *If {_condition(variant.when)}:* {' '.join(variant.text.split())}"
+                      for variant in node.variants]
+            lines.append("")
             continue
         lines += [f"**Step `{node.id}`: {node.title}.** {node.question}", ""]
+        lines += [f"- *Text if {_condition(variant.when)}:* {' '.join(variant.text.split())}"
+                  for variant in node.variants]
         if node.tool is not None:
             lines += [f"- *Tool ({node.tool.kind}):* {' '.join(cases.tool_result(node.tool).split())}"]
         for choice in node.choices:
-            verdict = "**Concordant**" if choice.concordant else "Not concordant"
-            feedback = " ".join(choice.feedback.split())
-            lines.append(f"- {verdict}: {choice.label} → `{choice.next}` ({case.node(choice.next).title}). "
-                         f"*Feedback:* {feedback}{_sources(choice.cites)}")
+            extra = "".join([f" *Shown if {_condition(choice.when)}.*" if choice.when else "",
+                             f" *Sets* {', '.join(f'`{fact}`' for fact in choice.sets)}." if choice.sets else ""])
+            feedback = " ".join(cases.feedback_text(choice).split())
+            lines.append(f"- **{cases.GRADE_LABELS[choice.grade]}**: {choice.label} → `{choice.next}` "
+                         f"({case.node(choice.next).title}).{extra} *Feedback:* {feedback}{_sources(choice.cites)}")
+            lines += [f"  - *Feedback if {_condition(variant.when)}:* {' '.join(variant.text.split())}"
+                      for variant in choice.variants]
         lines.append("")
     return lines
+
+
+def _condition(when: tuple[str, ...]) -> str:
+    """A condition as the answer key reads it: ``fear_reinforced and not fear_addressed``."""
+    return " and ".join(f"`{literal}`" for literal in when)
 
 
 def main(argv: list[str] | None = None) -> None:
