@@ -59,4 +59,6 @@ def test_live_checklist_is_a_widget_whose_text_follows_the_ticks():
     assert "application/vnd.jupyter.widget-view+json" in bundle and "text/markdown" not in bundle
     assert "0 ticked -> level NONE" in bundle["text/plain"]
     checklist.tick("fever")
-    assert "1 ticked -> level EMERGENCY" in checklist._repr_mimebundle_()["text/plain"]
+    assert "1 ticked -> level SAME-DAY" in checklist._repr_mimebundle_()["text/plain"]
+    assert LEVEL_COLOURS["same_day"] in checklist.result.value and "SAME_DAY" not in checklist.result.value
+    assert checklist.checkboxes["fever"].description.endswith("[same-day on its own]")
