@@ -18,7 +18,7 @@ ALONE = [
     ("progressive neurological deficit in the legs", "emergency", "cauda equina syndrome"),
     ("significant trauma", "emergency", "spinal fracture"),
     ("corticosteroid use", "routine", "spinal fracture"),
-    ("older age", "routine", "spinal fracture"),
+    ("older age (over 70)", "routine", "spinal fracture"),
     ("previous history of cancer", "urgent", "spinal malignancy"),
     ("age over 50", "routine", "spinal malignancy"),
     ("no improvement after one month", "routine", "spinal malignancy"),
@@ -58,7 +58,7 @@ def test_progressive_neurological_deficit_is_an_emergency_not_a_wait_and_see():
 @pytest.mark.parametrize("names, condition", [
     (["age over 50", "no improvement after one month"], "spinal malignancy"),
     (["age over 50", "unexplained weight loss"], "spinal malignancy"),
-    (["older age", "corticosteroid use"], "spinal fracture"),
+    (["older age (over 70)", "corticosteroid use"], "spinal fracture"),
 ])
 def test_two_routine_flags_for_fracture_or_malignancy_combine_to_urgent(names, condition):
     result = red_flags.screen(names)
@@ -94,7 +94,9 @@ def test_suspected_infection_is_a_same_day_level_of_its_own_between_urgent_and_e
 
 def test_age_over_50_is_the_malignancy_flag_and_older_age_the_fracture_flag():
     assert red_flags.flag("age over 50").conditions == ("spinal malignancy",)
-    assert red_flags.flag("older age").conditions == ("spinal fracture",)
+    assert red_flags.flag("older age").conditions == ("spinal fracture",)  # the name before the cut-off was added
+    fracture_age = red_flags.flag("older age")
+    assert "over 70" in fracture_age.name and "Henschke et al. 2009" in fracture_age.citation
     assert red_flags.screen(["age over 50", "corticosteroid use"]).level == red_flags.ROUTINE  # different conditions
     with pytest.raises(ValueError, match="condition must be one of"):
         red_flags.combination_level("cauda equina syndrome")

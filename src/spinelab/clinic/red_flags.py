@@ -185,11 +185,12 @@ def level(name: str) -> Level:
     return _data()[0][name]
 
 
-_ALIASES = {"saddle anesthesia": "saddle anaesthesia"}
+_ALIASES = {"saddle anesthesia": "saddle anaesthesia", "older age": "older age (over 70)"}
 
 
 def flag(name: str) -> RedFlag:
-    """The red flag with this name (case-insensitive; "anesthesia" is accepted for "anaesthesia").
+    """The red flag with this name (case-insensitive; "anesthesia" is accepted for "anaesthesia", and "older age"
+    for "older age (over 70)").
 
     Raises
     ------
