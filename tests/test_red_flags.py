@@ -246,7 +246,8 @@ def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
 def test_the_same_day_safety_netting_names_the_emergency_department_and_the_cauda_equina_signs():
     advice = red_flags.level(red_flags.SAME_DAY).safety_netting
     assert "See your doctor today" in advice and "cannot see you today" in advice
-    for sign in ("very unwell", "between your legs", "urine", "bowel movement", "sexual function", "difficulty walking"):
+    for sign in ("very unwell", "between your legs", "urine", "bowel movement", "sexual function",
+                 "difficulty walking"):
         assert sign in advice
 
 

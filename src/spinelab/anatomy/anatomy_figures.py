@@ -330,7 +330,8 @@ def local_global_figure() -> LiveFigure:
     ax.grid(visible=False)
     handles = [Patch(facecolor=style.BERGMARK_COLOURS.get(c, NOT_CLASSIFIED_COLOUR), hatch=BERGMARK_HATCH[c],
                      edgecolor=style.STRUCTURE_EDGE, label=c) for c in muscles.BERGMARK_CLASSES]
-    ax.legend(handles=handles, title="Bergmark's systems,\nas commonly summarised", loc="lower left", bbox_to_anchor=(0.26, 0.0), fontsize=8)
+    ax.legend(handles=handles, title="Bergmark's systems,\nas commonly summarised", loc="lower left",
+              bbox_to_anchor=(0.26, 0.0), fontsize=8)
     live.render()
     return live
 

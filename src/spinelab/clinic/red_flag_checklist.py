@@ -33,7 +33,8 @@ from spinelab.course.display import Display, Displayable, markdown_html
 
 #: Colour (Okabe-Ito) of each level; the text label is always shown with it.
 LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], SAME_DAY: style.OKABE_ITO["reddish_purple"],
-                 URGENT: style.OKABE_ITO["orange"], ROUTINE: style.OKABE_ITO["blue"], NONE: style.OKABE_ITO["bluish_green"]}
+                 URGENT: style.OKABE_ITO["orange"], ROUTINE: style.OKABE_ITO["blue"],
+                 NONE: style.OKABE_ITO["bluish_green"]}
 
 
 def flag_label(item: RedFlag) -> str:
@@ -105,9 +106,10 @@ class RedFlagChecklist(Displayable):
         self.outcome = outcome
         colour = LEVEL_COLOURS[outcome.level]
         reasons = "".join(f"<li>{reason}</li>" for reason in outcome.reasons)
+        badge = level_words(outcome.level).upper()
         self.result.value = (
             f"<div style='border-left:8px solid {colour};padding-left:8px'>"
-            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{level_words(outcome.level).upper()}</b>"
+            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{badge}</b>"
             f"</span> <b>{outcome.label}</b> ({outcome.decision})</p>"
             f"<p><b>Action:</b> {outcome.action}</p>"
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")

@@ -9,10 +9,11 @@ ticked does not rule serious pathology out.
 The triage has five levels (:data:`LEVELS`, lowest first): :data:`NONE`, :data:`ROUTINE` (routine care with
 safety-netting), :data:`URGENT` (medical assessment the same or the next day), :data:`SAME_DAY` (medical assessment
 today by the patient's doctor, for suspected spinal infection; the emergency department if the patient is
-systemically unwell) and :data:`EMERGENCY` (straight to an emergency department). Each flag has the level it reaches on its own, and flags for one condition reach a level
-together (:func:`combination_level`); the result's level is the highest reached (see :data:`RULE`). The flags, their
-levels and sources, the combination levels, and each level's action and safety-netting advice live in
-``data/red_flags.toml``, read lazily on first use and validated then.
+systemically unwell) and :data:`EMERGENCY` (straight to an emergency department). Each flag has the level it
+reaches on its own, and flags for one condition reach a level together (:func:`combination_level`); the result's
+level is the highest reached (see :data:`RULE`). The flags, their levels and sources, the combination levels, and
+each level's action and safety-netting advice live in ``data/red_flags.toml``, read lazily on first use and
+validated then.
 
 :func:`screen` is a pure function, reusable by other notebooks::
 
