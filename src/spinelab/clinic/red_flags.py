@@ -73,8 +73,8 @@ RULE = (
     f"profile. So {COMBINATION} or more flags pointing to fracture or malignancy call for urgent assessment, and "
     f"{COMBINATION} or more pointing to infection for a same-day assessment; flags for different conditions do not "
     "add up. The levels given to single flags and the threshold of two are this course's simplification of the "
-    "framework's clinical reasoning, not a validated rule; so is a same-day assessment for two infection risk "
-    "factors (such as diabetes and a recent spinal injection) without a sign such as fever."
+    "framework's clinical reasoning, not a validated rule; so is the same-day level for two infection risk factors "
+    "without a sign such as fever."
 )
 
 DISCLAIMER = (
