@@ -83,7 +83,8 @@ def test_layer_step_explains_wrong_answers_with_muscle_facts():
     layers.choose("multifidus", cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
     assert layers.check() == {"guarding": False, "inhibited": False, "where": False}
     feedback = layers.step.feedback.value
-    assert "Bergmark class local" in feedback and "crosses 2-5 joints" in feedback
+    assert "commonly summarised" in feedback and "Bergmark class" not in feedback
+    assert "crosses 2-5 joints" in feedback
     assert "expect it tight, not inhibited" in feedback
     for option in cs.LAYER_OPTIONS:
         assert cs.guarding_feedback(option)[0] == (option == cs.ERECTOR_SPINAE)

@@ -40,7 +40,7 @@ segments = [2, 5]\nsegments_note = "s"\nlumbar_attachment = "direct"\ncitations 
 id = "thoracolumbar_fascia"\nname = "Thoracolumbar fascia"\ndescription = "d"\ncitations = ["willard2012"]
 """
 RED_FLAGS = "".join(f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\n'
-                    'verified = "v"\n' for name in ("emergency", "urgent", "routine", "none")) + """
+                    'verified = "v"\n' for name in ("emergency", "same_day", "urgent", "routine", "none")) + """
 [combination]
 sources = ["henschke2013"]\nverified = "v"
 [combination.level]
@@ -203,7 +203,7 @@ CASES = {
         ('action = "A"\n', "", r"level 'emergency': field 'action' is missing"),
         ("[level.none]", "[level.later]", r"level 'none' is missing"),
         ('level = "urgent"', 'level = "none"', r"flag 1 \('fever'\): field 'level' must be one of routine, urgent, "
-                                               "emergency; got 'none'"),
+                                               "same_day, emergency; got 'none'"),
         ('["spinal infection"]', '["gout"]', r"flag 1 \('fever'\): field 'conditions' item 1 must be one of cauda"),
         ('["spinal infection"]', '["spinal infection", "spinal infection"]',
          r"flag 1 \('fever'\): field 'conditions' must be a list without repeats"),

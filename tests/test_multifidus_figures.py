@@ -124,3 +124,15 @@ def test_figures_lay_out_in_presenter_style_without_warnings():
             assert build().png().startswith(b"\x89PNG")
     finally:
         style.use(presenter=False)
+
+
+def test_the_predict_then_reveal_description_names_the_finding_only_after_the_reveal():
+    demo = figures.PredictThenReveal()
+    before = [demo.live.alt_text, demo.view.caption.value, demo._repr_mimebundle_()["text/plain"]]
+    for text in before:
+        assert "after you press Reveal" in text.replace("After", "after") and "stays below" not in text
+    demo.predict("partly")
+    demo.reveal()
+    after = [demo.live.alt_text, demo.view.caption.value, demo.view.text]
+    for text in after:
+        assert "the control group stays below it" in text and "Menezes Costa" in text

@@ -13,9 +13,9 @@ def test_checklist_widget_shows_level_colour_label_action_reasons_and_safety_net
     assert LEVEL_COLOURS["emergency"] in value and "EMERGENCY" in value
     assert "Action:" in value and "Bigos et al. 1994" in value and "Safety-netting" in value
     checklist.clear()
-    checklist.tick("older age", "corticosteroid use")
+    checklist.tick("older age (over 70)", "corticosteroid use")
     assert checklist.outcome.level == red_flags.URGENT and checklist.ticked == ("corticosteroid use",
-                                                                                "older age")
+                                                                                "older age (over 70)")
     assert LEVEL_COLOURS["urgent"] in checklist.result.value
     bundle = checklist._repr_mimebundle_()
     assert "2 ticked -> level URGENT" in bundle["text/plain"]
@@ -59,4 +59,6 @@ def test_live_checklist_is_a_widget_whose_text_follows_the_ticks():
     assert "application/vnd.jupyter.widget-view+json" in bundle and "text/markdown" not in bundle
     assert "0 ticked -> level NONE" in bundle["text/plain"]
     checklist.tick("fever")
-    assert "1 ticked -> level EMERGENCY" in checklist._repr_mimebundle_()["text/plain"]
+    assert "1 ticked -> level SAME-DAY" in checklist._repr_mimebundle_()["text/plain"]
+    assert LEVEL_COLOURS["same_day"] in checklist.result.value and "SAME_DAY" not in checklist.result.value
+    assert checklist.checkboxes["fever"].description.endswith("[same-day on its own]")

@@ -18,12 +18,12 @@ ALONE = [
     ("progressive neurological deficit in the legs", "emergency", "cauda equina syndrome"),
     ("significant trauma", "emergency", "spinal fracture"),
     ("corticosteroid use", "routine", "spinal fracture"),
-    ("older age", "routine", "spinal fracture"),
+    ("older age (over 70)", "routine", "spinal fracture"),
     ("previous history of cancer", "urgent", "spinal malignancy"),
     ("age over 50", "routine", "spinal malignancy"),
     ("no improvement after one month", "routine", "spinal malignancy"),
     ("unexplained weight loss", "routine", "spinal malignancy"),
-    ("fever", "emergency", "spinal infection"),
+    ("fever", "same_day", "spinal infection"),
     ("intravenous drug use", "routine", "spinal infection"),
     ("immunosuppression", "routine", "spinal infection"),
     ("diabetes", "routine", "spinal infection"),
@@ -41,7 +41,7 @@ def test_every_flag_alone_reaches_its_level(name, level, condition):
     result = red_flags.screen([name])
     assert result.level == level and result.flags == (red_flags.flag(name),)
     assert result.conditions[0] == condition or condition in result.conditions
-    assert result.refer is (level in ("emergency", "urgent"))
+    assert result.refer is (level in ("emergency", "same_day", "urgent"))
     assert result.decision == (red_flags.REFER if result.refer else red_flags.SUSPECT)
     assert result.combined == ()
     assert result.message.startswith("Refer for medical evaluation" if result.refer else "Raises suspicion")
@@ -58,7 +58,7 @@ def test_progressive_neurological_deficit_is_an_emergency_not_a_wait_and_see():
 @pytest.mark.parametrize("names, condition", [
     (["age over 50", "no improvement after one month"], "spinal malignancy"),
     (["age over 50", "unexplained weight loss"], "spinal malignancy"),
-    (["older age", "corticosteroid use"], "spinal fracture"),
+    (["older age (over 70)", "corticosteroid use"], "spinal fracture"),
 ])
 def test_two_routine_flags_for_fracture_or_malignancy_combine_to_urgent(names, condition):
     result = red_flags.screen(names)
@@ -74,14 +74,29 @@ def test_two_routine_flags_for_fracture_or_malignancy_combine_to_urgent(names, c
 ])
 def test_two_flags_for_spinal_infection_call_for_a_same_day_assessment(names):
     result = red_flags.screen(names)
-    assert result.level == red_flags.EMERGENCY and result.refer and result.combined == ("spinal infection",)
+    assert result.level == red_flags.SAME_DAY and result.refer and result.combined == ("spinal infection",)
     assert "2 or more flags for spinal infection in combination call for a same-day assessment" in result.message
-    assert "the emergency department if the doctor cannot be reached today" in result.action
+    assert "or the doctor cannot be reached today" in result.action
+
+
+def test_suspected_infection_is_a_same_day_level_of_its_own_between_urgent_and_emergency():
+    assert red_flags.LEVELS.index(red_flags.URGENT) < red_flags.LEVELS.index(red_flags.SAME_DAY) \
+        < red_flags.LEVELS.index(red_flags.EMERGENCY)
+    same_day, emergency = red_flags.level(red_flags.SAME_DAY), red_flags.level(red_flags.EMERGENCY)
+    assert "Emergency" not in same_day.label and "today" in same_day.label
+    # A systemically unwell patient, or a new deficit, still goes to the emergency department.
+    assert "emergency department if the patient is systemically unwell" in same_day.action
+    assert "new neurological deficit" in same_day.action
+    assert "fever" not in emergency.action and "doctor" not in emergency.action
+    assert "two infection risk factors" in red_flags.RULE and "simplification" in red_flags.RULE
+    assert "systemically unwell" in red_flags.RULE
 
 
 def test_age_over_50_is_the_malignancy_flag_and_older_age_the_fracture_flag():
     assert red_flags.flag("age over 50").conditions == ("spinal malignancy",)
-    assert red_flags.flag("older age").conditions == ("spinal fracture",)
+    assert red_flags.flag("older age").conditions == ("spinal fracture",)  # the name before the cut-off was added
+    fracture_age = red_flags.flag("older age")
+    assert "over 70" in fracture_age.name and "Henschke et al. 2009" in fracture_age.citation
     assert red_flags.screen(["age over 50", "corticosteroid use"]).level == red_flags.ROUTINE  # different conditions
     with pytest.raises(ValueError, match="condition must be one of"):
         red_flags.combination_level("cauda equina syndrome")
@@ -107,7 +122,8 @@ def test_cauda_equina_signs_do_not_combine_but_the_highest_level_wins():
 
 @pytest.mark.parametrize("names, level", [
     (["corticosteroid use", "previous history of cancer"], "urgent"),  # routine + urgent, different conditions
-    (["fever", "previous history of cancer"], "emergency"),  # emergency + urgent, different conditions
+    (["fever", "previous history of cancer"], "same_day"),  # same day + urgent, different conditions
+    (["fever", "saddle anaesthesia"], "emergency"),  # same day + emergency
     (["diabetes", "loss of anal tone"], "emergency"),  # routine + emergency
 ])
 def test_the_highest_level_of_the_ticked_flags_wins(names, level):
@@ -167,7 +183,7 @@ def test_data_is_read_lazily():
 
 LEVELS_TOML = "".join(
     f'[level.{name}]\nlabel = "L"\naction = "A"\nsafety_netting = "S"\nsources = ["finucane2020"]\nverified = "v"\n'
-    for name in ("emergency", "urgent", "routine", "none")) + \
+    for name in ("emergency", "same_day", "urgent", "routine", "none")) + \
     '[combination]\nsources = ["henschke2013"]\nverified = "v"\n[combination.level]\n"spinal fracture" = "urgent"\n' \
     '"spinal malignancy" = "urgent"\n"spinal infection" = "emergency"\n'
 FLAG = '[[flag]]\nname = "fever"\nconditions = ["spinal infection"]\nlevel = "routine"\nsources = ["yusuf2019"]\n' \
@@ -182,7 +198,7 @@ def test_a_valid_minimal_file_parses():
 
 @pytest.mark.parametrize("text, message", [
     (LEVELS_TOML + FLAG.replace('level = "routine"', 'level = "soon"'),
-     r"x\.toml: flag 1 \('fever'\): field 'level' must be one of routine, urgent, emergency"),
+     r"x\.toml: flag 1 \('fever'\): field 'level' must be one of routine, urgent, same_day, emergency"),
     (LEVELS_TOML + FLAG.replace('level = "routine"', 'level = "none"'), r"flag 1 \('fever'\): field 'level'"),
     (LEVELS_TOML + FLAG.replace('["yusuf2019"]', '["yusuf2091"]'),
      r"x\.toml: flag 1 \('fever'\): field 'sources': unknown citation key 'yusuf2091'"),
@@ -196,7 +212,8 @@ def test_a_valid_minimal_file_parses():
     (LEVELS_TOML.replace("[level.none]", "[level.later]") + FLAG, r"x\.toml: level 'none' is missing"),
     (LEVELS_TOML, r"x\.toml: field 'flag' is missing"),
     (LEVELS_TOML.replace('"spinal infection" = "emergency"', '"spinal infection" = "routine"') + FLAG,
-     r"x\.toml: field 'combination' key 'level' key 'spinal infection' must be one of urgent, emergency"),
+     r"x\.toml: field 'combination' key 'level' key 'spinal infection' must be one of urgent, same_day, "
+     r"emergency"),
     (LEVELS_TOML.replace('sources = ["henschke2013"]', 'sources = ["henschke2031"]') + FLAG,
      r"x\.toml: field 'combination' key 'sources': unknown citation key 'henschke2031'"),
     ("[[flag]\n", r"x\.toml: not valid TOML"),
@@ -220,15 +237,25 @@ def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
     advice = red_flags.screen([]).safety_netting
     assert "has not improved" in advice and "fever" in advice and "difficulty walking" in advice
     fever = red_flags.screen(["fever"])
-    assert fever.level == red_flags.EMERGENCY and "same or the next day" not in fever.label
-    assert "a same-day assessment by the patient's doctor, or the emergency department" in fever.action
-    assert "Fever with back pain" in red_flags.RULE and "same-day" in red_flags.RULE
+    assert fever.level == red_flags.SAME_DAY and "same or the next day" not in fever.label
+    assert "a medical assessment today by the patient's doctor" in fever.action
+    assert "Fever with back pain" in red_flags.RULE and "same day" in red_flags.RULE
+    assert "fever raises suspicion of spinal infection, same-day on its own" in fever.message
+
+
+def test_the_same_day_safety_netting_names_the_emergency_department_and_the_cauda_equina_signs():
+    advice = red_flags.level(red_flags.SAME_DAY).safety_netting
+    assert "See your doctor today" in advice and "cannot see you today" in advice
+    for sign in ("very unwell", "between your legs", "urine", "bowel movement", "sexual function",
+                 "difficulty walking"):
+        assert sign in advice
 
 
 def test_examples_give_one_line_per_set_of_ticked_flags_with_its_level():
     text = red_flags.examples({"age over 50", "no improvement after one month"}, {"saddle anaesthesia"}, set())
     assert isinstance(text, PlainText)
     urgent, emergency, none = text.splitlines()
+    assert red_flags.examples({"fever"}) == f"fever -> same-day: {red_flags.level('same_day').label}"
     assert urgent == (f"age over 50, no improvement after one month -> urgent: "
                       f"{red_flags.level('urgent').label}")
     assert emergency.startswith("saddle anaesthesia -> emergency: ")

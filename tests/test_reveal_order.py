@@ -55,3 +55,11 @@ def test_notebook_04_answers_each_prediction_only_after_the_widget_that_tests_it
     assert "prediction: no" not in between and "prediction is no" not in between
     assert all("18/54" not in "".join(cell["source"]) for cell in cells[:calculator])
     assert any("18/54" in "".join(cell["source"]) for cell in cells[calculator + 1:])
+
+
+def test_notebook_04_calculator_starts_at_a_likelihood_ratio_of_1_so_it_shows_no_answer_under_the_prediction():
+    cells = _cells("04_measuring_multifidus")
+    calculator = _index(cells, "PostTestCalculator(")
+    shown = _shown(cells[calculator])
+    assert "LR 1" in shown or "likelihood ratio 1" in shown
+    assert "66%" not in shown and "66 %" not in shown and "× 4" not in shown

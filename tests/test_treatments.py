@@ -173,3 +173,12 @@ def test_a_coverage_entry_with_an_unknown_topic_is_refused():
             'topics = ["cupping"]\nverified = "v"\n')
     with pytest.raises(ValueError, match=r"x\.toml: coverage 1: field 'topics' must list only"):
         treatments.load(text, "x.toml")
+
+
+def test_a_topic_line_names_the_population_of_each_grade_so_no_grade_repeats():
+    shown = re.sub(r"<details>.*?</details>", "", str(treatments.evidence_table()), flags=re.DOTALL)
+    acupuncture = next(line for line in shown.splitlines() if line.startswith("**Acupuncture**"))
+    assert "Qaseem et al. 2017 *strong recommendation* (acute or subacute low back pain)" in acupuncture
+    assert "Qaseem et al. 2017 *strong recommendation* (chronic low back pain)" in acupuncture
+    grades = acupuncture.split(": ", 1)[1].split("; ")
+    assert len(grades) == len(set(grades))

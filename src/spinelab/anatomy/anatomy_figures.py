@@ -299,8 +299,9 @@ def local_global_figure() -> LiveFigure:
         "its column, coloured by Bergmark class. Every local muscle sits in the first column except transversus "
         "abdominis, which reaches the lumbar vertebrae only through the thoracolumbar fascia; no global muscle "
         "attaches directly (the thoracic part of longissimus, whose upper fascicles end on lumbar spinous "
-        "processes, sits in the second column); muscles outside the two systems reach the lumbar vertebrae at most "
-        "through the thoracolumbar fascia, except psoas, which attaches directly but runs on to the femur.",
+        "processes, sits in the second column); unclassified muscles reach the lumbar vertebrae at most through "
+        "the thoracolumbar fascia, except psoas, excepted in the usual summary of the local system, and spinalis, "
+        "which the usual lists do not name.",
         figsize=(10.0, 6.4),
     )
     ax = live.axes[0]
@@ -329,7 +330,8 @@ def local_global_figure() -> LiveFigure:
     ax.grid(visible=False)
     handles = [Patch(facecolor=style.BERGMARK_COLOURS.get(c, NOT_CLASSIFIED_COLOUR), hatch=BERGMARK_HATCH[c],
                      edgecolor=style.STRUCTURE_EDGE, label=c) for c in muscles.BERGMARK_CLASSES]
-    ax.legend(handles=handles, title="Bergmark class", loc="lower left", bbox_to_anchor=(0.26, 0.0), fontsize=8)
+    ax.legend(handles=handles, title="Bergmark's systems,\nas commonly summarised", loc="lower left",
+              bbox_to_anchor=(0.26, 0.0), fontsize=8)
     live.render()
     return live
 

@@ -43,8 +43,9 @@ LUMBAR_ATTACHMENTS = {
 }
 #: The one muscle placed in the local system although it reaches the lumbar vertebrae only through fascia.
 FASCIA_LOCAL_EXCEPTION = "transversus_abdominis"
-#: The one muscle attached directly to the lumbar vertebrae that is left outside both systems: it runs to the femur.
-DIRECT_OUTSIDE_EXCEPTION = "psoas_major"
+#: Muscles attached directly to the lumbar vertebrae that are left unclassified: psoas, excepted in the usual summary
+#: of Bergmark's local system, and spinalis, which the usual lists do not name (not placed by guesswork).
+UNCLASSIFIED_DIRECT = ("psoas_major", "spinalis")
 
 DATA_FILE = "data/muscles.toml"
 _MUSCLE_TEXT = ("id", "name", "label", "layer", "bergmark", "bergmark_note", "origin", "insertion",
@@ -112,13 +113,14 @@ class Catalogue:
 
 
 def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str) -> bool:
-    """Whether a Bergmark class agrees with Bergmark's criterion, attachment to the lumbar vertebrae.
+    """Whether a class agrees with Bergmark's criterion, attachment to the lumbar vertebrae, as commonly summarised.
 
     Local muscles insert on or arise from the lumbar vertebrae (``direct``); transversus abdominis,
     which reaches them only through the thoracolumbar fascia, is the one local exception. Global muscles
     carry load between the thoracic cage and the pelvis without attaching directly to the lumbar
-    vertebrae. Muscles outside the two systems (``not classified``) do not attach directly to the lumbar
-    vertebrae, except psoas (:data:`DIRECT_OUTSIDE_EXCEPTION`), which runs from them to the femur.
+    vertebrae. Muscles left unclassified (``not classified``) do not attach directly to the lumbar
+    vertebrae, except those of :data:`UNCLASSIFIED_DIRECT` (psoas, excepted in the usual summary, and spinalis,
+    which the usual lists do not name).
 
     Parameters
     ----------
@@ -139,15 +141,15 @@ def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str)
             lumbar_attachment == "through fascia" and muscle_id == FASCIA_LOCAL_EXCEPTION)
     if bergmark == "global":
         return lumbar_attachment != "direct"
-    return lumbar_attachment != "direct" or muscle_id == DIRECT_OUTSIDE_EXCEPTION
+    return lumbar_attachment != "direct" or muscle_id in UNCLASSIFIED_DIRECT
 
 
 def _muscle(row: dict, where: str) -> Muscle:
     if not class_fits_attachment(row["id"], row["bergmark"], row["lumbar_attachment"]):
         raise ValueError(f"{where}: field 'bergmark' is {row['bergmark']!r} but field 'lumbar_attachment' is "
                          f"{row['lumbar_attachment']!r}: Bergmark's local muscles attach to the lumbar vertebrae, "
-                         "his global muscles do not, and a muscle attached directly to them is local (psoas, "
-                         "which runs to the femur, is the one left out)")
+                         "his global muscles do not, and a muscle attached directly to them is local unless the usual "
+                         f"summary leaves it out ({', '.join(UNCLASSIFIED_DIRECT)})")
     segments = row.get("segments")
     if segments is not None and segments[0] > segments[1]:
         raise ValueError(f"{where}: field 'segments' must be [fewest, most]; got {segments!r}")

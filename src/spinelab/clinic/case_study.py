@@ -144,7 +144,8 @@ def _option_keys(option: str) -> tuple[str, ...]:
 
 
 def _muscle_facts(muscle: muscles.Muscle) -> str:
-    return (f"{muscle.name}: {muscle.layer} layer, Bergmark class {muscle.bergmark}, crosses "
+    return (f"{muscle.name}: {muscle.layer} layer, {muscle.bergmark} as Bergmark's systems are commonly "
+            f"summarised, crosses "
             f"{muscle.segments_text} joints {muscle.cite()}.")
 
 
@@ -154,10 +155,10 @@ def _option_facts(option: str) -> str:
     lumbar = " ".join(_muscle_facts(muscles.get(part)) for part in ERECTOR_SPINAE_PARTS[:2])
     thoracic_keys = dict.fromkeys(key for part in ERECTOR_SPINAE_PARTS[2:] for key in muscles.get(part).citations)
     return (f"Beside L4-L5 the fleshy lumbar fibres of the erector spinae lie lateral to multifidus. {lumbar} Its "
-            "thoracic fibres (the thoracic parts of longissimus and iliocostalis, Bergmark class global) reach this "
-            "level only as tendons, in the erector spinae aponeurosis that covers multifidus "
-            f"{references.cite(*thoracic_keys)}. So the answer spans Bergmark's classes: lumbar fibres local, "
-            "thoracic fibres global.")
+            "thoracic fibres (the thoracic parts of longissimus and iliocostalis, global as commonly summarised) "
+            "reach this level only as tendons, in the erector spinae aponeurosis that covers multifidus "
+            f"{references.cite(*thoracic_keys)}. So the answer spans both of Bergmark's systems as commonly "
+            "summarised: lumbar fibres local, thoracic fibres global.")
 
 
 def _check_option(option: str) -> None:

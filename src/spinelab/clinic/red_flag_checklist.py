@@ -17,12 +17,14 @@ from spinelab.clinic.red_flags import (
     NONE,
     ROUTINE,
     RULE,
+    SAME_DAY,
     URGENT,
     RedFlag,
     ScreeningResult,
     flag,
     flags,
     flags_for,
+    level_words,
     notes,
     screen,
 )
@@ -30,14 +32,15 @@ from spinelab.course import references, style
 from spinelab.course.display import Display, Displayable, markdown_html
 
 #: Colour (Okabe-Ito) of each level; the text label is always shown with it.
-LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], URGENT: style.OKABE_ITO["orange"],
-                 ROUTINE: style.OKABE_ITO["blue"], NONE: style.OKABE_ITO["bluish_green"]}
+LEVEL_COLOURS = {EMERGENCY: style.OKABE_ITO["vermillion"], SAME_DAY: style.OKABE_ITO["reddish_purple"],
+                 URGENT: style.OKABE_ITO["orange"], ROUTINE: style.OKABE_ITO["blue"],
+                 NONE: style.OKABE_ITO["bluish_green"]}
 
 
 def flag_label(item: RedFlag) -> str:
     """A flag as the checklist lists it: its name, its other conditions and the level it reaches alone."""
     others = item.conditions[1:]
-    return item.name + (f" (also {', '.join(others)})" if others else "") + f" [{item.level} on its own]"
+    return item.name + (f" (also {', '.join(others)})" if others else "") + f" [{level_words(item.level)} on its own]"
 
 
 def _listed_under(condition: str) -> tuple[RedFlag, ...]:
@@ -103,15 +106,16 @@ class RedFlagChecklist(Displayable):
         self.outcome = outcome
         colour = LEVEL_COLOURS[outcome.level]
         reasons = "".join(f"<li>{reason}</li>" for reason in outcome.reasons)
+        badge = level_words(outcome.level).upper()
         self.result.value = (
             f"<div style='border-left:8px solid {colour};padding-left:8px'>"
-            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{outcome.level.upper()}</b>"
+            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{badge}</b>"
             f"</span> <b>{outcome.label}</b> ({outcome.decision})</p>"
             f"<p><b>Action:</b> {outcome.action}</p>"
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
             + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
         self.view.text = (
             f"[Red-flag triage] {len(flags())} flags under {len(CONDITIONS)} conditions; "
-            f"{len(outcome.flags)} ticked -> level {outcome.level.upper()} ({outcome.label}). "
+            f"{len(outcome.flags)} ticked -> level {level_words(outcome.level).upper()} ({outcome.label}). "
             f"Action: {outcome.action} {DISCLAIMER} Triage rule: {RULE}")
         return outcome

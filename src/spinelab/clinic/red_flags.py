@@ -6,12 +6,14 @@ judges a level of concern and the matching action. Serious spinal pathology is r
 high-quality evidence of diagnostic accuracy: a flag raises suspicion, it does not make a diagnosis, and no flag
 ticked does not rule serious pathology out.
 
-The triage has four levels (:data:`LEVELS`, lowest first): :data:`NONE`, :data:`ROUTINE` (routine care with
-safety-netting), :data:`URGENT` (medical assessment the same or the next day) and :data:`EMERGENCY` (same-day
-medical assessment). Each flag has the level it reaches on its own, and flags for one condition reach a level
-together (:func:`combination_level`); the result's level is the highest reached (see :data:`RULE`). The flags, their
-levels and sources, the combination levels, and each level's action and safety-netting advice live in
-``data/red_flags.toml``, read lazily on first use and validated then.
+The triage has five levels (:data:`LEVELS`, lowest first): :data:`NONE`, :data:`ROUTINE` (routine care with
+safety-netting), :data:`URGENT` (medical assessment the same or the next day), :data:`SAME_DAY` (medical assessment
+today by the patient's doctor, for suspected spinal infection; the emergency department if the patient is
+systemically unwell) and :data:`EMERGENCY` (straight to an emergency department). Each flag has the level it
+reaches on its own, and flags for one condition reach a level together (:func:`combination_level`); the result's
+level is the highest reached (see :data:`RULE`). The flags, their levels and sources, the combination levels, and
+each level's action and safety-netting advice live in ``data/red_flags.toml``, read lazily on first use and
+validated then.
 
 :func:`screen` is a pure function, reusable by other notebooks::
 
@@ -20,7 +22,7 @@ levels and sources, the combination levels, and each level's action and safety-n
     >>> screen({"age over 50"}).level
     'routine'
     >>> screen({"fever"}).level
-    'emergency'
+    'same_day'
 
 The checklist widget is :class:`spinelab.clinic.red_flag_checklist.RedFlagChecklist`.
 """
@@ -41,9 +43,9 @@ DATA_FILE = "data/red_flags.toml"
 #: The four serious spinal pathologies of the framework (Finucane et al. 2020).
 CONDITIONS = ("cauda equina syndrome", "spinal fracture", "spinal malignancy", "spinal infection")
 
-NONE, ROUTINE, URGENT, EMERGENCY = "none", "routine", "urgent", "emergency"
+NONE, ROUTINE, URGENT, SAME_DAY, EMERGENCY = "none", "routine", "urgent", "same_day", "emergency"
 #: Triage levels, lowest first: a result takes the highest level any rule reaches.
-LEVELS = (NONE, ROUTINE, URGENT, EMERGENCY)
+LEVELS = (NONE, ROUTINE, URGENT, SAME_DAY, EMERGENCY)
 #: Levels a single flag can have (a flag always raises some concern).
 FLAG_LEVELS = LEVELS[1:]
 
@@ -52,7 +54,7 @@ SUSPECT = "raises suspicion: consider in combination, reassess"
 CLEAR = "no red flags ticked"
 
 #: Conditions for which flags combine: this many flags for one of them raise the level to
-#: :func:`combination_level` (urgent for fracture and malignancy, emergency for infection).
+#: :func:`combination_level` (urgent for fracture and malignancy, same day for infection).
 COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
 
@@ -60,9 +62,10 @@ COMBINATION = 2
 RULE = (
     "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
     "pain in both legs, loss of anal tone), a severe or progressive neurological deficit in the legs, and significant "
-    "trauma call for emergency, same-day medical assessment (GIRFT 2023; Long et al. 2020; Bigos et al. 1994). "
-    "Fever with back pain, a sign of possible spinal infection, also calls for a same-day assessment: the doctor "
-    "today, or the emergency department. "
+    "trauma call for emergency assessment: straight to an emergency department (GIRFT 2023; Long et al. 2020; "
+    "Bigos et al. 1994). Fever with back pain, a sign of possible spinal infection, calls for a medical assessment "
+    "the same day, by the patient's doctor; a patient who is systemically unwell, has a new neurological deficit or "
+    "cannot see the doctor today goes to the emergency department. "
     "A previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
     "malignancy, calls for urgent medical assessment, the same or the next day. Other flags alone call for routine "
     "care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination and, "
@@ -70,7 +73,8 @@ RULE = (
     f"profile. So {COMBINATION} or more flags pointing to fracture or malignancy call for urgent assessment, and "
     f"{COMBINATION} or more pointing to infection for a same-day assessment; flags for different conditions do not "
     "add up. The levels given to single flags and the threshold of two are this course's simplification of the "
-    "framework's clinical reasoning, not a validated rule."
+    "framework's clinical reasoning, not a validated rule; so is the same-day level for two infection risk factors "
+    "without a sign such as fever."
 )
 
 DISCLAIMER = (
@@ -182,11 +186,12 @@ def level(name: str) -> Level:
     return _data()[0][name]
 
 
-_ALIASES = {"saddle anesthesia": "saddle anaesthesia"}
+_ALIASES = {"saddle anesthesia": "saddle anaesthesia", "older age": "older age (over 70)"}
 
 
 def flag(name: str) -> RedFlag:
-    """The red flag with this name (case-insensitive; "anesthesia" is accepted for "anaesthesia").
+    """The red flag with this name (case-insensitive; "anesthesia" is accepted for "anaesthesia", and "older age"
+    for "older age (over 70)").
 
     Raises
     ------
@@ -244,8 +249,8 @@ class ScreeningResult:
 
     @property
     def refer(self) -> bool:
-        """True for an emergency or urgent level: the patient needs medical assessment."""
-        return self.level in (URGENT, EMERGENCY)
+        """True for an emergency, same-day or urgent level: the patient needs medical assessment."""
+        return self.level in (URGENT, SAME_DAY, EMERGENCY)
 
     @property
     def decision(self) -> str:
@@ -273,8 +278,8 @@ class ScreeningResult:
     @property
     def reasons(self) -> tuple[str, ...]:
         """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
-        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {item.level} on its own "
-                 f"{item.citation}" for item in self.flags]
+        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its "
+                 f"own {item.citation}" for item in self.flags]
         lines += [f"{COMBINATION} or more flags for {condition} in combination call for "
                   f"{_COMBINED_WORDS[combination_level(condition)]} "
                   + (references.cite("henschke2013") if condition == "spinal malignancy" else
@@ -290,7 +295,12 @@ class ScreeningResult:
         return f"{head} {self.action} Why: {'; '.join(self.reasons)}."
 
 
-_COMBINED_WORDS = {URGENT: "urgent assessment", EMERGENCY: "a same-day assessment"}
+_COMBINED_WORDS = {URGENT: "urgent assessment", SAME_DAY: "a same-day assessment", EMERGENCY: "emergency assessment"}
+
+
+def level_words(name: str) -> str:
+    """A level's name as students read it: ``"same-day"`` for :data:`SAME_DAY`, the name itself otherwise."""
+    return name.replace("_", "-")
 
 
 def screen(flags: Iterable[str]) -> ScreeningResult:
@@ -304,9 +314,9 @@ def screen(flags: Iterable[str]) -> ScreeningResult:
     Returns
     -------
     ScreeningResult
-        Level :data:`EMERGENCY`, :data:`URGENT`, :data:`ROUTINE` or :data:`NONE`: the highest level of any ticked
-        flag, raised to :func:`combination_level` when :data:`COMBINATION` or more flags point to one condition of
-        :data:`COMBINING`.
+        Level :data:`EMERGENCY`, :data:`SAME_DAY`, :data:`URGENT`, :data:`ROUTINE` or :data:`NONE`: the highest level
+        of any ticked flag, raised to :func:`combination_level` when :data:`COMBINATION` or more flags point to one
+        condition of :data:`COMBINING`.
 
     Raises
     ------
@@ -343,5 +353,5 @@ def examples(*ticked: Iterable[str]) -> PlainText:
     for names in ticked:
         result = screen(names)
         flags_ticked = ", ".join(sorted(item.name for item in result.flags)) or "nothing ticked"
-        lines.append(f"{flags_ticked} -> {result.level}: {result.label}")
+        lines.append(f"{flags_ticked} -> {level_words(result.level)}: {result.label}")
     return PlainText("\n".join(lines))

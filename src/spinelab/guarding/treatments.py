@@ -321,7 +321,8 @@ def evidence_table(population: str | None = None) -> MarkdownText:
             treatment = data.treatments[topic]
             brief = f" (in the model: {MECHANISMS[treatment.mechanism]}): {treatment.evidence_summary}"
         else:
-            grades = [f"{references.get(item.guideline).short()} *{item.strength.split(';')[0]}*" for item in recs]
+            grades = [f"{references.get(item.guideline).short()} *{item.strength.split(';')[0]}* ({item.population})"
+                      for item in recs]
             also = [f"{references.get(item.guideline).short()} covers it ({item.population})" for item in covered]
             cited = [f"review {references.cite(key)}" for key, _ in reviews]
             brief = f": {'; '.join([*grades, *also, *cited])}." if grades or also or cited else ""

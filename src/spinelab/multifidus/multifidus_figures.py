@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab.course import references, style
+from spinelab.course import a11y, references, style
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
@@ -81,6 +81,17 @@ def _group_checkboxes() -> dict[str, widgets.Checkbox]:
             for group in studies.GROUPS}
 
 
+def _description(revealed: bool) -> str:
+    """The predict-then-reveal figure's description: before the reveal it names no finding."""
+    finding = ("After the reveal, illustrative curves (a model, not data) express the reported finding: the exercise "
+               "group returns to about 100 %, the control group stays below it." if revealed else
+               "After you press Reveal, illustrative curves (a model, not data) express the reported finding.")
+    return ("Left: multifidus size on the painful side as a percentage of the other side over 12 weeks, with the "
+            f"treatment weeks shaded and the examinations at weeks 4 and 10 marked. {finding} Right: pooled mean "
+            "pain in acute low back pain cohorts (Menezes Costa et al. 2012): 52 of 100 at onset, 23 at 6 weeks, 12 "
+            "at 26 weeks and 6 at 52 weeks, with 95 % confidence intervals (other patients than the trial's).")
+
+
 class PredictThenReveal(Displayable):
     """Predict what happened to the control group's multifidus by the last examination, then reveal what was reported.
 
@@ -101,15 +112,7 @@ class PredictThenReveal(Displayable):
         self.reveal_button = widgets.Button(description="Reveal", button_style="warning", icon="eye", disabled=True,
                                             tooltip="Choose your prediction first")
         self.feedback = widgets.HTML(ASK)
-        self.live = LiveFigure(
-            "Left: multifidus size on the painful side as a percentage of the other side over 12 weeks, with the "
-            "treatment weeks shaded and the examinations at weeks 4 and 10 marked. After you choose a prediction "
-            "and press Reveal, illustrative curves (a model, not data) express the reported finding: the exercise "
-            "group returns to about 100 %, the control group stays below it. Right: pooled mean pain in acute "
-            "low back pain cohorts (Menezes Costa et al. 2012): 52 of 100 at onset, 23 at 6 weeks, 12 at 26 weeks and "
-            "6 at 52 weeks, with 95 % confidence intervals (other patients than the trial's).",
-            figsize=(10.0, 4.0), ncols=2,
-        )
+        self.live = LiveFigure(_description(revealed=False), figsize=(10.0, 4.0), ncols=2)
         size_ax, pain_ax = self.live.axes
         _size_axes(size_ax, "Multifidus: predict, reveal")
         self.curves = {
@@ -177,6 +180,12 @@ class PredictThenReveal(Displayable):
     def _show_finding(self) -> None:
         for artist in (*self.curves.values(), self.finding):
             artist.set_visible(True)
+        # Only now may the description say what the curves show: before the reveal it must not give the answer.
+        hidden, shown = self.live.alt_text, _description(revealed=True)
+        self.live.alt_text = shown
+        a11y.label(self.live.image, shown)
+        self.view.caption.value = self.view.caption.value.replace(hidden, shown)
+        self.view.text = self.view.text.replace(hidden, shown)
 
     @staticmethod
     def feedback_for(prediction: str) -> str:
