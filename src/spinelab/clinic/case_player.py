@@ -46,6 +46,7 @@ def _tool_html(node: Node) -> str:
             f"{markdown_html(cases.tool_result(node.tool))}</div>")
 
 
+@references.shows(cases.citation_keys)
 class CasePlayer(Displayable):
     """Work through a branching case: read each step, choose, read the feedback, continue to the ending.
 
@@ -130,7 +131,6 @@ class CasePlayer(Displayable):
             button.disabled = True
             if choice is found:
                 button.button_style = "success" if found.concordant else "warning"
-        references.shown(*found.cites)
         result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
         self.feedback.value = (f"<div><p><b>{_VERDICT[found.concordant]}</b></p>"
                                f"{markdown_html(found.feedback)}<p><small>Sources: {_cite(found.cites)}</small></p>"
@@ -169,7 +169,6 @@ class CasePlayer(Displayable):
             label = cases.OUTCOME_LABELS[node.outcome]
             parts.insert(0, f"<p><b>Outcome: {label}.</b></p>")
             parts.append(f"<p><small>Sources: {_cite(node.cites)}</small></p>{self._path_html()}")
-            references.shown(*node.cites)
             self.question.value = ""
             self.choice_buttons = []
             self.restart_button.layout.display = ""

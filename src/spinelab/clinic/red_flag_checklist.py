@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from spinelab.clinic import red_flags
 from spinelab.clinic.red_flags import (
     CONDITIONS,
     DISCLAIMER,
@@ -58,6 +59,7 @@ def checklist_markdown() -> str:
     return "\n\n".join([_introduction(), *groups, f"**Triage rule.** {RULE}"])
 
 
+@references.shows(red_flags.citation_keys)
 class RedFlagChecklist(Displayable):
     """Checkboxes grouped under the four conditions, and the triage result below them."""
 

@@ -81,6 +81,7 @@ def _group_checkboxes() -> dict[str, widgets.Checkbox]:
             for group in studies.GROUPS}
 
 
+@references.shows(lambda: ("hides1996",))
 class PredictThenReveal(Displayable):
     """Predict what happened to the control group's multifidus by the last examination, then reveal what was reported.
 
@@ -207,6 +208,7 @@ def predict_reveal_figure() -> LiveFigure:
     return demo.live
 
 
+@references.shows(lambda: ())
 class TreatmentExplorer(Displayable):
     """Set when specific exercise starts and how well it is kept up; watch the modelled recovery curve move.
 
