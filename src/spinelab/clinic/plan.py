@@ -193,7 +193,8 @@ def plan_feedback(result: PlanOutcome) -> str:
     notes = evidence_for(plan)
     if not plan.specific_exercise or plan.adherence == 0.0:
         notes.append("*In the model:* without specific exercise the muscle stays smaller than the other side, the "
-                     f"pattern reported for the control group {references.cite(CONTROL_GROUP_KEY)} (illustrative sizes).")
+                     f"pattern reported for the control group "
+                     f"{references.cite(CONTROL_GROUP_KEY)} (illustrative sizes).")
     elif plan.exercise_start_week > 2.0:
         notes.append(f"*In the model:* until week {plan.exercise_start_week:g} the muscle follows the untreated "
                      "curve; started at week 2 with the same adherence, it recovers further by week 10 "

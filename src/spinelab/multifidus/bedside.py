@@ -209,7 +209,8 @@ def likelihood_ratios() -> tuple[Figure, ...]:
     return tuple(found for item in tests() for found in item.figures if found.kind in LIKELIHOOD_RATIOS)
 
 
-@references.shows(lambda *test_ids: (key for item in (map(test, test_ids) if test_ids else tests()) for key in item.citation_keys()))
+@references.shows(lambda *test_ids: (key for item in (map(test, test_ids) if test_ids else tests())
+                                     for key in item.citation_keys()))
 def describe(*test_ids: str) -> MarkdownText:
     """The given tests (all when none is given) in plain words, with their figures and citations."""
     chosen = [test(test_id) for test_id in test_ids] if test_ids else list(tests())
