@@ -4,12 +4,13 @@ Widget state was most of each file and nbval never compares it. What must stay i
 PNG fallback in its output, which GitHub and exports show.
 """
 
-from pathlib import Path
 
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+from spinelab.publish.notebooks import course_notebooks
+
+NOTEBOOKS = course_notebooks()
 MAX_BYTES = 400_000
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

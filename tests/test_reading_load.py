@@ -28,8 +28,9 @@ import nbformat
 import pytest
 
 from spinelab.course import quiz
+from spinelab.publish.notebooks import course_notebooks
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = course_notebooks()
 MAX_WORDS = 3_000
 
 _DETAILS = re.compile(r"<details\b|</details\s*>", re.IGNORECASE)

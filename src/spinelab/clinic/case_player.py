@@ -90,12 +90,11 @@ class CasePlayer(Displayable):
         self.chosen: Choice | None = None
         #: The steps taken so far: each node left and the choice made there.
         self.path: list[tuple[Node, Choice]] = []
-        noun = "case" if len(self.library) == 1 else "cases"
         box = widgets.VBox([widgets.HTML(_CSS), self.picker, self.heading, self.body, self.question, self.choice_box,
                             self.feedback, self.continue_button, self.restart_button])
         # The plain text names the starting case only, so that it stays the same whatever the student does.
-        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} ({len(self.library)} {noun} "
-                                 "in the menu.) At each step choose with a button, read the feedback and press "
+        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} (Other cases: "
+                                 "the Case menu.) At each step choose with a button, read the feedback and press "
                                  "Continue.", self._static_markdown())
         self._show()
 

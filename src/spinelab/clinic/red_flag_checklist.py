@@ -113,7 +113,7 @@ class RedFlagChecklist(Displayable):
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
             + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
         self.view.text = (
-            f"[Red-flag triage] {len(flags())} flags under {len(CONDITIONS)} conditions; "
+            f"[Red-flag triage] Flags under {len(CONDITIONS)} conditions; "
             f"{len(outcome.flags)} ticked -> level {outcome.level.upper()} ({outcome.label}). "
             f"Action: {outcome.action} {DISCLAIMER} Triage rule: {RULE}")
         return outcome

@@ -231,7 +231,7 @@ class QuestionSet(Displayable):
         self._update_score()
         self.view = Display(
             widgets.VBox([notices, *(item.view.widget for item in self.questions), self.score]),
-            f"[Self-check] {len(self.questions)} questions: answer each, then press 'Check answer'.",
+            "[Self-check] Answer each question, then press 'Check answer'.",
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
 
