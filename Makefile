@@ -119,7 +119,7 @@ lint: $(TEST_STAMP)
 # For authors: re-execute every notebook in place, write each one's reference list (computed from what it cites)
 # and strip widget state and execution timestamps (spinelab.publish.rebuild). Run twice on unchanged sources, it
 # changes no byte. GitHub and exports show each figure's PNG fallback, which stays in the outputs.
-notebooks: $(TEST_STAMP)
+notebooks: $(RUNTIME_STAMP)
 	$(BIN)/python -m spinelab.publish.rebuild
 
 # Refresh constraints.txt: resolve the newest versions in a scratch venv, then run `make test`.

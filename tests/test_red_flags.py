@@ -222,7 +222,18 @@ def test_no_flag_still_gets_general_safety_netting_and_fever_is_same_day():
     fever = red_flags.screen(["fever"])
     assert fever.level == red_flags.EMERGENCY and "same or the next day" not in fever.label
     assert "a same-day assessment by the patient's doctor, or the emergency department" in fever.action
-    assert "Fever with back pain" in red_flags.RULE and "same-day" in red_flags.RULE
+
+
+def test_the_rule_is_generated_from_the_data_each_flag_under_its_own_level():
+    rule = red_flags.RULE
+    emergency, urgent, routine = (rule.index(red_flags.level(name).label)
+                                  for name in (red_flags.EMERGENCY, red_flags.URGENT, red_flags.ROUTINE))
+    for item in red_flags.flags():
+        if item.level == red_flags.EMERGENCY:
+            assert emergency < rule.index(item.name) < urgent, item.name
+        elif item.level == red_flags.URGENT:
+            assert urgent < rule.index(item.name) < routine, item.name
+    assert "fever" in rule[emergency:urgent] and red_flags.FRAMEWORK_KEY in red_flags.citation_keys()
 
 
 def test_examples_give_one_line_per_set_of_ticked_flags_with_its_level():
