@@ -109,7 +109,13 @@ guide: $(RUNTIME_STAMP)
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
-lms: $(TEST_STAMP)
+LMS_STAMP := $(VENV)/.installed-lms
+
+$(LMS_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lms]"
+	touch $@
+
+lms: $(LMS_STAMP)
 	$(BIN)/python -m spinelab.publish.lms build/lms
 
 lint: $(TEST_STAMP)

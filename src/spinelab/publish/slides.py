@@ -23,6 +23,7 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
 from spinelab.course.display import STATIC_ENV
+from spinelab.publish.licence import CONTENT_LICENCE
 from spinelab.publish.notebooks import FOLDER, topic_notebooks
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
 
@@ -115,7 +116,8 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
         reveal_theme="white",
         reveal_scroll=True,
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem},
+                                                                      "spinelab_licence": CONTENT_LICENCE})
     target = out_dir / f"{notebook_path.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target
