@@ -113,10 +113,6 @@ def main_path_words(path: Path) -> dict[str, int]:
     return counts
 
 
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 5
-
-
 def test_the_counter_skips_go_deeper_sections_and_markup():
     text = ("Shown [here](https://example.org) and <b>here</b>.\n\n<details><summary>Go deeper: more</summary>\n\n"
             "Hidden <details>nested</details> words.\n\n</details>\n\n<!-- a note --> Shown again ![alt](a.png) - ok")

@@ -35,6 +35,9 @@ def test_strip_removes_timestamps_and_widget_state_only():
     notebook.metadata.update(widgets={}, language_info={"name": "python"})
     cell = nbformat.v4.new_code_cell("1", metadata={"execution": {"iopub.status.idle": "2026-01-01T00:00:00Z"},
                                                     "tags": ["keep"]})
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        rebuild.WIDGET_VIEW: {"model_id": "5a1f", "version_major": 2, "version_minor": 0}, "text/plain": "[Slider]"})]
     notebook.cells = [cell]
     rebuild.strip(notebook)
     assert notebook.metadata == {"language_info": {"name": "python"}} and cell.metadata == {"tags": ["keep"]}
+    assert cell.outputs[0]["data"] == {"text/plain": "[Slider]"}

@@ -18,11 +18,21 @@ from spinelab.publish import reference_lists
 from spinelab.publish.notebooks import course_notebooks
 
 
+#: An output's reference to a live widget model: random per run, and useless without the state that is not stored.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def strip(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove widget state and every cell's execution timestamps (in place); return the notebook."""
+    """Remove widget state, widget-model references and execution timestamps (in place); return the notebook.
+
+    Without a model reference an output shows its static fallback (text, HTML or the figure's PNG) until the cell
+    runs again.
+    """
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     return notebook
 
 
