@@ -17,7 +17,6 @@ from nbconvert.preprocessors import ExecutePreprocessor
 from spinelab.publish import reference_lists
 from spinelab.publish.notebooks import course_notebooks
 
-
 #: An output's reference to a live widget model: random per run, and useless without the state that is not stored.
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
