@@ -97,7 +97,7 @@ $(VENDOR)/.unpacked:
 
 # Offline reveal.js decks of the topic notebooks, in build/slides/.
 slides: $(RUNTIME_STAMP) $(VENDOR)/.unpacked
-	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR) notebooks/0[1-6]*_*.ipynb
+	$(BIN)/python -m spinelab.publish.slides build/slides $(VENDOR)
 
 # Handout figures (PNG for print, SVG) and figures/README.md, regenerated from the package.
 figures: $(RUNTIME_STAMP)
@@ -109,22 +109,24 @@ guide: $(RUNTIME_STAMP)
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
-lms: $(TEST_STAMP)
+LMS_STAMP := $(VENV)/.installed-lms
+
+$(LMS_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[lms]"
+	touch $@
+
+lms: $(LMS_STAMP)
 	$(BIN)/python -m spinelab.publish.lms build/lms
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks
 	$(BIN)/lint-imports
 
-# For authors: re-execute every notebook in place so that stored outputs stay current. Widget state is not
-# stored (it was most of each file, and nbval never compares it): a running kernel recreates the widgets, and
-# GitHub and exports show each figure's PNG fallback, which stays in the outputs.
+# For authors: re-execute every notebook in place, write each one's reference list (computed from what it cites)
+# and strip widget state and execution timestamps (spinelab.publish.rebuild). Run twice on unchanged sources, it
+# changes no byte. GitHub and exports show each figure's PNG fallback, which stays in the outputs.
 notebooks: $(RUNTIME_STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False \
-		notebooks/*.ipynb
-	$(BIN)/python -c 'import nbformat, sys; \
-		[nbformat.write(nb, path) for path in sys.argv[1:] for nb in [nbformat.read(path, as_version=4)] \
-		 if nb.metadata.pop("widgets", None) is not None]' notebooks/*.ipynb
+	$(BIN)/python -m spinelab.publish.rebuild
 
 # Refresh constraints.txt: resolve the newest versions in a scratch venv, then run `make test`.
 lock:

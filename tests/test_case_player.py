@@ -122,8 +122,8 @@ def test_the_picker_switches_case_and_is_labelled_for_screen_readers():
 
 def test_its_plain_text_is_one_stable_line_and_static_mode_shows_the_first_step_without_feedback(player, monkeypatch):
     text = player._repr_mimebundle_()["text/plain"]
-    assert text == ("[Case player] The fixture patient: A test case that uses every tool. (1 case in the menu.) "
-                    "Choose, read the grade and feedback, press Continue.")
+    assert text == ("[Case player] The fixture patient: A test case that uses every tool. (Other cases: the Case "
+                    "menu.) Choose, read the grade and feedback, press Continue.")
     click(player, "Start massage straight away")
     assert player._repr_mimebundle_()["text/plain"] == text
     monkeypatch.setenv("SPINELAB_STATIC", "1")

@@ -6,6 +6,7 @@ from spinelab.anatomy import muscle_sort, muscles
 from spinelab.clinic import case_study, cases
 from spinelab.course import quiz
 from spinelab.publish import instructor
+from spinelab.publish.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 #: One question of each kind, in the self-check format (the shipped files are checked by the tests below).
@@ -167,7 +168,7 @@ def test_committed_answer_key_is_current():
 
 def test_guide_covers_every_notebook_and_links_the_answer_key():
     guide = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
-    for notebook in sorted((ROOT / "notebooks").glob("0*.ipynb")):
+    for notebook in course_notebooks():
         number = notebook.stem.split("_")[0]
         assert guide.count(f"| {number} ") >= 2, f"notebook {number} needs outcomes and timings in the guide"
     assert "(answers.md)" in guide

@@ -11,6 +11,7 @@ import pytest
 
 from spinelab.course import quiz
 from spinelab.publish import lms
+from spinelab.publish.licence import CONTENT_LICENCE
 
 FIXTURE = r"""
 [[objective]]
@@ -367,3 +368,11 @@ def test_main_writes_both_formats_for_every_notebook(tmp_path, capsys):
     assert len(printed) == 2 * len(quiz.available())
     assert sorted(path.name for path in (tmp_path / "canvas").iterdir()) == [f"{n}.zip" for n in quiz.available()]
     assert sorted(path.name for path in (tmp_path / "moodle").iterdir()) == [f"{n}.xml" for n in quiz.available()]
+
+
+def test_every_package_names_the_content_licence_not_private_copyright():
+    check = quiz.load("03_multifidus_research")
+    with zipfile.ZipFile(io.BytesIO(lms.canvas_zip(check))) as package:
+        manifest = package.read("imsmanifest.xml").decode("utf-8")
+    assert "CC BY 4.0" in manifest and "Private (Copyrighted)" not in manifest
+    assert CONTENT_LICENCE in lms.moodle_xml(check)

@@ -240,7 +240,7 @@ def test_a_question_set_shows_the_score_and_keeps_it_out_of_the_plain_text(monke
     shown.questions[3].check()
     assert "Score: 2 of 4 correct" in shown.score.value
     plain = shown._repr_mimebundle_()["text/plain"]
-    assert plain == "[Self-check] 4 questions: answer each, then press 'Check answer'."
+    assert plain == "[Self-check] Answer each question, then press 'Check answer'."
 
 
 def test_answers_and_attempts_are_restored_when_the_widgets_are_built_again(tmp_path):

@@ -62,7 +62,7 @@ def test_cite_and_reference_list_use_the_registry():
     key = next(iter(references.registry()))
     ref = references.get(key)
     assert references.cite(key) == f"({ref.short()})"
-    assert ref.title.rstrip(".") in references.reference_list(key)
+    assert ref.title.rstrip(".") in references.reference_list([key])
 
 
 def test_unknown_key_suggests_close_matches():
@@ -98,29 +98,27 @@ def test_require_accepts_known_keys_and_names_the_row_for_unknown_ones():
         references.require(["nobody1999"], "row 2")
 
 
-def test_reference_list_holds_what_was_cited_plus_the_keys_given(monkeypatch):
-    monkeypatch.setattr(references, "_cited", {})
-    assert references.cited() == ()
-    references.cite("hides2001", "hides1996")
-    references.cite("hides1996")
-    assert references.cited() == ("hides2001", "hides1996")
-    listed = references.reference_list("bogduk1980")
+def test_cite_is_pure_and_the_reference_list_holds_the_keys_given_sorted_by_author():
+    assert references.cite("hides2001", "hides1996") == references.cite("hides2001", "hides1996")
+    listed = references.reference_list(["hides1996", "bogduk1980", "hides2001", "hides1996"])
     assert [line.split(".")[0] for line in listed.splitlines() if line.startswith("- ")] == [
         "- Bogduk N", "- Hides JA, Richardson CA, Jull GA", "- Hides JA, Jull GA, Richardson CA"]
 
 
-def test_reference_list_is_a_collapsed_section_that_renders_as_markdown(monkeypatch):
-    monkeypatch.setattr(references, "_cited", {})
-    listed = references.reference_list("bogduk1980", "hides1996")
+def test_reference_list_is_a_collapsed_section_that_renders_as_markdown():
+    listed = references.reference_list(["bogduk1980", "hides1996"])
     lines = listed.splitlines()
     assert lines[0] == "<details><summary>References (2 sources)</summary>"
     assert lines[1] == "" and lines[-2] == "" and lines[-1] == "</details>"
     assert f"- {references.get('hides1996').full()}" in lines
 
 
-def test_sources_shown_on_a_click_count_as_cited(monkeypatch):
-    monkeypatch.setattr(references, "_cited", {})
-    references.shown("wong2014")
-    assert references.cited() == ("wong2014",)
-    with pytest.raises(KeyError):
-        references.shown("nobody1999")
+def test_a_declaration_gives_the_keys_for_the_call_and_rejects_unknown_keys():
+    @references.shows(lambda *keys: keys)
+    def describe(*keys: str) -> None:
+        """Stand-in for a notebook-facing function."""
+
+    assert references.declared(describe, "wong2014", "wong2014") == ("wong2014",)
+    assert references.declared(references.get) is None
+    with pytest.raises(KeyError, match="nobody1999"):
+        references.declared(describe, "nobody1999")

@@ -4,9 +4,10 @@ import nbformat
 import pytest
 
 from spinelab.publish import slides
+from spinelab.publish.notebooks import topic_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-TOPIC_NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-6]*_*.ipynb"))
+TOPIC_NOTEBOOKS = topic_notebooks()
 
 
 def _cell(kind: str, source: str) -> nbformat.NotebookNode:

@@ -15,6 +15,7 @@ from spinelab.clinic import red_flags
 from spinelab.guarding import treatments
 from spinelab.multifidus import evidence_figures, studies
 from spinelab.publish import handouts
+from spinelab.publish.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 PROVENANCE = re.compile(
@@ -47,7 +48,7 @@ def _student_strings(value: object, field: str = "") -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", course_notebooks(), ids=lambda path: path.name)
 def test_notebooks_speak_about_the_science_not_about_their_writing(path):
     for text in _notebook_texts(path):
         match = PROVENANCE.search(text)

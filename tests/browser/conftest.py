@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from spinelab.publish.notebooks import course_notebooks
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,7 +32,7 @@ CHROMIUM_ARGS = [
 TOKEN = "spinelab-browser-tests"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LAB_SETTINGS = ROOT / ".jupyter" / "lab" / "user-settings"
-NOTEBOOKS = sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [path.name for path in course_notebooks()]
 
 
 def _free_port() -> int:

@@ -8,8 +8,10 @@ import nbformat
 import pytest
 from conftest import ROOT
 
+from spinelab.publish.notebooks import topic_notebooks
+
 DECKS = sorted((ROOT / "build" / "slides").glob("*.slides.html"))
-TOPICS = sorted(path.stem for path in (ROOT / "notebooks").glob("0[1-6]*_*.ipynb"))
+TOPICS = [path.stem for path in topic_notebooks()]
 
 
 def test_every_topic_notebook_has_a_deck():

@@ -101,6 +101,7 @@ def muscle_card(item: muscles.Muscle | muscles.Structure, note: str = "") -> str
     return f"<div><h4 style='margin:4px 0'>{html.escape(item.name)}</h4>{extra}<table>{body}</table></div>"
 
 
+@references.shows(muscles.all_citations)
 class MuscleLayersExplorer(Displayable):
     """Cross-section and posterior view of the back muscles with a layer-peeling slider, picker and toggle.
 
@@ -336,6 +337,7 @@ def local_global_figure() -> LiveFigure:
     return live
 
 
+@references.shows(muscles.all_citations)
 def local_global_panel() -> FigurePanel:
     """:func:`local_global_figure` with its caption, ready to display."""
     return FigurePanel(local_global_figure(), caption=(

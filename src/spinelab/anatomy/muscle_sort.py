@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from spinelab.anatomy import muscles
+from spinelab.course import references
 from spinelab.course.display import Displayable
 from spinelab.course.steps import CheckStep
 
@@ -32,6 +33,7 @@ LAYER_CLUES = {
 _PLACEHOLDER = "choose a layer"
 
 
+@references.shows(muscles.all_citations)
 class MuscleSorter(Displayable):
     """A layer dropdown per muscle, one Check button and feedback for each muscle.
 

@@ -272,6 +272,7 @@ def layer_table() -> str:
     return "\n".join(lines)
 
 
+@references.shows(lambda *muscle_ids: (key for muscle_id in muscle_ids for key in get(muscle_id).citations))
 def compare(*muscle_ids: str) -> str:
     """A plain-text side-by-side of a few muscles: layer, class, nerve, segments and sources."""
     blocks = []

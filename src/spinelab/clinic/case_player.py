@@ -52,6 +52,7 @@ def _tool_html(node: Node) -> str:
             f"{markdown_html(cases.tool_result(node.tool))}</div>")
 
 
+@references.shows(cases.citation_keys)
 class CasePlayer(Displayable):
     """Work through a branching case: read each step, choose, read the feedback, continue to the ending.
 
@@ -102,14 +103,13 @@ class CasePlayer(Displayable):
         self.facts: cases.Facts = frozenset()
         #: The steps taken so far: each node left and the choice made there.
         self.path: list[tuple[Node, Choice]] = []
-        noun = "case" if len(self.library) == 1 else "cases"
         box = widgets.VBox([widgets.HTML(_CSS), self.picker, self.heading, self.where, self.body, self.question,
                             self.choice_box, self.feedback, self.continue_button, self.restart_button,
                             self.review_button, self.review])
         # The plain text names the starting case only, so that it stays the same whatever the student does.
-        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} ({len(self.library)} {noun} "
-                                 "in the menu.) Choose, read the grade and feedback, press Continue.",
-                         self._static_markdown())
+        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} (Other cases: the Case "
+                                 "menu.) Choose, read the grade and feedback, press Continue.",
+                            self._static_markdown())
         self._show()
 
     # -------------------------------------------------------------- what a student does
@@ -146,7 +146,6 @@ class CasePlayer(Displayable):
             button.disabled = True
             if choice is found:
                 button.button_style = _STYLES[found.grade]
-        references.shown(*found.cites)
         result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
         text = cases.feedback_text(found, self.facts)
         self.feedback.value = (f"<div><p><b>{VERDICTS[found.grade]}</b></p>"
@@ -191,7 +190,6 @@ class CasePlayer(Displayable):
         if node.is_ending:
             parts.insert(0, f"<p><b>{html.escape(self._outcome())}</b></p>")
             parts.append(f"<p><small>Sources: {_cite(node.cites)}</small></p>{self._path_html()}")
-            references.shown(*node.cites)
             self.question.value = ""
             self.choice_buttons = []
             self.restart_button.layout.display = ""

@@ -11,6 +11,7 @@ import html
 import ipywidgets as widgets
 
 from spinelab.anatomy import muscles
+from spinelab.clinic import case_study
 from spinelab.clinic.case_study import (
     ERECTOR_SPINAE,
     LAYER_OPTIONS,
@@ -21,6 +22,7 @@ from spinelab.clinic.case_study import (
     vignette,
     where_feedback,
 )
+from spinelab.course import references
 from spinelab.course.display import Displayable
 from spinelab.course.steps import CheckStep
 
@@ -31,6 +33,7 @@ def _option_label(option: str) -> str:
     return "Erector spinae" if option == ERECTOR_SPINAE else muscles.get(option).label
 
 
+@references.shows(case_study.citation_keys)
 class LayerStep(Displayable):
     """Three questions with feedback: which muscle guards, which is likely inhibited, and where.
 

@@ -39,6 +39,8 @@ GUARDING_DAY = 28.0
 SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
 #: The evidence for specific exercise after a first episode, shown for every plan that includes it.
 EXERCISE_EVIDENCE_KEYS = ("hides1996", "hides2001", "choi2010")
+#: Most patients improve whatever the treatment; the control group whose muscle stayed small.
+NATURAL_COURSE_KEY, CONTROL_GROUP_KEY = "qaseem2017", "hides1996"
 
 
 @dataclass(frozen=True)
@@ -160,11 +162,18 @@ STARTING_PLAN = Plan("your plan", treatment="manual therapy", treatment_start_da
                      exercise_start_week=6.0, adherence=0.7)
 
 
+def citation_keys() -> tuple[str, ...]:
+    """Every key :func:`plan_feedback` can cite, whichever plan is chosen, without repeats."""
+    keys = [NATURAL_COURSE_KEY, *(key for item in treatments.all_treatments().values() for key in item.keys),
+            *EXERCISE_EVIDENCE_KEYS, CONTROL_GROUP_KEY]
+    return tuple(dict.fromkeys(keys))
+
+
 def evidence_for(plan: Plan) -> list[str]:
     """What the evidence says about each part of a plan, one Markdown sentence per part, with citations."""
     if plan.treatment == NO_TREATMENT:
         parts = ["*Advice and pain relief only:* most patients with acute low back pain improve over time "
-                 f"regardless of treatment {references.cite('qaseem2017')}."]
+                 f"regardless of treatment {references.cite(NATURAL_COURSE_KEY)}."]
     else:
         chosen = treatments.get(plan.treatment)
         parts = [f"*{chosen.name}:* {chosen.evidence_summary} {references.cite(*dict.fromkeys(chosen.keys))}"]
@@ -184,7 +193,8 @@ def plan_feedback(result: PlanOutcome) -> str:
     notes = evidence_for(plan)
     if not plan.specific_exercise or plan.adherence == 0.0:
         notes.append("*In the model:* without specific exercise the muscle stays smaller than the other side, the "
-                     f"pattern reported for the control group {references.cite('hides1996')} (illustrative sizes).")
+                     f"pattern reported for the control group "
+                     f"{references.cite(CONTROL_GROUP_KEY)} (illustrative sizes).")
     elif plan.exercise_start_week > 2.0:
         notes.append(f"*In the model:* until week {plan.exercise_start_week:g} the muscle follows the untreated "
                      "curve; started at week 2 with the same adherence, it recovers further by week 10 "

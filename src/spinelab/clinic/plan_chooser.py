@@ -11,6 +11,7 @@ import html
 
 import ipywidgets as widgets
 
+from spinelab.clinic import plan
 from spinelab.clinic.plan import (
     ALTERNATIVES,
     EXERCISE_START_RANGE,
@@ -25,7 +26,7 @@ from spinelab.clinic.plan import (
     outcome,
     plan_feedback,
 )
-from spinelab.course import style
+from spinelab.course import references, style
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
@@ -39,6 +40,7 @@ ALTERNATIVE_STYLES = (
 )
 
 
+@references.shows(plan.citation_keys)
 class PlanChooser(Displayable):
     """Choose a plan; read the evidence for its parts and see the modelled mechanism against the alternatives.
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from spinelab.clinic import red_flags
 from spinelab.clinic.red_flags import (
     CONDITIONS,
     DISCLAIMER,
     EMERGENCY,
-    FRAMEWORK_KEY,
     NONE,
     ROUTINE,
-    RULE,
     SAME_DAY,
     URGENT,
     RedFlag,
@@ -50,7 +49,7 @@ def _listed_under(condition: str) -> tuple[RedFlag, ...]:
 
 def _introduction() -> str:
     return (f"**{DISCLAIMER}** Conditions and clinical reasoning from the IFOMPT framework "
-            f"{references.cite(FRAMEWORK_KEY)}; each flag's source is given in the result.")
+            f"{references.cite(red_flags.FRAMEWORK_KEY)}; each flag's source is given in the result.")
 
 
 def checklist_markdown() -> str:
@@ -58,9 +57,10 @@ def checklist_markdown() -> str:
     groups = [f"**{condition.capitalize()}**\n\n" + "\n".join(f"- {flag_label(item)}" for item in
                                                               _listed_under(condition))
               for condition in CONDITIONS]
-    return "\n\n".join([_introduction(), *groups, f"**Triage rule.** {RULE}"])
+    return "\n\n".join([_introduction(), *groups, f"**Triage rule.** {red_flags.RULE}"])
 
 
+@references.shows(red_flags.citation_keys)
 class RedFlagChecklist(Displayable):
     """Checkboxes grouped under the four conditions, and the triage result below them."""
 
@@ -76,7 +76,7 @@ class RedFlagChecklist(Displayable):
         self.result = widgets.HTML()
         for box in self.checkboxes.values():
             box.observe(lambda _change: self.update(), names="value")
-        self.note = widgets.HTML(markdown_html(f"{_introduction()}\n\n**Triage rule.** {RULE}"))
+        self.note = widgets.HTML(markdown_html(f"{_introduction()}\n\n**Triage rule.** {red_flags.RULE}"))
         self.footnotes = widgets.HTML(markdown_html("\n".join(f"- {line}" for line in notes())))
         self.widget = widgets.VBox([self.note, widgets.GridBox(
             groups, layout=widgets.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))")), self.footnotes,
@@ -115,7 +115,7 @@ class RedFlagChecklist(Displayable):
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
             + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
         self.view.text = (
-            f"[Red-flag triage] {len(flags())} flags under {len(CONDITIONS)} conditions; "
+            f"[Red-flag triage] Flags under {len(CONDITIONS)} conditions; "
             f"{len(outcome.flags)} ticked -> level {level_words(outcome.level).upper()} ({outcome.label}). "
-            f"Action: {outcome.action} {DISCLAIMER} Triage rule: {RULE}")
+            f"Action: {outcome.action} {DISCLAIMER} Triage rule: {red_flags.RULE}")
         return outcome

@@ -37,7 +37,6 @@ from spinelab.course import datafile, references
 from spinelab.course.text import PlainText
 from spinelab.course.validation import check_names
 
-FRAMEWORK_KEY = "finucane2020"
 DATA_FILE = "data/red_flags.toml"
 
 #: The four serious spinal pathologies of the framework (Finucane et al. 2020).
@@ -57,25 +56,6 @@ CLEAR = "no red flags ticked"
 #: :func:`combination_level` (urgent for fracture and malignancy, same day for infection).
 COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
-
-#: The triage rule, as shown to students.
-RULE = (
-    "Any sign of cauda equina syndrome (saddle anaesthesia, bladder or bowel dysfunction, loss of sexual function, "
-    "pain in both legs, loss of anal tone), a severe or progressive neurological deficit in the legs, and significant "
-    "trauma call for emergency assessment: straight to an emergency department (GIRFT 2023; Long et al. 2020; "
-    "Bigos et al. 1994). Fever with back pain, a sign of possible spinal infection, calls for a medical assessment "
-    "the same day, by the patient's doctor; a patient who is systemically unwell, has a new neurological deficit or "
-    "cannot see the doctor today goes to the emergency department. "
-    "A previous history of cancer, the one flag Henschke et al. (2013) found a very useful indicator of spinal "
-    "malignancy, calls for urgent medical assessment, the same or the next day. Other flags alone call for routine "
-    "care with safety-netting: Henschke et al. found flags such as age over 50 most useful in combination and, "
-    "alone, a cause of over-testing, and Finucane et al. (2020) weigh flags together with the person's own risk "
-    f"profile. So {COMBINATION} or more flags pointing to fracture or malignancy call for urgent assessment, and "
-    f"{COMBINATION} or more pointing to infection for a same-day assessment; flags for different conditions do not "
-    "add up. The levels given to single flags and the threshold of two are this course's simplification of the "
-    "framework's clinical reasoning, not a validated rule; so is the same-day level for two infection risk factors "
-    "without a sign such as fever."
-)
 
 DISCLAIMER = (
     "Teaching aid, not a diagnostic tool. Red flags only raise suspicion; most have no high-quality evidence "
@@ -166,6 +146,47 @@ def _data() -> tuple[dict[str, Level], tuple[RedFlag, ...], dict[str, str]]:
     return _levels_and_flags(datafile.load("red_flags"), DATA_FILE)
 
 
+@cache
+def _rule() -> dict:
+    """The ``[rule]`` table of the data file, its citation keys checked."""
+    rule = datafile.load("red_flags")["rule"]
+    references.require(rule["framework"], f"{DATA_FILE}: field 'rule' key 'framework'")
+    for condition, keys in rule["combination_evidence"].items():
+        if condition not in COMBINING:
+            raise ValueError(f"{DATA_FILE}: [rule.combination_evidence]: condition must be one of "
+                             f"{', '.join(COMBINING)}; got {condition!r}")
+        references.require(keys, f"{DATA_FILE}: [rule.combination_evidence] {condition!r}")
+    return rule
+
+
+def rule_text() -> str:
+    """The triage rule as shown to students, generated from the data: the flags at each level, with their sources,
+    then the combinations and the reasoning (:data:`RULE`)."""
+    levels, items, combined = _data()
+    rule = _rule()
+    parts = []
+    for name in (EMERGENCY, SAME_DAY, URGENT):
+        chosen = [item for item in items if item.level == name]
+        keys = dict.fromkeys(key for item in chosen for key in item.sources)
+        parts.append(f"{levels[name].label}: {'; '.join(item.name for item in chosen)} {references.cite(*keys)}.")
+        if name == SAME_DAY:
+            parts.append(rule["same_day_escalation"])
+    parts.append(f"{levels[ROUTINE].label}: {rule['routine']}")
+    together = "; ".join(f"{condition}, {levels[combined[condition]].label.lower()}" for condition in COMBINING)
+    parts.append(f"{rule['combination'].format(count=COMBINATION)}: {together}; {rule['separate']}")
+    parts.append(rule["reasoning"])
+    return " ".join(parts)
+
+
+def __getattr__(name: str) -> object:
+    """:data:`RULE` (:func:`rule_text`) and :data:`FRAMEWORK_KEY` (the framework's key), read from the data file."""
+    if name == "RULE":
+        return rule_text()
+    if name == "FRAMEWORK_KEY":
+        return _rule()["framework"]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def flags() -> tuple[RedFlag, ...]:
     """All red flags, in checklist order (read from ``data/red_flags.toml`` on first use)."""
     return _data()[1]
@@ -174,8 +195,9 @@ def flags() -> tuple[RedFlag, ...]:
 def citation_keys() -> tuple[str, ...]:
     """Every citation key the triage shows (framework, levels and flags), without repeats."""
     levels, items, _ = _data()
-    keys = [FRAMEWORK_KEY, *(key for item in levels.values() for key in item.sources),
-            *(key for item in items for key in item.sources)]
+    keys = [_rule()["framework"], *(key for item in levels.values() for key in item.sources),
+            *(key for item in items for key in item.sources),
+            *(key for found in _rule()["combination_evidence"].values() for key in found)]
     return tuple(dict.fromkeys(keys))
 
 
@@ -278,12 +300,14 @@ class ScreeningResult:
     @property
     def reasons(self) -> tuple[str, ...]:
         """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
-        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its "
-                 f"own {item.citation}" for item in self.flags]
+        rule = _rule()
+        evidence = rule["combination_evidence"]
+        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its own "
+                 f"{item.citation}" for item in self.flags]
         lines += [f"{COMBINATION} or more flags for {condition} in combination call for "
                   f"{_COMBINED_WORDS[combination_level(condition)]} "
-                  + (references.cite("henschke2013") if condition == "spinal malignancy" else
-                     "(the teaching threshold of the triage rule)") for condition in self.combined]
+                  + (references.cite(*evidence[condition]) if condition in evidence else rule["threshold_note"])
+                  for condition in self.combined]
         return tuple(lines)
 
     @property

@@ -291,12 +291,14 @@ def citation_keys() -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+@references.shows(citation_keys)
 def strata_table() -> MarkdownText:
     """The three strata as a Markdown table: rule and what each was offered in the trial, with citations."""
     rows = [f"| {item.label} | {item.rule} | {item.offer} {item.citation} |" for item in tool().strata.values()]
     return MarkdownText("\n".join(["| Stratum | Rule | Offered in the STarT Back trial |", "|---|---|---|", *rows]))
 
 
+@references.shows(citation_keys)
 def trial_result() -> MarkdownText:
     """The STarT Back trial's main result with its citation, then a later trial in a collapsed section."""
     data = tool()
@@ -306,6 +308,7 @@ def trial_result() -> MarkdownText:
         f"{data.replication_finding} {references.cite(*data.replication_sources)}", "</details>"]))
 
 
+@references.shows(citation_keys)
 def guidance() -> MarkdownText:
     """The recommendations on stratification in one line, then each quoted word for word in a collapsed section."""
     recs = recommendations()
@@ -322,6 +325,7 @@ def guidance() -> MarkdownText:
         *(f"- {item.markdown()}" for item in recs), "", "</details>"]))
 
 
+@references.shows(citation_keys)
 def items_markdown() -> MarkdownText:
     """The nine items by domain, the subscale marked, with the attribution and the official form."""
     data = tool()

@@ -44,6 +44,7 @@ def screen_markdown() -> str:
                         f"**Scoring.** {RULE}", str(start_back.strata_table())])
 
 
+@references.shows(start_back.citation_keys)
 class StartBackScreen(Displayable):
     """Nine labelled controls in the tool's order, a Score button, and the result below them."""
 

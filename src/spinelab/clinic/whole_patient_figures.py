@@ -66,6 +66,7 @@ def imaging_figure() -> LiveFigure:
     return live
 
 
+@references.shows(lambda: (_imaging_key(),))
 def imaging_panel() -> FigurePanel:
     """:func:`imaging_figure` with its caption, displayable."""
     return FigurePanel(imaging_figure(), caption=f"Data: prevalence at each age estimated from "

@@ -228,6 +228,7 @@ def citation_keys() -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+@references.shows(citation_keys)
 def flags_table() -> MarkdownText:
     """The flags as a Markdown table: name, what it is, what a patient might say, and sources."""
     rows = [f"| **{item.name}** | {item.description} | {item.listen_for} | {references.cite(*item.sources)} |"
@@ -236,6 +237,7 @@ def flags_table() -> MarkdownText:
                                    *rows]))
 
 
+@references.shows(citation_keys)
 def predictors_table() -> MarkdownText:
     """The predictors as a Markdown table: the one outcome every likelihood ratio is for, how to read a ratio above
     and below 1, then each finding with the way its ratio points, its median and range, and what was less useful."""
@@ -250,6 +252,7 @@ def predictors_table() -> MarkdownText:
         "|---|---|---|---|", *rows, "", found.less_useful.text]))
 
 
+@references.shows(citation_keys)
 def imaging_table() -> MarkdownText:
     """The review's conclusion on degenerative imaging findings in people without back pain, then their prevalence
     at 20 and 80 years as a Markdown table in a collapsed section (the figure beside it shows the same numbers)."""
@@ -261,6 +264,7 @@ def imaging_table() -> MarkdownText:
         "| Finding | At 20 years | At 80 years |", "|---|---|---|", *rows, "", "</details>"]))
 
 
+@references.shows(citation_keys)
 def summary() -> MarkdownText:
     """What yellow flags are and how they differ from red flags; what targeting them achieves in a collapsed section."""
     found = data()
@@ -278,6 +282,8 @@ def explanations() -> tuple[Explanation, ...]:
     return data().explanations
 
 
+@references.shows(lambda: (*(key for step in explanations() for key in step.sources),
+                           *red_flags.level(red_flags.NONE).sources))
 def worked_example() -> MarkdownText:
     """Explaining guarding and pain to the worried warehouse worker: what to say, with the evidence collapsed below.
 
@@ -301,6 +307,7 @@ def worked_example() -> MarkdownText:
 RECURRENCE_KEY = "dasilva2019"
 
 
+@references.shows(lambda: (RECURRENCE_KEY,))
 def recurrence_talk() -> MarkdownText:
     """What to tell a patient about recurrence, after the cohort's figures.
 
@@ -318,6 +325,8 @@ def recurrence_talk() -> MarkdownText:
 EDUCATION_TOPIC = "education and reassurance"
 
 
+@references.shows(lambda: (*(item.guideline for item in treatments.recommendations() if EDUCATION_TOPIC in item.topics),
+                           *data().reassurance.sources))
 def education_guidance() -> MarkdownText:
     """Guideline recommendations on education and reassurance, quoted word for word, and what the advice contains."""
     quoted = [f"- {item.markdown()}" for item in treatments.recommendations() if EDUCATION_TOPIC in item.topics]

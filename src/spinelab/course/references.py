@@ -4,14 +4,19 @@ Every source cited anywhere in the course lives in ``data/references.toml``
 (authors, year, title, journal, volume, issue, pages, DOI, and where it was
 verified). Code, data files and notebooks refer to a source by its key, for
 example ``"hides1996"``; :func:`cite` gives the short in-text form and
-:func:`reference_list` the full list a notebook ends with.
+:func:`reference_list` the full list a notebook ends with. Functions and widgets a notebook calls declare
+with :func:`shows` which sources they can show, so that the build computes each notebook's list.
 """
 
 from __future__ import annotations
 
 import difflib
+import inspect
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from spinelab.course import datafile
 from spinelab.course.text import MarkdownText
@@ -133,37 +138,74 @@ def require(keys: object, where: str) -> tuple[str, ...]:
     return found
 
 
-#: Keys cited so far in this session (a notebook's kernel), in first-cited order: what the notebook has shown.
-_cited: dict[str, None] = {}
-
-
 def cite(*keys: str) -> str:
     """Short in-text citation for one or more keys: ``(Hides et al. 1996; Hides et al. 2001)``.
 
-    Every key cited is remembered, so that :func:`reference_list` lists what a notebook actually showed.
+    Pure: a notebook's reference list is computed from its cells by :mod:`spinelab.publish.reference_lists`.
     """
-    text = "(" + "; ".join(get(key).short() for key in keys) + ")"
-    _cited.update(dict.fromkeys(keys))
-    return text
+    return "(" + "; ".join(get(key).short() for key in keys) + ")"
 
 
-def shown(*keys: str) -> None:
-    """Record sources a notebook shows without an in-text citation yet, such as feedback revealed on a click."""
-    _cited.update(dict.fromkeys(get(key).key for key in keys))
+#: What a notebook-facing function or widget class can show: ``__cites__`` returns citation keys.
+CITES_ATTRIBUTE = "__cites__"
+
+_Shown = TypeVar("_Shown")
 
 
-def cited() -> tuple[str, ...]:
-    """The keys cited so far in this session, in first-cited order."""
-    return tuple(_cited)
+def shows(keys: Callable[..., Iterable[str]]) -> Callable[[_Shown], _Shown]:
+    """Declare the citation keys a notebook-facing function or widget can show, clicks included.
+
+    Parameters
+    ----------
+    keys : callable
+        Returns the keys. With no parameters it is called as is; otherwise with the arguments of the
+        notebook's call (``show_questions("01_muscle_layers")`` lists that notebook's question sources).
+    """
+    def declare(target: _Shown) -> _Shown:
+        setattr(target, CITES_ATTRIBUTE, keys)
+        return target
+    return declare
 
 
-def reference_list(*keys: str) -> MarkdownText:
-    """The reference list a notebook ends with: every source it cited, plus ``keys`` cited in its own text.
+def declared(target: object, *args: object, **kwargs: object) -> tuple[str, ...] | None:
+    """The keys ``target`` declared with :func:`shows` for a call with these arguments; None if it declared none.
+
+    Raises
+    ------
+    KeyError
+        If a declared key is not in the registry.
+    """
+    keys = getattr(target, CITES_ATTRIBUTE, None)
+    if keys is None:
+        return None
+    found = keys() if not inspect.signature(keys).parameters else keys(*args, **kwargs)
+    return tuple(get(key).key for key in dict.fromkeys(found))
+
+
+def _citation_pattern(reference: Reference) -> re.Pattern[str]:
+    """'Hides et al. 1996', 'Hides et al. (1996)', 'Hides 1996', 'MacDonald, Moseley & Hodges 2006', year exact."""
+    surname = r"\s+".join(map(re.escape, reference.short().rsplit(" ", 1)[0].removesuffix(" et al.")
+                                .split(" & ")[0].split()))
+    coauthors = r"(?:\s+et\s+al\.|(?:,\s*[^\s,;()]+)*\s*&\s*[^\s,;()]+)?"
+    return re.compile(rf"\b{surname}{coauthors},?\s+\(?{reference.year}\b")
+
+
+def keys_in(text: str) -> tuple[str, ...]:
+    """Registry keys whose author-year citation appears in prose (``Hides et al. (1996)``, ``Hodges & Tucker 2011``).
+
+    Two sources with the same citation (``Saragiotto et al. 2016``) are both returned: the reader cannot tell
+    which one is meant, so the reference list holds both.
+    """
+    return tuple(key for key, reference in registry().items() if _citation_pattern(reference).search(text))
+
+
+def reference_list(keys: Iterable[str]) -> MarkdownText:
+    """The reference list a notebook ends with: these sources, in full.
 
     Sorted by first author and year, inside a collapsed ``<details>`` section whose summary gives the number of
     sources (the blank line after the summary lets JupyterLab render the Markdown list inside).
     """
-    entries = sorted({get(key) for key in (*keys, *_cited)}, key=lambda ref: (ref.authors[0], ref.year, ref.title))
+    entries = sorted({get(key) for key in keys}, key=lambda ref: (ref.authors[0], ref.year, ref.title))
     listed = "\n".join(f"- {ref.full()}" for ref in entries)
     noun = "source" if len(entries) == 1 else "sources"
     return MarkdownText(f"<details><summary>References ({len(entries)} {noun})</summary>\n\n{listed}\n\n</details>")

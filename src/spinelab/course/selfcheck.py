@@ -231,7 +231,7 @@ class QuestionSet(Displayable):
         self._update_score()
         self.view = Display(
             widgets.VBox([notices, *(item.view.widget for item in self.questions), self.score]),
-            f"[Self-check] {len(self.questions)} questions: answer each, then press 'Check answer'.",
+            "[Self-check] Answer each question, then press 'Check answer'.",
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
 
@@ -403,19 +403,19 @@ class ProgressPanel(Displayable):
         self.refresh()
 
 
+@references.shows(lambda name: (key for question in quiz.load(name).questions for key in question.citations))
 def show_questions(name: str) -> QuestionSet:
     """All questions of a notebook's self-check, e.g. ``show_questions("01_muscle_layers")``.
 
-    Their sources count as shown (the feedback cites them), so the notebook's reference list includes them.
+    Their feedback cites the questions' sources, which the notebook's reference list therefore holds.
     """
-    references.shown(*(key for question in quiz.load(name).questions for key in question.citations))
     return QuestionSet(name)
 
 
+@references.shows(lambda name, exercise_id: quiz.load(name).exercise(exercise_id).citations)
 def show_exercise(name: str, exercise_id: str) -> SolutionWidget:
-    """One exercise of a notebook: write an answer, then the solution opens; its sources count as shown."""
+    """One exercise of a notebook: write an answer, then the solution opens, citing the exercise's sources."""
     exercise = quiz.load(name).exercise(exercise_id)
-    references.shown(*exercise.citations)
     return SolutionWidget(exercise, name, ProgressStore())
 
 

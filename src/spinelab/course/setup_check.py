@@ -11,7 +11,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab.course import style
+from spinelab.course import references, style
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
@@ -32,6 +32,7 @@ def half_life(time_constant: float) -> float:
     return check_range("time_constant", time_constant, *TIME_CONSTANT_RANGE) * math.log(2.0)
 
 
+@references.shows(lambda: ())
 class DecayDemo(Displayable):
     """A slider that sets a time constant and a curve that follows it."""
 

@@ -25,6 +25,7 @@ from spinelab.guarding.flexion_relaxation import (
 )
 
 
+@references.shows(lambda: (SOURCE_KEY,))
 class FlexionRelaxationDemo(Displayable):
     """A guarding slider and the simulated activity of a pain-free person and of one who guards."""
 

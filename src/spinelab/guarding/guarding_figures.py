@@ -44,6 +44,7 @@ def _percent_long_run(params: GuardingParams, gains: np.ndarray, treatment: trea
     return 100.0 * level
 
 
+@references.shows(lambda: ())
 class GuardingExplorer(Displayable):
     """Sliders for the guarding model, its curves over days and the threshold loop gain.
 
@@ -239,6 +240,7 @@ def theories_figure() -> LiveFigure:
     return live
 
 
+@references.shows(lambda: (pain_theories.EVIDENCE_KEY,))
 def theories_panel() -> FigurePanel:
     """The theories figure with its caption, for the notebook."""
     verdict = references.cite(pain_theories.EVIDENCE_KEY)

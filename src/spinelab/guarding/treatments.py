@@ -297,6 +297,7 @@ def recommendations(population: str | None = None) -> tuple[Recommendation, ...]
     return tuple(item for item in catalogue().recommendations if population is None or population in item.stages)
 
 
+@references.shows(citation_keys)
 def evidence_table(population: str | None = None) -> MarkdownText:
     """For each topic one line on the main path, then the guideline quotes and review findings in a collapsed section.
 

@@ -106,6 +106,10 @@ class BedsideTest:
     figures: tuple[Figure, ...] = ()
     validations: tuple[Validation, ...] = ()
 
+    def citation_keys(self) -> tuple[str, ...]:
+        """Every key :meth:`describe` cites, without repeats."""
+        return tuple(dict.fromkeys([*self.citations, *(item.source for item in (*self.figures, *self.validations))]))
+
     def describe(self) -> str:
         """Markdown: what it is, how it is done, the figures with citations, later validation, limits."""
         lines = [f"**{self.name}** ({self.kind}) {references.cite(*self.citations)}", "",
@@ -205,6 +209,8 @@ def likelihood_ratios() -> tuple[Figure, ...]:
     return tuple(found for item in tests() for found in item.figures if found.kind in LIKELIHOOD_RATIOS)
 
 
+@references.shows(lambda *test_ids: (key for item in (map(test, test_ids) if test_ids else tests())
+                                     for key in item.citation_keys()))
 def describe(*test_ids: str) -> MarkdownText:
     """The given tests (all when none is given) in plain words, with their figures and citations."""
     chosen = [test(test_id) for test_id in test_ids] if test_ids else list(tests())

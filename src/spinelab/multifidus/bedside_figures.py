@@ -24,6 +24,7 @@ def _label(figure: bedside.Figure) -> str:
     return f"{figure.quantity}: LR {figure.number()} {references.cite(figure.source)}"
 
 
+@references.shows(lambda: (figure.source for figure in bedside.likelihood_ratios()))
 class PostTestCalculator(Displayable):
     """Pre-test probability, a likelihood ratio and the result: the post-test probability, in text and on a bar.
 

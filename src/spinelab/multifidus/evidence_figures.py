@@ -78,12 +78,14 @@ def prognosis_figure() -> LiveFigure:
     return live
 
 
+@references.shows(lambda: (PROGNOSIS_KEY,))
 def prognosis_panel() -> FigurePanel:
     """:func:`prognosis_figure` with its caption, displayable."""
     return FigurePanel(prognosis_figure(), caption=f"Data: pooled cohort means {references.cite(PROGNOSIS_KEY)}. "
                                                    "They describe groups of people, not one patient's course.")
 
 
+@references.shows(lambda: (PROGNOSIS_KEY,))
 def prognosis_summary() -> MarkdownText:
     """What the pooled data say, in words a student can use with a patient."""
     acute, persistent = pain_course("acute"), pain_course("persistent")
@@ -171,6 +173,7 @@ def recurrence_figure() -> LiveFigure:
     return live
 
 
+@references.shows(lambda: ("hides2001", "dasilva2019", "choi2010"))
 def recurrence_panel() -> FigurePanel:
     """:func:`recurrence_figure` with its caption, displayable."""
     return FigurePanel(recurrence_figure(), caption="All points are reported data, with their 95 % confidence "
@@ -193,6 +196,7 @@ def cohort_recurrence_figure() -> LiveFigure:
     return live
 
 
+@references.shows(lambda: ("dasilva2019",))
 def cohort_recurrence_panel() -> FigurePanel:
     """:func:`cohort_recurrence_figure` with its caption, displayable."""
     return FigurePanel(cohort_recurrence_figure(), caption="Reported proportions with their 95 % confidence "
@@ -200,6 +204,7 @@ def cohort_recurrence_panel() -> FigurePanel:
                                                            "patient's future.")
 
 
+@references.shows(lambda: ("hides2001",))
 def recurrence_effects() -> PlainText:
     """ARR and NNT at each follow-up of Hides et al. 2001, one sentence each (:func:`recurrence.reported_effects`)."""
     return PlainText("\n".join(effect.sentence() for effect in recurrence.reported_effects()))

@@ -92,6 +92,7 @@ def _description(revealed: bool) -> str:
             "at 26 weeks and 6 at 52 weeks, with 95 % confidence intervals (other patients than the trial's).")
 
 
+@references.shows(lambda: ("hides1996",))
 class PredictThenReveal(Displayable):
     """Predict what happened to the control group's multifidus by the last examination, then reveal what was reported.
 
@@ -216,6 +217,7 @@ def predict_reveal_figure() -> LiveFigure:
     return demo.live
 
 
+@references.shows(lambda: ())
 class TreatmentExplorer(Displayable):
     """Set when specific exercise starts and how well it is kept up; watch the modelled recovery curve move.
 

@@ -186,6 +186,7 @@ def years_label(period: tuple[float, float]) -> str:
     return f"{start:g} year" + ("" if start == 1 else "s")
 
 
+@references.shows(lambda study_key: (study_key,))
 def table(study_key: str) -> str:
     """The numbers recorded for one study, one line each, with interval, citation and how each was obtained."""
     rows = values(study_key)
@@ -204,6 +205,7 @@ def table(study_key: str) -> str:
     return "\n".join(lines)
 
 
+@references.shows(lambda *keys: keys)
 def describe(*keys: str) -> MarkdownText:
     """Plain-language summaries of the given studies (all when no key is given)."""
     chosen = keys or tuple(load().studies)

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 from ipyevents import Event
 
-from spinelab.course import style
+from spinelab.course import references, style
 from spinelab.course.display import Display, Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import PlainText
@@ -35,6 +35,7 @@ def _closed(points: np.ndarray) -> np.ndarray:
     return np.vstack([points, points[:1]]) if len(points) else np.empty((0, 2))
 
 
+@references.shows(lambda: ())
 class UltrasoundTrainer(Displayable):
     """Trace multifidus on both sides of a simulated transverse image, then check against the truth.
 
@@ -256,6 +257,7 @@ def handout_figure(case_number: int = 2) -> LiveFigure:
     return live
 
 
+@references.shows(lambda: ())
 class CaseGallery(Displayable):
     """The answer for a case after tracing it: true outlines and areas (a static figure)."""
 

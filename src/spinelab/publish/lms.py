@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import argparse
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from text2qti.quiz import Quiz
 
 from spinelab.course import quiz, references
 from spinelab.course.text import sanitize_html
+from spinelab.publish.licence import CONTENT_LICENCE, QTI_DEFAULT_RIGHTS
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
 
 #: The name the LMS exports mark their folder with.
@@ -186,7 +189,30 @@ def canvas_zip(check: quiz.SelfCheck) -> bytes:
 
     The user's text2qti configuration file is not read: the package depends on the data alone.
     """
-    return QTI(Quiz(canvas_text(check), config=Config(), source_name=f"{check.name}.txt")).zip_bytes()
+    built = QTI(Quiz(canvas_text(check), config=Config(), source_name=f"{check.name}.txt")).zip_bytes()
+    return _licensed(built)
+
+
+def _licensed(package: bytes) -> bytes:
+    """The QTI package with the content licence as the manifest's rights description (text2qti's says private).
+
+    Raises
+    ------
+    RuntimeError
+        If the manifest does not hold text2qti's default rights text (an untested text2qti version).
+    """
+    source, target = io.BytesIO(package), io.BytesIO()
+    with zipfile.ZipFile(source) as found, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as written:
+        for item in found.infolist():
+            data = found.read(item)
+            if item.filename == "imsmanifest.xml":
+                text = data.decode("utf-8")
+                if QTI_DEFAULT_RIGHTS not in text:
+                    raise RuntimeError("text2qti's manifest no longer holds its default rights text: update "
+                                       "spinelab.publish.lms._licensed for this text2qti version")
+                data = text.replace(QTI_DEFAULT_RIGHTS, html.escape(CONTENT_LICENCE)).encode("utf-8")
+            written.writestr(item, data)
+    return target.getvalue()
 
 
 # --- Moodle XML ---------------------------------------------------------------------------------------------------
@@ -214,7 +240,7 @@ class _Cdata:
         ET.indent(root)
         document = ET.tostring(root, encoding="unicode")
         document = re.sub(r"@@cdata\d+@@", lambda match: self.texts[match.group()], document)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n"
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {CONTENT_LICENCE} -->\n' + document + "\n"
 
 
 def _plain(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -23,6 +23,8 @@ from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
 from spinelab.course.display import STATIC_ENV
+from spinelab.publish.licence import CONTENT_LICENCE
+from spinelab.publish.notebooks import FOLDER, topic_notebooks
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
 
 #: The name the decks mark their folder with.
@@ -114,7 +116,8 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
         reveal_theme="white",
         reveal_scroll=True,
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem},
+                                                                      "spinelab_licence": CONTENT_LICENCE})
     target = out_dir / f"{notebook_path.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target
@@ -138,17 +141,21 @@ def copy_vendor(unpacked: Path, out_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``python -m spinelab.publish.slides OUT_DIR VENDOR_DIR NOTEBOOK...``."""
+    """Command line: ``python -m spinelab.publish.slides OUT_DIR VENDOR_DIR [NOTEBOOK...]``.
+
+    Without notebooks, every topic notebook of ``--folder`` (``notebooks/``) gets a deck.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("vendor_dir", type=Path, help="folder with the unpacked npm packages")
-    parser.add_argument("notebooks", type=Path, nargs="+")
+    parser.add_argument("notebooks", type=Path, nargs="*", help="default: every topic notebook of --folder")
+    parser.add_argument("--folder", type=Path, default=FOLDER, help="the course's notebook folder")
     args = parser.parse_args(argv)
     try:
         copy_vendor(args.vendor_dir, args.out_dir)
     except OutputFolderError as error:
         refuse("slides", error)
-    for path in args.notebooks:
+    for path in args.notebooks or topic_notebooks(args.folder):
         deck = export(path, args.out_dir)
         print(f"{deck} ({slide_count(tag(nbformat.read(path, as_version=4)))} slides)")
 
