@@ -171,3 +171,12 @@ def test_meshes_and_paths_lie_where_the_spine_is():
     assert len(paths) == 210 and all(len(p) >= 2 for p in paths)
     # Multifidus lies behind the vertebral bodies (+y is posterior in the model), rectus abdominis in front.
     assert paths[sm.get("MF_m3s_r").index][:, 1].mean() > paths[sm.get("rect_abd_r").index][:, 1].mean() + 0.05
+
+
+def test_in_flexion_the_thoracic_extensors_stretch_least_relative_to_their_length():
+    thoracic = [sm.stretch_percent(g) for g in ("longissimus_thoracis_thoracic", "iliocostalis_lumborum_thoracic")]
+    lumbar = [sm.stretch_percent(g) for g in ("multifidus", "longissimus_thoracis_lumbar",
+                                              "iliocostalis_lumborum_lumbar")]
+    assert max(thoracic) < min(lumbar)
+    table = sm.stretch_table(("multifidus",))
+    assert "Walia et al. 2025" in table and f"{sm.flexion_degrees():.0f} degrees" in table

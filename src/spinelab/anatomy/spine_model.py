@@ -454,3 +454,14 @@ def fascicle_paths(qpos: np.ndarray | None = None) -> list[np.ndarray]:
         kept = [points[k] for k in range(start, start + count) if kinds[k] != -2]
         paths.append(np.array(kept, dtype=np.float32))
     return paths
+
+
+def stretch_table(group_ids: tuple[str, ...], degrees: float | None = None) -> PlainText:
+    """Mean length change of each group's fascicles from neutral to the flexed posture, cm and % (the model's)."""
+    angle = flexion_degrees() if degrees is None else float(degrees)
+    width = max(len(muscles.get(g).label) for g in group_ids) + 2
+    lines = [f"Fascicle length change, neutral to {angle:.0f} degrees of lumbar flexion ({source()}):",
+             f"{'muscle':<{width}}{'fascicles':>10}{'mean cm':>9}{'mean %':>8}"]
+    lines += [f"{muscles.get(g).label:<{width}}{len(of_group(g)):>10}{stretch_cm(g, degrees):>9.1f}"
+              f"{stretch_percent(g, degrees):>8.0f}" for g in group_ids]
+    return PlainText("\n".join(lines))
