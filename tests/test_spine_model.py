@@ -6,7 +6,7 @@ import mujoco
 import numpy as np
 import pytest
 
-from spinelab.anatomy import muscles
+from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
 
 EXTENSORS = ("multifidus", "iliocostalis_lumborum_lumbar", "iliocostalis_lumborum_thoracic",
@@ -93,7 +93,7 @@ MODEL_DEFECTS = ("LTpT_T12", "rect_abd")
 
 def test_left_and_right_moment_arms_are_mirror_images():
     arms = sm.moment_arms()
-    paths = sm.fascicle_paths()
+    paths = spine_geometry.fascicle_paths()
     for f in sm.fascicles():
         if f.side != "right":
             continue
@@ -162,12 +162,12 @@ def test_the_model_is_cited_and_its_limits_are_stated():
 
 
 def test_meshes_and_paths_lie_where_the_spine_is():
-    meshes = sm.mesh_geometry()
+    meshes = spine_geometry.mesh_geometry()
     names = [name for name, _, _ in meshes]
     assert any("sacrum" in n for n in names) and sum("lumbar" in n for n in names) == 5
     for _, vertices, faces in meshes:
         assert faces.max() < len(vertices)
-    paths = sm.fascicle_paths()
+    paths = spine_geometry.fascicle_paths()
     assert len(paths) == 210 and all(len(p) >= 2 for p in paths)
     # Multifidus lies behind the vertebral bodies (+y is posterior in the model), rectus abdominis in front.
     assert paths[sm.get("MF_m3s_r").index][:, 1].mean() > paths[sm.get("rect_abd_r").index][:, 1].mean() + 0.05

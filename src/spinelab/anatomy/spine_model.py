@@ -30,7 +30,7 @@ import numpy as np
 
 from spinelab.anatomy import muscles
 from spinelab.course import datafile, references
-from spinelab.course.text import PlainText
+from spinelab.course.text import MarkdownText, PlainText
 
 if TYPE_CHECKING:
     import mujoco
@@ -225,7 +225,8 @@ def joint_ids() -> dict[tuple[str, str], int]:
     return found
 
 
-def _data() -> mujoco.MjData:
+def new_data() -> mujoco.MjData:
+    """A fresh MjData for the model (postures are set on it, never on shared state)."""
     import mujoco
 
     return mujoco.MjData(model())
@@ -235,7 +236,7 @@ def tendon_lengths(qpos: np.ndarray) -> np.ndarray:
     """Every fascicle's length (metres) in the posture ``qpos`` (the model's joint angles, radians)."""
     import mujoco
 
-    m, d = model(), _data()
+    m, d = model(), new_data()
     qpos = np.asarray(qpos, dtype=float)
     if qpos.shape != (m.nq,):
         raise ValueError(f"qpos must hold the model's {m.nq} joint angles; got shape {qpos.shape}")
@@ -304,7 +305,7 @@ def lumbar_flexion(qpos: np.ndarray) -> float:
     """Total lumbar flexion (degrees, positive = flexion) of a posture: the angle of L1 against the sacrum."""
     import mujoco
 
-    m, d = model(), _data()
+    m, d = model(), new_data()
     d.qpos[:] = qpos
     mujoco.mj_kinematics(m, d)
     sacrum = d.xmat[m.body("sacrum").id].reshape(3, 3)
@@ -390,7 +391,7 @@ def joint_profile(group: str, side: str = "right") -> tuple[tuple[str, ...], np.
 
 
 def local_global_rows(group_ids: tuple[str, ...] | None = None) -> list[tuple[str, int, int, str, int]]:
-    """Per group: label, fascicles, fascicles with a lumbar end, joints crossed per fascicle, fascicles crossing all 5."""
+    """Per group: label, fascicles, those with a lumbar end, joints crossed per fascicle, those crossing all 5."""
     rows = []
     for group in groups() if group_ids is None else group_ids:
         items = of_group(group)
@@ -411,49 +412,11 @@ def local_global_table(group_ids: tuple[str, ...] | None = None) -> PlainText:
     return PlainText("\n".join(lines))
 
 
-def mesh_geometry() -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """The sacrum, lumbar and thoracic vertebra meshes in neutral: (name, vertices in metres, triangle indices).
-
-    The ribcage, head, neck and arm meshes are left out.
-    """
-    import mujoco
-
-    m, d = model(), _data()
-    d.qpos[:] = neutral()
-    mujoco.mj_kinematics(m, d)
-    meshes = []
-    for geom in range(m.ngeom):
-        mesh = m.geom_dataid[geom]
-        if m.geom_type[geom] != mujoco.mjtGeom.mjGEOM_MESH or mesh < 0:
-            continue
-        name = m.mesh(mesh).name
-        if not any(part in name for part in ("sacrum", "lumbar", "thoracic")):
-            continue
-        start, count = m.mesh_vertadr[mesh], m.mesh_vertnum[mesh]
-        local = m.mesh_vert[start:start + count]
-        world = local @ d.geom_xmat[geom].reshape(3, 3).T + d.geom_xpos[geom]
-        faces = m.mesh_face[m.mesh_faceadr[mesh]:m.mesh_faceadr[mesh] + m.mesh_facenum[mesh]]
-        meshes.append((name, world.astype(np.float32), faces.astype(np.uint32)))
-    return meshes
-
-
-def fascicle_paths(qpos: np.ndarray | None = None) -> list[np.ndarray]:
-    """Each fascicle's path (points in metres, its attachment and wrapping points) in a posture (default neutral)."""
-    import mujoco
-
-    m, d = model(), _data()
-    d.qpos[:] = neutral() if qpos is None else qpos
-    mujoco.mj_kinematics(m, d)
-    mujoco.mj_comPos(m, d)
-    mujoco.mj_tendon(m, d)
-    points, kinds = d.wrap_xpos.reshape(-1, 3), d.wrap_obj.reshape(-1)
-    paths = []
-    for index in range(m.ntendon):
-        start, count = d.ten_wrapadr[index], d.ten_wrapnum[index]
-        # -2 marks a pulley (a break in the path), not a point on it.
-        kept = [points[k] for k in range(start, start + count) if kinds[k] != -2]
-        paths.append(np.array(kept, dtype=np.float32))
-    return paths
+def local_global_details(group_ids: tuple[str, ...] | None = None) -> MarkdownText:
+    """:func:`local_global_table` in a collapsed section (Markdown), its plain text the table itself."""
+    table = local_global_table(group_ids)
+    text = MarkdownText(f"<details><summary>The model's numbers</summary>\n\n```\n{table}\n```\n\n</details>")
+    return text
 
 
 def stretch_table(group_ids: tuple[str, ...], degrees: float | None = None) -> PlainText:

@@ -26,12 +26,12 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from PIL import Image as PILImage
 
-from spinelab.anatomy import muscles
+from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
 from spinelab.course import a11y, style
-from spinelab.course.display import Display, Displayable, FigurePanel
-from spinelab.course.live import LiveFigure
+from spinelab.course.display import Display, Displayable
 
 BONE_COLOUR = 0xD9D4C7
 HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
@@ -49,12 +49,12 @@ def _hex(colour: str) -> int:
 def _geometry() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Bone vertices and triangles (one mesh), each group's line segments, and the spine's centre."""
     vertices, faces, offset = [], [], 0
-    for _, points, triangles in sm.mesh_geometry():
+    for _, points, triangles in spine_geometry.mesh_geometry():
         vertices.append(points)
         faces.append(triangles + offset)
         offset += len(points)
     bones = np.concatenate(vertices).astype(np.float32)
-    paths = sm.fascicle_paths()
+    paths = spine_geometry.fascicle_paths()
     segments: dict[str, list[np.ndarray]] = {group: [] for group in sm.groups()}
     for item in sm.fascicles():
         path = paths[item.index]
@@ -101,8 +101,8 @@ def view_name(turn: float) -> str:
 def describe(shown: tuple[str, ...], highlight: str, turn: float, tilt: float) -> str:
     """One sentence on what the 3D view shows now: the layers, the highlighted group and the viewpoint."""
     counts = {layer: sum(f.layer == layer for f in sm.fascicles()) for layer in shown}
-    layers = "; ".join(f"{layer} layer, {counts[layer]} fascicles" for layer in shown) or "no muscle layer"
-    sentence = f"Lumbar spine and sacrum from {view_name(turn)}"
+    layers = ", ".join(f"{layer} ({counts[layer]} fascicles)" for layer in shown) or "no muscle layer"
+    sentence = f"Lumbar spine from {view_name(turn)}"
     if tilt:
         sentence += f", tilted {abs(tilt):.0f} degrees {'from above' if tilt > 0 else 'from below'}"
     sentence += f". Shown: {layers}."
@@ -111,15 +111,14 @@ def describe(shown: tuple[str, ...], highlight: str, turn: float, tilt: float) -
         low, high = sm.span(highlight)
         joints = str(low) if low == high else f"{low} to {high}"
         visible = " (its layer is hidden)" if item.layer not in shown else ""
-        sentence += (f" Highlighted in black: {item.label}{visible}, {len(sm.of_group(highlight))} fascicles, "
-                     f"each crossing {joints} lumbar joints.")
+        sentence += f" Highlighted: {item.label}{visible}, each fascicle crossing {joints} lumbar joints."
     return sentence
 
 
 def static_picture() -> Figure:
     """The same geometry as a still: a view from behind and one from the right side, fascicles coloured by layer."""
     bones, faces, _, _ = _geometry()
-    paths = sm.fascicle_paths()
+    paths = spine_geometry.fascicle_paths()
     figure = Figure(figsize=(8.0, 5.2), layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, 2)
@@ -141,22 +140,31 @@ def static_picture() -> Figure:
     return figure
 
 
+def compact_png(figure: Figure, dpi: int = 64, colours: int = 32) -> bytes:
+    """A figure as a small PNG: drawn at ``dpi`` and reduced to a palette of ``colours`` (notebooks stay small)."""
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=dpi)
+    picture = PILImage.open(io.BytesIO(out.getvalue())).convert("RGB").quantize(colours)
+    small = io.BytesIO()
+    picture.save(small, format="PNG", optimize=True)
+    return small.getvalue()
+
+
 @cache
 def static_png() -> bytes:
     """:func:`static_picture` as PNG bytes, drawn once."""
-    out = io.BytesIO()
-    static_picture().savefig(out, format="png", dpi=90)
-    return out.getvalue()
+    return compact_png(static_picture())
 
 
 class _PictureDisplay(Display):
-    """A live widget with a PNG of the same scene for static renderings, and its plain-text line."""
+    """A widget with a PNG for static renderings (the same scene as a still), and its plain-text line."""
 
-    def __init__(self, widget: widgets.Widget, text: str, alt_text: str) -> None:
+    def __init__(self, widget: widgets.Widget, text: str, alt_text: str, png: bytes) -> None:
+        self.png = png
         super().__init__(widget, text, alt_text)
 
     def static_outputs(self) -> dict[str, object]:
-        return {"image/png": static_png()}
+        return {"image/png": self.png}
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
         return {**super()._repr_mimebundle_(include=include, exclude=exclude), **self.static_outputs()}
@@ -226,7 +234,7 @@ class Spine3DView(Displayable):
                f"{sm.source()}, drawn as lines coloured by layer. {self.description()}")
         a11y.label(self.plot, "3D view of the lumbar spine model: drag to turn, scroll to zoom, or use the controls")
         self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]),
-                                    f"[3D view] {self.description()}", alt)
+                                    f"[3D view] {self.description()}", alt, static_png())
 
     def shown(self) -> tuple[str, ...]:
         """The layers whose check box is ticked."""
@@ -270,36 +278,35 @@ class Spine3DView(Displayable):
         return static_png()
 
 
-def local_global_figure(groups: tuple[str, str] = ("multifidus", "longissimus_thoracis_thoracic")) -> LiveFigure:
+def local_global_figure(groups: tuple[str, str] = ("multifidus", "longissimus_thoracis_thoracic")) -> Figure:
     """Each right-side fascicle's extension moment arm (cm) at each lumbar joint, for two groups side by side.
 
     Blank cells: the fascicle does not cross that joint. Values are the model's (:mod:`spine_model`).
     """
     profiles = [sm.joint_profile(group) for group in groups]
-    labels = [muscles.get(group).label for group in groups]
-    alt = (f"Two grids of the {sm.source()}, one row per right-side fascicle, one column per lumbar joint from L1-L2 "
-           f"to L5-S1, coloured by the fascicle's extension moment arm; blank where it does not cross the joint. "
-           f"{labels[0]}: every fascicle starts on a lumbar vertebra and acts only on the joints below it, a "
-           f"staircase. {labels[1]}: its fascicles from the lower thoracic levels and ribs reach the sacrum and act "
-           f"on all five joints; those from higher levels end on a lumbar vertebra.")
-    figure = LiveFigure(alt, figsize=(9.0, 5.4), ncols=2)
+    figure = Figure(figsize=(8.0, 4.8), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(1, 2)
     peak = max(float(np.abs(arms).max()) for _, arms in profiles)
-    norm = Normalize(vmin=0.0, vmax=peak)
     image = None
-    for ax, (names, arms), label in zip(figure.axes, profiles, labels, strict=True):
+    for ax, (names, arms), group in zip(axes, profiles, groups, strict=True):
         masked = np.ma.masked_where(np.abs(arms) < 100 * sm.CROSSING_THRESHOLD, arms)
-        image = ax.imshow(masked, cmap="cividis", norm=norm, aspect="auto")
+        image = ax.imshow(masked, cmap="cividis", norm=Normalize(vmin=0.0, vmax=peak), aspect="auto")
         ax.set_xticks(range(len(sm.JOINTS)), sm.JOINTS, rotation=45)
         ax.set_yticks(range(len(names)), [name.removesuffix("_r") for name in names], fontsize=6)
-        ax.set_title(label)
+        ax.set_title(muscles.get(group).label)
         ax.set_xlabel("lumbar joint")
-    figure.figure.colorbar(image, ax=figure.axes, label="extension moment arm (cm)", shrink=0.8)
-    figure.render()
+    figure.colorbar(image, ax=list(axes), label="extension moment arm (cm)", shrink=0.8)
     return figure
 
 
-def local_global_panel() -> FigurePanel:
-    """:func:`local_global_figure` with its caption, ready to display."""
-    return FigurePanel(local_global_figure(), caption=(
-        f"Computed from the {sm.source()}: each fascicle as a line of action in one adult geometry, "
-        "right side, neutral posture."))
+def local_global_panel() -> Display:
+    """:func:`local_global_figure` as a still with its caption and alt text, ready to display."""
+    alt = ("Two grids, rows for right-side fascicles, columns for lumbar joints, coloured by extension moment arm, "
+           "blank where a fascicle does not cross: multifidus rows start at their own vertebra and run down; most "
+           "longissimus thoracis rows span all five joints.")
+    png = compact_png(local_global_figure(), dpi=80)
+    image = a11y.label(widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="720px")), alt)
+    caption = widgets.HTML(f"<figcaption><small>Computed from the {sm.source()}: fascicles as lines of action in "
+                           "one adult geometry, neutral posture.</small></figcaption>")
+    return _PictureDisplay(widgets.VBox([image, caption]), f"[Figure] {alt}", alt, png)
