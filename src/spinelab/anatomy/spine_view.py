@@ -83,7 +83,7 @@ def camera(turn: float, tilt: float, zoom: float) -> list[float]:
         if not low <= value <= high:
             raise ValueError(f"{name} must be between {low} and {high}; got {value}")
     *_, centre = _geometry()
-    distance = 0.9 / zoom
+    distance = 0.6 / zoom
     azimuth, elevation = math.radians(turn), math.radians(tilt)
     # From behind is +y in the model (posterior), up is +z, the model's right is -x.
     direction = np.array([-math.sin(azimuth) * math.cos(elevation), math.cos(azimuth) * math.cos(elevation),
@@ -233,7 +233,8 @@ class Spine3DView(Displayable):
         alt = (f"3D model of the lumbar spine and sacrum with the {len(sm.fascicles())} muscle fascicles of the "
                f"{sm.source()}, drawn as lines coloured by layer. {self.description()}")
         a11y.label(self.plot, "3D view of the lumbar spine model: drag to turn, scroll to zoom, or use the controls")
-        self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]),
+        self.readout.add_class("spinelab-spine3d-description")
+        self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]).add_class("spinelab-spine3d"),
                                     f"[3D view] {self.description()}", alt, static_png())
 
     def shown(self) -> tuple[str, ...]:
