@@ -97,6 +97,14 @@ name = "Pain adaptation"\nshort_name = "adaptation"\npredictions = { agonist = -
 keys = ["lund1991"]
 """
 
+SPINE_MODEL = """[model]
+name = "N"\npackage = "p"\nversion = "1"\nlicence = "L"\ncitations = ["walia2025"]\nflexion_degrees = 40.0
+limits = ["l"]
+
+[[group]]
+prefix = "MF_"\nmuscle = "multifidus"
+"""
+
 START_BACK = ("""[tool]
 name = "N"\nattribution = "A"\nofficial_form = "https://example.org/"\nsources = ["hill2008"]\nverified = "v"
 """ + "".join(f'\n[[item]]\ndomain = "d{n}"\nconstruct = "c"\ndistress = {"true" if n > 4 else "false"}\n'
@@ -280,6 +288,11 @@ CASES = {
         ('listen_for = "l"\n', "", r"flag 1 \('beliefs'\): field 'listen_for' is missing"),
         ('why = "w"\n', "", r"explanation 1: field 'why' is missing"),
         ("[reassurance]", "[comfort]", r"field 'reassurance' is missing"),
+    ]),
+    "spine_model": (SPINE_MODEL, [
+        ("flexion_degrees = 40.0", "flexion_degrees = 90.0", r"model: field 'flexion_degrees' must be at most 60"),
+        ('muscle = "multifidus"', 'muscle = "Multifidus"', r"group 1: field 'muscle' must be a muscle id"),
+        ('limits = ["l"]', "limits = []", r"model: field 'limits' must be a non-empty list"),
     ]),
     "theories": (THEORIES, [
         ('quote = "q"\n', "", r"verdict: field 'quote' is missing"),
