@@ -412,6 +412,7 @@ def local_global_table(group_ids: tuple[str, ...] | None = None) -> PlainText:
     return PlainText("\n".join(lines))
 
 
+@references.shows(citations)
 def local_global_details(group_ids: tuple[str, ...] | None = None) -> MarkdownText:
     """:func:`local_global_table` in a collapsed section (Markdown), its plain text the table itself."""
     table = local_global_table(group_ids)
@@ -419,6 +420,7 @@ def local_global_details(group_ids: tuple[str, ...] | None = None) -> MarkdownTe
     return text
 
 
+@references.shows(citations)
 def stretch_table(group_ids: tuple[str, ...], degrees: float | None = None) -> PlainText:
     """Mean length change of each group's fascicles from neutral to the flexed posture, cm and % (the model's)."""
     angle = flexion_degrees() if degrees is None else float(degrees)

@@ -30,7 +30,7 @@ from PIL import Image as PILImage
 
 from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
-from spinelab.course import a11y, style
+from spinelab.course import a11y, references, style
 from spinelab.course.display import Display, Displayable
 
 BONE_COLOUR = 0xD9D4C7
@@ -170,6 +170,7 @@ class _PictureDisplay(Display):
         return {**super()._repr_mimebundle_(include=include, exclude=exclude), **self.static_outputs()}
 
 
+@references.shows(sm.citations)
 class Spine3DView(Displayable):
     """The model's lumbar spine in 3D: peel layers, highlight a group, turn, tilt and zoom by mouse or keyboard.
 
@@ -301,6 +302,7 @@ def local_global_figure(groups: tuple[str, str] = ("multifidus", "longissimus_th
     return figure
 
 
+@references.shows(sm.citations)
 def local_global_panel() -> Display:
     """:func:`local_global_figure` as a still with its caption and alt text, ready to display."""
     alt = ("Two grids, rows for right-side fascicles, columns for lumbar joints, coloured by extension moment arm, "

@@ -302,8 +302,8 @@ class ScreeningResult:
         """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
         rule = _rule()
         evidence = rule["combination_evidence"]
-        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its own "
-                 f"{item.citation}" for item in self.flags]
+        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its "
+                 f"own {item.citation}" for item in self.flags]
         lines += [f"{COMBINATION} or more flags for {condition} in combination call for "
                   f"{_COMBINED_WORDS[combination_level(condition)]} "
                   + (references.cite(*evidence[condition]) if condition in evidence else rule["threshold_note"])
