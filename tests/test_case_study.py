@@ -19,7 +19,7 @@ def test_vignettes_load_with_known_flags():
 def test_the_layer_step_names_the_warehouse_workers_painful_side_and_level():
     patient = cs.vignette("warehouse")
     assert (patient.painful_side, patient.painful_level) == ("right", "about L4-L5")
-    assert "(pain: right side, about L4-L5)" in LayerStep("warehouse").step.widget.children[2].value
+    assert "(pain: right side, about L4-L5)" in LayerStep("warehouse").step.widget.children[3].value
 
 
 def test_the_step_displays_itself_and_shows_only_the_question_in_static_mode(monkeypatch):
@@ -35,13 +35,14 @@ def test_the_reference_keys_are_every_source_the_feedback_cites(monkeypatch):
     cited = set()
     cite = references.cite
     monkeypatch.setattr(references, "cite", lambda *keys: cited.update(keys) or cite(*keys))
-    for option in cs.LAYER_OPTIONS:
+    for option in cs.GUARDING_OPTIONS:
         cs.guarding_feedback(option)
+    for option in cs.LAYER_OPTIONS:
         cs.inhibited_feedback(option)
     cs.where_feedback(cs.WHERE_OPTIONS[0])
     keys = cs.citation_keys()
     assert len(keys) == len(set(keys)) and cited == set(keys)
-    assert {"vandieen2003", "hodgestucker2011", "hides1994", "hodges2006", "bogduk1980"} <= set(keys)
+    assert {"vandieen2003", "hodgestucker2011", "hodges2013", "hides1994", "hodges2006", "bogduk1980"} <= set(keys)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -64,42 +65,61 @@ def test_unknown_vignette_names_the_parameter():
 
 # ------------------------------------------------------------------ step 2: layers
 
-def test_layer_step_accepts_the_erector_spinae_as_the_working_hypothesis():
+def test_layer_step_reads_guarding_as_a_hypothesis_and_grades_no_muscle_as_the_splint():
     layers = LayerStep()
     assert layers.check() == {"guarding": None, "inhibited": None, "where": None}
-    layers.choose(cs.ERECTOR_SPINAE, "multifidus", cs.WHERE_OPTIONS[0])
+    layers.choose(cs.GUARDING, "multifidus", cs.WHERE_OPTIONS[0])
     assert layers.check() == {"guarding": True, "inhibited": True, "where": True}
     text = layers.step.feedback.value
-    assert "working hypothesis" in text and "not a finding" in text and "notebooks 01 and 02" not in text
-    assert "van Dieën et al. 2003" in text and "Hodges &amp; Tucker 2011" in text
+    assert "working hypothesis" in text and "differs between people" in text
+    assert "Hodges &amp; Tucker 2011" in text and "Hodges et al. 2013" in text and "van Dieën et al. 2003" in text
     assert "Hides et al. 1994" in text and "Hodges et al. 2006" in text
+    assert "erector spinae aponeurosis" in text and "Bogduk 1980" in text
+    # One framing: the feedback never names a muscle as the splint the course expects.
+    every = " ".join(cs.guarding_feedback(option)[1] + cs.inhibited_feedback(muscle)[1]
+                     for option in cs.GUARDING_OPTIONS for muscle in cs.LAYER_OPTIONS)
+    assert "the splint" not in every.replace("no one muscle is the splint", "")
+    assert "expect it tight" not in every and "splint the painful segment:" not in every
     # The fibres felt beside L4-L5 are the lumbar parts (local); the thoracic parts are tendon there (global).
     assert {muscles.get(part).bergmark for part in cs.ERECTOR_SPINAE_PARTS[:2]} == {"local"}
     assert {muscles.get(part).bergmark for part in cs.ERECTOR_SPINAE_PARTS[2:]} == {"global"}
     assert all("aponeurosis" in muscles.get(part).insertion for part in cs.ERECTOR_SPINAE_PARTS[2:])
-    assert "erector spinae aponeurosis" in text and "Bogduk 1980" in text
 
 
-def test_layer_step_explains_wrong_answers_with_muscle_facts():
+def test_layer_step_explains_wrong_answers_with_their_evidence_and_muscle_facts():
     layers = LayerStep()
-    layers.choose("multifidus", cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
+    spasm, splint = cs.GUARDING_OPTIONS[0], cs.GUARDING_OPTIONS[1]
+    layers.choose(splint, cs.ERECTOR_SPINAE, cs.WHERE_OPTIONS[1])
     assert layers.check() == {"guarding": False, "inhibited": False, "where": False}
     feedback = layers.step.feedback.value
+    assert "smaller at the painful level" in feedback and "Hides et al. 1994" in feedback
     assert "commonly summarised" in feedback and "Bergmark class" not in feedback
     assert "crosses 2-5 joints" in feedback
-    assert "expect it tight, not inhibited" in feedback
+    assert "not well supported" in cs.guarding_feedback(spasm)[1]
+    assert "no injury at all" in cs.guarding_feedback(cs.GUARDING_OPTIONS[3])[1]
+    assert [cs.guarding_feedback(option)[0] for option in cs.GUARDING_OPTIONS].count(True) == 1
     for option in cs.LAYER_OPTIONS:
-        assert cs.guarding_feedback(option)[0] == (option == cs.ERECTOR_SPINAE)
         assert cs.inhibited_feedback(option)[0] == (option == "multifidus")
-    assert [name for _label, name in LayerStep().guarding.options[1:]] == list(cs.LAYER_OPTIONS)
+    assert [name for _label, name in LayerStep().inhibited.options[1:]] == list(cs.LAYER_OPTIONS)
+    assert list(LayerStep().guarding.options) == list(cs.GUARDING_OPTIONS)
     assert cs.option_name(cs.ERECTOR_SPINAE) == "Erector spinae (lumbar and thoracic fibres)"
     with pytest.raises(ValueError, match="muscle_id must be one of"):
-        cs.guarding_feedback("longissimus_thoracis_thoracic")
+        cs.inhibited_feedback("longissimus_thoracis_thoracic")
+    with pytest.raises(ValueError, match="answer must be one of"):
+        cs.guarding_feedback(cs.ERECTOR_SPINAE)
+
+
+def test_the_guarding_answer_is_not_cued_by_position_or_length():
+    lengths = sorted(len(option) for option in cs.GUARDING_OPTIONS)
+    assert len(cs.GUARDING) not in (lengths[0], lengths[-1])
+    assert cs.GUARDING_OPTIONS.index(cs.GUARDING) not in (0, len(cs.GUARDING_OPTIONS) - 1)
 
 
 def test_layer_step_refuses_unknown_answers():
-    with pytest.raises(ValueError, match="guarding_muscle must be one of"):
-        LayerStep().choose("biceps", "multifidus", cs.WHERE_OPTIONS[0])
+    with pytest.raises(ValueError, match="guarding must be one of"):
+        LayerStep().choose(cs.ERECTOR_SPINAE, "multifidus", cs.WHERE_OPTIONS[0])
+    with pytest.raises(ValueError, match="inhibited_muscle must be one of"):
+        LayerStep().choose(cs.GUARDING, "biceps", cs.WHERE_OPTIONS[0])
     with pytest.raises(ValueError, match="answer must be one of"):
         cs.where_feedback("everywhere")
 

@@ -119,7 +119,7 @@ def test_answer_key_has_the_sorter_and_the_layer_step():
     text = instructor.answers_markdown()
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
-    assert case_study.guarding_feedback(case_study.GUARDING)[1] in text
+    assert f"- **Guarding:** {case_study.GUARDING}. {case_study.guarding_feedback(case_study.GUARDING)[1]}" in text
     assert case_study.where_feedback(case_study.WHERE_OPTIONS[0])[1] in text
 
 

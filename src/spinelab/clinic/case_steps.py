@@ -1,6 +1,6 @@
 """Notebook 06's step between visits, as an "answer, then check" widget.
 
-:class:`LayerStep`: which muscle guards, which is likely inhibited, and where, graded by
+:class:`LayerStep`: what tender, held muscles tell you, which muscle is likely inhibited, and where, graded by
 :mod:`spinelab.clinic.case_study`. The branching cases are :class:`spinelab.clinic.case_player.CasePlayer`.
 """
 
@@ -14,6 +14,7 @@ from spinelab.anatomy import muscles
 from spinelab.clinic import case_study
 from spinelab.clinic.case_study import (
     ERECTOR_SPINAE,
+    GUARDING_OPTIONS,
     LAYER_OPTIONS,
     WHERE_OPTIONS,
     guarding_feedback,
@@ -35,7 +36,7 @@ def _option_label(option: str) -> str:
 
 @references.shows(case_study.citation_keys)
 class LayerStep(Displayable):
-    """Three questions with feedback: which muscle guards, which is likely inhibited, and where.
+    """Three questions with feedback: what her tender, held muscles tell you, which is likely inhibited, and where.
 
     Parameters
     ----------
@@ -47,8 +48,8 @@ class LayerStep(Displayable):
         self.vignette = vignette(vignette_id)
         options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in LAYER_OPTIONS)]
         wide = {"description_width": "22em"}
-        self.guarding = widgets.Dropdown(options=options, value=None, style=wide, layout=widgets.Layout(width="42em"),
-                                         description="Which muscle is most likely guarding?")
+        guarding_label = widgets.HTML("<b>Her back muscles are tender and held tense. What does that tell you?</b>")
+        self.guarding = widgets.RadioButtons(options=GUARDING_OPTIONS, value=None, layout=widgets.Layout(width="auto"))
         self.inhibited = widgets.Dropdown(options=options, value=None, style=wide,
                                           layout=widgets.Layout(width="42em"),
                                           description="Which muscle is likely inhibited?")
@@ -57,21 +58,21 @@ class LayerStep(Displayable):
                                    f"{self.vignette.painful_side} side, {self.vignette.painful_level})")
         names = ", ".join(_option_label(option) for option in LAYER_OPTIONS)
         self.step: CheckStep[dict[str, bool | None]] = CheckStep(
-            [self.guarding, self.inhibited, where_label, self.where], self._grade,
-            f"[Step: guarding and inhibition] Choose which muscle guards and which is likely inhibited ({names}), "
-            "and where, then press 'Check'.",
-            f"**Guarding and inhibition.** Among {names}: which muscle is most likely guarding, which is likely "
-            "inhibited, and where would you look for the inhibition?")
+            [guarding_label, self.guarding, self.inhibited, where_label, self.where], self._grade,
+            "[Step: guarding and inhibition] Choose what her tender, held muscles tell you, which muscle is likely "
+            f"inhibited ({names}), and where, then press 'Check'.",
+            "**Guarding and inhibition.** Her back muscles are tender and held tense: what does that tell you? "
+            f"Among {names}: which muscle is likely inhibited, and where would you look for the inhibition?")
         self.view = self.step
 
-    def choose(self, guarding_muscle: str, inhibited_muscle: str, where: str) -> None:
+    def choose(self, guarding: str, inhibited_muscle: str, where: str) -> None:
         """Answer all three questions, as a student would."""
-        for name, value, allowed in (("guarding_muscle", guarding_muscle, LAYER_OPTIONS),
+        for name, value, allowed in (("guarding", guarding, GUARDING_OPTIONS),
                                      ("inhibited_muscle", inhibited_muscle, LAYER_OPTIONS),
                                      ("where", where, WHERE_OPTIONS)):
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {'; '.join(allowed)}; got {value!r}")
-        self.guarding.value, self.inhibited.value, self.where.value = guarding_muscle, inhibited_muscle, where
+        self.guarding.value, self.inhibited.value, self.where.value = guarding, inhibited_muscle, where
 
     def check(self) -> dict[str, bool | None]:
         """Show feedback; return, per question, whether it is right (None: not answered)."""

@@ -1,4 +1,4 @@
-"""Notebook 06's reasoning step between visits: which muscle guards, which is likely inhibited, and where.
+"""Notebook 06's reasoning step between visits: what tender, held muscles mean, which is likely inhibited, and where.
 
 The patient (a fictional vignette, with the painful side and level the questions name) is data, in
 ``data/vignettes.toml``. The answers are graded and explained here (:func:`guarding_feedback`,
@@ -84,7 +84,7 @@ def vignette(vignette_id: str) -> Vignette:
     return by_id[vignette_id]
 
 
-# ------------------------------------------------------------------ grading: which layer guards, which is inhibited
+# ------------------------------------------------------------------ grading: what guarding means, which is inhibited
 
 #: The erector spinae offered as one answer: the parts that lie beside L4-L5 (ids of :mod:`spinelab.anatomy.muscles`).
 #: Its lumbar fibres are the muscle felt there; its thoracic fibres reach the level only as tendon, in the
@@ -93,41 +93,50 @@ ERECTOR_SPINAE = "erector_spinae"
 ERECTOR_SPINAE_PARTS = ("longissimus_thoracis_lumbar", "iliocostalis_lumborum_lumbar",
                         "longissimus_thoracis_thoracic", "iliocostalis_lumborum_thoracic")
 ERECTOR_SPINAE_NAME = "Erector spinae (lumbar and thoracic fibres)"
-#: The answers offered in both questions: the erector spinae, and muscles of :mod:`spinelab.anatomy.muscles` by id.
+#: The muscles offered for the inhibited muscle: the erector spinae, and muscles of :mod:`spinelab.anatomy.muscles`.
 LAYER_OPTIONS = ("latissimus_dorsi", ERECTOR_SPINAE, "quadratus_lumborum", "multifidus", "transversus_abdominis")
-#: The course's working hypothesis for the splint: the long extensors (a hypothesis; the evidence is mixed).
-GUARDING = ERECTOR_SPINAE
+#: What her tender, held back muscles tell you, in display order. No answer names a muscle as the splint: which
+#: muscles change differs between people (Hodges & Tucker 2011; Hodges et al. 2013).
+GUARDING_OPTIONS = (
+    "The erector spinae are in a sustained spasm, thought to be what keeps her back hurting",
+    "Multifidus is contracting hard to splint the painful segment, so it is the muscle to relax",
+    "Her muscles work differently, thought to protect the area; which ones change differs by person",
+    "The held muscles likely mark damaged tissue, and how tense they are shows how much damage there is",
+)
+#: The reading of the finding that the evidence supports: a working hypothesis, not a named splint.
+GUARDING = GUARDING_OPTIONS[2]
 #: The muscle the evidence of this case points to as inhibited (Hides et al. 1994; Hodges et al. 2006).
 INHIBITED = "multifidus"
 INHIBITION_KEYS = ("hides1994", "hodges2006")
-GUARDING_KEYS = ("vandieen2003", "hodgestucker2011")
+GUARDING_KEYS = ("hodgestucker2011", "hodges2013", "vandieen2003", "bogduk1980")
 #: Where to look for the inhibition: the answer, then the distractors.
 WHERE_OPTIONS = ("on the painful side, at the painful level", "on both sides, along the whole lumbar spine",
                  "on the side opposite the pain")
-_GUARD_RULE = ("The course's working hypothesis is that the long extensors, the erector spinae, splint the painful "
-               "segment: the tight, tender lumbar erector spinae lie lateral to multifidus. Take it as a hypothesis,"
-               " not a finding: comparing many studies, neither the pain-spasm-pain model (more activity) nor the "
-               "pain adaptation model (less) was unequivocally supported, and the changes were proposed to be "
-               "functional, enhancing stability; activity is proposed to be redistributed within and between muscles"
-               " rather than simply raised "
-               "{citation}.")
+_GUARD_RULE = ("What your fingers find, tender muscles held tense and movement guarded, is muscles working "
+               "differently. The working hypothesis: after an injury the nervous system changes how the trunk muscles "
+               "work, thought to protect the area; which muscles change differs between people {hypothesis}; whether "
+               "that change is a sustained spasm is not well supported {spasm}. Beside L4-L5 you press, through the "
+               "erector spinae aponeurosis, on multifidus next to the spinous processes, with the fleshy lumbar "
+               "fibres of the erector spinae lateral to it {anatomy}: tenderness there tells you where, not which "
+               "muscle has changed how it works.")
+#: Why each other reading is wrong, and the sources that say so.
+_WRONG_GUARD = {
+    GUARDING_OPTIONS[0]: ("Comparing 30 clinical and three induced-pain studies, neither the pain-spasm-pain model "
+                          "(more activity) nor the pain adaptation model (less) was unequivocally supported",
+                          ("vandieen2003",)),
+    GUARDING_OPTIONS[1]: ("Multifidus is the muscle the studies found smaller at the painful level, not one shown to "
+                          "contract harder, and no one muscle is the splint: which muscles change differs between "
+                          "people", ("hides1994", "hodges2013")),
+    GUARDING_OPTIONS[3]: ("The same changes appear with experimental pain in people with no injury at all, so they "
+                          "follow pain, or its threat, and do not measure damage", ("hodges2013",)),
+}
 _INHIBIT_RULE = ("The deep, segmental local muscle lumbar multifidus was smaller on the painful side at one level in "
                  "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs "
                  "{citation}.")
-_WRONG_GUARD = {
-    "latissimus_dorsi": "It is a superficial muscle of the arm, outside Bergmark's trunk systems; it reaches the "
-                        "lumbar spinous processes only through the thoracolumbar fascia.",
-    "quadratus_lumborum": "It lies in front of the lumbar transverse processes, in the posterior abdominal wall: "
-                          "deeper than the muscles you feel beside L4-L5.",
-    "multifidus": "It fills the space beside the L4 and L5 spinous processes, under the erector spinae "
-                  "aponeurosis, so it is part of what you press on; but the studies behind this case found it smaller "
-                  "at the painful level, so the course expects it to be the inhibited muscle, not the splint.",
-    "transversus_abdominis": "It is a muscle of the abdominal wall, not one you can feel beside the lumbar spine.",
-}
 _WRONG_INHIBIT = {
     "latissimus_dorsi": "It works for the arm or shoulder girdle, outside Bergmark's trunk systems.",
-    ERECTOR_SPINAE: "It is the group the course's working hypothesis takes as the splint: expect it tight, not "
-                    "inhibited.",
+    ERECTOR_SPINAE: "The studies behind this case measured multifidus, the short segmental muscle beside the "
+                    "spinous processes, and found it smaller at the painful level.",
     "quadratus_lumborum": "It is local like multifidus, but the studies behind this case measured multifidus.",
     "transversus_abdominis": "It is local like multifidus, but the studies behind this case measured multifidus.",
 }
@@ -157,7 +166,7 @@ def _option_facts(option: str) -> str:
     return (f"Beside L4-L5 the fleshy lumbar fibres of the erector spinae lie lateral to multifidus. {lumbar} Its "
             "thoracic fibres (the thoracic parts of longissimus and iliocostalis, global as commonly summarised) "
             "reach this level only as tendons, in the erector spinae aponeurosis that covers multifidus "
-            f"{references.cite(*thoracic_keys)}. So the answer spans both of Bergmark's systems as commonly "
+            f"{references.cite(*thoracic_keys)}. So the group spans both of Bergmark's systems as commonly "
             "summarised: lumbar fibres local, thoracic fibres global.")
 
 
@@ -174,9 +183,25 @@ def _layer_feedback(muscle_id: str, answer: str, wrong: dict[str, str], rule: st
     return right, f"{verdict} {_option_facts(muscle_id)} {rule.format(citation=references.cite(*keys))}"
 
 
-def guarding_feedback(muscle_id: str) -> tuple[bool, str]:
-    """Whether an answer of :data:`LAYER_OPTIONS` is the course's working hypothesis for the splint, and why."""
-    return _layer_feedback(muscle_id, GUARDING, _WRONG_GUARD, _GUARD_RULE, GUARDING_KEYS)
+def guarding_feedback(answer: str) -> tuple[bool, str]:
+    """Whether an answer of :data:`GUARDING_OPTIONS` reads the tender, held muscles as the evidence supports, and why.
+
+    Raises
+    ------
+    ValueError
+        If the answer is not one of :data:`GUARDING_OPTIONS`.
+    """
+    if answer not in GUARDING_OPTIONS:
+        raise ValueError(f"answer must be one of {'; '.join(GUARDING_OPTIONS)}; got {answer!r}")
+    right = answer == GUARDING
+    if right:
+        verdict = "✅ Yes."
+    else:
+        why, keys = _WRONG_GUARD[answer]
+        verdict = f"❌ Not the best answer. {why} {references.cite(*keys)}."
+    rule = _GUARD_RULE.format(hypothesis=references.cite("hodgestucker2011", "hodges2013"),
+                              spasm=references.cite("vandieen2003"), anatomy=references.cite("bogduk1980"))
+    return right, f"{verdict} {rule}"
 
 
 def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:

@@ -76,13 +76,14 @@ def _interactive_steps() -> list[str]:
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         muscle = muscles.get(muscle_id)
         lines.append(f"- {muscle.label}: **{muscle.layer}** {muscle.cite()}")
-    lines += ["", "### 06_case_studies: which layer guards, which is inhibited, and where", ""]
-    for label, (_, feedback) in (
-        ("Guarding", case_study.guarding_feedback(case_study.GUARDING)),
-        ("Inhibited", case_study.inhibited_feedback(case_study.INHIBITED)),
-        ("Where", case_study.where_feedback(case_study.WHERE_OPTIONS[0])),
+    lines += ["", "### 06_case_studies: what the held muscles tell you, which is inhibited, and where", ""]
+    for label, answer, (_, feedback) in (
+        ("Guarding", case_study.GUARDING, case_study.guarding_feedback(case_study.GUARDING)),
+        ("Inhibited", case_study.option_name(case_study.INHIBITED),
+         case_study.inhibited_feedback(case_study.INHIBITED)),
+        ("Where", case_study.WHERE_OPTIONS[0], case_study.where_feedback(case_study.WHERE_OPTIONS[0])),
     ):
-        lines.append(f"- **{label}:** {feedback}")
+        lines.append(f"- **{label}:** {answer}. {feedback}")
     for case in cases.cases():
         lines += ["", *_case_lines(case)]
     return [*lines, ""]
