@@ -143,11 +143,11 @@ def test_no_flag_gives_level_none_with_safety_netting():
 
 
 @pytest.mark.parametrize("level", ["none", "routine", "urgent"])
-def test_safety_netting_names_the_cauda_equina_warning_signs_and_fever_the_same_day(level):
+def test_safety_netting_sends_cauda_equina_signs_straight_to_an_emergency_department_and_fever_the_same_day(level):
     advice = red_flags.level(level).safety_netting
     for sign in ("between your legs", "urine", "bowel movement", "sexual function", "both legs", "difficulty walking"):
         assert sign in advice
-    assert "emergency department the same day" in advice
+    assert "straight to an emergency department" in advice and "emergency department the same day" not in advice
     assert "the same day if you develop a fever" in advice
 
 
