@@ -1,4 +1,4 @@
-"""Protective guarding: a small model of the back "spasm" as a splint, over days.
+"""Protective guarding: a small model of one contested idea about the back "spasm" (guarding kept going by a pain–spasm–pain loop), over days.
 
 The model is ILLUSTRATIVE: its equations show a mechanism, and its parameter
 values are chosen to make that mechanism visible, not fitted to patients.
@@ -13,12 +13,12 @@ Four quantities, all dimensionless, change with time ``t`` in days:
   and other global trunk muscles above baseline, 0 = none, 1 = maximal) rises
   with pain and decays:
   ``dG/dt = (k · P · (1 - G) - G) / guarding_days``, with ``k`` the drive.
-* **range of motion** ``ROM = 100 % · (1 - rom_loss · G)``: the splint stiffens.
+* **range of motion** ``ROM = 100 % · (1 - rom_loss · G)``: guarding stiffens the back.
 
 Once the tissue has healed (``I = 0``) the guarding equation is
 ``dG/dt = G · (k · g · (1 - G) - 1) / guarding_days``. No guarding (``G = 0``)
 is stable when ``k · g < 1``: below the **threshold loop gain** ``g* = 1 / k``
-guarding fades with the injury, like a splint taken off. Above it guarding
+guarding fades as the tissue heals. Above it guarding
 sustains itself at ``G* = 1 - 1 / (k · g)`` after the tissue has healed.
 
 A treatment starting on a chosen day changes the parameters (see

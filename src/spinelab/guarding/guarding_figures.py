@@ -110,7 +110,7 @@ class GuardingExplorer(Displayable):
                                          label="range of motion (% of pain-free)")
         self.start_line = ax_guard.axvline(0.0, color=style.STRUCTURE_EDGE, linestyle="-.", label="treatment starts")
         ax_guard.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 105), xlabel="Day", ylabel="%",
-                     title="The splint: guarding and movement")
+                     title="Guarding and movement")
         threshold = guarding.threshold_gain(self.base)
         ax_gain.plot(LOOP_GAIN_AXIS, _percent_long_run(self.base, LOOP_GAIN_AXIS, None),
                      color=style.OKABE_ITO["black"], linestyle="-", label="no treatment")
