@@ -12,8 +12,16 @@ front end receives. The same moves are then made the naive way, as an
 figure as the inline backend does (``savefig`` to PNG, tight bounding box, default
 compression). The naive timing leaves out building the figure's axes and artists
 anew, so it is a lower bound on a real naive re-plot and the speed-up is
-conservative. Run in one process, so the two are compared on the same machine state. The last line reads
-``widget update p95 = X ms; naive re-plot p95 = Y ms; speed-up = Z x``.
+conservative. Run in one process, so the two are compared on the same machine state.
+
+With ``--browser`` it measures what a student sees as well: every notebook served by Voilà (``spinelab
+present``'s hardened server, presenter style, or ``--style desk``) in Chromium, every slider that redraws a figure
+pressed with the arrow keys, ``--presses`` times one way and back. Each press is timed in the page, from the
+``keydown`` event to the next animation frame after the changed image has decoded (``img.decode()``): the
+key press to a changed picture, kernel, transfer and decode included, without the driver's polling. Frames come
+from a fresh frame cache (``--encoding`` chooses the encoding), so the presses one way encode new frames and the
+way back finds them cached. The last line then reads ``browser key press to picture p50 = X ms, p95 = Y ms``.
+Otherwise it reads ``widget update p95 = X ms; naive re-plot p95 = Y ms; speed-up = Z x``.
 """
 
 from __future__ import annotations
@@ -22,19 +30,62 @@ import argparse
 import importlib
 import inspect
 import io
+import os
 import pkgutil
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
 
 import spinelab
-from spinelab.course import style
+from spinelab.course import frame_cache, style
 from spinelab.course.live import LiveFigure
 from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer
+from spinelab.publish import present, serving
 
 SLIDERS = (widgets.FloatSlider, widgets.IntSlider, widgets.SelectionSlider, widgets.FloatLogSlider)
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+TOKEN = "widget-latency-benchmark"
+WIDGETS_RENDERED = """() => {
+    const views = Array.from(document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])'));
+    return views.length > 0 && views.every(view => view.querySelector('.jupyter-widgets') !== null
+        && !/Loading widget|Error displaying widget/.test(view.textContent));
+}"""
+# Every enabled slider handle whose output holds a figure image, with a label naming the figure and the slider.
+FIGURE_SLIDERS = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).map((h, index) => {
+    const output = h.closest('.jp-OutputArea-output');
+    const enabled = !h.closest('.noUi-target').hasAttribute('disabled');
+    const image = output && output.querySelector('.widget-image');
+    const label = h.closest('.widget-slider').querySelector('.widget-label');
+    return enabled && image ? {index, figure: (image.alt || '').slice(0, 48), slider: label ? label.textContent : ''}
+                            : null;
+}).filter(Boolean)"""
+# Timestamps every key press; then the next changed figure image of the slider's output records key-to-picture.
+TIMING = """() => {
+    window.spinelabTiming = {key: 0, done: null};
+    document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
+}"""
+WATCH_FIGURE = """h => {
+    const timing = window.spinelabTiming;
+    timing.done = null;
+    const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
+    const observer = new MutationObserver(records => {
+        observer.disconnect();
+        records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+            timing.done = performance.now() - timing.key;
+        }));
+    });
+    images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
+}"""
 
 
 def interactive_figures() -> Iterator[type]:
@@ -53,7 +104,10 @@ def interactive_figures() -> Iterator[type]:
 
 
 def _builds_without_arguments(cls: type) -> bool:
-    parameters = inspect.signature(cls).parameters.values()
+    try:
+        parameters = inspect.signature(cls).parameters.values()
+    except (TypeError, ValueError):  # a built-in or C type: no signature to read
+        return False
     return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in parameters)
 
 
@@ -119,10 +173,101 @@ def time_clicks(clicks: int) -> list[float]:
     return timings
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_voila(work: Path, presenter: bool, encoding: str) -> tuple[subprocess.Popen, str]:
+    """``present``'s Voilà on a copy of the notebooks, a fresh frame cache in ``work``; returns it and its base URL."""
+    shutil.copytree(ROOT / "notebooks", work / "notebooks")
+    listen = serving.listen_on("127.0.0.1", _free_port(), TOKEN)
+    env = present.prepare_present(work / "present", listen)
+    env.update({"SPINELAB_PRESENTER": "1" if presenter else "0", frame_cache.CACHE_ENV: str(work / "frames"),
+                frame_cache.ENCODING_ENV: encoding})
+    server = subprocess.Popen(serving.voila_command(work / "notebooks", work / "present"), env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{listen.port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/voila/render/00_start_here.ipynb?token={TOKEN}", timeout=60):
+                return server, base
+        except OSError:
+            time.sleep(0.3)  # polling the server until it answers
+    server.terminate()
+    raise TimeoutError("Voilà did not answer within 60 s")
+
+
+def browser_presses(base: str, presses: int) -> dict[str, list[float]]:
+    """Key press to changed picture, ms, in Chromium, by figure and slider, over every notebook."""
+    from playwright.sync_api import sync_playwright
+
+    timings: dict[str, list[float]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for notebook in sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb")):
+            page.goto(f"{base}/voila/render/{notebook}?token={TOKEN}", timeout=120_000)
+            page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+            page.wait_for_function(WIDGETS_RENDERED, timeout=120_000)
+            page.evaluate(TIMING)
+            for slider in page.evaluate(FIGURE_SLIDERS):
+                name = f"{notebook[:3]}{slider['figure'][:30]} | {slider['slider'][:24]}"
+                handle = page.locator(".widget-slider .noUi-handle").nth(slider["index"])
+                handle.scroll_into_view_if_needed()
+                handle.focus()
+                value, top = (float(handle.get_attribute(key)) for key in ("aria-valuenow", "aria-valuemax"))
+                first, back = ("ArrowLeft", "ArrowRight") if value >= top else ("ArrowRight", "ArrowLeft")
+                for key in [first] * presses + [back] * presses:
+                    handle.evaluate(WATCH_FIGURE)
+                    before = handle.get_attribute("aria-valuenow")
+                    page.keyboard.press(key)
+                    if handle.get_attribute("aria-valuenow") == before:
+                        break  # the slider's end
+                    try:
+                        page.wait_for_function("() => window.spinelabTiming.done !== null", timeout=10_000)
+                    except Exception:  # Playwright's TimeoutError: the slider's end, or a move drawing nothing
+                        break
+                    timings.setdefault(name, []).append(page.evaluate("() => window.spinelabTiming.done"))
+        browser.close()
+    return timings
+
+
+def run_browser(args: argparse.Namespace) -> None:
+    """The ``--browser`` measurement: per figure and slider, then over all."""
+    with tempfile.TemporaryDirectory(prefix="widget-latency-") as folder:
+        server, base = start_voila(Path(folder), args.style == "presenter", args.encoding)
+        try:
+            timings = browser_presses(base, args.presses)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        frames = [path.stat().st_size for path in Path(folder, "frames").rglob("*.frame")]
+    print(f"{'figure | slider':<60} {'presses':>7} {'p50':>8} {'p95':>8}")
+    for name, values in timings.items():
+        print(f"{name:<60} {len(values):>7} {np.percentile(values, 50):>6.1f}ms {np.percentile(values, 95):>6.1f}ms")
+    everything = [value for values in timings.values() for value in values]
+    print(f"{args.style} style, {args.encoding} frames: {len(frames)} frames, median "
+          f"{np.median(frames or [0]) / 1024:.0f} kB; load average {os.getloadavg()[0]:.1f}")
+    print(f"browser key press to picture p50 = {np.percentile(everything, 50):.1f} ms, "
+          f"p95 = {np.percentile(everything, 95):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=40, help="moves per slider (naive: a quarter of them)")
+    parser.add_argument("--browser", action="store_true", help="measure key press to picture in Chromium (Voilà)")
+    parser.add_argument("--presses", type=int, default=6, help="browser: key presses each way per slider")
+    parser.add_argument("--style", choices=("presenter", "desk"), default="presenter", help="browser: figure style")
+    parser.add_argument("--encoding", choices=sorted(frame_cache.ENCODINGS), default=frame_cache.DEFAULT_ENCODING,
+                        help="browser: the frames' encoding")
     args = parser.parse_args()
+    if args.browser:
+        run_browser(args)
+        return
+    os.environ[frame_cache.CACHE_ENV] = "off"  # the kernel side: every frame encoded, as on a first visit
     style.use(presenter=False)
     all_updates, all_naive = [], []
     print(f"{'figure':<40} {'sliders':>7} {'update p50':>11} {'update p95':>11} {'naive p50':>10} {'naive p95':>10}")
