@@ -53,6 +53,9 @@ TOUCH_SECONDS = 60.0
 STALE_SECONDS = 300.0
 DIGEST_BYTES = 16
 _TEMP_SUFFIX = ".part"
+#: The encoding effort of frames made in this process: 0, fast (a slider move waits for it); a warm-up, drawing
+#: ahead of time, sets 1 (smaller files).
+effort = 0
 
 
 def _png(image: Image.Image, effort: int) -> bytes:
@@ -277,7 +280,7 @@ def shared() -> FrameCache:
     return _shared
 
 
-def frame(pixels: np.ndarray, name: str | None = None, effort: int = 0) -> bytes:
+def frame(pixels: np.ndarray, name: str | None = None, level: int | None = None) -> bytes:
     """The encoded frame of ``pixels``: from the shared cache, or encoded now and stored.
 
     Parameters
@@ -286,14 +289,14 @@ def frame(pixels: np.ndarray, name: str | None = None, effort: int = 0) -> bytes
         RGBA pixels, height x width x 4 (a canvas's ``buffer_rgba()``).
     name : str, optional
         The encoding (default: :func:`encoding`).
-    effort : int
-        0 to encode fast (a slider move waiting for it), 1 for smaller files (a warm-up, ahead of time).
+    level : int, optional
+        The encoding effort, 0 or 1 (default: :data:`effort`).
     """
     name = name or encoding()
     cache = shared()
     key = frame_key(pixels, name)
     found = cache.get(key)
     if found is None:
-        found = encode(pixels, name, effort)
+        found = encode(pixels, name, effort if level is None else level)
         cache.put(key, found)
     return found
