@@ -232,6 +232,64 @@ def browser_presses(base: str, presses: int) -> dict[str, list[float]]:
     return timings
 
 
+DECODE = """async ([data, type, repeats]) => {
+    const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+    const times = [];
+    for (let i = 0; i < repeats; i++) {
+        const url = URL.createObjectURL(new Blob([bytes], {type}));
+        const image = new Image();
+        const start = performance.now();
+        image.src = url;
+        await image.decode();
+        times.push(performance.now() - start);
+        URL.revokeObjectURL(url);
+    }
+    return times;
+}"""
+
+
+def sample_frames(presenter: bool, count: int) -> list:
+    """RGBA pixels of ``count`` slider positions of every interactive figure, in one style."""
+    style.use(presenter=presenter)
+    frames = []
+    for cls in interactive_figures():
+        instance = cls()
+        for name, slider in list(sliders(instance).items())[:1]:
+            for value in slider_values(slider, count):
+                getattr(instance, name).value = value
+                frames.append(np.asarray(instance.live.canvas.buffer_rgba()).copy())
+    style.use(presenter=False)
+    return frames
+
+
+def run_encodings(args: argparse.Namespace) -> None:
+    """Each encoding's size, encode time (here) and decode time in Chromium, at desk and presenter scale."""
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    print(f"{'encoding':<10} {'scale':<9} {'median kB':>9} {'encode p50':>10} {'decode p50':>10} "
+          f"{'decode p95':>10}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page()
+        for presenter in (False, True):
+            frames = sample_frames(presenter, args.presses)
+            for name in sorted(frame_cache.ENCODINGS):
+                mime = f"image/{frame_cache.ENCODINGS[name][0]}"
+                sizes, encodes, decodes = [], [], []
+                for pixels in frames:
+                    start = time.perf_counter()
+                    data = frame_cache.encode(pixels, name)
+                    encodes.append((time.perf_counter() - start) * 1000)
+                    sizes.append(len(data) / 1024)
+                    decodes += page.evaluate(DECODE, [base64.b64encode(data).decode(), mime, 5])[1:]
+                print(f"{name:<10} {'presenter' if presenter else 'desk':<9} {np.median(sizes):>9.0f} "
+                      f"{np.median(encodes):>8.1f}ms {np.median(decodes):>8.1f}ms {np.percentile(decodes, 95):>8.1f}ms")
+        browser.close()
+    print(f"load average {os.getloadavg()[0]:.1f}")
+
+
 def run_browser(args: argparse.Namespace) -> None:
     """The ``--browser`` measurement: per figure and slider, then over all."""
     with tempfile.TemporaryDirectory(prefix="widget-latency-") as folder:
@@ -260,7 +318,12 @@ def main() -> None:
     parser.add_argument("--style", choices=("presenter", "desk"), default="presenter", help="browser: figure style")
     parser.add_argument("--encoding", choices=sorted(frame_cache.ENCODINGS), default=frame_cache.DEFAULT_ENCODING,
                         help="browser: the frames' encoding")
+    parser.add_argument("--encodings", action="store_true",
+                        help="compare the encodings: size, encode time, decode time in Chromium")
     args = parser.parse_args()
+    if args.encodings:
+        run_encodings(args)
+        return
     if args.browser:
         run_browser(args)
         return

@@ -81,6 +81,7 @@ def test_other_parameters_and_style_give_other_frames(cache_dir):
 
 
 def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypatch):
+    monkeypatch.setenv(frame_cache.ENCODING_ENV, "png")  # lossless: the frame shown is exactly what was drawn
     style.use(presenter=False)
     values = [round(v, 2) for v in np.linspace(0.0, 1.0, 11)]
     first = GuardingExplorer()
@@ -99,6 +100,7 @@ def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypat
     assert not encoded  # every frame came from the cache
     # ... and a fresh render without any cache draws the same pixels for the same parameters.
     monkeypatch.undo()
+    monkeypatch.setenv(frame_cache.ENCODING_ENV, "png")
     monkeypatch.setenv(frame_cache.CACHE_ENV, "off")
     monkeypatch.setattr(frame_cache, "_shared", None)
     fresh = GuardingExplorer()
@@ -122,6 +124,13 @@ def test_every_encoding_keeps_the_picture_and_the_static_output_stays_png(cache_
     assert explorer.live.image.format == frame_cache.ENCODINGS[encoding][0]
     assert explorer.live.png().startswith(b"\x89PNG")
     assert np.array_equal(_pixels(explorer.live.png()), shown)
+
+
+def test_the_palette_is_the_default_and_the_same_pixels_give_the_same_file(monkeypatch):
+    monkeypatch.delenv(frame_cache.ENCODING_ENV, raising=False)
+    pixels = np.random.default_rng(5).integers(0, 256, (40, 60, 4), dtype=np.uint8)
+    assert frame_cache.encoding() == "palette"
+    assert frame_cache.encode(pixels, "palette") == frame_cache.encode(pixels.copy(), "palette")
 
 
 def test_off_keeps_frames_in_memory_only(tmp_path, monkeypatch):

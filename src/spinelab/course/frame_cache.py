@@ -17,6 +17,7 @@ Any error of the file system makes the cache a miss, never a failed figure.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -53,37 +54,37 @@ TOUCH_SECONDS = 60.0
 STALE_SECONDS = 300.0
 DIGEST_BYTES = 16
 _TEMP_SUFFIX = ".part"
-#: The encoding effort of frames made in this process: 0, fast (a slider move waits for it); a warm-up, drawing
-#: ahead of time, sets 1 (smaller files).
-effort = 0
 
 
-def _png(image: Image.Image, effort: int) -> bytes:
+def _png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="PNG", compress_level=1 if effort == 0 else 9)
+    image.convert("RGB").save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
-def _palette_png(image: Image.Image, effort: int) -> bytes:
+def _palette_png(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    method = Image.Quantize.FASTOCTREE if effort == 0 else Image.Quantize.MAXCOVERAGE
-    image.convert("RGB").quantize(256, method=method).save(out, format="PNG", compress_level=1 if effort == 0 else 9)
+    image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
-def _webp(image: Image.Image, effort: int) -> bytes:
+def _webp(image: Image.Image) -> bytes:
     out = io.BytesIO()
-    image.convert("RGB").save(out, format="WEBP", lossless=True, method=0 if effort == 0 else 4, quality=50)
+    image.convert("RGB").save(out, format="WEBP", lossless=True, method=0, quality=0)
     return out.getvalue()
 
 
-#: Encoding name: (image format of the widget, encoder taking the image and an effort, 0 fast or 1 thorough).
-ENCODINGS: dict[str, tuple[str, Callable[[Image.Image, int], bytes]]] = {
+#: Encoding name: (image format of the widget, encoder). Measured in Chromium (``benchmarks/widget_latency.py
+#: --encodings``): a 256-colour palette PNG at zlib level 1 is the fastest to encode and to decode and the smallest
+#: (34 kB at the desk, 57 kB presenter, against 75 and 126 kB for RGB PNG; decode p50 3.4 and 5.4 ms against 4.5
+#: and 8.5 ms); WebP, even lossless at its fastest, decodes slower. The palette keeps the picture: 40-50 dB PSNR on
+#: the course's figures, the rare off pixels in anti-aliased edges.
+ENCODINGS: dict[str, tuple[str, Callable[[Image.Image], bytes]]] = {
     "png": ("png", _png),
     "palette": ("png", _palette_png),
     "webp": ("webp", _webp),
 }
-DEFAULT_ENCODING = "png"
+DEFAULT_ENCODING = "palette"
 
 
 def encoding() -> str:
@@ -92,11 +93,11 @@ def encoding() -> str:
     return name if name in ENCODINGS else DEFAULT_ENCODING
 
 
-def encode(pixels: np.ndarray, name: str, effort: int = 0) -> bytes:
-    """Encode RGBA ``pixels`` (height x width x 4, uint8) with encoding ``name`` at ``effort`` (0 or 1)."""
+def encode(pixels: np.ndarray, name: str) -> bytes:
+    """Encode RGBA ``pixels`` (height x width x 4, uint8) with encoding ``name``."""
     height, width = pixels.shape[:2]
     image = Image.frombuffer("RGBA", (width, height), pixels, "raw", "RGBA", 0, 1)
-    return ENCODINGS[name][1](image, effort)
+    return ENCODINGS[name][1](image)
 
 
 def frame_key(pixels: np.ndarray, name: str) -> str:
@@ -262,10 +263,8 @@ class FrameCache:
         if not force and now - self._touched.get(key, -TOUCH_SECONDS) < TOUCH_SECONDS:
             return
         self._touched[key] = now
-        try:
+        with contextlib.suppress(OSError):  # deleted by a trim elsewhere: the next miss writes it again
             os.utime(self.path(key))
-        except OSError:
-            pass  # deleted by a trim elsewhere: the next miss writes it again
 
 
 _shared: FrameCache | None = None
@@ -280,7 +279,7 @@ def shared() -> FrameCache:
     return _shared
 
 
-def frame(pixels: np.ndarray, name: str | None = None, level: int | None = None) -> bytes:
+def frame(pixels: np.ndarray, name: str | None = None) -> bytes:
     """The encoded frame of ``pixels``: from the shared cache, or encoded now and stored.
 
     Parameters
@@ -289,14 +288,12 @@ def frame(pixels: np.ndarray, name: str | None = None, level: int | None = None)
         RGBA pixels, height x width x 4 (a canvas's ``buffer_rgba()``).
     name : str, optional
         The encoding (default: :func:`encoding`).
-    level : int, optional
-        The encoding effort, 0 or 1 (default: :data:`effort`).
     """
     name = name or encoding()
     cache = shared()
     key = frame_key(pixels, name)
     found = cache.get(key)
     if found is None:
-        found = encode(pixels, name, effort if level is None else level)
+        found = encode(pixels, name)
         cache.put(key, found)
     return found

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -63,12 +64,14 @@ def positions(slider: widgets.Widget) -> list[object]:
         start = values.index(slider.value)
         order = sorted(range(len(values)), key=lambda index: abs(index - start))
         return [values[index] for index in order if index != start]
-    count = int(round((slider.max - slider.min) / slider.step)) + 1
-    grid = slider.min + slider.step * np.arange(count)
+    count = round((slider.max - slider.min) / slider.step) + 1
+    # As the page's slider sends them: multiples of the step, rounded to its decimals (0.07, not 0.07000000000000001).
+    decimals = max(0, -Decimal(str(slider.step)).normalize().as_tuple().exponent)
+    grid = (slider.min + slider.step * np.arange(count)).round(decimals)
     if count > MAX_POSITIONS:
         grid = grid[np.linspace(0, count - 1, MAX_POSITIONS).round().astype(int)]
     if isinstance(slider, widgets.IntSlider):
-        grid = grid.round().astype(int)
+        grid = grid.astype(int)
     grid = [value for value in grid.tolist() if value != slider.value]
     return sorted(grid, key=lambda value: abs(value - slider.value))
 
@@ -76,7 +79,6 @@ def positions(slider: widgets.Widget) -> list[object]:
 def warm(notebook: Path, seconds: float) -> tuple[int, int]:
     """Run ``notebook`` and move its sliders until done or ``seconds`` have passed; return (moves, frames stored)."""
     deadline = time.monotonic() + seconds
-    frame_cache.effort = 1  # ahead of time: the smaller files
     run_notebook(notebook)
     cache = frame_cache.shared()
     before = len(cache.memory)
