@@ -4,7 +4,8 @@
 environment, so the frames are drawn in the style the kernels use and land in the class's frame cache
 (:mod:`spinelab.course.frame_cache`). Each slider moves from where the notebook leaves it to the nearest
 positions first (arrow keys and drags hit those first), one slider at a time, the others where they were; a
-position whose frame is cached costs a blit. It stops after ``--seconds`` and prints one line.
+position whose frame is cached costs a blit. It stops after ``--seconds``, or when the server that started it
+ends, and prints one line.
 
     python -m spinelab.publish.frame_warmup notebooks/02_protective_guarding.ipynb --seconds 120
 """
@@ -76,24 +77,28 @@ def positions(slider: widgets.Widget) -> list[object]:
     return sorted(grid, key=lambda value: abs(value - slider.value))
 
 
-def warm(notebook: Path, seconds: float) -> tuple[int, int]:
-    """Run ``notebook`` and move its sliders until done or ``seconds`` have passed; return (moves, frames stored)."""
-    deadline = time.monotonic() + seconds
+def warm(notebook: Path, seconds: float) -> int:
+    """Run ``notebook`` and move its sliders until done, ``seconds`` have passed or the server (the parent) ended.
+
+    Returns
+    -------
+    int
+        Slider positions drawn.
+    """
+    deadline, parent = time.monotonic() + seconds, os.getppid()
     run_notebook(notebook)
-    cache = frame_cache.shared()
-    before = len(cache.memory)
     moves = 0
     for slider in live_sliders():
         start = slider.value
         try:
             for value in positions(slider):
-                if time.monotonic() > deadline:
-                    return moves, len(cache.memory) - before
+                if time.monotonic() > deadline or os.getppid() != parent:
+                    return moves
                 slider.value = value
                 moves += 1
         finally:
             slider.value = start
-    return moves, len(cache.memory) - before
+    return moves
 
 
 def start(notebook: Path, env: dict[str, str], seconds: float = DEFAULT_SECONDS) -> subprocess.Popen:
@@ -112,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.nice(5)  # the kernels preheating come first
     begun = time.monotonic()
     try:
-        moves, _ = warm(args.notebook, args.seconds)
+        moves = warm(args.notebook, args.seconds)
     except Exception as error:  # the class runs without a warm cache; say why
         print(f"Frame cache not warmed for {args.notebook.name}: {type(error).__name__}: {error}", flush=True)
         return 1
