@@ -338,13 +338,13 @@ def main() -> None:
     parser.add_argument("--encodings", action="store_true",
                         help="compare the encodings: size, encode time, decode time in Chromium")
     args = parser.parse_args()
+    os.environ[frame_cache.CACHE_ENV] = "off"  # this process's frames: in memory, never the user's cache
     if args.encodings:
         run_encodings(args)
         return
     if args.browser:
         run_browser(args)
         return
-    os.environ[frame_cache.CACHE_ENV] = "off"
     style.use(presenter=False)
     all_updates, all_cached, all_naive = [], [], []
     print(f"{'figure':<40} {'sliders':>7} {'update p50':>11} {'update p95':>11} {'cached p50':>11} "
