@@ -121,6 +121,7 @@ class RunResult:
     kernel_errors: int = 0
     load: tuple[float, float] = (math.nan, math.nan)
     warm_up: str = "no warm-up line in the log"
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def all_sliders(self) -> list[float]:
@@ -168,6 +169,21 @@ class MemorySampler(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(0.5):
             self.sample()
+
+
+def cpu_seconds(server: psutil.Process) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server, its kernels and this benchmark, by role."""
+    used = {"server": 0.0, "kernels": 0.0, "benchmark and Chromium": 0.0}
+    mine = psutil.Process()
+    for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
+                            ("benchmark and Chromium", [mine, *mine.children(recursive=True)])):
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue  # ended meanwhile
+            used[role] += times.user + times.system
+    return used
 
 
 class KernelChannel:
@@ -406,8 +422,11 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     sampler.start()
     try:
         result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
+        before = cpu_seconds(psutil.Process(server.pid))
         asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers,
                                 args.moves, args.pace, args.timeout, result))
+        after = cpu_seconds(psutil.Process(server.pid))
+        result.cpu_seconds = {role: after[role] - before[role] for role in after}
         sampler.sample()
         result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
         result.kernels = len(sampler.kernels_mb)
@@ -460,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{statistics.median(result.kernel_sliders or [0]):.0f} ms, p95 {p95(result.kernel_sliders):.0f} ms; "
                   f"Chromium p95 slider {p95(result.sliders):.0f} ms; {result.warm_up}; load average "
                   f"{result.load[0]:.1f} before, {result.load[1]:.1f} after")
+            print(f"run {run}: CPU during the burst (page loads and slider moves): " + ", ".join(
+                f"{role} {seconds:.0f} s" for role, seconds in result.cpu_seconds.items()))
             for failure in sorted(set(result.failures)):
                 print(f"  failure x{result.failures.count(failure)}: {failure}")
             print(f"run {run}: {result.line()}")
