@@ -87,20 +87,25 @@ FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-sli
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
 # Timestamps every key press; the next changed figure image of the slider's output records key press to picture.
 TIMING = """() => {
-    window.spinelabTiming = {key: 0, done: null};
+    window.spinelabTiming = {key: 0, picture: null, source: null};
     document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
 }"""
+# Before a key press: the promise of its key press to picture, ms (null if no image changes within 10 s). The page
+# resolves it itself, so nothing polls the page while a student waits.
 WATCH_FIGURE = """h => {
     const timing = window.spinelabTiming;
-    timing.done = null;
     const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
-    const observer = new MutationObserver(records => {
-        observer.disconnect();
-        records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-            timing.done = performance.now() - timing.key;
-        }));
+    timing.picture = new Promise(resolve => {
+        const observer = new MutationObserver(records => {
+            observer.disconnect();
+            timing.source = performance.now() - timing.key;
+            records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+                resolve(performance.now() - timing.key);
+            }));
+        });
+        images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
+        setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     });
-    images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
 }"""
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
@@ -172,11 +177,11 @@ class MemorySampler(threading.Thread):
 
 
 def cpu_seconds(server: psutil.Process) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the server, its kernels and this benchmark, by role."""
-    used = {"server": 0.0, "kernels": 0.0, "benchmark and Chromium": 0.0}
+    """CPU seconds (user + system) used so far by the server, its kernels, this process and Chromium (its children)."""
+    used = {"server": 0.0, "kernels": 0.0, "simulated students": 0.0, "Chromium": 0.0}
     mine = psutil.Process()
     for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
-                            ("benchmark and Chromium", [mine, *mine.children(recursive=True)])):
+                            ("simulated students", [mine]), ("Chromium", mine.children(recursive=True))):
         for process in processes:
             try:
                 times = process.cpu_times()
@@ -361,12 +366,11 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
         for move in range(moves):
             await handle.evaluate(WATCH_FIGURE)
             await page.keyboard.press(keys[move % 2])
-            try:
-                await page.wait_for_function("() => window.spinelabTiming.done !== null", timeout=10_000)
-            except Exception:  # Playwright's TimeoutError: the figure never changed
+            picture = await page.evaluate("() => window.spinelabTiming.picture")
+            if picture is None:
                 result.failures.append("slider move without a new figure within 10 s")
                 continue
-            result.sliders.append(await page.evaluate("() => window.spinelabTiming.done"))
+            result.sliders.append(picture)
     except Exception as error:  # a page that never completes is a failure, whatever Playwright raised
         result.failures.append(f"browser {type(error).__name__}: {str(error).splitlines()[0][:120]}")
     finally:

@@ -74,21 +74,25 @@ FIGURE_SLIDERS = """() => Array.from(document.querySelectorAll('.widget-slider .
 }).filter(Boolean)"""
 # Timestamps every key press; then the next changed figure image of the slider's output records key-to-picture.
 TIMING = """() => {
-    window.spinelabTiming = {key: 0, done: null};
+    window.spinelabTiming = {key: 0, picture: null, source: null};
     document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
 }"""
+# Before a key press: the promise of its key press to picture, ms (null if no image changes within 3 s). The page
+# resolves it itself, so nothing polls the page while a student waits.
 WATCH_FIGURE = """h => {
     const timing = window.spinelabTiming;
-    timing.done = null;
     const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
-    const observer = new MutationObserver(records => {
-        observer.disconnect();
-        timing.source = performance.now() - timing.key;
-        records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-            timing.done = performance.now() - timing.key;
-        }));
+    timing.picture = new Promise(resolve => {
+        const observer = new MutationObserver(records => {
+            observer.disconnect();
+            timing.source = performance.now() - timing.key;
+            records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+                resolve(performance.now() - timing.key);
+            }));
+        });
+        images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
+        setTimeout(() => { observer.disconnect(); resolve(null); }, 3000);
     });
-    images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
 }"""
 
 
@@ -249,11 +253,10 @@ def browser_presses(base: str, presses: int) -> dict[str, list[float]]:
                 for key in [first] * presses + [back] * presses:
                     handle.evaluate(WATCH_FIGURE)
                     page.keyboard.press(key)
-                    try:
-                        page.wait_for_function("() => window.spinelabTiming.done !== null", timeout=3_000)
-                    except Exception:  # Playwright's TimeoutError: the slider's end, or a move drawing nothing
-                        break
-                    done, source = page.evaluate("() => [window.spinelabTiming.done, window.spinelabTiming.source]")
+                    done = page.evaluate("() => window.spinelabTiming.picture")
+                    if done is None:
+                        break  # the slider's end, or a move drawing nothing
+                    source = page.evaluate("() => window.spinelabTiming.source")
                     timings.setdefault(name, []).append(done)
                     timings.setdefault(SOURCE_SET, []).append(source)
         browser.close()
