@@ -115,6 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)  # the kernels preheating come first
+    if frame_cache.cache_folder() is None:
+        print(f"Frame cache off ({frame_cache.CACHE_ENV}): {args.notebook.name} not warmed", flush=True)
+        return 0
     begun = time.monotonic()
     try:
         moves = warm(args.notebook, args.seconds)
