@@ -10,7 +10,11 @@ logs "Class ready" (every preheated kernel has run the notebook, as an instructo
   ``--pace`` seconds; each move is timed until the kernel is idle again, its new figure sent;
 - ``browsers`` real Chromium pages (Playwright, Debian's ``/usr/bin/chromium``) load it until every widget has
   rendered and every simulated student is in, then move the first slider of a figure ``--moves`` times with the
-  arrow keys, timing each key press until the figure's image in the page changes, while the others move theirs.
+  arrow keys, while the others move theirs. Each press is timed in the page, from its ``keydown`` event to the
+  next animation frame after the figure's new image has decoded (as ``widget_latency.py --browser`` does).
+
+The class's kernels share a frame cache (``--frames``, kept between the runs as between the classes of one
+machine, and warmed while the kernels preheat); ``--no-frame-cache`` runs them with frames in memory only.
 
 A page counts as complete when its HTML arrived and the kernel sent every widget's state (simulated students:
 what the page's widget manager needs; drawing the widgets is the laptop's work) or when all its widgets rendered
@@ -21,8 +25,9 @@ peak) and any kernel failure in the server's log (``Address already in use``, a 
 
     .venv/bin/python benchmarks/class_load.py --students 40 --runs 3
 
-One line per run, then a last line over all runs (the worst run's numbers, failures summed); its p95 slider is
-the Chromium pages' key press to new image::
+One line per run, with the load average of the machine before and after it, then a last line over all runs (the
+worst run's numbers, failures summed); its p95 slider is over every student's slider moves, the Chromium pages' key
+press to picture and the simulated students' kernel round trips together::
 
     students = N; complete = K; p95 page = X s; p95 slider = Y ms; failures = F
 """
@@ -54,6 +59,7 @@ import psutil
 import websockets
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
+from spinelab.course import frame_cache
 from spinelab.publish import classroom
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +85,29 @@ ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.
 FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
     !h.closest('.noUi-target').hasAttribute('disabled')
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
-FIGURE_SOURCES = "h => Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image')).map(i => i.src)"
-FIGURE_CHANGED = f"([h, before]) => ({FIGURE_SOURCES})(h).some((src, i) => src !== before[i])"
+# Timestamps every key press; the next changed figure image of the slider's output records key press to picture.
+TIMING = """() => {
+    window.spinelabTiming = {key: 0, picture: null, source: null};
+    document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
+}"""
+# Before a key press: the promise of its key press to picture, ms (null if no image changes within 10 s). The page
+# resolves it itself, so nothing polls the page while a student waits.
+WATCH_FIGURE = """h => {
+    const timing = window.spinelabTiming;
+    const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
+    timing.picture = new Promise(resolve => {
+        const observer = new MutationObserver(records => {
+            observer.disconnect();
+            timing.source = performance.now() - timing.key;
+            records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+                resolve(performance.now() - timing.key);
+            }));
+        });
+        images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
+        setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
+    });
+}"""
+WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 
 @dataclass
@@ -97,10 +124,18 @@ class RunResult:
     kernel_mb: float = 0.0
     kernels: int = 0
     kernel_errors: int = 0
+    load: tuple[float, float] = (math.nan, math.nan)
+    warm_up: str = "no warm-up line in the log"
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def all_sliders(self) -> list[float]:
+        """Every student's slider moves, ms: Chromium's key press to picture and the simulated round trips."""
+        return self.sliders + self.kernel_sliders
 
     def line(self) -> str:
         return (f"students = {self.students}; complete = {len(self.pages)}; p95 page = {p95(self.pages):.2f} s; "
-                f"p95 slider = {p95(self.sliders):.0f} ms; failures = {len(self.failures)}")
+                f"p95 slider = {p95(self.all_sliders):.0f} ms; failures = {len(self.failures)}")
 
 
 def p95(values: list[float]) -> float:
@@ -139,6 +174,21 @@ class MemorySampler(threading.Thread):
     def run(self) -> None:
         while not self.stopped.wait(0.5):
             self.sample()
+
+
+def cpu_seconds(server: psutil.Process) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the server, its kernels, this process and Chromium (its children)."""
+    used = {"server": 0.0, "kernels": 0.0, "simulated students": 0.0, "Chromium": 0.0}
+    mine = psutil.Process()
+    for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
+                            ("simulated students", [mine]), ("Chromium", mine.children(recursive=True))):
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue  # ended meanwhile
+            used[role] += times.user + times.system
+    return used
 
 
 class KernelChannel:
@@ -310,18 +360,17 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
         handle = await page.locator(".widget-slider .noUi-handle").nth(index).element_handle()
         await handle.scroll_into_view_if_needed()
         await handle.focus()
+        await page.evaluate(TIMING)
         value, top = [float(await handle.get_attribute(name)) for name in ("aria-valuenow", "aria-valuemax")]
         keys = ("ArrowLeft", "ArrowRight") if value >= top else ("ArrowRight", "ArrowLeft")
         for move in range(moves):
-            before = await handle.evaluate(FIGURE_SOURCES)
-            pressed = time.perf_counter()
+            await handle.evaluate(WATCH_FIGURE)
             await page.keyboard.press(keys[move % 2])
-            try:
-                await page.wait_for_function(FIGURE_CHANGED, arg=[handle, before], timeout=10_000)
-            except Exception:  # Playwright's TimeoutError: the figure never changed
+            picture = await page.evaluate("() => window.spinelabTiming.picture")
+            if picture is None:
                 result.failures.append("slider move without a new figure within 10 s")
                 continue
-            result.sliders.append((time.perf_counter() - pressed) * 1000)
+            result.sliders.append(picture)
     except Exception as error:  # a page that never completes is a failure, whatever Playwright raised
         result.failures.append(f"browser {type(error).__name__}: {str(error).splitlines()[0][:120]}")
     finally:
@@ -364,16 +413,24 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     log = work / f"server-{port}.log"
     command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
                "--students", str(args.students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
-               "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}")]
+               "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}"),
+               "--frames", str(work / "frames")]
+    env = {key: value for key, value in os.environ.items() if key != frame_cache.CACHE_ENV}
+    if args.no_frame_cache:
+        env[frame_cache.CACHE_ENV] = "off"
     result = RunResult(students=args.students)
+    load_before = os.getloadavg()[0]
     with log.open("w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     sampler = MemorySampler(server.pid)
     sampler.start()
     try:
         result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
+        before = cpu_seconds(psutil.Process(server.pid))
         asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers,
                                 args.moves, args.pace, args.timeout, result))
+        after = cpu_seconds(psutil.Process(server.pid))
+        result.cpu_seconds = {role: after[role] - before[role] for role in after}
         sampler.sample()
         result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
         result.kernels = len(sampler.kernels_mb)
@@ -384,6 +441,9 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
+    result.load = (load_before, os.getloadavg()[0])
+    warmed = WARMED.search(log.read_text())
+    result.warm_up = warmed.group(0) if warmed else result.warm_up
     result.peak_memory_mb = sampler.peak_mb
     result.kernel_errors = len(KERNEL_FAILURES.findall(log.read_text()))
     result.failures.extend(["kernel failure in the server log"] * result.kernel_errors)
@@ -401,6 +461,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     parser.add_argument("--pool-timeout", type=float, default=900.0, help="seconds allowed to fill the pool")
+    parser.add_argument("--no-frame-cache", action="store_true", help="kernels keep their frames in memory only")
     args = parser.parse_args(argv)
     if not 0 <= args.browsers <= args.students:
         parser.error(f"--browsers must be from 0 to --students ({args.students}), not {args.browsers}")
@@ -419,7 +480,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"failures in log: {result.kernel_errors}; median page {statistics.median(result.pages or [0]):.2f}"
                   f" s, median slider {statistics.median(result.sliders or [0]):.0f} ms in Chromium; simulated "
                   f"students' slider moves (kernel round trip): {len(result.kernel_sliders)}, median "
-                  f"{statistics.median(result.kernel_sliders or [0]):.0f} ms, p95 {p95(result.kernel_sliders):.0f} ms")
+                  f"{statistics.median(result.kernel_sliders or [0]):.0f} ms, p95 {p95(result.kernel_sliders):.0f} ms; "
+                  f"Chromium p95 slider {p95(result.sliders):.0f} ms; {result.warm_up}; load average "
+                  f"{result.load[0]:.1f} before, {result.load[1]:.1f} after")
+            print(f"run {run}: CPU during the burst (page loads and slider moves): " + ", ".join(
+                f"{role} {seconds:.0f} s" for role, seconds in result.cpu_seconds.items()))
             for failure in sorted(set(result.failures)):
                 print(f"  failure x{result.failures.count(failure)}: {failure}")
             print(f"run {run}: {result.line()}")
@@ -427,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
           f"round trip p95 {max(p95(r.kernel_sliders) for r in results):.0f} ms (worst run)")
     worst = RunResult(students=args.students)
     worst.pages = max((r.pages for r in results), key=p95)
-    worst.sliders = max((r.sliders for r in results), key=p95)
+    worst.sliders = max((r.all_sliders for r in results), key=p95)
     print(f"students = {args.students}; complete = {min(len(r.pages) for r in results)}; "
           f"p95 page = {p95(worst.pages):.2f} s; p95 slider = {p95(worst.sliders):.0f} ms; "
           f"failures = {sum(len(r.failures) for r in results)}")

@@ -24,3 +24,10 @@ if not os.environ.get("SPINELAB_PROGRESS"):
     _PROGRESS_DIR = tempfile.mkdtemp(prefix="spinelab-progress-")
     os.environ["SPINELAB_PROGRESS"] = str(Path(_PROGRESS_DIR) / "progress.json")
     atexit.register(shutil.rmtree, _PROGRESS_DIR, ignore_errors=True)
+
+# Frames of live figures go to a temporary cache for the session, never to the user's cache folder (nor the working
+# tree); nbval's kernels and the browser tests' servers inherit it.
+if not os.environ.get("SPINELAB_FRAME_CACHE"):
+    _FRAMES_DIR = tempfile.mkdtemp(prefix="spinelab-frames-")
+    os.environ["SPINELAB_FRAME_CACHE"] = _FRAMES_DIR
+    atexit.register(shutil.rmtree, _FRAMES_DIR, ignore_errors=True)

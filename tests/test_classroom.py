@@ -15,7 +15,8 @@ import pytest
 from traitlets.config import Configurable
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-from spinelab.publish import class_kernels, classroom, cli, present, serving
+from spinelab.course import frame_cache
+from spinelab.publish import class_kernels, classroom, cli, outputs, present, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -212,10 +213,29 @@ def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_
 
 def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):
     plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
-    env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin", "OMP_NUM_THREADS": "4"})
+    env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin", "OMP_NUM_THREADS": "4"},
+                                      frames=tmp_path / "frames")
     assert (env["OMP_NUM_THREADS"], env["OPENBLAS_NUM_THREADS"], env["MKL_NUM_THREADS"]) == ("4", "1", "1")
     assert env["PATH"] == "/usr/bin"
     assert env["IPYTHONDIR"] == str((tmp_path / "a" / "ipython").resolve())
+
+
+def test_class_kernels_share_a_frame_cache_the_class_owns_and_keeps_between_classes(tmp_path):
+    plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
+    frames = tmp_path / "frames"
+    env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin"}, frames=frames)
+    assert env[frame_cache.CACHE_ENV] == str(frames.resolve()) and outputs.owner(frames) == "frames"
+    (frames / "ab").mkdir()
+    (frames / "ab" / "kept.frame").write_bytes(b"x")
+    again = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin"}, frames=frames)
+    assert again[frame_cache.CACHE_ENV] == env[frame_cache.CACHE_ENV] and (frames / "ab" / "kept.frame").exists()
+    # A folder the class tool does not own is refused; a cache the environment names wins.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    with pytest.raises(classroom.ClassroomError, match="not written by spinelab"):
+        classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin"}, frames=tmp_path / "mine")
+    named = classroom.class_environment(plan, tmp_path / "a", {frame_cache.CACHE_ENV: "off"}, frames=frames)
+    assert named[frame_cache.CACHE_ENV] == "off"
 
 
 def test_the_url_and_qr_code_are_kept_for_the_ready_moment_readable_by_the_owner_only(tmp_path):

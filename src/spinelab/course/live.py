@@ -3,8 +3,10 @@
 A :class:`LiveFigure` draws its static parts (axes, ticks, labels, data points)
 once and keeps them as a background bitmap. A slider move only changes the
 *dynamic* artists (the model curves and their readouts): they are drawn onto a
-copy of the background (blitting) and the frame is sent to the browser as a
-quickly compressed PNG in an :class:`ipywidgets.Image`. No figure is rebuilt.
+copy of the background (blitting) and the frame is sent to the browser in an
+:class:`ipywidgets.Image`. No figure is rebuilt. The frame is encoded once for
+every kernel on the machine: :mod:`spinelab.course.frame_cache` keeps it, keyed by
+its pixels. The static output (:meth:`LiveFigure.png`) is always a PNG.
 
 The figure is a plain :class:`matplotlib.figure.Figure` with an Agg canvas, not
 a pyplot figure, so it is never displayed twice, needs no notebook backend, and
@@ -19,41 +21,19 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import ipywidgets as widgets
+import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from spinelab.course import style
+from spinelab.course import frame_cache, style
 
-#: Frames kept per figure for states seen before (each ~50-100 kB).
+#: Frames kept per figure for states seen before (each ~20-100 kB).
 FRAME_CACHE_SIZE = 64
 
-#: zlib level 1: about 5x faster to encode than the default, for ~30 % larger frames.
+#: zlib level of :meth:`LiveFigure.png` when the frames shown are not PNG: about 5x faster than the default.
 PNG_COMPRESS_LEVEL = 1
-
-
-def encode_png(canvas: FigureCanvasAgg, compress_level: int = PNG_COMPRESS_LEVEL) -> bytes:
-    """Encode the canvas' current pixels as PNG bytes.
-
-    Parameters
-    ----------
-    canvas : FigureCanvasAgg
-        A canvas that has been drawn.
-    compress_level : int
-        zlib level, 0 (none) to 9 (smallest, slowest).
-
-    Returns
-    -------
-    bytes
-        The PNG file.
-    """
-    buffer = canvas.buffer_rgba()
-    width, height = buffer.shape[1], buffer.shape[0]
-    frame = PILImage.frombuffer("RGBA", (width, height), buffer, "raw", "RGBA", 0, 1)
-    out = io.BytesIO()
-    frame.convert("RGB").save(out, format="PNG", compress_level=compress_level)
-    return out.getvalue()
 
 
 class LiveFigure:
@@ -103,7 +83,7 @@ class LiveFigure:
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         self.axes = list(axes.flat)
         self.image = widgets.Image(
-            format="png",
+            format=frame_cache.ENCODINGS[frame_cache.encoding()][0],
             layout=widgets.Layout(width="100%", max_width=f"{round(figsize[0] * self.figure.dpi)}px"),
         )
         self._dynamic: list[Artist] = []
@@ -175,13 +155,17 @@ class LiveFigure:
         for artist in self._dynamic:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        self.image.value = encode_png(self.canvas)
+        self.image.value = frame_cache.frame(np.asarray(self.canvas.buffer_rgba()))
 
     def png(self) -> bytes:
-        """The PNG bytes currently shown."""
+        """The current frame as PNG bytes (the static output: notebooks stored, slides, GitHub)."""
         if self._background is None:
             self.render()
-        return bytes(self.image.value)
+        if self.image.format == "png":
+            return bytes(self.image.value)
+        out = io.BytesIO()
+        PILImage.open(io.BytesIO(self.image.value)).save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+        return out.getvalue()
 
     def savefig(self, path: str, **kwargs: object) -> None:
         """Save a full static rendering (animated artists included) for handouts."""

@@ -14,6 +14,9 @@ room. What it does, in order:
    page open culled, the ``spinelab_class`` template (Voilà's lab template plus a banner asking the student to
    reload when the page's kernel fails or the page stops loading), and an IPython start-up file that gives each
    kernel, that is each student's page, its own self-check record, so no student sees another's answers.
+   The kernels share one frame cache (:mod:`spinelab.course.frame_cache`) in a folder kept between classes
+   (``build/frames`` by default, ``--frames``), and a warm-up (:mod:`spinelab.publish.frame_warmup`) draws the
+   notebook's figures at every slider position into it while the kernels preheat.
    That folder is the class tool's own (:func:`spinelab.publish.outputs.empty_owned_folder`): a folder it did not
    write, a home folder given by mistake, is refused and nothing in it deleted. The configuration holds the
    token, so it is readable by its owner only, and the token never appears on a command line;
@@ -39,7 +42,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
+from spinelab.course.frame_cache import CACHE_ENV
+from spinelab.publish import frame_warmup
+from spinelab.publish.outputs import OutputFolderError, claim_folder, empty_owned_folder
 from spinelab.publish.serving import (
     CULL_IDLE_SECONDS,
     DEFAULT_PORT,
@@ -279,22 +284,30 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
 
 
 def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None = None,
-                      ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
+                      ready_text: str = "", listen: Listen | None = None,
+                      frames: Path = Path("build/frames")) -> dict[str, str]:
     """Voilà's environment for a class, which its kernels inherit.
 
-    ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, and
+    ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, the
+    frame cache in ``frames`` unless ``base`` names one (a folder of the class tool's, kept between classes), and
     the variables of what :func:`prepare` writes into ``folder``.
     """
     environment = {**KERNEL_THREADS, **(os.environ if base is None else base)}
     environment.pop(TOKEN_ENV, None)  # the kernels inherit it otherwise
-    return {**environment, **prepare(plan, folder, ready_text, listen)}
+    environment.update(prepare(plan, folder, ready_text, listen))
+    if not environment.get(CACHE_ENV):
+        try:
+            environment[CACHE_ENV] = str(claim_folder(frames, "frames").resolve())
+        except OutputFolderError as error:
+            raise ClassroomError(str(error)) from error
+    return environment
 
 
 def serve_class(
     notebook: str, students: int, host: str = "0.0.0.0", port: int = DEFAULT_PORT, *,
     notebooks: Path = Path("notebooks"), folder: Path = Path("build/classroom"), token: str | None = None,
     kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"), certfile: Path | None = None,
-    keyfile: Path | None = None,
+    keyfile: Path | None = None, frames: Path = Path("build/frames"),
 ) -> int:
     """Check, prepare and start a class server (see the module's description); returns only on Windows."""
     plan = plan_class(find_notebook(notebook, notebooks), students, kernel_mb)
@@ -302,13 +315,14 @@ def serve_class(
     listen = listen_on(host, port, token, certfile, keyfile)
     url = listen.url()
     env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host),
-                            listen=listen)
+                            listen=listen, frames=frames)
     lines = [
         plan.summary(), memory_line,
         f"Idle kernels with no page open are stopped after {CULL_IDLE_SECONDS // 60} minutes.",
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
     ]
     announce(url, lines, "Students open", host)
+    frame_warmup.start(plan.notebook, env)
     return exec_server(voila_command(plan.notebook, folder), env)
 
 
@@ -322,6 +336,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kernel-mb", type=int, default=KERNEL_MB, help="memory of one kernel in MB")
     parser.add_argument("--notebooks", type=Path, default=Path("notebooks"), help="the course's notebooks folder")
     parser.add_argument("--folder", type=Path, default=Path("build/classroom"), help="where the config is written")
+    parser.add_argument("--frames", type=Path, default=Path("build/frames"),
+                        help="the figures' frame cache, kept between classes")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -329,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return serve_class(args.notebook, args.students, args.host, args.port, notebooks=args.notebooks,
                            folder=args.folder, token=args.token, kernel_mb=args.kernel_mb,
-                           certfile=args.certfile, keyfile=args.keyfile)
+                           certfile=args.certfile, keyfile=args.keyfile, frames=args.frames)
     except ClassroomError as error:
         print(f"spinelab class: {error}", file=sys.stderr)
         return 2

@@ -128,6 +128,9 @@ class V1OnlyConnection(ZMQChannelsWebsocketConnection):
             done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             done.set_result(None)
             return done
+        # Each kernel message leaves at once: with Nagle's algorithm (Tornado's default) a frame written after
+        # another waited for the browser's delayed ACK, up to 40 ms on Linux, between a key press and its picture.
+        self.websocket_handler.set_nodelay(True)
         return super().connect()
 
     def handle_incoming_message(self, incoming_msg: Any) -> None:

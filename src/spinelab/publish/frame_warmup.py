@@ -1,0 +1,133 @@
+"""Warm the frame cache for one notebook: run its code, then move every figure slider through its positions once.
+
+``make class`` starts this in a process of its own while the kernels preheat (:func:`start`), with the class's
+environment, so the frames are drawn in the style the kernels use and land in the class's frame cache
+(:mod:`spinelab.course.frame_cache`). Each slider moves from where the notebook leaves it to the nearest
+positions first (arrow keys and drags hit those first), one slider at a time, the others where they were; a
+position whose frame is cached costs a blit. It stops after ``--seconds``, or when the server that started it
+ends, and prints one line.
+
+    python -m spinelab.publish.frame_warmup notebooks/02_protective_guarding.ipynb --seconds 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+
+from spinelab.course import frame_cache
+
+#: Seconds a warm-up may take; the class opens without it if need be.
+DEFAULT_SECONDS = 120.0
+#: Most positions of one slider (a fine float slider is sampled evenly).
+MAX_POSITIONS = 121
+SLIDERS = (widgets.IntSlider, widgets.FloatSlider, widgets.SelectionSlider)
+
+
+def run_notebook(path: Path) -> None:
+    """Run the code cells of the notebook at ``path`` in an IPython shell of this process (outputs dropped)."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                result = shell.run_cell("".join(cell["source"]), store_history=False, silent=True)
+                result.raise_error()
+
+
+def live_sliders() -> list[widgets.Widget]:
+    """Every enabled slider of this process, in the order they were made."""
+    found = [item for item in gc.get_objects() if isinstance(item, SLIDERS) and not item.disabled]
+    return sorted(found, key=lambda slider: slider.model_id)
+
+
+def positions(slider: widgets.Widget) -> list[object]:
+    """The slider's values, nearest to its current value first (at most :data:`MAX_POSITIONS`)."""
+    if isinstance(slider, widgets.SelectionSlider):
+        values = list(slider.options)
+        if values and isinstance(values[0], tuple):
+            values = [value for _, value in values]
+        start = values.index(slider.value)
+        order = sorted(range(len(values)), key=lambda index: abs(index - start))
+        return [values[index] for index in order if index != start]
+    count = round((slider.max - slider.min) / slider.step) + 1
+    # As the page's slider sends them: multiples of the step, rounded to its decimals (0.07, not 0.07000000000000001).
+    decimals = max(0, -Decimal(str(slider.step)).normalize().as_tuple().exponent)
+    grid = (slider.min + slider.step * np.arange(count)).round(decimals)
+    if count > MAX_POSITIONS:
+        grid = grid[np.linspace(0, count - 1, MAX_POSITIONS).round().astype(int)]
+    if isinstance(slider, widgets.IntSlider):
+        grid = grid.astype(int)
+    grid = [value for value in grid.tolist() if value != slider.value]
+    return sorted(grid, key=lambda value: abs(value - slider.value))
+
+
+def warm(notebook: Path, seconds: float) -> int:
+    """Run ``notebook`` and move its sliders until done, ``seconds`` have passed or the server (the parent) ended.
+
+    Returns
+    -------
+    int
+        Slider positions drawn.
+    """
+    deadline, parent = time.monotonic() + seconds, os.getppid()
+    run_notebook(notebook)
+    moves = 0
+    for slider in live_sliders():
+        start = slider.value
+        try:
+            for value in positions(slider):
+                if time.monotonic() > deadline or os.getppid() != parent:
+                    return moves
+                slider.value = value
+                moves += 1
+        finally:
+            slider.value = start
+    return moves
+
+
+def start(notebook: Path, env: dict[str, str], seconds: float = DEFAULT_SECONDS) -> subprocess.Popen:
+    """Start a warm-up of ``notebook`` in a process of its own, with the class's environment ``env``."""
+    command = [sys.executable, "-m", "spinelab.publish.frame_warmup", str(notebook), "--seconds", str(seconds)]
+    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m spinelab.publish.frame_warmup NOTEBOOK [--seconds S]``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS)
+    args = parser.parse_args(argv)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)  # the kernels preheating come first
+    if frame_cache.cache_folder() is None:
+        print(f"Frame cache off ({frame_cache.CACHE_ENV}): {args.notebook.name} not warmed", flush=True)
+        return 0
+    begun = time.monotonic()
+    try:
+        moves = warm(args.notebook, args.seconds)
+    except Exception as error:  # the class runs without a warm cache; say why
+        print(f"Frame cache not warmed for {args.notebook.name}: {type(error).__name__}: {error}", flush=True)
+        return 1
+    print(f"Frame cache warmed for {args.notebook.name}: {moves} slider positions in "
+          f"{time.monotonic() - begun:.0f} s ({frame_cache.cache_folder() or 'memory only'})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
