@@ -1,4 +1,4 @@
-"""Protective guarding: a small model of one contested idea about the back "spasm" (guarding kept going by a pain–spasm–pain loop), over days.
+"""Protective guarding: a small model of one contested idea, guarding kept going by a pain–spasm–pain loop.
 
 The model is ILLUSTRATIVE: its equations show a mechanism, and its parameter
 values are chosen to make that mechanism visible, not fitted to patients.
