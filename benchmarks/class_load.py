@@ -176,9 +176,9 @@ class MemorySampler(threading.Thread):
             self.sample()
 
 
-def cpu_seconds(server: psutil.Process) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by the server, its kernels, this process and Chromium (its children)."""
-    used = {"server": 0.0, "kernels": 0.0, "simulated students": 0.0, "Chromium": 0.0}
+def cpu_seconds(server: psutil.Process) -> dict[str, dict[int, float]]:
+    """CPU seconds (user + system) so far of the server, its children, this process and Chromium, by role and pid."""
+    used: dict[str, dict[int, float]] = {"server": {}, "kernels": {}, "simulated students": {}, "Chromium": {}}
     mine = psutil.Process()
     for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
                             ("simulated students", [mine]), ("Chromium", mine.children(recursive=True))):
@@ -187,8 +187,14 @@ def cpu_seconds(server: psutil.Process) -> dict[str, float]:
                 times = process.cpu_times()
             except psutil.Error:
                 continue  # ended meanwhile
-            used[role] += times.user + times.system
+            used[role][process.pid] = times.user + times.system
     return used
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds by role between two :func:`cpu_seconds` (a process that ended between them is left out)."""
+    return {role: sum(seconds - before[role].get(pid, 0.0) for pid, seconds in pids.items())
+            for role, pids in after.items()}
 
 
 class KernelChannel:
@@ -430,7 +436,7 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
         asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers,
                                 args.moves, args.pace, args.timeout, result))
         after = cpu_seconds(psutil.Process(server.pid))
-        result.cpu_seconds = {role: after[role] - before[role] for role in after}
+        result.cpu_seconds = cpu_used(before, after)
         sampler.sample()
         result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
         result.kernels = len(sampler.kernels_mb)

@@ -180,7 +180,8 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert config["VoilaConfiguration"]["template"] == "spinelab_class"
     assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == (
         "spinelab.publish.class_kernels.ClassKernelManager")
-    assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": "", "max_kernels": 48, "kernel_mb": 160}
+    assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": "", "max_kernels": 48, "kernel_mb": 160,
+                                            "warm_up": str((NOTEBOOKS / "02_protective_guarding.ipynb").resolve())}
     assert config["KernelManager"]["transport"] == ("ipc" if os.name == "posix" else "tcp")
     assert config["MappingKernelManager"] == {"cull_idle_timeout": 1200, "cull_interval": 60, "cull_connected": False}
     template = tmp_path / "classroom" / "share" / "voila" / "templates" / "spinelab_class"

@@ -7,7 +7,9 @@ pages took a minute and slider moves 0.7 s. This manager keeps Voilà's first fi
 spares) and then lowers the pool's target to :attr:`ClassKernelManager.warm_spares`: a kernel taken is replaced
 only when fewer than that many are left warm (late arrivals, reloads).
 
-It also logs ``Class ready: N preheated kernels have run <notebook>`` once every kernel of the first fill has run
+While the pool fills, it runs the frame cache's warm-up for the notebook (:attr:`ClassKernelManager.warm_up`,
+:mod:`spinelab.publish.frame_warmup`) as its own child process. It also logs ``Class ready: N preheated kernels
+have run <notebook>`` once every kernel of the first fill has run
 the notebook (or been taken by a student), the moment the instructor can open the doors, and prints
 :attr:`ClassKernelManager.ready_file` (the URL and its QR code again: the start-up log has scrolled them away).
 
@@ -24,6 +26,7 @@ in ``_pools`` as tasks giving ``{"task": <the notebook's rendering>, ...}``.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from pathlib import Path
 
@@ -69,6 +72,8 @@ class ClassKernelManager(GuardedKernelManager):
 
     warm_spares = Integer(2, config=True, help="Kernels kept preheated once the class has taken the first pool.")
     ready_file = Unicode("", config=True, help="A text file printed once the class is ready (the URL, a QR code).")
+    warm_up = Unicode("", config=True, help="A notebook whose figures a process draws into the frame cache while "
+                                            "the pool fills (spinelab.publish.frame_warmup); empty for none.")
     #: The tasks logging "Class ready" (kept so that they are not garbage-collected while they wait).
     ready_watchers: list[asyncio.Future]
 
@@ -86,6 +91,14 @@ class ClassKernelManager(GuardedKernelManager):
             self.kernel_pools_config = {name: {**conf, "pool_size": self.warm_spares} for name, conf in pools.items()}
         self.ready_watchers = [asyncio.ensure_future(self.announce_ready(notebook, list(pool)))
                                for notebook, pool in getattr(self, "_pools", {}).items()]
+        if self.warm_up:
+            self.ready_watchers.append(asyncio.ensure_future(self.warm_frames()))
+
+    async def warm_frames(self) -> int:
+        """Run the frame cache's warm-up for :attr:`warm_up` as a child of the server (which reaps it); its status."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "spinelab.publish.frame_warmup", self.warm_up, stdin=asyncio.subprocess.DEVNULL)
+        return await process.wait()
 
     async def announce_ready(self, notebook: str, pool: list[asyncio.Future]) -> int:
         """Log once every kernel of ``pool`` has run ``notebook``; return how many did."""

@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spinelab.course.frame_cache import CACHE_ENV
-from spinelab.publish import frame_warmup
 from spinelab.publish.outputs import OutputFolderError, claim_folder, empty_owned_folder
 from spinelab.publish.serving import (
     CULL_IDLE_SECONDS,
@@ -220,7 +219,8 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
             "multi_kernel_manager_class": "spinelab.publish.class_kernels.ClassKernelManager",
         },
         "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or ""),
-                               "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb},
+                               "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb,
+                               "warm_up": str(plan.notebook.resolve())},
     }
 
 
@@ -322,7 +322,6 @@ def serve_class(
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
     ]
     announce(url, lines, "Students open", host)
-    frame_warmup.start(plan.notebook, env)
     return exec_server(voila_command(plan.notebook, folder), env)
 
 

@@ -1,7 +1,8 @@
 """Warm the frame cache for one notebook: run its code, then move every figure slider through its positions once.
 
-``make class`` starts this in a process of its own while the kernels preheat (:func:`start`), with the class's
-environment, so the frames are drawn in the style the kernels use and land in the class's frame cache
+``make class`` starts this in a process of its own while the kernels preheat (the class's kernel manager,
+:class:`spinelab.publish.class_kernels.ClassKernelManager`, runs it as its child), with the class's environment,
+so the frames are drawn in the style the kernels use and land in the class's frame cache
 (:mod:`spinelab.course.frame_cache`). Each slider moves from where the notebook leaves it to the nearest
 positions first (arrow keys and drags hit those first), one slider at a time, the others where they were; a
 position whose frame is cached costs a blit. It stops after ``--seconds``, or when the server that started it
@@ -18,7 +19,6 @@ import gc
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -99,12 +99,6 @@ def warm(notebook: Path, seconds: float) -> int:
         finally:
             slider.value = start
     return moves
-
-
-def start(notebook: Path, env: dict[str, str], seconds: float = DEFAULT_SECONDS) -> subprocess.Popen:
-    """Start a warm-up of ``notebook`` in a process of its own, with the class's environment ``env``."""
-    command = [sys.executable, "-m", "spinelab.publish.frame_warmup", str(notebook), "--seconds", str(seconds)]
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
