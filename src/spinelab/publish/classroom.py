@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spinelab.course.frame_cache import CACHE_ENV
-from spinelab.publish.outputs import OutputFolderError, claim_folder, empty_owned_folder
+from spinelab.publish.outputs import OutputFolderError, claim_folder
 from spinelab.publish.serving import (
     CULL_IDLE_SECONDS,
     DEFAULT_PORT,
@@ -54,11 +54,11 @@ from spinelab.publish.serving import (
     add_listen_arguments,
     announce,
     announcement,
-    copy_template,
     exec_server,
     listen_on,
     make_token,
     server_config,
+    server_folder,
     voila_command,
     write_private,
 )
@@ -265,11 +265,7 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
     ClassroomError
         When ``folder`` holds files the class tool did not write (nothing is deleted).
     """
-    try:
-        empty_owned_folder(folder, "class")
-    except OutputFolderError as error:
-        raise ClassroomError(str(error)) from error
-    env = copy_template(folder)
+    env = server_folder(folder, "class")
     ready_file = None
     if ready_text:
         ready_file = (folder / "ready.txt").resolve()

@@ -12,19 +12,17 @@ import os
 from pathlib import Path
 
 from spinelab.publish.classroom import KERNEL_MB
-from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
 from spinelab.publish.serving import (
     CULL_IDLE_SECONDS,
     DEFAULT_PORT,
     TEMPLATE,
     TOKEN_ENV,
-    ClassroomError,
     Listen,
     announce,
-    copy_template,
     exec_server,
     listen_on,
     server_config,
+    server_folder,
     voila_command,
     write_private,
 )
@@ -54,11 +52,7 @@ def prepare_present(folder: Path, listen: Listen) -> dict[str, str]:
     ClassroomError
         When ``folder`` holds files the present tool did not write (nothing is deleted).
     """
-    try:
-        empty_owned_folder(folder, "present")
-    except OutputFolderError as error:
-        raise ClassroomError(str(error)) from error
-    env = copy_template(folder)
+    env = server_folder(folder, "present")
     write_private(folder / "voila.json", json.dumps(present_config(listen), indent=2) + "\n")
     base = {key: value for key, value in os.environ.items() if key != TOKEN_ENV}
     return {**base, **env, "SPINELAB_PRESENTER": "1"}

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
+
 #: Seconds an idle kernel with no page connected is kept before it is culled, and how often to look.
 CULL_IDLE_SECONDS = 1200
 CULL_INTERVAL_SECONDS = 60
@@ -182,8 +184,23 @@ def write_private(path: Path, text: str) -> None:
         out.write(text)
 
 
-def copy_template(folder: Path) -> dict[str, str]:
-    """Copy the ``spinelab_class`` template under ``folder/share``; return the ``JUPYTER_PATH`` that finds it."""
+def server_folder(folder: Path, tool: str) -> dict[str, str]:
+    """Empty ``folder`` as ``tool``'s own and copy the ``spinelab_class`` template under ``folder/share``.
+
+    Returns
+    -------
+    dict of str to str
+        The ``JUPYTER_PATH`` that finds the template.
+
+    Raises
+    ------
+    ClassroomError
+        When ``folder`` holds files ``tool`` did not write (nothing is deleted).
+    """
+    try:
+        empty_owned_folder(folder, tool)
+    except OutputFolderError as error:
+        raise ClassroomError(str(error)) from error
     template_dir = folder / "share" / "voila" / "templates" / TEMPLATE
     template_dir.mkdir(parents=True)
     for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
