@@ -57,6 +57,7 @@ from pathlib import Path
 import httpx
 import psutil
 import websockets
+from browser_probes import TIMING, watch_figure
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 from spinelab.course import frame_cache
@@ -85,28 +86,8 @@ ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.
 FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
     !h.closest('.noUi-target').hasAttribute('disabled')
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
-# Timestamps every key press; the next changed figure image of the slider's output records key press to picture.
-TIMING = """() => {
-    window.spinelabTiming = {key: 0, picture: null, source: null};
-    document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
-}"""
-# Before a key press: the promise of its key press to picture, ms (null if no image changes within 10 s). The page
-# resolves it itself, so nothing polls the page while a student waits.
-WATCH_FIGURE = """h => {
-    const timing = window.spinelabTiming;
-    const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
-    timing.picture = new Promise(resolve => {
-        const observer = new MutationObserver(records => {
-            observer.disconnect();
-            timing.source = performance.now() - timing.key;
-            records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-                resolve(performance.now() - timing.key);
-            }));
-        });
-        images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
-        setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
-    });
-}"""
+#: Before a key press: the promise of its key press to picture (null after 10 s).
+WATCH_FIGURE = watch_figure(10000)
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 

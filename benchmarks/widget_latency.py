@@ -46,6 +46,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
+from browser_probes import TIMING, watch_figure
 
 import spinelab
 from spinelab.course import frame_cache, style
@@ -72,28 +73,8 @@ FIGURE_SLIDERS = """() => Array.from(document.querySelectorAll('.widget-slider .
     return enabled && image ? {index, figure: (image.alt || '').slice(0, 48), slider: label ? label.textContent : ''}
                             : null;
 }).filter(Boolean)"""
-# Timestamps every key press; then the next changed figure image of the slider's output records key-to-picture.
-TIMING = """() => {
-    window.spinelabTiming = {key: 0, picture: null, source: null};
-    document.addEventListener('keydown', () => { window.spinelabTiming.key = performance.now(); }, true);
-}"""
-# Before a key press: the promise of its key press to picture, ms (null if no image changes within 3 s). The page
-# resolves it itself, so nothing polls the page while a student waits.
-WATCH_FIGURE = """h => {
-    const timing = window.spinelabTiming;
-    const images = Array.from(h.closest('.jp-OutputArea-output').querySelectorAll('.widget-image'));
-    timing.picture = new Promise(resolve => {
-        const observer = new MutationObserver(records => {
-            observer.disconnect();
-            timing.source = performance.now() - timing.key;
-            records[0].target.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-                resolve(performance.now() - timing.key);
-            }));
-        });
-        images.forEach(image => observer.observe(image, {attributes: true, attributeFilter: ['src']}));
-        setTimeout(() => { observer.disconnect(); resolve(null); }, 3000);
-    });
-}"""
+#: Before a key press: the promise of its key press to picture (null after 3 s).
+WATCH_FIGURE = watch_figure(3000)
 
 
 def interactive_figures() -> Iterator[type]:
