@@ -1,0 +1,335 @@
+"""Parameterised numeric items: numbers drawn per student and attempt, graded by a formula (no widgets).
+
+Each item of ``data/numeric_items.toml`` (format: ``schemas/numeric_items.schema.json``) is a template: a stem with
+``{placeholders}``, the variables drawn into it, the id of its formula in :data:`FORMULAS`, a tolerance, a unit,
+the sources of the method, the notebook it belongs to and its Bloom level. A variable is drawn uniformly from the
+grid ``min, min + 10**-decimals, ..., max``, the way Moodle's calculated questions draw a dataset.
+
+:meth:`Template.draw` seeds the draw with the item id, the student's id and the attempt number, so a student sees the
+same numbers again for the same attempt (and a notebook's stored output stays the same), another student or attempt
+other numbers. Every formula reuses the package's own calculation (ARR and NNT from
+:mod:`spinelab.multifidus.recurrence`, Bayes' rule from :mod:`spinelab.multifidus.post_test`, the asymmetry from
+:mod:`spinelab.multifidus.ultrasound`, the STarT Back scores from :mod:`spinelab.clinic.start_back`) and carries the
+same formula written for an LMS (:attr:`Formula.expression`, Moodle's ``{name}`` syntax).
+
+::
+
+    >>> item = template("nnt-from-event-rates")
+    >>> item.answer({"control": 84, "treated": 30})
+    2.0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from spinelab.clinic import start_back
+from spinelab.course import datafile, quiz, references
+from spinelab.course.validation import check_integer, check_number, check_text
+from spinelab.multifidus import post_test, recurrence, ultrasound
+
+DATA_FILE = "data/numeric_items.toml"
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9]*)\}")
+#: STarT Back items 1-8 (agree = 1) and item 9 (0-4: its five answers in order).
+_START_BACK_ITEMS = tuple(f"i{number}" for number in range(1, 10))
+
+
+@dataclass(frozen=True)
+class Formula:
+    """How an item is graded: the package's calculation and the same formula for an LMS.
+
+    Attributes
+    ----------
+    id : str
+        The name items give in their ``formula`` field.
+    variables : tuple of str
+        The variables it needs, by name.
+    compute : callable
+        The answer from the variables' values (a mapping of name to number).
+    expression : str
+        The formula in Moodle's syntax, variables as ``{name}`` (Canvas: the same without braces).
+    decimals : int
+        Decimals of the answer as an LMS shows it.
+    """
+
+    id: str
+    variables: tuple[str, ...]
+    compute: Callable[[Mapping[str, float]], float]
+    expression: str
+    decimals: int
+
+
+def _start_back_scores(values: Mapping[str, float]) -> start_back.Scores:
+    """The tool's scores of answers coded 1/0 (items 1-8) and 0-4 (item 9), by the package's scorer."""
+    agree = [values[name] == 1 for name in _START_BACK_ITEMS[:8]]
+    bothersome = start_back.bothersome(start_back.items()[-1].answers[int(values["i9"])])
+    return start_back.score([*agree, bothersome])
+
+
+def _nnt(values: Mapping[str, float]) -> float:
+    return float(recurrence.number_needed_to_treat(values["control"] / 100, values["treated"] / 100))
+
+
+_START_BACK_SUM = " + ".join(f"{{{name}}}" for name in _START_BACK_ITEMS[:8])
+_DISTRESS_SUM = " + ".join(f"{{{name}}}" for name in _START_BACK_ITEMS[4:8])
+
+#: Every formula an item can name.
+FORMULAS: dict[str, Formula] = {formula.id: formula for formula in (
+    Formula("arr", ("control", "treated"),
+            lambda v: 100 * recurrence.absolute_risk_reduction(v["control"] / 100, v["treated"] / 100),
+            "{control} - {treated}", 0),
+    Formula("nnt", ("control", "treated"), _nnt, "ceil(100 / ({control} - {treated}))", 0),
+    Formula("post_test", ("pre", "lr"), lambda v: 100 * post_test.post_test_probability(v["pre"] / 100, v["lr"]),
+            "100 * {pre} * {lr} / ({pre} * {lr} + 100 - {pre})", 1),
+    Formula("sensitivity", ("tp", "fn", "fp", "tn"), lambda v: 100 * v["tp"] / (v["tp"] + v["fn"]),
+            "100 * {tp} / ({tp} + {fn})", 1),
+    Formula("specificity", ("tp", "fn", "fp", "tn"), lambda v: 100 * v["tn"] / (v["tn"] + v["fp"]),
+            "100 * {tn} / ({tn} + {fp})", 1),
+    Formula("csa_asymmetry", ("left", "right"), lambda v: ultrasound.asymmetry_percent(v["left"], v["right"]),
+            "100 * abs({left} - {right}) / max({left}, {right})", 1),
+    Formula("start_back_overall", _START_BACK_ITEMS, lambda v: float(_start_back_scores(v).overall),
+            f"{_START_BACK_SUM} + floor({{i9}} / 3)", 0),
+    Formula("start_back_distress", _START_BACK_ITEMS, lambda v: float(_start_back_scores(v).distress),
+            f"{_DISTRESS_SUM} + floor({{i9}} / 3)", 0),
+)}
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A number drawn into a stem: uniform on the grid from :attr:`low` to :attr:`high` in steps of 10**-decimals."""
+
+    name: str
+    label: str
+    unit: str
+    low: float
+    high: float
+    decimals: int
+
+    @property
+    def steps(self) -> int:
+        """How many values the grid holds."""
+        return round((self.high - self.low) * 10 ** self.decimals) + 1
+
+    def value(self, step: int) -> float:
+        """The grid's value number ``step`` (from 0)."""
+        return round(self.low + step / 10 ** self.decimals, self.decimals)
+
+    def check(self, value: object) -> float:
+        """``value`` as a float if it is on the grid; else ``ValueError`` naming the variable and its range.
+
+        Raises
+        ------
+        ValueError
+            If ``value`` is not a number from :attr:`low` to :attr:`high` with at most :attr:`decimals` decimals.
+        """
+        number = check_number(self.name, value, self.low, self.high)
+        if abs(round(number, self.decimals) - number) > 1e-9:
+            raise ValueError(f"{self.name} must be a number in [{self.text(self.low)}, {self.text(self.high)}] "
+                             f"with at most {self.decimals} decimal(s); got {value!r}")
+        return round(number, self.decimals)
+
+    def text(self, value: float) -> str:
+        """The value as a stem shows it, with the variable's decimals."""
+        return f"{value:.{self.decimals}f}"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A parameterised numeric item (see the module docstring)."""
+
+    id: str
+    notebook: str
+    title: str
+    bloom: str
+    formula: Formula
+    stem: str
+    unit: str
+    tolerance: float
+    method: str
+    citations: tuple[str, ...]
+    variables: tuple[Variable, ...]
+
+    def variable(self, name: str) -> Variable:
+        """The variable with this name."""
+        for variable in self.variables:
+            if variable.name == name:
+                return variable
+        raise KeyError(f"item {self.id!r} has no variable {name!r}; it has {', '.join(self.names)}")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The variables' names, in file order."""
+        return tuple(variable.name for variable in self.variables)
+
+    def check_values(self, values: Mapping[str, object]) -> dict[str, float]:
+        """The values of every variable, checked against its range and grid.
+
+        Raises
+        ------
+        ValueError
+            Naming the missing or unknown variable, or the variable out of its range (with the range).
+        """
+        if not isinstance(values, Mapping):
+            raise ValueError(f"values must be a mapping of {', '.join(self.names)} to numbers; got {values!r}")
+        unknown = sorted(set(values) - set(self.names))
+        if unknown:
+            raise ValueError(f"item {self.id!r} has no variable {unknown[0]!r}; it has {', '.join(self.names)}")
+        missing = [name for name in self.names if name not in values]
+        if missing:
+            raise ValueError(f"item {self.id!r}: variable {missing[0]!r} is missing")
+        return {variable.name: variable.check(values[variable.name]) for variable in self.variables}
+
+    def answer(self, values: Mapping[str, object]) -> float:
+        """The correct answer for these values, by the item's formula (see :meth:`check_values` for errors)."""
+        return float(self.formula.compute(self.check_values(values)))
+
+    def stem_text(self, values: Mapping[str, object]) -> str:
+        """The stem with each placeholder replaced by its value (Markdown)."""
+        checked = self.check_values(values)
+        return _PLACEHOLDER.sub(lambda match: self.variable(match[1]).text(checked[match[1]]), self.stem)
+
+    def draw(self, student: str = "", attempt: int = 0) -> Draw:
+        """The numbers of one student's attempt: the same for the same student and attempt, on any computer.
+
+        Raises
+        ------
+        ValueError
+            Naming ``student`` if it is not text, or ``attempt`` if it is not a whole number from 0 to 10**9.
+        """
+        student = check_text("student", student)
+        attempt = check_integer("attempt", attempt, 0, 10 ** 9)
+        return Draw(self, draw_values(self, f"{self.id}|{student}|{attempt}"), student, attempt)
+
+    def question(self, values: Mapping[str, object]) -> quiz.Question:
+        """The item with these numbers as a numeric self-check question (graded as every numeric question is)."""
+        return quiz.Question(id=self.id, kind="numeric", prompt=self.stem_text(values), explanation=self.method,
+                             citations=self.citations, answer=self.answer(values), tolerance=self.tolerance,
+                             unit=self.unit)
+
+    def grade(self, values: Mapping[str, object], response: str | float | None) -> tuple[bool | None, str]:
+        """Grade a response for these values: ``(correct, feedback)``; ``correct`` is None when it is no number."""
+        return self.question(values).grade_numeric(response)
+
+
+def draw_values(item: Template, seed: str) -> dict[str, float]:
+    """Values for every variable of ``item``, drawn uniformly on each grid from a text seed."""
+    generator = random.Random(int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big"))
+    return {variable.name: variable.value(generator.randrange(variable.steps)) for variable in item.variables}
+
+
+@dataclass(frozen=True)
+class Draw:
+    """One student's numbers for one attempt at an item."""
+
+    template: Template
+    values: dict[str, float]
+    student: str
+    attempt: int
+
+    @property
+    def stem(self) -> str:
+        """The stem with this draw's numbers."""
+        return self.template.stem_text(self.values)
+
+    @property
+    def answer(self) -> float:
+        """The correct answer for this draw."""
+        return self.template.answer(self.values)
+
+    @property
+    def question(self) -> quiz.Question:
+        """This draw as a numeric self-check question."""
+        return self.template.question(self.values)
+
+    def grade(self, response: str | float | None) -> tuple[bool | None, str]:
+        """Grade a response (see :meth:`Template.grade`)."""
+        return self.template.grade(self.values, response)
+
+
+def parse(text: str, source: str = DATA_FILE) -> tuple[Template, ...]:
+    """Parse numeric-item TOML, validated against ``numeric_items.schema.json`` and the checks below.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the item and the field at fault: the schema's rules, a repeated id, an unknown formula,
+        variables other than the formula's, a stem placeholder without a variable (or a variable not in the stem),
+        ``min`` not below ``max``, an unknown notebook or a citation key that does not resolve.
+    """
+    return _templates(datafile.parse(text, "numeric_items", source), source)
+
+
+def _templates(data: dict, source: str) -> tuple[Template, ...]:
+    items, seen = [], set()
+    for index, row in enumerate(data["item"]):
+        where = f"{source}: {datafile.entry('item', index, row)}"
+        if row["id"] in seen:
+            raise ValueError(f"{where}: field 'id': the id is used twice")
+        seen.add(row["id"])
+        items.append(_template(row, where))
+    return tuple(items)
+
+
+def _template(row: dict, where: str) -> Template:
+    formula = FORMULAS.get(row["formula"])
+    if formula is None:
+        raise ValueError(f"{where}: field 'formula' must be one of {', '.join(FORMULAS)}; got {row['formula']!r}")
+    variables = tuple(Variable(v["name"], v["label"], v["unit"], float(v["min"]), float(v["max"]), v["decimals"])
+                      for v in row["variable"])
+    names = [variable.name for variable in variables]
+    if sorted(names) != sorted(formula.variables):
+        raise ValueError(f"{where}: field 'variable': formula {formula.id!r} needs the variables "
+                         f"{', '.join(formula.variables)}; got {', '.join(names)}")
+    for variable in variables:
+        if not variable.low < variable.high:
+            raise ValueError(f"{where}: variable {variable.name!r}: field 'min' ({variable.low:g}) must be below "
+                             f"field 'max' ({variable.high:g})")
+    placeholders = set(_PLACEHOLDER.findall(row["stem"]))
+    if placeholders != set(names):
+        odd = sorted(placeholders ^ set(names))[0]
+        raise ValueError(f"{where}: field 'stem': every placeholder must be a variable and every variable in the "
+                         f"stem; {odd!r} is not")
+    if row["notebook"] not in quiz.available():
+        raise ValueError(f"{where}: field 'notebook' must be one of {', '.join(quiz.available())}; "
+                         f"got {row['notebook']!r}")
+    citations = references.require(row["citations"], f"{where}: field 'citations'")
+    return Template(row["id"], row["notebook"], row["title"], row["bloom"], formula, row["stem"], row["unit"],
+                    float(row["tolerance"]), row["method"], citations, variables)
+
+
+@cache
+def templates() -> tuple[Template, ...]:
+    """Every numeric item of the course, read from ``data/numeric_items.toml`` on first use."""
+    return _templates(datafile.load("numeric_items"), DATA_FILE)
+
+
+def template(item_id: str) -> Template:
+    """The item with this id.
+
+    Raises
+    ------
+    ValueError
+        If no item has this id; the message lists the ids.
+    """
+    for item in templates():
+        if item.id == item_id:
+            return item
+    raise ValueError(f"item_id must be one of {', '.join(item.id for item in templates())}; got {item_id!r}")
+
+
+def for_notebook(name: str) -> tuple[Template, ...]:
+    """The numeric items that belong to a notebook, in file order (none for most notebooks)."""
+    return tuple(item for item in templates() if item.notebook == name)
+
+
+def answer_decimals(item: Template) -> int:
+    """Decimals an LMS shows the answer with: enough for the tolerance, at least the formula's."""
+    if item.tolerance <= 0:
+        return item.formula.decimals
+    return max(item.formula.decimals, max(0, -math.floor(math.log10(item.tolerance))))
