@@ -2,13 +2,16 @@
 
 import html
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 
+from spinelab.clinic import numeric_items
 from spinelab.course import quiz
 from spinelab.publish import lms
 from spinelab.publish.licence import CONTENT_LICENCE
@@ -139,19 +142,40 @@ def _fixture() -> quiz.SelfCheck:
     return quiz.parse("fixture", FIXTURE)
 
 
+@pytest.fixture(autouse=True)
+def _fixture_topic(monkeypatch):
+    """The fixture's topic in words, as data/lms.toml gives one for every notebook."""
+    monkeypatch.setitem(lms._wording()["topic"], "fixture", "Back muscles and numbers")
+
+
 # --- reading the exports back -------------------------------------------------------------------------------------
+
+
+def _canvas_files(package: bytes) -> tuple[ET.Element, str, str]:
+    """The assessment (parsed), Canvas' quiz settings (assessment_meta.xml) and the manifest of a QTI package."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        names = archive.namelist()
+        (assessment,) = [name for name in names if re.fullmatch(r"text2qti_assessment_\w+/text2qti_assessment_\w+\.xml",
+                                                                   name)]
+        (meta,) = [name for name in names if name.endswith("/assessment_meta.xml")]
+        return (ET.fromstring(archive.read(assessment)), archive.read(meta).decode("utf-8"),
+                archive.read("imsmanifest.xml").decode("utf-8"))
+
+
+def _meta(package: bytes, tag: str) -> str:
+    """One setting of Canvas' assessment_meta.xml (its first occurrence), as text."""
+    found = re.search(rf"<{tag}>(.*?)</{tag}>", _canvas_files(package)[1], re.S)
+    assert found, tag
+    return html.unescape(found[1])
 
 
 def _canvas_items(package: bytes) -> dict[str, dict]:
     """The items of a QTI package by title: type, text, choices, correct idents, feedback and numeric range."""
-    with zipfile.ZipFile(io.BytesIO(package)) as archive:
-        names = archive.namelist()
-        assert "imsmanifest.xml" in names
-        (assessment,) = [name for name in names if re.fullmatch(r"text2qti_assessment_\w+/text2qti_assessment_\w+\.xml",
-                                                                   name)]
-        root = ET.fromstring(archive.read(assessment))
+    root = _canvas_files(package)[0]
     items = {}
     for item in root.iterfind(".//q:item", QTI):
+        if item.get("title") == "":  # a text-only item (instructions)
+            continue
         metadata = {field.findtext("q:fieldlabel", namespaces=QTI): field.findtext("q:fieldentry", namespaces=QTI)
                     for field in item.iterfind(".//q:qtimetadatafield", QTI)}
         setting = [condition for condition in item.iterfind(".//q:respcondition", QTI)
@@ -171,12 +195,26 @@ def _canvas_items(package: bytes) -> dict[str, dict]:
     return items
 
 
-def _moodle_questions(document: str) -> tuple[str, dict[str, ET.Element]]:
+def _moodle_categories(document: str) -> dict[str, dict[str, ET.Element]]:
+    """The questions of a Moodle XML bank by category, each by name, in file order."""
     root = ET.fromstring(document.encode("utf-8"))
     assert root.tag == "quiz"
-    category, *questions = root.findall("question")
-    assert category.get("type") == "category"
-    return category.findtext("category/text"), {question.findtext("name/text"): question for question in questions}
+    categories: dict[str, dict[str, ET.Element]] = {}
+    current = None
+    for question in root.findall("question"):
+        if question.get("type") == "category":
+            current = question.findtext("category/text")
+            categories[current] = {}
+        else:
+            assert current is not None, "a question before any category"
+            categories[current][question.findtext("name/text")] = question
+    return categories
+
+
+def _moodle_questions(document: str) -> tuple[str, dict[str, ET.Element]]:
+    """The first category of a bank and its questions (the practice quiz)."""
+    category, questions = next(iter(_moodle_categories(document).items()))
+    return category, questions
 
 
 # --- checking them against the data -------------------------------------------------------------------------------
@@ -184,7 +222,8 @@ def _moodle_questions(document: str) -> tuple[str, dict[str, ET.Element]]:
 
 def _check_canvas(check: quiz.SelfCheck, package: bytes) -> None:
     items = _canvas_items(package)
-    assert list(items) == [question.id for question in check.questions] + [exercise.id for exercise in check.exercises]
+    calculated = [item.id for item in numeric_items.for_notebook(check.name)]
+    assert list(items) == [question.id for question in check.questions] + calculated
     for question in check.questions:
         item = items[question.id]
         assert _md(question.prompt) in _text(item["text"])
@@ -211,11 +250,17 @@ def _check_canvas(check: quiz.SelfCheck, package: bytes) -> None:
         assert [ident in item["correct"] for ident in idents] == [choice.correct for choice in question.shown_choices]
         for ident, choice in zip(idents, question.shown_choices, strict=True):
             assert _text(item["feedback"][f"{ident}_fb"]) == _md(choice.feedback)
-    for exercise in check.exercises:
-        item = items[exercise.id]
-        assert item["type"] == "essay_question"
-        assert _text(item["text"]) == f"{exercise.title} {_md(exercise.prompt)}"
-        assert _md(exercise.solution) in _text(item["feedback"]["general_fb"])
+    for item_id in calculated:
+        assert items[item_id]["type"] == "calculated_question"
+
+
+def _check_canvas_exercise(exercise, package: bytes) -> None:
+    items = _canvas_items(package)
+    assert list(items) == [exercise.id]
+    item = items[exercise.id]
+    assert item["type"] == "essay_question"
+    assert _text(item["text"]).startswith(f"{exercise.title} {_md(exercise.prompt)}")
+    assert _md(exercise.solution) in _text(item["feedback"]["general_fb"])
 
 
 def _answers(question: ET.Element) -> list[tuple[str, float, str]]:
@@ -225,9 +270,14 @@ def _answers(question: ET.Element) -> list[tuple[str, float, str]]:
 
 def _check_moodle(check: quiz.SelfCheck, document: str) -> None:
     assert "<![CDATA[" in document
-    category, questions = _moodle_questions(document)
-    assert category == f"$course$/top/spinelab/{check.name}"
-    assert list(questions) == [question.id for question in check.questions] + [e.id for e in check.exercises]
+    categories = _moodle_categories(document)
+    practice = f"$course$/top/{lms.practice_title(check.name)}"
+    exercises = f"$course$/top/{lms.topic(check.name)} — written exercise"
+    assert list(categories) == [practice, exercises] if check.exercises else [practice]
+    questions = {**categories[practice], **categories.get(exercises, {})}
+    assert list(categories[practice]) == [question.id for question in check.questions] + [
+        item.id for item in numeric_items.for_notebook(check.name)]
+    assert list(categories.get(exercises, {})) == [e.id for e in check.exercises]
     for question in check.questions:
         element = questions[question.id]
         text = _text(element.findtext("questiontext/text"))
@@ -267,7 +317,7 @@ def _check_moodle(check: quiz.SelfCheck, document: str) -> None:
         element = questions[exercise.id]
         assert element.get("type") == "essay"
         assert [tag.text for tag in element.findall("tags/tag/text")] == list(exercise.objectives)
-        assert _text(element.findtext("questiontext/text")) == f"{exercise.title} {_md(exercise.prompt)}"
+        assert _text(element.findtext("questiontext/text")).startswith(f"{exercise.title} {_md(exercise.prompt)}")
         for tag in ("generalfeedback", "graderinfo"):
             assert _md(exercise.solution) in _text(element.findtext(f"{tag}/text"))
 
@@ -284,6 +334,8 @@ def test_the_fixture_covers_every_kind_a_vignette_and_an_exercise():
 
 def test_canvas_package_keeps_questions_choices_correctness_feedback_and_tolerances():
     _check_canvas(_fixture(), lms.canvas_zip(_fixture()))
+    (exercise,) = _fixture().exercises
+    _check_canvas_exercise(exercise, lms.canvas_exercise_zip(_fixture(), exercise))
 
 
 def test_moodle_bank_keeps_questions_choices_correctness_feedback_and_tolerances():
@@ -318,9 +370,11 @@ def test_the_unit_is_named_in_the_question():
 
 
 def test_write_puts_each_format_in_its_folder(tmp_path):
-    canvas, moodle = lms.write(_fixture(), tmp_path)
+    canvas, exercise, moodle = lms.write(_fixture(), tmp_path)
     assert canvas == tmp_path / "canvas" / "fixture.zip" and moodle == tmp_path / "moodle" / "fixture.xml"
+    assert exercise == tmp_path / "canvas" / "fixture-exercise-explain.zip"
     _check_canvas(_fixture(), canvas.read_bytes())
+    _check_canvas_exercise(_fixture().exercises[0], exercise.read_bytes())
     _check_moodle(_fixture(), moodle.read_text(encoding="utf-8"))
 
 
@@ -357,22 +411,34 @@ def test_a_question_id_used_in_two_files_fails_naming_both_before_writing(tmp_pa
 @pytest.mark.parametrize("name", quiz.available())
 def test_every_notebook_exports_to_canvas_and_moodle(name, tmp_path):
     check = quiz.load(name)
-    canvas, moodle = lms.write(check, tmp_path)
+    canvas, *exercises, moodle = lms.write(check, tmp_path)
     _check_canvas(check, canvas.read_bytes())
+    assert len(exercises) == len(check.exercises)
+    for exercise, path in zip(check.exercises, exercises, strict=True):
+        assert path.name == f"{name}-exercise-{exercise.id}.zip"
+        _check_canvas_exercise(exercise, path.read_bytes())
     _check_moodle(check, moodle.read_text(encoding="utf-8"))
 
 
 def test_main_writes_both_formats_for_every_notebook(tmp_path, capsys):
     lms.main([str(tmp_path)])
     printed = capsys.readouterr().out.split()
-    assert len(printed) == 2 * len(quiz.available())
-    assert sorted(path.name for path in (tmp_path / "canvas").iterdir()) == [f"{n}.zip" for n in quiz.available()]
+    checks = [quiz.load(name) for name in quiz.available()]
+    assert len(printed) == 2 * len(checks) + sum(len(check.exercises) for check in checks)
+    assert sorted(path.name for path in (tmp_path / "canvas").iterdir()) == sorted(
+        [f"{c.name}.zip" for c in checks] + [f"{c.name}-exercise-{e.id}.zip" for c in checks for e in c.exercises])
     assert sorted(path.name for path in (tmp_path / "moodle").iterdir()) == [f"{n}.xml" for n in quiz.available()]
 
 
 def test_every_package_names_the_content_licence_not_private_copyright():
     check = quiz.load("03_multifidus_research")
-    with zipfile.ZipFile(io.BytesIO(lms.canvas_zip(check))) as package:
-        manifest = package.read("imsmanifest.xml").decode("utf-8")
-    assert "CC BY 4.0" in manifest and "Private (Copyrighted)" not in manifest
-    assert CONTENT_LICENCE in lms.moodle_xml(check)
+    packages = [lms.canvas_zip(check), lms.canvas_exercise_zip(check, check.exercises[0]),
+                lms.canvas_exam_zip("04_measuring_multifidus", "x1")]
+    for package in packages:
+        manifest = _canvas_files(package)[2]
+        assert "CC BY 4.0" in manifest and "Private (Copyrighted)" not in manifest
+        assert CONTENT_LICENCE in _text(_meta(package, "description"))  # the quiz description students see
+    for document in (lms.moodle_xml(check), lms.moodle_exam_xml("04_measuring_multifidus", "x1")):
+        assert CONTENT_LICENCE in document
+        assert all(CONTENT_LICENCE in _text(info.findtext("text"))
+                   for info in ET.fromstring(document).iterfind("question/info"))
