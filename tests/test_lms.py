@@ -442,3 +442,249 @@ def test_every_package_names_the_content_licence_not_private_copyright():
         assert CONTENT_LICENCE in document
         assert all(CONTENT_LICENCE in _text(info.findtext("text"))
                    for info in ET.fromstring(document).iterfind("question/info"))
+
+
+# --- calculated questions (parameterised numeric items) ---------------------------------------------------------
+
+_FUNCTIONS = {"ceil": math.ceil, "floor": math.floor, "abs": abs, "max": max}
+WITH_ITEMS = sorted({item.notebook for item in numeric_items.templates()})
+
+
+def _evaluate(formula: str, values: dict[str, float]) -> float:
+    """An exported formula's value: Moodle's ``{name}`` or Canvas' bare names, with the LMS functions they use."""
+    names = set(re.findall(r"[a-z_][a-z0-9_]*", re.sub(r"\{([a-z0-9]+)\}", r"\1", formula)))
+    assert names <= set(values) | set(_FUNCTIONS), names - set(values) - set(_FUNCTIONS)
+    expression = re.sub(r"\{([a-z0-9]+)\}", r"\1", formula)
+    return float(eval(expression, {"__builtins__": {}}, {**_FUNCTIONS, **values}))
+
+
+def _canvas_calculated(package: bytes) -> dict[str, dict]:
+    """Every calculated question of a QTI package by title: text, formula, tolerance, variables and var sets."""
+    root = _canvas_files(package)[0]
+    found = {}
+    for item in root.iterfind(".//q:item", QTI):
+        calculated = item.find("q:itemproc_extension/q:calculated", QTI)
+        if calculated is None:
+            continue
+        metadata = {field.findtext("q:fieldlabel", namespaces=QTI): field.findtext("q:fieldentry", namespaces=QTI)
+                    for field in item.iterfind(".//q:qtimetadatafield", QTI)}
+        found[item.get("title")] = {
+            "type": metadata["question_type"],
+            "text": item.findtext("q:presentation/q:material/q:mattext", namespaces=QTI),
+            "formula": calculated.findtext("q:formulas/q:formula", namespaces=QTI),
+            "tolerance": float(calculated.findtext("q:answer_tolerance", namespaces=QTI)),
+            "vars": {var.get("name"): (float(var.findtext("q:min", namespaces=QTI)),
+                                       float(var.findtext("q:max", namespaces=QTI)), int(var.get("scale")))
+                     for var in calculated.iterfind("q:vars/q:var", QTI)},
+            "sets": [({var.get("name"): float(var.text) for var in var_set.iterfind("q:var", QTI)},
+                      float(var_set.findtext("q:answer", namespaces=QTI)))
+                     for var_set in calculated.iterfind("q:var_sets/q:var_set", QTI)],
+            "feedback": item.findtext("q:itemfeedback/q:flow_mat/q:material/q:mattext", namespaces=QTI),
+        }
+    return found
+
+
+def _moodle_calculated(document: str) -> dict[str, dict]:
+    """Every calculated question of a Moodle bank by name: text, formula, tolerance, datasets and their items."""
+    found = {}
+    for question in ET.fromstring(document.encode("utf-8")).iterfind("question[@type='calculated']"):
+        definitions = question.findall("dataset_definitions/dataset_definition")
+        datasets = {d.findtext("name/text"): (float(d.findtext("minimum/text")), float(d.findtext("maximum/text")),
+                                              int(d.findtext("decimals/text")))
+                    for d in definitions}
+        values = {d.findtext("name/text"): [float(v.text) for v in d.iterfind("dataset_items/dataset_item/value")]
+                  for d in definitions}
+        counts = {int(d.findtext("itemcount")) for d in definitions} | {len(v) for v in values.values()}
+        assert len(counts) == 1, counts
+        (count,) = counts
+        (answer,) = question.findall("answer")
+        found[question.findtext("name/text")] = {
+            "text": question.findtext("questiontext/text"),
+            "formula": answer.findtext("text"),
+            "fraction": answer.get("fraction"),
+            "tolerance": float(answer.findtext("tolerance")),
+            "tolerancetype": answer.findtext("tolerancetype"),
+            "vars": datasets,
+            "sets": [{name: values[name][number] for name in values} for number in range(count)],
+            "feedback": question.findtext("generalfeedback/text"),
+        }
+    return found
+
+
+def _check_calculated(exported: dict[str, dict], name: str, placeholder: str) -> list[dict[str, float]]:
+    """Each item of the notebook is there with its ranges, tolerance and a formula that gives the package's answer
+    for every set of numbers; returns the sets of numbers."""
+    items = numeric_items.for_notebook(name)
+    assert list(exported) == [item.id for item in items]
+    all_sets = []
+    for item in items:
+        question = exported[item.id]
+        assert question["tolerance"] == item.tolerance
+        assert question["vars"] == {v.name: (v.low, v.high, v.decimals) for v in item.variables}
+        for variable in item.variables:
+            assert placeholder.format(variable.name) in question["text"]
+        assert "Type the number only" in _text(question["text"])
+        assert _md(item.method) in _text(question["feedback"])
+        assert len(question["sets"]) == lms.VAR_SETS
+        for entry in question["sets"]:
+            values = entry[0] if isinstance(entry, tuple) else entry
+            for variable in item.variables:
+                assert variable.low <= values[variable.name] <= variable.high
+            expected = item.answer(values)
+            assert _evaluate(question["formula"], values) == pytest.approx(expected, abs=1e-9)
+            if isinstance(entry, tuple):  # Canvas stores each set's answer
+                assert entry[1] == pytest.approx(expected, abs=1e-6)
+            all_sets.append(values)
+    return all_sets
+
+
+@pytest.mark.parametrize("name", WITH_ITEMS)
+def test_canvas_calculated_questions_round_trip(name):
+    exported = _canvas_calculated(lms.canvas_zip(quiz.load(name)))
+    assert {question["type"] for question in exported.values()} == {"calculated_question"}
+    _check_calculated(exported, name, "[{}]")
+
+
+@pytest.mark.parametrize("name", WITH_ITEMS)
+def test_moodle_calculated_questions_round_trip(name):
+    exported = _moodle_calculated(lms.moodle_xml(quiz.load(name)))
+    assert {(q["fraction"], q["tolerancetype"]) for q in exported.values()} == {("100", "2")}  # 2: nominal ±
+    _check_calculated(exported, name, "{{{}}}")
+
+
+def test_every_item_is_exported_once():
+    exported = [item_id for name in WITH_ITEMS for item_id in _moodle_calculated(lms.moodle_xml(quiz.load(name)))]
+    assert sorted(exported) == sorted(item.id for item in numeric_items.templates())
+
+
+def test_an_exam_variant_draws_other_numbers_for_the_same_skills(tmp_path):
+    name = "04_measuring_multifidus"
+    practice = _check_calculated(_canvas_calculated(lms.canvas_zip(quiz.load(name))), name, "[{}]")
+    exam = _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "spring-2027")), name, "[{}]")
+    other = _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "autumn-2027")), name, "[{}]")
+    moodle = _check_calculated(_moodle_calculated(lms.moodle_exam_xml(name, "spring-2027")), name, "{{{}}}")
+    assert exam == moodle  # one seed, the same numbers in both formats
+    assert exam != practice and exam != other
+    assert _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "spring-2027")), name, "[{}]") == exam
+    package = lms.canvas_exam_zip(name, "spring-2027")
+    assert _meta(package, "title") == "Measuring lumbar multifidus and reading a test result — calculations, " \
+                                      "exam variant spring-2027"
+    assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("assignment", "1")
+
+
+def test_write_variant_writes_both_formats_for_each_notebook_with_items(tmp_path, capsys):
+    lms.main([str(tmp_path), "--variant", "k7"])
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / fmt / "exam-k7" / f"{name}.{ext}") for name in WITH_ITEMS
+                       for fmt, ext in (("canvas", "zip"), ("moodle", "xml"))]
+    assert not list((tmp_path / "canvas").glob("*.zip"))  # the practice quizzes are not written again
+
+
+@pytest.mark.parametrize("seed", ["", "../up", "-x", "a b", "x" * 41, 7])
+def test_a_bad_seed_is_refused_naming_it(seed, tmp_path):
+    with pytest.raises(ValueError, match="seed must be 1 to 40 letters, digits or hyphens"):
+        lms.write_variant(tmp_path, seed)
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_exam_variant_of_a_notebook_without_items_is_refused():
+    with pytest.raises(ValueError, match=r"name must be a notebook with numeric items \(03b_recurrence_and_limits, "
+                                         r"04_measuring_multifidus, 05_whole_patient\); got '01_muscle_layers'"):
+        lms.canvas_exam_zip("01_muscle_layers", "k7")
+
+
+# --- the exports read as quizzes ----------------------------------------------------------------------------------
+
+COURSE_REFERENCES = re.compile(r"this course|the course|the widget|notebook|same patient|\babove\b|\bbelow\b|"
+                               r"self-check|\b0\d[a-z]?_[a-z_]+", re.I)
+
+
+@pytest.mark.parametrize("name", quiz.available())
+def test_quiz_titles_are_in_words_and_practice_quizzes_do_not_count(name):
+    check = quiz.load(name)
+    package = lms.canvas_zip(check)
+    title = _meta(package, "title")
+    assert title == f"{lms.topic(name)} — practice quiz" and "_" not in title and name not in title
+    assert _canvas_files(package)[0].find("q:assessment", QTI).get("title") == title
+    assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("practice_quiz", "-1")
+    assert _meta(package, "omit_from_final_grade") == "true"
+    fields = {field.findtext("q:fieldlabel", namespaces=QTI): field.findtext("q:fieldentry", namespaces=QTI)
+              for field in _canvas_files(package)[0].iterfind("q:assessment/q:qtimetadata/q:qtimetadatafield", QTI)}
+    assert fields["cc_maxattempts"] == "unlimited"
+    points = len(check.questions) + len(numeric_items.for_notebook(name))
+    assert float(_meta(package, "points_possible")) == points
+
+
+def test_the_exports_own_words_never_refer_to_the_course():
+    """Titles, descriptions, categories, instructions and the numeric items (the bank's items are checked by the
+    bank's own tests)."""
+    texts = [lms.wording(key, topic="t", title="t", seed="s", points="1")
+             for key in lms._wording()["wording"] if key != "rubric_columns"]
+    texts += list(lms._wording()["topic"].values())
+    for name in WITH_ITEMS:
+        texts += [_text(q["text"]) + " " + _text(q["feedback"])
+                  for q in _canvas_calculated(lms.canvas_zip(quiz.load(name))).values()]
+        texts += [category for category in _moodle_categories(lms.moodle_xml(quiz.load(name)))]
+        exam = lms.canvas_exam_zip(name, "k7")
+        texts += [_meta(exam, "title"), _text(_meta(exam, "description"))]
+    found = [(match[0], text[:60]) for text in texts for match in COURSE_REFERENCES.finditer(text)]
+    assert found == []
+
+
+RUBRIC = (SimpleNamespace(name="Names the difference", levels=(
+    SimpleNamespace(label="Full", points=3.0, descriptor="Says *pain gone* is not *recovered*."),
+    SimpleNamespace(label="Partial", points=1.0, descriptor="Names one of them."),
+    SimpleNamespace(label="Missing", points=0.0, descriptor="Neither."))),
+    SimpleNamespace(name="Uses the numbers", levels=(
+        SimpleNamespace(label="Full", points=2.0, descriptor="84 % against 30 %."),
+        SimpleNamespace(label="Missing", points=0.0, descriptor="No number."))))
+
+
+def _with_rubric(exercise: quiz.Exercise) -> SimpleNamespace:
+    """An exercise with a rubric in the shape the self-check data gives it (criteria with name and levels)."""
+    return SimpleNamespace(**vars(exercise), rubric=RUBRIC)
+
+
+def test_an_exercise_is_a_separate_assignment_with_its_rubric():
+    exercise = _with_rubric(_fixture().exercises[0])
+    package = lms.canvas_exercise_zip(_fixture(), exercise)
+    assert _meta(package, "title") == "Explain to a patient — written exercise"
+    assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("assignment", "1")
+    (item,) = _canvas_items(package).values()
+    assert item["type"] == "essay_question"
+    table = ET.fromstring(re.search(r"<table>.*</table>", item["text"], re.S)[0])
+    assert table.findtext("caption") == "Marking rubric (5 points)"
+    rows = [[_text(ET.tostring(cell, encoding="unicode")) for cell in row] for row in table.iterfind("tbody/tr")]
+    assert rows == [["Names the difference", "Full", "3", "Says pain gone is not recovered ."],
+                    ["Partial", "1", "Names one of them."], ["Missing", "0", "Neither."],
+                    ["Uses the numbers", "Full", "2", "84 % against 30 %."], ["Missing", "0", "No number."]]
+    root = _canvas_files(package)[0]
+    points = {f.findtext("q:fieldlabel", namespaces=QTI): f.findtext("q:fieldentry", namespaces=QTI)
+              for f in root.iterfind(".//q:item//q:qtimetadatafield", QTI)}["points_possible"]
+    assert float(points) == 5 == float(_meta(package, "points_possible"))
+
+
+def test_moodle_keeps_an_exercises_rubric_in_its_text_grade_and_grader_information(monkeypatch):
+    check = _fixture()
+    with_rubric = quiz.SelfCheck(check.name, check.questions, (_with_rubric(check.exercises[0]),), check.objectives)
+    categories = _moodle_categories(lms.moodle_xml(with_rubric))
+    essay = categories["$course$/top/Back muscles and numbers — written exercise"]["explain"]
+    assert essay.findtext("defaultgrade") == "5"
+    for tag in ("questiontext", "graderinfo"):
+        assert "Marking rubric (5 points)" in essay.findtext(f"{tag}/text")
+
+
+def test_an_exercise_without_a_rubric_has_no_table_and_the_default_grade():
+    (item,) = _canvas_items(lms.canvas_exercise_zip(_fixture(), _fixture().exercises[0])).values()
+    assert "<table" not in item["text"]
+    essay = _moodle_categories(lms.moodle_xml(_fixture()))["$course$/top/Back muscles and numbers — written exercise"]
+    assert essay["explain"].findtext("defaultgrade") == "1"
+
+
+def test_every_notebook_has_a_topic_in_words(monkeypatch):
+    lms._wording.cache_clear()
+    monkeypatch.setattr(lms.datafile, "load", lambda name: {"wording": {}, "topic": {"01_muscle_layers": "x"}})
+    with pytest.raises(ValueError, match=r"data/lms.toml: topic: '00_start_here' is missing"):
+        lms._wording()
+    monkeypatch.undo()
+    lms._wording.cache_clear()
