@@ -109,6 +109,7 @@ guide: $(RUNTIME_STAMP)
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
+# `make lms VARIANT=SEED`: only an exam variant of the calculated questions, numbers drawn from SEED.
 LMS_STAMP := $(VENV)/.installed-lms
 
 $(LMS_STAMP): $(RUNTIME_STAMP)
@@ -116,7 +117,7 @@ $(LMS_STAMP): $(RUNTIME_STAMP)
 	touch $@
 
 lms: $(LMS_STAMP)
-	$(BIN)/python -m spinelab.publish.lms build/lms
+	$(BIN)/python -m spinelab.publish.lms build/lms $(if $(VARIANT),--variant $(VARIANT))
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

@@ -688,3 +688,10 @@ def test_every_notebook_has_a_topic_in_words(monkeypatch):
         lms._wording()
     monkeypatch.undo()
     lms._wording.cache_clear()
+
+
+def test_spinelab_lms_writes_an_exam_variant(tmp_path, capsys):
+    from spinelab.publish import cli
+
+    assert cli.main(["lms", str(tmp_path), "--variant", "k7"]) == 0
+    assert sorted(path.name for path in (tmp_path / "moodle" / "exam-k7").iterdir()) == [f"{n}.xml" for n in WITH_ITEMS]

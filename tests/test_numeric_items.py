@@ -162,3 +162,14 @@ def test_for_notebook_lists_each_notebooks_items_in_file_order():
     assert [item.id for item in numeric_items.for_notebook("05_whole_patient")] == ["start-back-overall",
                                                                                     "start-back-distress"]
     assert numeric_items.for_notebook("01_muscle_layers") == ()
+
+
+def test_the_public_key_shows_each_method_and_how_to_make_an_exam_variant_never_a_draws_numbers():
+    from spinelab.publish import instructor
+
+    key = "\n".join(instructor.numeric_key())
+    assert "**method, not the answers**" in key and "--variant SEED" in key
+    for item in ITEMS.values():
+        assert f"*Stem.* {item.stem}" in key  # with its placeholders, not a draw's numbers
+        assert item.method in key and f"`{item.formula.expression}`" in key
+    assert key in instructor.answers_markdown()

@@ -6,6 +6,7 @@
     spinelab            # = spinelab lab: JupyterLab at notebooks/00_start_here.ipynb, in a browser
     spinelab present    # instructors: the notebooks as apps (Voilà), presenter style, at a URL with a token
     spinelab class --notebook 02_protective_guarding --students 40   # a whole class on this machine
+    spinelab lms [--variant SEED]   # the self-checks for Canvas and Moodle in build/lms (needs the lms extra)
 
 ``spinelab lab`` first makes the course's JupyterLab settings (``.jupyter/lab/user-settings/`` in the course
 folder) defaults of this environment's JupyterLab, as ``make lab`` does; a student's own settings still win.
@@ -100,13 +101,23 @@ def _class(args: argparse.Namespace, extra: Sequence[str]) -> int:
     return classroom.run(args)
 
 
+def _lms(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    try:  # text2qti comes with the lms extra, not with the course itself
+        from spinelab.publish import lms
+    except ModuleNotFoundError as error:
+        print(f"spinelab lms needs {error.name}: python -m pip install -c constraints.txt '.[lms]'", file=sys.stderr)
+        return 2
+    lms.main([str(args.folder), *(["--variant", args.variant] if args.variant is not None else [])])
+    return 0
+
+
 def _settings(args: argparse.Namespace, extra: Sequence[str]) -> int:
     print(install_lab_settings(course_folder(args.course)))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: ``lab`` (the default), ``present``, ``class`` and ``lab-settings``."""
+    """The command line: ``lab`` (the default), ``present``, ``class``, ``lms`` and ``lab-settings``."""
     main_parser = argparse.ArgumentParser(prog="spinelab", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command")
     lab = commands.add_parser("lab", help="open the course in JupyterLab (the default)")
@@ -126,6 +137,11 @@ def parser() -> argparse.ArgumentParser:
     class_ = commands.add_parser("class", help="one notebook for a whole class: preheated kernels, token, QR code")
     classroom.add_arguments(class_)
     class_.set_defaults(run=_class)
+    lms_ = commands.add_parser("lms", help="the self-checks as Canvas QTI packages and Moodle XML banks")
+    lms_.add_argument("folder", type=Path, nargs="?", default=Path("build") / "lms")
+    lms_.add_argument("--variant", metavar="SEED", default=None,
+                      help="only an exam variant: calculated questions, numbers drawn from SEED (keep it private)")
+    lms_.set_defaults(run=_lms)
     settings = commands.add_parser("lab-settings", help="only make the course's JupyterLab settings defaults")
     settings.add_argument("--course", type=Path, default=None, help="the course folder (default: this folder)")
     settings.set_defaults(run=_settings)

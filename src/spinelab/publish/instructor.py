@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from spinelab.anatomy import muscle_sort, muscles
-from spinelab.clinic import case_graph, case_study, cases
+from spinelab.clinic import case_graph, case_study, cases, numeric_items
 from spinelab.course import quiz, references
 from spinelab.publish import sources_page
 from spinelab.publish.outputs import OutputFolderError, check_generated, refuse
@@ -67,7 +67,7 @@ def answers_markdown() -> str:
                 f"**Solution.** {exercise.solution}{_sources(exercise.citations)}",
                 "",
             ]
-    return "\n".join(lines + _interactive_steps())
+    return "\n".join(lines + _interactive_steps() + numeric_key())
 
 
 def _interactive_steps() -> list[str]:
@@ -87,6 +87,35 @@ def _interactive_steps() -> list[str]:
     for case in cases.cases():
         lines += ["", *_case_lines(case)]
     return [*lines, ""]
+
+
+def numeric_key() -> list[str]:
+    """The key of the parameterised numeric items: the method of each, never the answer of a draw, and how to make
+    an exam variant."""
+    lines = ["## Calculations with numbers drawn per student", "",
+             "These items give each student their own numbers, drawn from their login name and attempt (a *New "
+             "numbers* button draws others), and grade every answer by the formula. This key is public, like the "
+             "repository, so it shows the **method, not the answers**: a student who reads it still has to do the "
+             "calculation with their own numbers. Everything else in this key gives the answer away, so a quiz "
+             "exported from the public data can only be formative (practice).", "",
+             "For a graded test, make an **exam variant**: `make lms VARIANT=SEED` (or `spinelab lms --variant SEED`, "
+             "or `python -m spinelab.publish.lms build/lms --variant SEED`) writes the calculated questions alone, "
+             "with numbers drawn from `SEED`, to `build/lms/canvas/exam-SEED/` and `build/lms/moodle/exam-SEED/`. "
+             "Pick a seed nobody can guess and keep it private; another seed gives other numbers for the same skills. "
+             "The Canvas package is a graded quiz with one attempt; in Moodle, add the questions to a quiz with the "
+             "attempts and grading you need. Each calculated question carries 10 sets of numbers (Moodle's dataset "
+             "items, Canvas' variable sets); both LMSs can generate more from the ranges below.", ""]
+    for item in numeric_items.templates():
+        ranges = "; ".join(f"`{v.name}` ({v.label}) {v.text(v.low)} to {v.text(v.high)}"
+                           f"{f' {v.unit}' if v.unit else ''}" for v in item.variables)
+        unit = f" {item.unit}" if item.unit else ""
+        within = f"within ± {item.tolerance:g}{unit}" if item.tolerance else "only exactly (a whole number)"
+        lines += [f"### {item.notebook}: {item.title}", "", f"*Stem.* {item.stem}", "",
+                  f"- **Numbers:** {ranges}.",
+                  f"- **Method:** {item.method}{_sources(item.citations)}",
+                  f"- **Formula (Moodle):** `{item.formula.expression}`; correct {within}.",
+                  f"- **Bloom level:** {item.bloom}.", ""]
+    return lines
 
 
 def _case_lines(case: cases.Case) -> list[str]:
