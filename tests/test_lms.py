@@ -13,7 +13,7 @@ import pytest
 
 from spinelab.clinic import numeric_items
 from spinelab.course import quiz
-from spinelab.publish import lms
+from spinelab.publish import lms, lms_canvas, lms_moodle, lms_text
 from spinelab.publish.licence import CONTENT_LICENCE
 
 FIXTURE = r"""
@@ -135,7 +135,7 @@ def _text(markup: str | None) -> str:
 
 
 def _md(markdown: str) -> str:
-    return _text(lms.markdown_html(markdown))
+    return _text(lms_text.markdown_html(markdown))
 
 
 def _fixture() -> quiz.SelfCheck:
@@ -145,7 +145,7 @@ def _fixture() -> quiz.SelfCheck:
 @pytest.fixture(autouse=True)
 def _fixture_topic(monkeypatch):
     """The fixture's topic in words, as data/lms.toml gives one for every notebook."""
-    monkeypatch.setitem(lms._wording()["topic"], "fixture", "Back muscles and numbers")
+    monkeypatch.setitem(lms_text._wording()["topic"], "fixture", "Back muscles and numbers")
 
 
 # --- reading the exports back -------------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def _check_canvas(check: quiz.SelfCheck, package: bytes) -> None:
         general = _text(item["feedback"]["general_fb"])
         assert _md(question.explanation) in general
         for key in question.citations:
-            assert _md(lms.references.get(key).full()) in general
+            assert _md(lms_text.references.get(key).full()) in general
         if question.kind == "numeric":
             assert item["type"] == "numerical_question"
             low, high = item["range"]
@@ -271,8 +271,8 @@ def _answers(question: ET.Element) -> list[tuple[str, float, str]]:
 def _check_moodle(check: quiz.SelfCheck, document: str) -> None:
     assert "<![CDATA[" in document
     categories = _moodle_categories(document)
-    practice = f"$course$/top/{lms.practice_title(check.name)}"
-    exercises = f"$course$/top/{lms.topic(check.name)} — written exercise"
+    practice = f"$course$/top/{lms_text.practice_title(check.name)}"
+    exercises = f"$course$/top/{lms_text.topic(check.name)} — written exercise"
     assert list(categories) == [practice, exercises] if check.exercises else [practice]
     questions = {**categories[practice], **categories.get(exercises, {})}
     assert list(categories[practice]) == [question.id for question in check.questions] + [
@@ -287,7 +287,7 @@ def _check_moodle(check: quiz.SelfCheck, document: str) -> None:
         general = _text(element.findtext("generalfeedback/text"))
         assert _md(question.explanation) in general
         for key in question.citations:
-            assert _md(lms.references.get(key).full()) in general
+            assert _md(lms_text.references.get(key).full()) in general
         assert [tag.text for tag in element.findall("tags/tag/text")] == list(question.objectives)
         answers = _answers(element)
         if question.kind == "numeric":
@@ -333,19 +333,19 @@ def test_the_fixture_covers_every_kind_a_vignette_and_an_exercise():
 
 
 def test_canvas_package_keeps_questions_choices_correctness_feedback_and_tolerances():
-    _check_canvas(_fixture(), lms.canvas_zip(_fixture()))
+    _check_canvas(_fixture(), lms_canvas.canvas_zip(_fixture()))
     (exercise,) = _fixture().exercises
-    _check_canvas_exercise(exercise, lms.canvas_exercise_zip(_fixture(), exercise))
+    _check_canvas_exercise(exercise, lms_canvas.canvas_exercise_zip(_fixture(), exercise))
 
 
 def test_moodle_bank_keeps_questions_choices_correctness_feedback_and_tolerances():
-    _check_moodle(_fixture(), lms.moodle_xml(_fixture()))
+    _check_moodle(_fixture(), lms_moodle.moodle_xml(_fixture()))
 
 
 def test_markdown_arrives_as_html_without_latex_or_smart_quotes():
-    items = _canvas_items(lms.canvas_zip(_fixture()))
+    items = _canvas_items(lms_canvas.canvas_zip(_fixture()))
     canvas = items["deep-muscle"]["text"]
-    _, questions = _moodle_questions(lms.moodle_xml(_fixture()))
+    _, questions = _moodle_questions(lms_moodle.moodle_xml(_fixture()))
     moodle = questions["deep-muscle"].findtext("questiontext/text")
     for markup in (canvas, moodle):
         assert "<strong>deep</strong>" in markup and "<li>one line</li>" in markup and "<em>two days</em>" in markup
@@ -355,16 +355,16 @@ def test_markdown_arrives_as_html_without_latex_or_smart_quotes():
 
 
 def test_select_all_grades_share_100_and_minus_100_percent():
-    _, questions = _moodle_questions(lms.moodle_xml(_fixture()))
+    _, questions = _moodle_questions(lms_moodle.moodle_xml(_fixture()))
     assert [answer.get("fraction") for answer in questions["local-muscles"].findall("answer")] == ["50", "50", "-100"]
 
 
 def test_a_numeric_range_touching_zero_stays_importable():
-    assert _canvas_items(lms.canvas_zip(_fixture()))["change"]["range"] == [pytest.approx(-1e-4), 0.5]
+    assert _canvas_items(lms_canvas.canvas_zip(_fixture()))["change"]["range"] == [pytest.approx(-1e-4), 0.5]
 
 
 def test_the_unit_is_named_in_the_question():
-    canvas = _canvas_items(lms.canvas_zip(_fixture()))
+    canvas = _canvas_items(lms_canvas.canvas_zip(_fixture()))
     assert "Type the number only (unit: %), with a point for decimals." in _text(canvas["recurrence"]["text"])
     assert "Type the number only, with a point for decimals." in _text(canvas["change"]["text"])
 
@@ -432,13 +432,13 @@ def test_main_writes_both_formats_for_every_notebook(tmp_path, capsys):
 
 def test_every_package_names_the_content_licence_not_private_copyright():
     check = quiz.load("03_multifidus_research")
-    packages = [lms.canvas_zip(check), lms.canvas_exercise_zip(check, check.exercises[0]),
-                lms.canvas_exam_zip("04_measuring_multifidus", "x1")]
+    packages = [lms_canvas.canvas_zip(check), lms_canvas.canvas_exercise_zip(check, check.exercises[0]),
+                lms_canvas.canvas_exam_zip("04_measuring_multifidus", "x1")]
     for package in packages:
         manifest = _canvas_files(package)[2]
         assert "CC BY 4.0" in manifest and "Private (Copyrighted)" not in manifest
         assert CONTENT_LICENCE in _text(_meta(package, "description"))  # the quiz description students see
-    for document in (lms.moodle_xml(check), lms.moodle_exam_xml("04_measuring_multifidus", "x1")):
+    for document in (lms_moodle.moodle_xml(check), lms_moodle.moodle_exam_xml("04_measuring_multifidus", "x1")):
         assert CONTENT_LICENCE in document
         assert all(CONTENT_LICENCE in _text(info.findtext("text"))
                    for info in ET.fromstring(document).iterfind("question/info"))
@@ -525,7 +525,7 @@ def _check_calculated(exported: dict[str, dict], name: str, placeholder: str) ->
             assert placeholder.format(variable.name) in question["text"]
         assert "Type the number only" in _text(question["text"])
         assert _md(item.method) in _text(question["feedback"])
-        assert len(question["sets"]) == lms.VAR_SETS
+        assert len(question["sets"]) == lms_text.VAR_SETS
         for entry in question["sets"]:
             values = entry[0] if isinstance(entry, tuple) else entry
             for variable in item.variables:
@@ -540,33 +540,34 @@ def _check_calculated(exported: dict[str, dict], name: str, placeholder: str) ->
 
 @pytest.mark.parametrize("name", WITH_ITEMS)
 def test_canvas_calculated_questions_round_trip(name):
-    exported = _canvas_calculated(lms.canvas_zip(quiz.load(name)))
+    exported = _canvas_calculated(lms_canvas.canvas_zip(quiz.load(name)))
     assert {question["type"] for question in exported.values()} == {"calculated_question"}
     _check_calculated(exported, name, "[{}]")
 
 
 @pytest.mark.parametrize("name", WITH_ITEMS)
 def test_moodle_calculated_questions_round_trip(name):
-    exported = _moodle_calculated(lms.moodle_xml(quiz.load(name)))
+    exported = _moodle_calculated(lms_moodle.moodle_xml(quiz.load(name)))
     assert {(q["fraction"], q["tolerancetype"]) for q in exported.values()} == {("100", "2")}  # 2: nominal ±
     _check_calculated(exported, name, "{{{}}}")
 
 
 def test_every_item_is_exported_once():
-    exported = [item_id for name in WITH_ITEMS for item_id in _moodle_calculated(lms.moodle_xml(quiz.load(name)))]
+    exported = [item_id for name in WITH_ITEMS
+                for item_id in _moodle_calculated(lms_moodle.moodle_xml(quiz.load(name)))]
     assert sorted(exported) == sorted(item.id for item in numeric_items.templates())
 
 
 def test_an_exam_variant_draws_other_numbers_for_the_same_skills(tmp_path):
     name = "04_measuring_multifidus"
-    practice = _check_calculated(_canvas_calculated(lms.canvas_zip(quiz.load(name))), name, "[{}]")
-    exam = _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "spring-2027")), name, "[{}]")
-    other = _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "autumn-2027")), name, "[{}]")
-    moodle = _check_calculated(_moodle_calculated(lms.moodle_exam_xml(name, "spring-2027")), name, "{{{}}}")
+    practice = _check_calculated(_canvas_calculated(lms_canvas.canvas_zip(quiz.load(name))), name, "[{}]")
+    exam = _check_calculated(_canvas_calculated(lms_canvas.canvas_exam_zip(name, "spring-2027")), name, "[{}]")
+    other = _check_calculated(_canvas_calculated(lms_canvas.canvas_exam_zip(name, "autumn-2027")), name, "[{}]")
+    moodle = _check_calculated(_moodle_calculated(lms_moodle.moodle_exam_xml(name, "spring-2027")), name, "{{{}}}")
     assert exam == moodle  # one seed, the same numbers in both formats
     assert exam != practice and exam != other
-    assert _check_calculated(_canvas_calculated(lms.canvas_exam_zip(name, "spring-2027")), name, "[{}]") == exam
-    package = lms.canvas_exam_zip(name, "spring-2027")
+    assert _check_calculated(_canvas_calculated(lms_canvas.canvas_exam_zip(name, "spring-2027")), name, "[{}]") == exam
+    package = lms_canvas.canvas_exam_zip(name, "spring-2027")
     assert _meta(package, "title") == "Measuring lumbar multifidus and reading a test result — calculations, " \
                                       "exam variant spring-2027"
     assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("assignment", "1")
@@ -590,7 +591,7 @@ def test_a_bad_seed_is_refused_naming_it(seed, tmp_path):
 def test_an_exam_variant_of_a_notebook_without_items_is_refused():
     with pytest.raises(ValueError, match=r"name must be a notebook with numeric items \(03b_recurrence_and_limits, "
                                          r"04_measuring_multifidus, 05_whole_patient\); got '01_muscle_layers'"):
-        lms.canvas_exam_zip("01_muscle_layers", "k7")
+        lms_canvas.canvas_exam_zip("01_muscle_layers", "k7")
 
 
 # --- the exports read as quizzes ----------------------------------------------------------------------------------
@@ -602,9 +603,9 @@ COURSE_REFERENCES = re.compile(r"this course|the course|the widget|notebook|same
 @pytest.mark.parametrize("name", quiz.available())
 def test_quiz_titles_are_in_words_and_practice_quizzes_do_not_count(name):
     check = quiz.load(name)
-    package = lms.canvas_zip(check)
+    package = lms_canvas.canvas_zip(check)
     title = _meta(package, "title")
-    assert title == f"{lms.topic(name)} — practice quiz" and "_" not in title and name not in title
+    assert title == f"{lms_text.topic(name)} — practice quiz" and "_" not in title and name not in title
     assert _canvas_files(package)[0].find("q:assessment", QTI).get("title") == title
     assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("practice_quiz", "-1")
     assert _meta(package, "omit_from_final_grade") == "true"
@@ -618,14 +619,14 @@ def test_quiz_titles_are_in_words_and_practice_quizzes_do_not_count(name):
 def test_the_exports_own_words_never_refer_to_the_course():
     """Titles, descriptions, categories, instructions and the numeric items (the bank's items are checked by the
     bank's own tests)."""
-    texts = [lms.wording(key, topic="t", title="t", seed="s", points="1")
-             for key in lms._wording()["wording"] if key != "rubric_columns"]
-    texts += list(lms._wording()["topic"].values())
+    texts = [lms_text.wording(key, topic="t", title="t", seed="s", points="1")
+             for key in lms_text._wording()["wording"] if key != "rubric_columns"]
+    texts += list(lms_text._wording()["topic"].values())
     for name in WITH_ITEMS:
         texts += [_text(q["text"]) + " " + _text(q["feedback"])
-                  for q in _canvas_calculated(lms.canvas_zip(quiz.load(name))).values()]
-        texts += [category for category in _moodle_categories(lms.moodle_xml(quiz.load(name)))]
-        exam = lms.canvas_exam_zip(name, "k7")
+                  for q in _canvas_calculated(lms_canvas.canvas_zip(quiz.load(name))).values()]
+        texts += [category for category in _moodle_categories(lms_moodle.moodle_xml(quiz.load(name)))]
+        exam = lms_canvas.canvas_exam_zip(name, "k7")
         texts += [_meta(exam, "title"), _text(_meta(exam, "description"))]
     found = [(match[0], text[:60]) for text in texts for match in COURSE_REFERENCES.finditer(text)]
     assert found == []
@@ -647,7 +648,7 @@ def _with_rubric(exercise: quiz.Exercise) -> SimpleNamespace:
 
 def test_an_exercise_is_a_separate_assignment_with_its_rubric():
     exercise = _with_rubric(_fixture().exercises[0])
-    package = lms.canvas_exercise_zip(_fixture(), exercise)
+    package = lms_canvas.canvas_exercise_zip(_fixture(), exercise)
     assert _meta(package, "title") == "Explain to a patient — written exercise"
     assert (_meta(package, "quiz_type"), _meta(package, "allowed_attempts")) == ("assignment", "1")
     (item,) = _canvas_items(package).values()
@@ -667,7 +668,7 @@ def test_an_exercise_is_a_separate_assignment_with_its_rubric():
 def test_moodle_keeps_an_exercises_rubric_in_its_text_grade_and_grader_information(monkeypatch):
     check = _fixture()
     with_rubric = quiz.SelfCheck(check.name, check.questions, (_with_rubric(check.exercises[0]),), check.objectives)
-    categories = _moodle_categories(lms.moodle_xml(with_rubric))
+    categories = _moodle_categories(lms_moodle.moodle_xml(with_rubric))
     essay = categories["$course$/top/Back muscles and numbers — written exercise"]["explain"]
     assert essay.findtext("defaultgrade") == "5"
     for tag in ("questiontext", "graderinfo"):
@@ -675,19 +676,20 @@ def test_moodle_keeps_an_exercises_rubric_in_its_text_grade_and_grader_informati
 
 
 def test_an_exercise_without_a_rubric_has_no_table_and_the_default_grade():
-    (item,) = _canvas_items(lms.canvas_exercise_zip(_fixture(), _fixture().exercises[0])).values()
+    (item,) = _canvas_items(lms_canvas.canvas_exercise_zip(_fixture(), _fixture().exercises[0])).values()
     assert "<table" not in item["text"]
-    essay = _moodle_categories(lms.moodle_xml(_fixture()))["$course$/top/Back muscles and numbers — written exercise"]
+    categories = _moodle_categories(lms_moodle.moodle_xml(_fixture()))
+    essay = categories["$course$/top/Back muscles and numbers — written exercise"]
     assert essay["explain"].findtext("defaultgrade") == "1"
 
 
 def test_every_notebook_has_a_topic_in_words(monkeypatch):
-    lms._wording.cache_clear()
-    monkeypatch.setattr(lms.datafile, "load", lambda name: {"wording": {}, "topic": {"01_muscle_layers": "x"}})
+    lms_text._wording.cache_clear()
+    monkeypatch.setattr(lms_text.datafile, "load", lambda name: {"wording": {}, "topic": {"01_muscle_layers": "x"}})
     with pytest.raises(ValueError, match=r"data/lms.toml: topic: '00_start_here' is missing"):
-        lms._wording()
+        lms_text._wording()
     monkeypatch.undo()
-    lms._wording.cache_clear()
+    lms_text._wording.cache_clear()
 
 
 def test_spinelab_lms_writes_an_exam_variant(tmp_path, capsys):
