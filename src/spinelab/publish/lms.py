@@ -33,8 +33,20 @@ from spinelab.clinic import numeric_items
 from spinelab.course import quiz
 from spinelab.publish.lms_canvas import canvas_exam_zip, canvas_exercise_zip, canvas_zip
 from spinelab.publish.lms_moodle import moodle_exam_xml, moodle_xml
-from spinelab.publish.lms_text import check_seed
+from spinelab.publish.lms_text import (
+    check_seed,
+    exercise_html,
+    general_feedback,
+    inline_html,
+    markdown_html,
+    question_html,
+)
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
+
+#: The exports and the texts they share, as this module has always offered them.
+__all__ = ["TOOL", "canvas_exam_zip", "canvas_exercise_zip", "canvas_zip", "exercise_html", "general_feedback",
+           "inline_html", "main", "markdown_html", "moodle_exam_xml", "moodle_xml", "question_html", "write",
+           "write_all", "write_variant"]
 
 #: The name the LMS exports mark their folder with.
 TOOL = "lms"
