@@ -154,6 +154,40 @@ title = "B"\ntext = "t"\noutcome = "good"\ncites = ["finucane2020"]
 """
 
 # For each schema: a valid document, and one breach per kind of rule with the message expected after "x.toml: ".
+NUMERIC_ITEMS = """[[item]]
+id = "nnt"
+notebook = "n"
+title = "t"
+bloom = "apply"
+formula = "nnt"
+stem = "s {c}"
+unit = ""
+tolerance = 0
+method = "m"
+citations = ["a2000"]
+verified = "v"
+[[item.variable]]
+name = "c"
+label = "l"
+unit = "%"
+min = 1
+max = 2
+decimals = 0
+"""
+LMS = """[wording]
+practice_title = "{topic} quiz"
+practice_description = "d"
+exercise_title = "{title} task"
+exercise_description = "d"
+exam_title = "{topic} exam {seed}"
+exam_description = "d"
+rubric_caption = "{points} points"
+rubric_columns = ["a", "b", "c", "d"]
+
+[topic]
+x = "X"
+"""
+
 CASES = {
     "case": (CASE, [
         ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
@@ -302,6 +336,20 @@ CASES = {
         ("antagonist = 0.5", "antagonist = 0.5, synergist = 1",
          r"theory 1 \('Pain adaptation'\): field 'predictions' has unknown key\(s\) synergist"),
         ('keys = ["lund1991"]', "keys = []", r"theory 1 \('Pain adaptation'\): field 'keys' must be a non-empty list"),
+    ]),
+    "numeric_items": (NUMERIC_ITEMS, [
+        ('id = "nnt"', 'id = "NNT"', r"item 1 \('NNT'\): field 'id' must be lowercase words joined by hyphens"),
+        ('bloom = "apply"', 'bloom = "use"', r"item 1 \('nnt'\): field 'bloom' must be one of remember"),
+        ("decimals = 0", "decimals = 5", r"item 1 \('nnt'\) variable 1 \('c'\): field 'decimals' must be between 0"),
+        ('method = "m"\n', "", r"item 1 \('nnt'\): field 'method' is missing"),
+        ("tolerance = 0", "tolerance = -1", r"item 1 \('nnt'\): field 'tolerance' must be at least 0"),
+    ]),
+    "lms": (LMS, [
+        ('practice_title = "{topic} quiz"', 'practice_title = "quiz"',
+         r"wording: field 'practice_title' must be text with the placeholder \{topic\}"),
+        ('rubric_columns = ["a", "b", "c", "d"]', 'rubric_columns = ["a"]',
+         r"wording: field 'rubric_columns' must be a list of exactly 4 items"),
+        ('x = "X"', 'x = ""', r"topic: field 'x' must be non-empty text"),
     ]),
 }
 
