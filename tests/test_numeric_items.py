@@ -173,3 +173,17 @@ def test_the_public_key_shows_each_method_and_how_to_make_an_exam_variant_never_
         assert f"*Stem.* {item.stem}" in key  # with its placeholders, not a draw's numbers
         assert item.method in key and f"`{item.formula.expression}`" in key
     assert key in instructor.answers_markdown()
+
+
+@pytest.mark.parametrize("item_id", ITEMS)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_value_out_of_range_fails_naming_the_variable_and_its_range(item_id, data):
+    item = ITEMS[item_id]
+    variable = data.draw(st.sampled_from(item.variables))
+    outside = data.draw(st.one_of(st.floats(max_value=variable.low, exclude_max=True, allow_nan=False),
+                                  st.floats(min_value=variable.high, exclude_min=True, allow_nan=False)))
+    values = {**item.draw("ana", 0).values, variable.name: outside}
+    with pytest.raises(ValueError, match=rf"^{variable.name} must be a finite number in "
+                                         rf"\[{variable.low}, {variable.high}\]"):
+        item.answer(values)
