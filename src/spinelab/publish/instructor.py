@@ -66,8 +66,20 @@ def answers_markdown() -> str:
                 "",
                 f"**Solution.** {exercise.solution}{_sources(exercise.citations)}",
                 "",
+                *rubric_lines(exercise),
             ]
     return "\n".join(lines + _interactive_steps())
+
+
+def rubric_lines(exercise: quiz.Exercise) -> list[str]:
+    """An exercise's analytic rubric as Markdown: each criterion with its levels, points and descriptors."""
+    if not exercise.rubric:
+        return []
+    lines = [f"**Rubric** ({exercise.max_points:g} points).", ""]
+    for criterion in exercise.rubric:
+        lines.append(f"- **{criterion.name}** (up to {criterion.max_points:g})")
+        lines += [f"  - *{level.label} ({level.points:g}):* {level.descriptor}" for level in criterion.levels]
+    return [*lines, ""]
 
 
 def _interactive_steps() -> list[str]:
