@@ -103,9 +103,10 @@ slides: $(RUNTIME_STAMP) $(VENDOR)/.unpacked
 figures: $(RUNTIME_STAMP)
 	$(BIN)/python -m spinelab.publish.handouts figures
 
-# The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
+# The instructor's answer key, from the self-check data, the sources page, from the data files' verified fields, and
+# the guide's class kit, from data/class_kit.toml.
 guide: $(RUNTIME_STAMP)
-	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md
+	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md --guide docs/instructor_guide.md
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.

@@ -24,6 +24,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from spinelab.course import datafile, references
 from spinelab.course.validation import check_text
@@ -322,7 +323,7 @@ def _rubric(rows: Iterable[dict], where: str) -> tuple[RubricCriterion, ...]:
     _unique([criterion.name for criterion in rubric], "rubric criterion", where)
     for criterion in rubric:
         points = [level.points for level in criterion.levels]
-        if any(better <= worse for better, worse in zip(points, points[1:], strict=False)):
+        if any(better <= worse for better, worse in pairwise(points)):
             raise ValueError(f"{where}: rubric criterion {criterion.name!r}: field 'levels' must run from the most "
                              f"points to the fewest, each level fewer than the one before; got {points}")
     return rubric
