@@ -172,7 +172,14 @@ quiz = ["01_muscle_layers"]\nexercise_notebook = "01_muscle_layers"\nexercise = 
 [[self_study]]
 notebook = "00_start_here"\ntask = "t"
 """
+WORKBOOK = "".join(f'{key} = "w"\n' for key in ("title", "introduction", "figure", "more_figures", "question",
+                                                "choose_one", "choose_all", "numeric", "exercises", "rubric",
+                                                "answer_space"))
 CASES = {
+    "workbook": (WORKBOOK, [
+        ('rubric = "w"\n', "", r"field 'rubric' is missing"),
+        ('title = "w"', 'title = " "', r"field 'title' must be non-empty text"),
+    ]),
     "class_kit": (CLASS_KIT, [
         ("length = 50", "length = 45",
          r"session 1 \('s1'\): field 'length' must be 50 \(one of three sessions\) or 90"),
