@@ -1,13 +1,13 @@
 """The printable student workbook: one PDF of every notebook's core, built offline (``make workbook``).
 
-For each course notebook, in order: the Markdown of its core (everything but the optional parts, which start at a
-heading "Go deeper", "Practice" or "For the clinic" and run to the next heading of the same level, and any
-``<details>`` block); its figures, each with its alt text as the caption (the 300-dpi handout PNG of ``figures/``
-where the alt texts match, else the notebook's stored image); its self-check questions where the core shows them,
-without answers or feedback; and its exercises with their rubric's criteria and room to write. The handout figures of a
-notebook that its core does not show (a reveal, for instance) follow its questions. Words of the workbook's own
-live in ``data/workbook.toml``. The PDF is drawn with fpdf2 in DejaVu Sans, the font matplotlib ships, so nothing
-is fetched.
+For each course notebook, in order: its core, that is its Markdown and the Markdown its code prints (tables,
+study summaries), less the optional parts (from a heading "Go deeper", "Practice" or "For the clinic" to the next
+heading of the same level) and any ``<details>`` block; its figures, each with its alt text as the caption (the
+300-dpi handout PNG of ``figures/`` where the alt texts match, else the notebook's stored image); its self-check
+questions where the core shows them, without answers or feedback; and its exercises, with what their rubric marks
+and room to write. The handout figures of a notebook that its core does not show (a reveal, for instance) follow
+its questions. The workbook's own words live in ``data/workbook.toml``. The PDF is drawn with fpdf2 in DejaVu Sans,
+the font matplotlib ships, so nothing is fetched.
 
 Run ``python -m spinelab.publish.workbook build/workbook`` (``make workbook``).
 """
@@ -164,6 +164,7 @@ class _Writer:
         """Notebook Markdown (headings, lists, tables, code) as PDF text."""
         body = _markdown(_DETAILS.sub("", text))
         body = re.sub(r"<pre><code[^>]*>", "<pre>", body).replace("</code></pre>", "</pre>")
+        body = re.sub(r"<(td|th)( [^>]*)?>", r'<\1 align="left">', body)  # narrow cells read badly justified
         self.pdf.set_x(self.pdf.l_margin)
         self.pdf.write_html(body, font_family=_FONT, table_line_separators=True, tag_styles=_TAG_STYLES)
         self.pdf.ln(1)
@@ -274,6 +275,9 @@ class _Writer:
             if cell.cell_type == "markdown":
                 self.markdown(cell.source)
             elif cell.cell_type == "code":
+                for output in cell.get("outputs", []):
+                    if "text/markdown" in output.get("data", {}) and "image/png" not in output["data"]:
+                        self.markdown(str(output["data"]["text/markdown"]))
                 self.output_figures(cell, used)
                 for question_id in shown_questions(cell.source, name):
                     if question_id not in shown:
