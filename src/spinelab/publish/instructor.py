@@ -202,7 +202,7 @@ def class_kit_markdown(kit: class_kit.Kit | None = None) -> str:
             lines += _session_lines(session, questions)
     lines += ["### Self-study route", "",
               f"Alone, a student works through the cores in order (at most {class_kit.CORE_MINUTES} minutes each, "
-              f"{kit.self_study_minutes} in all), writes the exercises named, and marks each with its rubric.", "",
+              f"{kit.self_study_minutes} in all) and writes the exercises named, each before opening its solution.", "",
               "| Step | Notebook | What to do | Exercise |", "|---|---|---|---|"]
     lines += [f"| {number} | `{step.notebook}` | {_cell(step.task)} | {f'`{step.exercise}`' if step.exercise else ''} |"
               for number, step in enumerate(kit.self_study, start=1)]
