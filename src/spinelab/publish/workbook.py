@@ -237,8 +237,8 @@ class _Writer:
     def exercise(self, exercise: quiz.Exercise) -> None:
         """An exercise: its prompt, its rubric's criteria with their levels and points, and lines to write on.
 
-        The levels' descriptors say what a strong answer contains, so they stay with the solution (in the notebook
-        and the answer key); the workbook names what is marked and for how many points.
+        The levels' descriptors say what a strong answer contains, so they stay with the solutions in the answer key;
+        the workbook names what is marked and for how many points.
         """
         self.heading(exercise.title, 12)
         self.markdown(exercise.prompt)
@@ -299,7 +299,11 @@ class _Writer:
 
 def _image_size(image: bytes | Path) -> tuple[int, int]:
     """Pixel width and height of a PNG (from its header)."""
-    head = image[:24] if isinstance(image, bytes) else image.read_bytes()[:24]
+    if isinstance(image, bytes):
+        head = image[:24]
+    else:
+        with image.open("rb") as file:
+            head = file.read(24)
     return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
 
 
