@@ -20,8 +20,8 @@ VENDOR := build/vendor
 # reveal.js, MathJax and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
 VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1 mathjax@2.7.7
 
-.PHONY: install lab test test-unit test-notebooks test-browser notebooks present class slides figures guide lms lint lock \
-	clean
+.PHONY: install lab test test-unit test-notebooks test-browser notebooks present class slides figures guide lms workbook \
+	lint lock clean
 
 # The environment is rebuilt only when the dependency files change.
 $(RUNTIME_STAMP): pyproject.toml constraints.txt
@@ -103,9 +103,10 @@ slides: $(RUNTIME_STAMP) $(VENDOR)/.unpacked
 figures: $(RUNTIME_STAMP)
 	$(BIN)/python -m spinelab.publish.handouts figures
 
-# The instructor's answer key, from the self-check data, and the sources page, from the data files' verified fields.
+# The instructor's answer key, from the self-check data, the sources page, from the data files' verified fields, and
+# the guide's class kit, from data/class_kit.toml.
 guide: $(RUNTIME_STAMP)
-	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md
+	$(BIN)/python -m spinelab.publish.instructor docs/answers.md docs/sources.md --guide docs/instructor_guide.md
 
 # The self-checks for an LMS, from the same data: build/lms/canvas/<notebook>.zip (QTI, for Canvas) and
 # build/lms/moodle/<notebook>.xml (Moodle XML question bank). text2qti comes with the environment's extras.
@@ -118,6 +119,18 @@ $(LMS_STAMP): $(RUNTIME_STAMP)
 
 lms: $(LMS_STAMP)
 	$(BIN)/python -m spinelab.publish.lms build/lms $(if $(VARIANT),--variant $(VARIANT))
+
+# The printable student workbook, build/workbook/spinelab-workbook.pdf: each notebook's core, its figures with their
+# alt text as captions, its questions without answers and its exercises with their rubric and room to write.
+# Offline: fpdf2 (the `workbook` extra) draws it in the DejaVu fonts matplotlib ships.
+WORKBOOK_STAMP := $(VENV)/.installed-workbook
+
+$(WORKBOOK_STAMP): $(RUNTIME_STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[workbook]"
+	touch $@
+
+workbook: $(WORKBOOK_STAMP)
+	$(BIN)/python -m spinelab.publish.workbook build/workbook
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check --no-cache src tests notebooks benchmarks

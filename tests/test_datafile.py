@@ -188,7 +188,41 @@ rubric_columns = ["a", "b", "c", "d"]
 x = "X"
 """
 
+CLASS_KIT = """[guide]
+introduction = "i"\npeer_instruction = "p"
+
+[before]
+notebooks = ["00_start_here"]\ntask = "t"
+
+[[session]]
+id = "s1"\nplan = "three sessions"\ntitle = "T"\nlength = 50\ngoal = "g"
+[[session.pre_class]]
+notebook = "01_muscle_layers"\ntask = "t"
+[[session.in_class]]
+minutes = 4\nactivity = "a"\nquestion = "latissimus-job"
+[session.post_class]
+quiz = ["01_muscle_layers"]\nexercise_notebook = "01_muscle_layers"\nexercise = "facet-sprain"\ntask = "t"
+
+[[self_study]]
+notebook = "00_start_here"\ntask = "t"
+"""
+WORKBOOK = "".join(f'{key} = "w"\n' for key in ("title", "introduction", "figure", "more_figures", "question",
+                                                "choose_one", "choose_all", "numeric", "exercises", "rubric",
+                                                "answer_space"))
 CASES = {
+    "workbook": (WORKBOOK, [
+        ('rubric = "w"\n', "", r"field 'rubric' is missing"),
+        ('title = "w"', 'title = " "', r"field 'title' must be non-empty text"),
+    ]),
+    "class_kit": (CLASS_KIT, [
+        ("length = 50", "length = 45",
+         r"session 1 \('s1'\): field 'length' must be 50 \(one of three sessions\) or 90"),
+        ("minutes = 4", "minutes = 0",
+         r"session 1 \('s1'\) in-class step 1: field 'minutes' must be between 1 and 30; got 0"),
+        ('notebook = "01_muscle_layers"', 'notebook = "muscle layers"',
+         r"session 1 \('s1'\) pre-class 1: field 'notebook' must be a notebook name such as 01_muscle_layers"),
+        ('exercise = "facet-sprain"\n', "", r"session 1 \('s1'\) post_class: field 'exercise' is missing"),
+    ]),
     "case": (CASE, [
         ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
         ('outcome = "good"', 'outcome = "fine"', r"node 'b': field 'outcome' must be one of good, misstep; got 'fine'"),

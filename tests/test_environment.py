@@ -16,11 +16,17 @@ def _normalise(requirement: str) -> tuple[str, str]:
     return match.group(1).lower().replace("_", "-"), (match.group(2) or "").replace(" ", "")
 
 
-def test_environment_yml_matches_pyproject_runtime_dependencies():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+#: Extras that the conda / Binder environment installs too.
+CONDA_EXTRAS = ("workbook",)
+
+
+def test_environment_yml_matches_pyproject_runtime_dependencies_and_the_workbook_extra():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    wanted = [*project["dependencies"], *(dep for extra in CONDA_EXTRAS for dep in extras[extra])]
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
     conda = [dep for dep in environment if isinstance(dep, str) and not dep.startswith(("python=", "pip"))]
-    assert sorted(map(_normalise, conda)) == sorted(map(_normalise, pyproject))
+    assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
 
 
 def test_environment_installs_the_package_itself():

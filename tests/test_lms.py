@@ -1,5 +1,6 @@
 """The Canvas and Moodle exports keep every question, choice, correctness flag, feedback and tolerance (offline)."""
 
+import dataclasses
 import html
 import io
 import math
@@ -7,7 +8,6 @@ import re
 import xml.etree.ElementTree as ET
 import zipfile
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 import pytest
 
@@ -632,18 +632,18 @@ def test_the_exports_own_words_never_refer_to_the_course():
     assert found == []
 
 
-RUBRIC = (SimpleNamespace(name="Names the difference", levels=(
-    SimpleNamespace(label="Full", points=3.0, descriptor="Says *pain gone* is not *recovered*."),
-    SimpleNamespace(label="Partial", points=1.0, descriptor="Names one of them."),
-    SimpleNamespace(label="Missing", points=0.0, descriptor="Neither."))),
-    SimpleNamespace(name="Uses the numbers", levels=(
-        SimpleNamespace(label="Full", points=2.0, descriptor="84 % against 30 %."),
-        SimpleNamespace(label="Missing", points=0.0, descriptor="No number."))))
+RUBRIC = (quiz.RubricCriterion(name="Names the difference", levels=(
+    quiz.RubricLevel(label="Full", points=3.0, descriptor="Says *pain gone* is not *recovered*."),
+    quiz.RubricLevel(label="Partial", points=1.0, descriptor="Names one of them."),
+    quiz.RubricLevel(label="Missing", points=0.0, descriptor="Neither."))),
+    quiz.RubricCriterion(name="Uses the numbers", levels=(
+        quiz.RubricLevel(label="Full", points=2.0, descriptor="84 % against 30 %."),
+        quiz.RubricLevel(label="Missing", points=0.0, descriptor="No number."))))
 
 
-def _with_rubric(exercise: quiz.Exercise) -> SimpleNamespace:
-    """An exercise with a rubric in the shape the self-check data gives it (criteria with name and levels)."""
-    return SimpleNamespace(**vars(exercise), rubric=RUBRIC)
+def _with_rubric(exercise: quiz.Exercise) -> quiz.Exercise:
+    """The exercise with an analytic rubric."""
+    return dataclasses.replace(exercise, rubric=RUBRIC)
 
 
 def test_an_exercise_is_a_separate_assignment_with_its_rubric():

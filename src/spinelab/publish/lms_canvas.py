@@ -40,7 +40,6 @@ from spinelab.publish.lms_text import (
     plain,
     practice_title,
     question_html,
-    rubric_points,
     topic,
     var_sets,
     wording,
@@ -96,7 +95,7 @@ def _qti_question(question: quiz.Question, position: int) -> list[str]:
 def _qti_exercise(exercise: quiz.Exercise, position: int) -> list[str]:
     """One exercise as a text2qti essay question (``____``), worth its rubric's points, its solution as general
     feedback."""
-    points = rubric_points(exercise)
+    points = exercise.max_points
     return [f"Title: {exercise.id}", *([f"Points: {number(points)}"] if points else []),
             *_block(f"{position}.", exercise_html(exercise)),
             *_block("...", general_feedback(exercise.solution, exercise.citations)), "____"]

@@ -27,7 +27,6 @@ from spinelab.publish.lms_text import (
     practice_title,
     question_html,
     rubric_html,
-    rubric_points,
     text_element,
     topic,
     var_sets,
@@ -134,7 +133,7 @@ def _moodle_exercise(cdata: _Cdata, root: ET.Element, exercise: quiz.Exercise) -
     solution = general_feedback(exercise.solution, exercise.citations)
     element = _moodle_head(cdata, root, "essay", exercise.id, exercise_html(exercise), solution,
                            f"exercise-{exercise.id}")
-    points = rubric_points(exercise)
+    points = exercise.max_points
     if points:
         element.find("defaultgrade").text = number(points)  # type: ignore[union-attr]
     for tag, value in (("penalty", "0"), ("responseformat", "editor"), ("responserequired", "1"),

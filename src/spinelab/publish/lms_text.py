@@ -70,19 +70,9 @@ def exercise_html(exercise: quiz.Exercise) -> str:
     return f"{text}\n{rubric}" if rubric else text
 
 
-def _rubric(exercise: quiz.Exercise) -> tuple:
-    """An exercise's rubric criteria (``name`` and ``levels`` of ``label``, ``points``, ``descriptor``); () if none."""
-    return tuple(getattr(exercise, "rubric", ()) or ())
-
-
-def rubric_points(exercise: quiz.Exercise) -> float:
-    """The points of an answer at the best level of every criterion (0 without a rubric)."""
-    return sum(max(level.points for level in criterion.levels) for criterion in _rubric(exercise))
-
-
 def rubric_html(exercise: quiz.Exercise) -> str:
     """An exercise's analytic rubric as an HTML table (criterion, level, points, descriptor); "" without one."""
-    criteria = _rubric(exercise)
+    criteria = exercise.rubric
     if not criteria:
         return ""
     columns = "".join(f"<th>{html.escape(name)}</th>" for name in _wording()["wording"]["rubric_columns"])
@@ -92,7 +82,7 @@ def rubric_html(exercise: quiz.Exercise) -> str:
             name = f'<th rowspan="{len(criterion.levels)}">{html.escape(criterion.name)}</th>' if row == 0 else ""
             rows.append(f"<tr>{name}<td>{html.escape(level.label)}</td><td>{number(level.points)}</td>"
                         f"<td>{inline_html(level.descriptor)}</td></tr>")
-    caption = wording("rubric_caption", points=number(rubric_points(exercise)))
+    caption = wording("rubric_caption", points=number(exercise.max_points))
     return (f"<table><caption>{html.escape(caption)}</caption><thead><tr>{columns}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
