@@ -13,6 +13,15 @@ QUESTIONS = [question for check in CHECKS for question in check.questions]
 CHOICE_QUESTIONS = [question for question in QUESTIONS if question.kind in ("multiple_choice", "true_false")]
 #: How far above chance a test-wise strategy may score (the issue's bound).
 MARGIN = 0.10
+#: The topic notebooks. 00_start_here teaches how to use the notebooks, so its items may name them.
+TOPICS = [check for check in CHECKS if check.name != "00_start_here"]
+#: Words that make an item lean on the course, a widget, another item or a patient met elsewhere: an LMS that
+#: shuffles items, or a student meeting one on its own, loses the context.
+LEANS_ON_CONTEXT = re.compile(
+    r"\b(this|the) course\b|\bcourse's\b|\b(this|the) notebook\b|\bnotebooks? \d|\bwidget\b|\bexplorer\b|"
+    r"\bReveal\b|\bthe package\b|\bset-up check\b|\bthe same patient\b|\bthe warehouse worker\b|"
+    r"\b(as|see|mentioned|described|given|the (question|patient|case|table|figure)) above\b|"
+    r"\bprevious question\b|\bas shown\b|\bshown in\b|\bhere\b|\bin this chapter\b", re.IGNORECASE)
 
 
 def _chance(questions: list[quiz.Question]) -> float:
@@ -191,3 +200,34 @@ def test_every_wrong_choice_names_the_misconception_it_tests():
     for question in CHOICE_QUESTIONS:
         for choice in question.choices:
             assert choice.correct or choice.misconception, f"{question.id}: {choice.text}"
+
+
+def _stem_and_options(question: quiz.Question) -> list[str]:
+    return [question.vignette or "", question.prompt, *(choice.text for choice in question.choices)]
+
+
+def test_every_topic_item_stands_alone():
+    leaning = [f"{check.name}/{question.id}: {match.group(0)!r} in {text[:60]!r}"
+               for check in TOPICS for question in check.questions
+               for text in _stem_and_options(question) for match in [LEANS_ON_CONTEXT.search(text)] if match]
+    assert not leaning, "\n".join(leaning)
+
+
+def test_every_item_names_its_bloom_level():
+    assert {question.bloom for question in QUESTIONS} <= set(quiz.BLOOM_LEVELS)
+    assert {"apply", "analyse", "evaluate"} <= {question.bloom for question in QUESTIONS}
+
+
+@pytest.mark.parametrize("check", TOPICS, ids=lambda check: check.name)
+def test_at_least_two_fifths_of_each_topic_notebook_asks_for_apply_or_above(check):
+    share = mean(question.applies_or_higher for question in check.questions)
+    assert share >= 0.40, f"{check.name}: {share:.0%} apply or above"
+
+
+@pytest.mark.parametrize("check", TOPICS, ids=lambda check: check.name)
+def test_each_topic_notebook_asks_to_interpret_at_least_three_new_cases_or_data_sets(check):
+    novel = [question for question in check.questions if question.novel_data]
+    assert len(novel) >= 3, f"{check.name}: {[q.id for q in novel]}"
+    for question in novel:
+        assert question.applies_or_higher, f"{question.id}: new data is given to be interpreted, not recalled"
+        assert question.vignette or "|" in question.prompt, f"{question.id}: the new case or table is missing"

@@ -18,6 +18,7 @@ text = "Tell the deep from the superficial back muscles."
 [[question]]
 id = "q"
 kind = "multiple_choice"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Which muscle is deep?"
 explanation = "Multifidus attaches segment by segment."
@@ -33,6 +34,7 @@ misconception = "Big muscles are deep."
 [[question]]
 id = "tf"
 kind = "true_false"
+bloom = "understand"
 objectives = ["layers"]
 vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
 prompt = "Her multifidus will recover by itself once the pain goes."
@@ -49,6 +51,7 @@ feedback = "Right."
 [[question]]
 id = "all"
 kind = "select_all"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Which are deep muscles?"
 explanation = "Both attach segment by segment."
@@ -68,6 +71,7 @@ misconception = "Every back muscle is deep."
 [[question]]
 id = "num"
 kind = "numeric"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "How many weeks did the exercise programme last?"
 explanation = "Twice a week for four weeks."

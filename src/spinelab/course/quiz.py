@@ -31,6 +31,8 @@ from spinelab.course.validation import check_text
 KINDS = ("multiple_choice", "true_false", "select_all", "numeric")
 #: The kinds answered by choosing among choices; ``numeric`` is answered with a number.
 CHOICE_KINDS = KINDS[:3]
+#: Bloom's revised taxonomy, lowest level first: every question names its level in the field ``bloom``.
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyse", "evaluate", "create")
 #: Every objective must be measured by at least this many questions.
 MIN_QUESTIONS_PER_OBJECTIVE = 2
 
@@ -84,6 +86,13 @@ class Question:
     unit: str = ""
     correct_feedback: str = ""
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    bloom: str = "remember"
+    novel_data: bool = False
+
+    @property
+    def applies_or_higher(self) -> bool:
+        """Whether the item asks for apply, analyse, evaluate or create rather than recall or understanding."""
+        return BLOOM_LEVELS.index(self.bloom) >= BLOOM_LEVELS.index("apply")
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
@@ -263,7 +272,8 @@ def _question(row: dict, where: str) -> Question:
     kind = row["kind"]
     common = {"id": row["id"], "kind": kind, "prompt": row["prompt"], "explanation": row["explanation"],
               "objectives": tuple(row.get("objectives", ())), "vignette": row.get("vignette"),
-              "citations": _citations(row, where)}
+              "citations": _citations(row, where), "bloom": row["bloom"],
+              "novel_data": row.get("novel_data", False)}
     if kind != "numeric":
         choices = tuple(Choice(choice["text"], choice.get("correct", False), choice["feedback"],
                                choice.get("misconception")) for choice in row["choice"])
