@@ -68,6 +68,10 @@ def _true_false_hedge_rule(question: quiz.Question) -> quiz.Choice:
     return question.choice("True" if _hedges(_statement(question)) else "False")
 
 
+def _other(choice: quiz.Choice) -> str:
+    return "True" if choice.text == "False" else "False"
+
+
 def _true_false_balance_rule(question: quiz.Question) -> quiz.Choice:
     """More hedges than absolutes: true; otherwise false."""
     text = _statement(question)
@@ -112,6 +116,9 @@ STRATEGIES = {
     "overclaim => False, else True": ("true_false", _true_false_overclaim_rule),
     "hedged => True, else False": ("true_false", _true_false_hedge_rule),
     "more hedges than absolutes => True": ("true_false", _true_false_balance_rule),
+    # The same rules reversed: a bank that over-corrects (every overclaim true) gives the answer away as surely.
+    "overclaim => True, else False": ("true_false", lambda q: q.choice(_other(_true_false_overclaim_rule(q)))),
+    "hedged => False, else True": ("true_false", lambda q: q.choice(_other(_true_false_hedge_rule(q)))),
 }
 
 
@@ -230,4 +237,5 @@ def test_each_topic_notebook_asks_to_interpret_at_least_three_new_cases_or_data_
     assert len(novel) >= 3, f"{check.name}: {[q.id for q in novel]}"
     for question in novel:
         assert question.applies_or_higher, f"{question.id}: new data is given to be interpreted, not recalled"
-        assert question.vignette or "|" in question.prompt, f"{question.id}: the new case or table is missing"
+        stem = f"{question.vignette or ''} {question.prompt}"
+        assert question.vignette or "|" in stem or "hypothetical" in stem, f"{question.id}: the new case or table is missing"
