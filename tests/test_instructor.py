@@ -119,6 +119,18 @@ def test_answer_key_covers_every_kind_of_question(monkeypatch):
     assert "**Solution.** The **answer**." in text
 
 
+def test_answer_key_shows_each_notebooks_bloom_levels(monkeypatch):
+    check = quiz.parse("test", EVERY_KIND.replace('bloom = "understand"', 'bloom = "evaluate"\nnovel_data = true', 1))
+    monkeypatch.setattr(quiz, "available", lambda: ["test"])
+    monkeypatch.setattr(quiz, "load", lambda name: check)
+    text = instructor.answers_markdown()
+    assert "| Notebook | remember | understand | apply | analyse | evaluate | create | Apply or above | New case or data |" \
+        in text
+    assert "| test | 0 | 3 | 0 | 0 | 1 | 0 | 1 (25%) | 1 |" in text
+    assert "- **Level (Bloom):** evaluate; gives a new case or data set to interpret\n" in text
+    assert "- **Level (Bloom):** understand\n" in text
+
+
 def test_answer_key_has_the_sorter_and_the_layer_step():
     text = instructor.answers_markdown()
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
