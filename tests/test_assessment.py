@@ -19,7 +19,7 @@ TOPICS = [check for check in CHECKS if check.name != "00_start_here"]
 #: shuffles items, or a student meeting one on its own, loses the context.
 LEANS_ON_CONTEXT = re.compile(
     r"\b(this|the) course\b|\bcourse's\b|\b(this|the) notebook\b|\bnotebooks? \d|\bwidget\b|\bexplorer\b|"
-    r"\bReveal\b|\bthe package\b|\bset-up check\b|\bthe same patient\b|\bthe warehouse worker\b|"
+    r"\bReveal\b|\bthe package\b|\bthe guarding model\b|\bset-up check\b|\bthe same patient\b|\bthe warehouse worker\b|"
     r"\b(as|see|mentioned|described|given|the (question|patient|case|table|figure)) above\b|"
     r"\bprevious question\b|\bas shown\b|\bshown in\b|\bhere\b|\bin this chapter\b", re.IGNORECASE)
 
