@@ -238,4 +238,4 @@ def test_each_topic_notebook_asks_to_interpret_at_least_three_new_cases_or_data_
     for question in novel:
         assert question.applies_or_higher, f"{question.id}: new data is given to be interpreted, not recalled"
         stem = f"{question.vignette or ''} {question.prompt}"
-        assert question.vignette or "|" in stem or "hypothetical" in stem, f"{question.id}: the new case or table is missing"
+        assert question.vignette or "|" in stem or "hypothetical" in stem, f"{question.id}: no new case or table"

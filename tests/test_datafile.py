@@ -69,7 +69,8 @@ SELFCHECK = """[[objective]]
 id = "layers"\ntext = "t"
 
 [[question]]
-id = "deep-muscle"\nkind = "multiple_choice"\nbloom = "understand"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
+id = "deep-muscle"\nkind = "multiple_choice"\nbloom = "understand"\nobjectives = ["layers"]\nprompt = "p"
+explanation = "e"
 citations = ["hides1996"]
 [[question.choice]]
 text = "Multifidus"\ncorrect = true\nfeedback = "Yes."

@@ -5,7 +5,10 @@ objectives, its questions and its exercises (format: ``data/schemas/selfcheck.sc
 A question is multiple choice, true/false, select-all or numeric; it names the
 objectives it measures, may open with a short clinical vignette, and ends with an
 explanation. Every incorrect choice names the misconception it reveals; a numeric
-question may list common wrong values with their own feedback. Keeping them as data
+question may list common wrong values with their own feedback. Every question names
+its level in Bloom's revised taxonomy (``bloom``, one of :data:`BLOOM_LEVELS`), and
+``novel_data`` marks one that gives a patient, table or abstract not in the notebook
+to interpret. Keeping them as data
 lets the instructor's guide list every answer without copying it.
 
 This module is pure Python: it parses, checks and grades, and imports no widgets.
