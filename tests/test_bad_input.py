@@ -143,6 +143,7 @@ NO_CORRECT_CHOICE = '''
 [[question]]
 id = "pick"
 kind = "multiple_choice"
+bloom = "understand"
 prompt = "Which?"
 explanation = "Because."
 

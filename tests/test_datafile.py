@@ -69,7 +69,8 @@ SELFCHECK = """[[objective]]
 id = "layers"\ntext = "t"
 
 [[question]]
-id = "deep-muscle"\nkind = "multiple_choice"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
+id = "deep-muscle"\nkind = "multiple_choice"\nbloom = "understand"\nobjectives = ["layers"]\nprompt = "p"
+explanation = "e"
 citations = ["hides1996"]
 [[question.choice]]
 text = "Multifidus"\ncorrect = true\nfeedback = "Yes."
@@ -77,7 +78,7 @@ text = "Multifidus"\ncorrect = true\nfeedback = "Yes."
 text = "Latissimus dorsi"\nfeedback = "No."\nmisconception = "m"
 
 [[question]]
-id = "nnt"\nkind = "numeric"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
+id = "nnt"\nkind = "numeric"\nbloom = "understand"\nobjectives = ["layers"]\nprompt = "p"\nexplanation = "e"
 answer = 2\ntolerance = 0.01\ncorrect_feedback = "Yes."
 
 [[exercise]]

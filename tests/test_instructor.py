@@ -18,6 +18,7 @@ text = "Tell the deep from the superficial back muscles."
 [[question]]
 id = "q"
 kind = "multiple_choice"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Which muscle is deep?"
 explanation = "Multifidus attaches segment by segment."
@@ -33,6 +34,7 @@ misconception = "Big muscles are deep."
 [[question]]
 id = "tf"
 kind = "true_false"
+bloom = "understand"
 objectives = ["layers"]
 vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
 prompt = "Her multifidus will recover by itself once the pain goes."
@@ -49,6 +51,7 @@ feedback = "Right."
 [[question]]
 id = "all"
 kind = "select_all"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Which are deep muscles?"
 explanation = "Both attach segment by segment."
@@ -68,6 +71,7 @@ misconception = "Every back muscle is deep."
 [[question]]
 id = "num"
 kind = "numeric"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "How many weeks did the exercise programme last?"
 explanation = "Twice a week for four weeks."
@@ -113,6 +117,19 @@ def test_answer_key_covers_every_kind_of_question(monkeypatch):
     assert "- **Misconception behind Trapezius:** Big muscles are deep." in text
     assert "*Case.* A 32-year-old warehouse worker" in text and "- **Objectives:** layers" in text
     assert "**Solution.** The **answer**." in text
+
+
+def test_answer_key_shows_each_notebooks_bloom_levels(monkeypatch):
+    check = quiz.parse("test", EVERY_KIND.replace('bloom = "understand"', 'bloom = "evaluate"\nnovel_data = true', 1))
+    monkeypatch.setattr(quiz, "available", lambda: ["test"])
+    monkeypatch.setattr(quiz, "load", lambda name: check)
+    text = instructor.answers_markdown()
+    header = ("| Notebook | remember | understand | apply | analyse | evaluate | create | Apply or above "
+              "| New case or data |")
+    assert header in text
+    assert "| test | 0 | 3 | 0 | 0 | 1 | 0 | 1 (25%) | 1 |" in text
+    assert "- **Level (Bloom):** evaluate; gives a new case or data set to interpret\n" in text
+    assert "- **Level (Bloom):** understand\n" in text
 
 
 def test_answer_key_has_the_sorter_and_the_layer_step():

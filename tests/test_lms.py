@@ -28,6 +28,7 @@ text = "Read a number from a study."
 [[question]]
 id = "deep-muscle"
 kind = "multiple_choice"
+bloom = "understand"
 objectives = ["layers"]
 vignette = "A 34-year-old nurse, *two days* after lifting a patient, says: 'it's my back' -- and it costs $5 a day."
 prompt = "Which muscle is **deep**?\n\n- one line\n- another line"
@@ -49,6 +50,7 @@ misconception = "Superficial muscles control segments."
 [[question]]
 id = "lumbar-fibres"
 kind = "true_false"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "The lumbar fibres of longissimus belong to the global system."
 explanation = "They attach to the lumbar vertebrae, so they are local."
@@ -64,6 +66,7 @@ feedback = "Right: lumbar fibres are local."
 [[question]]
 id = "local-muscles"
 kind = "select_all"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Select **all** the local muscles."
 explanation = "Local muscles attach to the lumbar vertebrae."
@@ -83,6 +86,7 @@ misconception = "Every trunk muscle is local."
 [[question]]
 id = "recurrence"
 kind = "numeric"
+bloom = "understand"
 objectives = ["numbers"]
 prompt = "What percentage of the control group had a recurrence within a year?"
 explanation = "The paper reports 84 % in the control group."
@@ -99,6 +103,7 @@ misconception = "Mixing up the groups."
 [[question]]
 id = "change"
 kind = "numeric"
+bloom = "understand"
 objectives = ["numbers"]
 prompt = "By how many millimetres did the area change?"
 explanation = "It did not change."

@@ -17,6 +17,7 @@ text = "Read what the Hides trial measured."
 [[question]]
 id = "q"
 kind = "multiple_choice"
+bloom = "understand"
 objectives = ["layers"]
 prompt = "Which muscle is deep?"
 explanation = "Multifidus attaches segment by segment."
@@ -37,6 +38,7 @@ misconception = "Big muscles are deep."
 [[question]]
 id = "tf"
 kind = "true_false"
+bloom = "understand"
 objectives = ["trial"]
 vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
 prompt = "Her multifidus will recover by itself once the pain goes."
@@ -53,6 +55,7 @@ feedback = "Right."
 [[question]]
 id = "all"
 kind = "select_all"
+bloom = "understand"
 objectives = ["layers", "trial"]
 prompt = "Which are deep muscles?"
 explanation = "Both attach to the vertebrae segment by segment."
@@ -72,6 +75,7 @@ misconception = "Every back muscle is deep."
 [[question]]
 id = "num"
 kind = "numeric"
+bloom = "understand"
 objectives = ["trial"]
 prompt = "How many weeks did the exercise programme last?"
 explanation = "Twice a week for four weeks."
@@ -316,6 +320,8 @@ def _broken(old: str, new: str, count: int = 1) -> str:
         (_broken("value = 10", "value = 4.2"), r"question 4 \('num'\): wrong_answer 4.2: within the tolerance"),
         (_broken('correct_feedback = "Four weeks, twice a week."\n', ""),
          r"question 4 \('num'\): field 'correct_feedback' is missing"),
+        (_broken('bloom = "understand"\n', ""), r"question 1 \('q'\): field 'bloom' is missing"),
+        (_broken('bloom = "understand"', 'bloom = "memorise"'), r"question 1 \('q'\): field 'bloom' must be one of"),
     ],
 )
 def test_malformed_self_checks_are_rejected_naming_the_file_and_the_question(text, message):

@@ -5,7 +5,10 @@ objectives, its questions and its exercises (format: ``data/schemas/selfcheck.sc
 A question is multiple choice, true/false, select-all or numeric; it names the
 objectives it measures, may open with a short clinical vignette, and ends with an
 explanation. Every incorrect choice names the misconception it reveals; a numeric
-question may list common wrong values with their own feedback. Keeping them as data
+question may list common wrong values with their own feedback. Every question names
+its level in Bloom's revised taxonomy (``bloom``, one of :data:`BLOOM_LEVELS`), and
+``novel_data`` marks one that gives a patient, table or abstract not in the notebook
+to interpret. Keeping them as data
 lets the instructor's guide list every answer without copying it.
 
 This module is pure Python: it parses, checks and grades, and imports no widgets.
@@ -32,6 +35,8 @@ from spinelab.course.validation import check_text
 KINDS = ("multiple_choice", "true_false", "select_all", "numeric")
 #: The kinds answered by choosing among choices; ``numeric`` is answered with a number.
 CHOICE_KINDS = KINDS[:3]
+#: Bloom's revised taxonomy, lowest level first: every question names its level in the field ``bloom``.
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyse", "evaluate", "create")
 #: Every objective must be measured by at least this many questions.
 MIN_QUESTIONS_PER_OBJECTIVE = 2
 
@@ -85,6 +90,13 @@ class Question:
     unit: str = ""
     correct_feedback: str = ""
     wrong_answers: tuple[WrongAnswer, ...] = ()
+    bloom: str = "remember"
+    novel_data: bool = False
+
+    @property
+    def applies_or_higher(self) -> bool:
+        """Whether the item asks for apply, analyse, evaluate or create rather than recall or understanding."""
+        return BLOOM_LEVELS.index(self.bloom) >= BLOOM_LEVELS.index("apply")
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
@@ -292,7 +304,8 @@ def _question(row: dict, where: str) -> Question:
     kind = row["kind"]
     common = {"id": row["id"], "kind": kind, "prompt": row["prompt"], "explanation": row["explanation"],
               "objectives": tuple(row.get("objectives", ())), "vignette": row.get("vignette"),
-              "citations": _citations(row, where)}
+              "citations": _citations(row, where), "bloom": row["bloom"],
+              "novel_data": row.get("novel_data", False)}
     if kind != "numeric":
         choices = tuple(Choice(choice["text"], choice.get("correct", False), choice["feedback"],
                                choice.get("misconception")) for choice in row["choice"])
