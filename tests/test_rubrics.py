@@ -17,6 +17,7 @@ text = "Compute an NNT."
 [[question]]
 id = "q1"
 kind = "numeric"
+bloom = "apply"
 objectives = ["nnt"]
 prompt = "p"
 explanation = "e"
@@ -27,6 +28,7 @@ correct_feedback = "Yes."
 [[question]]
 id = "q2"
 kind = "numeric"
+bloom = "apply"
 objectives = ["nnt"]
 prompt = "p"
 explanation = "e"
