@@ -85,7 +85,7 @@ class NotebookTime:
         return self.core + self.optional
 
     def stamp(self) -> str:
-        """The line at the top of the notebook, e.g. ``**Core: about 18 minutes · with practice: about 41 minutes**``."""
+        """The line at the top, e.g. ``**Core: about 18 minutes · with practice: about 41 minutes**``."""
         return (f"**Core: about {_whole(self.core.minutes)} minutes · with practice: about "
                 f"{_whole(self.full.minutes)} minutes**")
 
