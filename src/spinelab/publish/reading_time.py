@@ -208,39 +208,45 @@ def _is_optional(title: str) -> bool:
     return title.strip().strip("*").lower().startswith(tuple(part.lower() for part in OPTIONAL_PARTS))
 
 
+def segments(notebook: nbformat.NotebookNode) -> Iterator[tuple[str | nbformat.NotebookNode, bool]]:
+    """The notebook in reading order: Markdown text between headings, and code cells, each with whether it lies in
+    an optional part (a section headed by one of :data:`OPTIONAL_PARTS`; ``<details>`` blocks are split later)."""
+    optional_level = 0  # the heading level of the optional part we are in; 0: in the core
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            yield cell, bool(optional_level)
+            continue
+        if cell.cell_type != "markdown":
+            continue
+        source = _STAMP.sub("", cell.source)
+        start = 0
+        for heading in _HEADING.finditer(source):
+            yield source[start:heading.start()], bool(optional_level)
+            level = len(heading.group(1))
+            if _is_optional(heading.group(2)):
+                optional_level = optional_level if 0 < optional_level <= level else level
+            elif level <= optional_level:
+                optional_level = 0
+            start = heading.start()
+        yield source[start:], bool(optional_level)
+
+
 def notebook_time(notebook: nbformat.NotebookNode) -> NotebookTime:
     """A notebook's core and optional loads (see the module's docstring for what counts)."""
     core, optional = Load(), Load()
-    optional_level = 0  # the heading level of the optional part we are in; 0: in the core
-
-    def add(shown: Load, folded: Load = Load()) -> None:
-        nonlocal core, optional
-        if optional_level:
-            optional += shown + folded
+    for part, in_optional in segments(notebook):
+        if isinstance(part, str):
+            loads = [_text_load(part)]
         else:
-            core += shown
-            optional += folded
-
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            source = _STAMP.sub("", cell.source)
-            start = 0
-            for heading in _HEADING.finditer(source):
-                add(*_text_load(source[start:heading.start()]))
-                level = len(heading.group(1))
-                if _is_optional(heading.group(2)):
-                    optional_level = optional_level if 0 < optional_level <= level else level
-                elif level <= optional_level:
-                    optional_level = 0
-                start = heading.start()
-            add(*_text_load(source[start:]))
-        elif cell.cell_type == "code":
-            from_code = _code_load(cell.source)
-            if from_code is not None:
-                add(from_code)
-                continue
-            for output in cell.get("outputs", []):
-                add(*_output_load(output))
+            from_code = _code_load(part.source)
+            loads = [(from_code, Load())] if from_code is not None else [
+                _output_load(output) for output in part.get("outputs", [])]
+        for shown, folded in loads:
+            if in_optional:
+                optional += shown + folded
+            else:
+                core += shown
+                optional += folded
     return NotebookTime(core, optional)
 
 
