@@ -407,9 +407,8 @@ class ProgressPanel(Displayable):
 
 
 def chosen_questions(name: str, ids: Sequence[str] | None = None) -> list[tuple[int, Question]]:
-    """``(number, question)`` for a notebook's questions, or for the ones ``ids`` names in that order.
-
-    A question's number is its place in the notebook's bank (the answer key's numbering), wherever it is shown.
+    """``(number, question)`` for a notebook's questions, or the ones ``ids`` names in that order; a question's
+    number is its place in the notebook's bank (the answer key's numbering), wherever it is shown.
 
     Raises
     ------

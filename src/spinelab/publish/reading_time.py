@@ -269,7 +269,7 @@ def stamped(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     stamp = notebook_time(notebook).stamp()
     body = _STAMP.sub("", first.source)
     title, _, rest = body.partition("\n")
-    source = f"{title}\n\n{stamp}\n\n{rest.lstrip()}".rstrip() + ("\n" if body.endswith("\n") else "")
+    source = f"{title}\n\n{stamp}\n\n{rest.lstrip()}".rstrip() + ("\n" if first.source.endswith("\n") else "")
     if source != first.source:
         first.source = source
     return notebook
