@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_reading_load import outside_details
-
 from spinelab.course import references
+from spinelab.publish.reading_time import split_details
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -20,7 +19,7 @@ def _cells(stem: str) -> list[dict]:
 def _shown(cell: dict) -> str:
     """What a cell shows before anything is opened: Markdown outside <details>, and its stored outputs."""
     if cell["cell_type"] == "markdown":
-        return outside_details("".join(cell["source"]))
+        return split_details("".join(cell["source"]))[0]
     parts = []
     for output in cell.get("outputs", []):
         parts.append("".join(output.get("text", "")))

@@ -182,3 +182,12 @@ def test_a_topic_line_names_the_population_of_each_grade_so_no_grade_repeats():
     assert "Qaseem et al. 2017 *strong recommendation* (chronic low back pain)" in acupuncture
     grades = acupuncture.split(": ", 1)[1].split("; ")
     assert len(grades) == len(set(grades))
+
+
+def test_each_recommendation_is_quoted_once_and_later_topics_point_back_to_it():
+    table = str(treatments.evidence_table())
+    for item in treatments.recommendations():
+        assert table.count(f"“{item.quote}”") == 1, item.number or item.quote[:40]
+    chronic = next(item for item in treatments.recommendations() if item.number == "Recommendation 2")
+    assert len(chronic.topics) >= 2
+    assert table.count("Qaseem et al. 2017, Recommendation 2: quoted under **") == len(chronic.topics) - 1

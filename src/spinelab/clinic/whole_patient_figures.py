@@ -4,9 +4,15 @@
 80 years of age, as a systematic review estimated it from 33 studies (Brinjikji et al. 2015). It is a dumbbell: two
 points per finding joined by a line, each age with its own colour and marker, every value written beside its point.
 The values are those of :func:`spinelab.clinic.yellow_flags.imaging_findings`, and the alt text states each of them.
+
+:func:`whole_patient_panel` puts the notebook's two questions in one figure: which findings at the clinical
+evaluation predict persistent disabling pain (each predictor's median likelihood ratio with its range across
+studies, on a log scale around 1; Chou & Shekelle 2010), and, below it, the imaging dumbbell.
 """
 
 from __future__ import annotations
+
+from matplotlib.axes import Axes
 
 from spinelab.clinic import yellow_flags
 from spinelab.course import references, style
@@ -17,6 +23,12 @@ from spinelab.course.live import LiveFigure
 AGES: dict[int, dict[str, str]] = {
     20: {"color": style.OKABE_ITO["sky_blue"], "marker": "o"},
     80: {"color": style.OKABE_ITO["vermillion"], "marker": "s"},
+}
+
+#: How a predictor's median is drawn: towards persistent disabling pain, or towards recovery (marker and colour).
+PREDICTS: dict[str, dict[str, str]] = {
+    "worse": {"color": style.OKABE_ITO["reddish_purple"], "marker": "D"},
+    "recovery": {"color": style.OKABE_ITO["bluish_green"], "marker": "^"},
 }
 
 
@@ -40,9 +52,14 @@ def _alt_text(findings: tuple[yellow_flags.ImagingFinding, ...]) -> str:
 
 def imaging_figure() -> LiveFigure:
     """Prevalence of degenerative imaging findings in people without back pain, at 20 and 80 years (static)."""
+    live = LiveFigure(_alt_text(yellow_flags.imaging_findings()), figsize=(7.5, 3.6))
+    _draw_imaging(live.axes[0])
+    live.render()
+    return live
+
+
+def _draw_imaging(ax: Axes) -> None:
     findings = yellow_flags.imaging_findings()
-    live = LiveFigure(_alt_text(findings), figsize=(7.5, 3.6))
-    ax = live.axes[0]
     rows = range(len(findings))
     for y, item in zip(rows, findings, strict=True):
         ax.plot([item.at_20, item.at_80], [y, y], color=style.STRUCTURE_EDGE, linewidth=1.5, zorder=1)
@@ -62,8 +79,6 @@ def imaging_figure() -> LiveFigure:
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize="small", title=f"data: {references.get(_imaging_key()).short()}",
               title_fontsize="x-small")
-    live.render()
-    return live
 
 
 @references.shows(lambda: (_imaging_key(),))
@@ -72,3 +87,55 @@ def imaging_panel() -> FigurePanel:
     return FigurePanel(imaging_figure(), caption=f"Data: prevalence at each age estimated from "
                                                  f"{yellow_flags.data().imaging_population} "
                                                  f"{references.cite(_imaging_key())}.")
+
+
+def _predictor_key() -> str:
+    return yellow_flags.data().less_useful.sources[0]
+
+
+def _predictor_alt_text() -> str:
+    found = yellow_flags.data()
+    values = "; ".join(f"{item.name}: median {item.median_lr} (range {item.low} to {item.high}), makes "
+                       f"{item.predicts} more likely" for item in found.predictors)
+    return (f"Top: median likelihood ratios, with their range across studies, for {found.predictor_outcome} in "
+            f"{found.predictor_population} {references.cite(_predictor_key())}, on a log scale with a line at 1: "
+            f"{values}.")
+
+
+def _draw_predictors(ax: Axes) -> None:
+    found = yellow_flags.data().predictors
+    rows = range(len(found))
+    ax.axvline(1.0, color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.2, zorder=1)
+    for y, item in zip(rows, found, strict=True):
+        ax.plot([float(item.low), float(item.high)], [y, y], color=style.STRUCTURE_EDGE, linewidth=1.5, zorder=1)
+        look = PREDICTS["recovery" if item.predicts == "recovery" else "worse"]
+        ax.plot([item.median], [y], linestyle="none", marker=look["marker"], color=look["color"], markersize=9,
+                markeredgecolor="black", zorder=2)
+        ax.annotate(item.median_lr, (float(item.high), y), xytext=(6, 0), textcoords="offset points",
+                    ha="left", va="center", fontsize="small")
+    ax.set_xscale("log")
+    ax.set(xlim=(0.08, 12), ylim=(len(found) - 0.4, -0.6), yticks=list(rows),
+           yticklabels=[item.name for item in found],
+           xlabel="Median likelihood ratio (log scale)\nabove 1: persistent pain more likely; below 1: recovery",
+           title="What predicts persistent disabling pain")
+    ax.set_xticks([0.1, 0.25, 0.5, 1, 2, 4, 10], labels=["0.1", "0.25", "0.5", "1", "2", "4", "10"])
+    ax.grid(axis="y", visible=False)
+
+
+def whole_patient_figure() -> LiveFigure:
+    """Predictors of persistent disabling pain (top) above imaging findings in people without pain (bottom)."""
+    alt = f"{_predictor_alt_text()} Bottom: {_alt_text(yellow_flags.imaging_findings())}"
+    live = LiveFigure(alt, figsize=(9.0, 7.6), nrows=2)
+    _draw_predictors(live.axes[0])
+    _draw_imaging(live.axes[1])
+    live.axes[1].set_title("Scan findings in people without back pain")
+    live.render()
+    return live
+
+
+@references.shows(lambda: (_predictor_key(), _imaging_key()))
+def whole_patient_panel() -> FigurePanel:
+    """:func:`whole_patient_figure` with its caption, displayable (notebook 05's core figure)."""
+    return FigurePanel(whole_patient_figure(), caption=(
+        f"Data: {yellow_flags.data().predictor_population} {references.cite(_predictor_key())}; prevalence at each "
+        f"age estimated from {yellow_flags.data().imaging_population} {references.cite(_imaging_key())}."))

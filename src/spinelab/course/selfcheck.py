@@ -16,6 +16,7 @@ are listed with their choices and exercises with their prompts, never with answe
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -216,13 +217,15 @@ class QuestionSet(Displayable):
         The notebook, e.g. ``"01_muscle_layers"``.
     store : ProgressStore, optional
         Where progress is kept; by default the student's progress file.
+    ids : sequence of str, optional
+        Show only these questions, in this order (each keeps its number in the notebook's bank); all by default.
     """
 
-    def __init__(self, name: str, store: ProgressStore | None = None) -> None:
+    def __init__(self, name: str, store: ProgressStore | None = None, ids: Sequence[str] | None = None) -> None:
         self.name = name
         self.store = store if store is not None else ProgressStore()
         self.questions = tuple(QuestionWidget(question, number, name, self.store)
-                               for number, question in enumerate(quiz.load(name).questions, start=1))
+                               for number, question in chosen_questions(name, ids))
         self.score = widgets.HTML()
         notices = widgets.HTML("".join(f"<p><small>⚠ {html.escape(notice)}</small></p>"
                                        for notice in self.store.notices))
@@ -403,13 +406,36 @@ class ProgressPanel(Displayable):
         self.refresh()
 
 
-@references.shows(lambda name: (key for question in quiz.load(name).questions for key in question.citations))
-def show_questions(name: str) -> QuestionSet:
-    """All questions of a notebook's self-check, e.g. ``show_questions("01_muscle_layers")``.
+def chosen_questions(name: str, ids: Sequence[str] | None = None) -> list[tuple[int, Question]]:
+    """``(number, question)`` for a notebook's questions, or the ones ``ids`` names in that order; a question's
+    number is its place in the notebook's bank (the answer key's numbering), wherever it is shown.
 
-    Their feedback cites the questions' sources, which the notebook's reference list therefore holds.
+    Raises
+    ------
+    ValueError
+        If ``ids`` is empty, repeats an id or names a question the notebook does not have.
     """
-    return QuestionSet(name)
+    numbered = list(enumerate(quiz.load(name).questions, start=1))
+    if ids is None:
+        return numbered
+    if isinstance(ids, str) or not ids or len(set(ids)) != len(ids):
+        raise ValueError(f"ids must be a non-empty list of distinct question ids of {name!r}; got {ids!r}")
+    by_id = {question.id: (number, question) for number, question in numbered}
+    unknown = [item for item in ids if item not in by_id]
+    if unknown:
+        raise ValueError(f"ids must be question ids of {name!r} (one of: {', '.join(by_id)}); got {unknown[0]!r}")
+    return [by_id[item] for item in ids]
+
+
+@references.shows(lambda name, ids=None: (key for _, question in chosen_questions(name, ids)
+                                          for key in question.citations))
+def show_questions(name: str, ids: Sequence[str] | None = None) -> QuestionSet:
+    """A notebook's self-check questions, e.g. ``show_questions("01_muscle_layers")``; with ``ids``, only those.
+
+    ``show_questions("01_muscle_layers", ids=["layer-of-multifidus"])`` shows one question right after the idea
+    it tests. Their feedback cites the questions' sources, which the notebook's reference list therefore holds.
+    """
+    return QuestionSet(name, ids=ids)
 
 
 @references.shows(lambda name, exercise_id: quiz.load(name).exercise(exercise_id).citations)

@@ -298,12 +298,22 @@ def recommendations(population: str | None = None) -> tuple[Recommendation, ...]
 
 
 @references.shows(citation_keys)
+def _quote_once(item: Recommendation, title: str, quoted: dict[Recommendation, str]) -> str:
+    """The recommendation quoted in full the first time; after that, where it was quoted."""
+    if item in quoted:
+        where = ", ".join(filter(None, (references.get(item.guideline).short(), item.number)))
+        return f"{where}: quoted under **{quoted[item]}** above ({item.population})"
+    quoted[item] = title
+    return item.markdown()
+
+
 def evidence_table(population: str | None = None) -> MarkdownText:
     """For each topic one line on the main path, then the guideline quotes and review findings in a collapsed section.
 
     The line says what the model does with a treatment and the evidence in brief (a treatment's
     :attr:`Treatment.evidence_summary`; for another topic the guidelines' grades and the reviews' citations). The
-    collapsed ``<details>`` section quotes every recommendation word for word with its strength and population, names
+    collapsed ``<details>`` section quotes every recommendation word for word with its strength and population (once,
+    under the first topic it covers; later topics point back to it), names
     the guidelines that cover the topic without a quote (with a link to read them), then what the reviews found.
 
     Parameters
@@ -313,6 +323,7 @@ def evidence_table(population: str | None = None) -> MarkdownText:
     """
     data = catalogue()
     lines = [f"*{ILLUSTRATIVE_NOTE}*"]
+    quoted: dict[Recommendation, str] = {}  # a recommendation is quoted once, under the first topic it covers
     for topic in (*data.treatments, *data.topics):
         title = f"{topic[0].upper()}{topic[1:]}"
         recs = [item for item in recommendations(population) if topic in item.topics]
@@ -331,7 +342,7 @@ def evidence_table(population: str | None = None) -> MarkdownText:
         if not recs and not reviews and not covered:
             continue
         lines += ["", f"<details><summary>{title}: guideline quotes and review findings</summary>"]
-        lines += ["", "*Guidelines*:", *(f"- {item.markdown()}" for item in recs)] if recs else []
+        lines += ["", "*Guidelines*:", *(f"- {_quote_once(item, title, quoted)}" for item in recs)] if recs else []
         lines += ["", "*Guidelines that cover it (read the recommendation in the guideline)*:",
                   *(f"- {item.markdown()}" for item in covered)] if covered else []
         found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}" for key, who in reviews]

@@ -1,4 +1,5 @@
-"""``make notebooks``: re-execute the course notebooks in place, write their reference lists, strip run metadata.
+"""``make notebooks``: re-execute the course notebooks in place, write their reference lists and reading times,
+strip run metadata.
 
 What is stored is what a reader needs: outputs (with each figure's PNG fallback) but no widget state, which a
 running kernel recreates, and no execution timestamps, which would make every re-execution a diff of every cell.
@@ -14,7 +15,7 @@ from pathlib import Path
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from spinelab.publish import reference_lists
+from spinelab.publish import reading_time, reference_lists
 from spinelab.publish.notebooks import course_notebooks
 
 #: An output's reference to a live widget model: random per run, and useless without the state that is not stored.
@@ -36,13 +37,14 @@ def strip(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def rebuild(path: Path, execute: bool = True, timeout: int = 600) -> bool:
-    """Write the reference list, re-execute (unless ``execute`` is False) and strip one notebook; True if changed."""
+    """Write the reference list, re-execute (unless ``execute`` is False), write the time line at the top
+    (:func:`spinelab.publish.reading_time.stamped`, from the outputs) and strip one notebook; True if changed."""
     before = path.read_text(encoding="utf-8")
     notebook = reference_lists.with_list(nbformat.reads(before, as_version=4))
     if execute:
         ExecutePreprocessor(timeout=timeout, store_widget_state=False).preprocess(
             notebook, {"metadata": {"path": str(path.parent)}})
-    after = nbformat.writes(strip(notebook)) + "\n"
+    after = nbformat.writes(strip(reading_time.stamped(notebook))) + "\n"
     if after == before:
         return False
     path.write_text(after, encoding="utf-8")
