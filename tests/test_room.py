@@ -143,3 +143,35 @@ def test_the_kit_lists_peer_instruction_questions_in_order() -> None:
     text = '[[peer_instruction]]\nquestion = "b-item"\n[[peer_instruction]]\nquestion = "a-item"\n'
     assert kit_question_ids(text) == ["b-item", "a-item"]
     assert kit_question_ids("") == []
+
+
+def test_make_class_keeps_the_votes_outside_the_repository_and_prints_the_instructors_address(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinelab.publish import classroom, serving
+
+    monkeypatch.delenv("SPINELAB_CLASS_STORE", raising=False)
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_protective_guarding.ipynb"
+    room = classroom.plan_room(notebook)
+    assert "spinelab-test-classes" in str(room.store) and room.store.name.endswith("-02_protective_guarding.sqlite")
+    assert Path(__file__).resolve().parents[1] not in room.store.parents
+    assert room.secret != room.instructor_token and min(len(room.secret), len(room.instructor_token)) >= 16
+    listen = serving.Listen("127.0.0.1", 8866, "t" * 22)
+    lines = room.lines(listen)
+    assert f"http://127.0.0.1:8866/spinelab/room/instructor?token={room.instructor_token}" in lines[1]
+    assert "pseudonymous" in lines[0] and str(room.store) in lines[0]
+    config = classroom.voila_config(classroom.plan_class(notebook, 2), listen=listen, room=room)
+    assert config["ClassServer"]["room_store"] == str(room.store)
+    assert config["ClassServer"]["instructor_token"] == room.instructor_token
+    assert ClassStore(room.store).meta()["notebook"] == "02_protective_guarding"
+
+
+def test_a_roster_is_kept_in_the_store_and_an_unreadable_one_is_a_message(tmp_path: Path) -> None:
+    from spinelab.publish import classroom
+
+    notebook = Path("02_protective_guarding.ipynb")
+    roster = tmp_path / "roster.txt"
+    roster.write_text("Ada Lovelace\n\nGrace Hopper\n", encoding="utf-8")
+    room = classroom.plan_room(notebook, tmp_path / "c.sqlite", roster)
+    assert room.roster_names == 2 and ClassStore(room.store).has_roster()
+    with pytest.raises(classroom.ClassroomError, match="roster must be a text file"):
+        classroom.plan_room(notebook, tmp_path / "d.sqlite", tmp_path / "missing.txt")

@@ -356,9 +356,10 @@ def room_cookie_header(room: Room, https: bool = False) -> str:
     return f"{ROOM_COOKIE}={room.secret}; Path={PREFIX}/; HttpOnly; SameSite=Strict{'; Secure' if https else ''}"
 
 
-#: What the class server adds before ``</body>`` of every page: the student's vote panel.
-STUDENT_SCRIPT = f'<script src="{PREFIX}/static/student.js" defer></script><link rel="stylesheet" ' \
-                 f'href="{PREFIX}/static/room.css">'
+def room_script(base_url: str = "/") -> str:
+    """What the class server adds before ``</body>`` of every page: the student's vote panel."""
+    static = base_url.rstrip("/") + PREFIX + "/static"
+    return f'<link rel="stylesheet" href="{static}/room.css"><script src="{static}/student.js" defer></script>'
 
 
 def room_handlers(room: Room, base_url: str = "/") -> list[tuple[str, type, dict[str, Any]]]:
