@@ -117,7 +117,11 @@
           view.mine = picked.value;
           shownKey = key(view);
           say('Your vote is in: ' + picked.value + '. You can change it until the vote closes.');
-        }).catch(function (error) { say(error.message); });
+        }).catch(function (error) {
+          say(error.message);
+          shownKey = '';  // the vote may have closed or moved on: show the room as it is now
+          window.setTimeout(check, 1500);
+        });
       });
       box.appendChild(button);
     }
