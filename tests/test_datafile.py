@@ -154,7 +154,17 @@ title = "B"\ntext = "t"\noutcome = "good"\ncites = ["finucane2020"]
 """
 
 # For each schema: a valid document, and one breach per kind of rule with the message expected after "x.toml: ".
+MY_WORK = "[labels]\n" + "".join(f'{key} = "w"\n' for key in (
+    "title", "intro", "course_version", "exported", "student", "notebook", "score", "question", "answer", "result",
+    "attempts", "time", "correct", "incorrect", "unanswered", "exercise", "written", "solution_shown", "yes", "no",
+    "nothing", "download_html", "download_json")) + 'score_text = "{correct} of {questions}"\n'
+
 CASES = {
+    "my_work": (MY_WORK, [
+        ('title = "w"\n', "", r"labels: field 'title' is missing"),
+        ('score_text = "{correct} of {questions}"', 'score_text = "all"',
+         r"labels: field 'score_text' must be text with \{correct\}, \{questions\} and \{answered\}"),
+    ]),
     "case": (CASE, [
         ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
         ('outcome = "good"', 'outcome = "fine"', r"node 'b': field 'outcome' must be one of good, misstep; got 'fine'"),

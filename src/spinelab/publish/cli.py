@@ -6,6 +6,7 @@
     spinelab            # = spinelab lab: JupyterLab at notebooks/00_start_here.ipynb, in a browser
     spinelab present    # instructors: the notebooks as apps (Voilà), presenter style, at a URL with a token
     spinelab class --notebook 02_protective_guarding --students 40   # a whole class on this machine
+    spinelab my-work --out .   # students: my-work.html and my-work.json to hand in
 
 ``spinelab lab`` first makes the course's JupyterLab settings (``.jupyter/lab/user-settings/`` in the course
 folder) defaults of this environment's JupyterLab, as ``make lab`` does; a student's own settings still win.
@@ -22,6 +23,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from spinelab.course import my_work
+from spinelab.course.progress import ProgressError, ProgressStore
 from spinelab.publish import classroom, present, serving
 
 START = Path("notebooks") / "00_start_here.ipynb"
@@ -100,13 +103,23 @@ def _class(args: argparse.Namespace, extra: Sequence[str]) -> int:
     return classroom.run(args)
 
 
+def _my_work(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    try:
+        page, data = my_work.write(args.out, my_work.collect(ProgressStore(args.progress)))
+    except (ProgressError, OSError) as error:
+        print(f"spinelab my-work: {error}", file=sys.stderr)
+        return 2
+    print(f"Your work: {page.resolve()}\n           {data.resolve()}")
+    return 0
+
+
 def _settings(args: argparse.Namespace, extra: Sequence[str]) -> int:
     print(install_lab_settings(course_folder(args.course)))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: ``lab`` (the default), ``present``, ``class`` and ``lab-settings``."""
+    """The command line: ``lab`` (the default), ``present``, ``class``, ``my-work`` and ``lab-settings``."""
     main_parser = argparse.ArgumentParser(prog="spinelab", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command")
     lab = commands.add_parser("lab", help="open the course in JupyterLab (the default)")
@@ -126,6 +139,10 @@ def parser() -> argparse.ArgumentParser:
     class_ = commands.add_parser("class", help="one notebook for a whole class: preheated kernels, token, QR code")
     classroom.add_arguments(class_)
     class_.set_defaults(run=_class)
+    work = commands.add_parser("my-work", help="your self-check answers, exercises and scores as HTML + JSON")
+    work.add_argument("--out", type=Path, default=Path("."), help="folder to write my-work.html and .json to")
+    work.add_argument("--progress", type=Path, default=None, help="the progress file (default: your own)")
+    work.set_defaults(run=_my_work)
     settings = commands.add_parser("lab-settings", help="only make the course's JupyterLab settings defaults")
     settings.add_argument("--course", type=Path, default=None, help="the course folder (default: this folder)")
     settings.set_defaults(run=_settings)
