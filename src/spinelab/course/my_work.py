@@ -13,10 +13,10 @@ from __future__ import annotations
 import html
 import json
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from spinelab import __version__
 from spinelab.course import datafile, quiz
 from spinelab.course.progress import ProgressStore
 
@@ -26,6 +26,14 @@ STYLE = ("body{font:1rem/1.45 sans-serif;color:#1a1a1a;max-width:60rem;margin:2r
          "table{border-collapse:collapse;width:100%;margin:0.5rem 0 1.5rem}"
          "th,td{border:1px solid #555;padding:0.3rem 0.5rem;text-align:left;vertical-align:top}"
          "td.pre{white-space:pre-wrap}")
+
+
+def course_version() -> str:
+    """The installed course's version (``unknown`` when it runs from a folder without being installed)."""
+    try:
+        return metadata.version("spinelab")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _answer_text(answer: object) -> str:
@@ -73,7 +81,7 @@ def collect(store: ProgressStore | None = None, student: str | None = None,
             "questions": len(questions), "answered": sum(row["attempts"] > 0 for row in questions),
             "correct": sum(row["correct"] is True for row in questions)},
             "questions": questions, "exercises": exercises})
-    return {"format": FORMAT, "version": VERSION, "course_version": __version__,
+    return {"format": FORMAT, "version": VERSION, "course_version": course_version(),
             "exported": (now or datetime.now()).astimezone().isoformat(timespec="seconds"),
             "student": student, "notebooks": notebooks}
 
