@@ -137,6 +137,12 @@ class TestRoomApi(RoomCase):
         self.vote(opened["poll"], "student-0001", "False")
         _, view = self.call("/api/poll?student=student-0002")
         assert view["mine"] is None and "counts" not in view
+        _, theirs = self.call("/api/mine?student=student-0002")
+        assert theirs["votes"] == []
+        _, mine = self.call("/api/mine?student=student-0001")
+        assert [(row["question"], row["round"], row["choice"], row["correct"]) for row in mine["votes"]] == [
+            (QUESTION, 1, "False", False)]
+        assert "name" not in mine["votes"][0]
 
 
 def test_the_kit_lists_peer_instruction_questions_in_order() -> None:

@@ -131,6 +131,14 @@ class Room:
             raise VoteRefusedError(f"choice must be one of the question's choices, not {choice!r:.80}")
         self.store.vote(poll_id, check_student_id(student), picked.text, picked.correct, picked.misconception)
 
+    def my_votes(self, student: object) -> dict[str, Any]:
+        """One student's own votes (their random id is the key: no one else knows it), with each question."""
+        rows = self.store.student_votes(check_student_id(student))
+        return {"format": "spinelab-my-votes", "student": student, "votes": [
+            {"question": row["question"], "prompt": self.questions[row["question"]][1].prompt
+             if row["question"] in self.questions else "", "round": row["round"], "choice": row["choice"],
+             "correct": row["correct"], "time": row["time"]} for row in rows]}
+
     def results(self, question_id: object) -> dict[str, Any]:
         """Every round of a question side by side, with each choice's correctness and misconception."""
         question = self.question(question_id)
@@ -242,11 +250,14 @@ class StudentHandler(RoomHandler):
             raise tornado.web.HTTPError(403, "this needs the class's secret")
 
     def get(self, action: str) -> None:
-        """``poll``: the latest vote as the student sees it."""
-        if action != "poll":
-            raise tornado.web.HTTPError(404)
+        """``poll``: the latest vote as the student sees it; ``mine``: the student's own votes, to hand in."""
         student = self.get_query_argument("student", None)
-        self.guarded(lambda: self.room.student_view(check_student_id(student) if student else None))
+        if action == "poll":
+            self.guarded(lambda: self.room.student_view(check_student_id(student) if student else None))
+        elif action == "mine":
+            self.guarded(lambda: self.room.my_votes(student))
+        else:
+            raise tornado.web.HTTPError(404)
 
     def post(self, action: str) -> None:
         """``vote``: ``{poll, student, choice}``; ``join``: ``{student, name}`` with a roster."""
@@ -367,7 +378,7 @@ def room_handlers(room: Room, base_url: str = "/") -> list[tuple[str, type, dict
     prefix = base_url.rstrip("/") + PREFIX
     kwargs = {"room": room}
     return [
-        (prefix + r"/api/(poll|vote|join)", StudentHandler, kwargs),
+        (prefix + r"/api/(poll|mine|vote|join)", StudentHandler, kwargs),
         (prefix + r"/api/instructor/([a-z.]+)", InstructorHandler, kwargs),
         (prefix + r"/(instructor|vote)", PageHandler, kwargs),
         (prefix + r"/static/([a-z.]+)", AssetHandler, kwargs),

@@ -21,6 +21,8 @@
     return id;
   }
   var student = studentId();
+  var mine = document.getElementById('spinelab-my-votes');
+  if (mine) { mine.href = base + 'mine?student=' + encodeURIComponent(student); }
 
   function element(tag, text, className) {
     var node = document.createElement(tag);
