@@ -10,6 +10,7 @@ keyboard alone.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -123,3 +124,41 @@ def test_the_instructors_view_refuses_a_page_without_its_token(browser, room) ->
     response = page.goto(f"{room['base']}/instructor")
     assert response is not None and response.status == 403
     context.close()
+
+
+@pytest.fixture(scope="module")
+def class_with_room(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    from conftest import _serve
+
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("classroom-room")
+    token = "class-token-0123456789"
+    command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", "00_start_here", "--students",
+               "1", "--host", "127.0.0.1", "--port", str(port), "--token", token, "--notebooks",
+               str(notebook_copy), "--folder", str(folder / "build"), "--class-store", str(folder / "votes.sqlite")]
+    base = f"http://127.0.0.1:{port}"
+    log = folder / "class.log"
+    with _serve(command, f"{base}/login", log):
+        found = re.search(r"Instructor's view \(keep this address to yourself\): (\S+)", log.read_text())
+        assert found, log.read_text()
+        yield {"page": f"{base}/?token={token}", "instructor": found.group(1), "log": str(log)}
+
+
+def test_the_class_servers_pages_show_the_vote_the_instructor_opens(browser, class_with_room) -> None:
+    instructor_context = browser.new_context(bypass_csp=True)
+    instructor = instructor_context.new_page()
+    instructor.goto(class_with_room["instructor"])
+    instructor.wait_for_selector(f"#question option[value='{QUESTION}']", state="attached")
+    instructor.select_option("#question", QUESTION)
+    instructor.click("#open1")
+    student_context = browser.new_context(bypass_csp=True)
+    student = student_context.new_page()
+    student.goto(class_with_room["page"], timeout=120_000)
+    student.get_by_label("True", exact=True).check(timeout=60_000)
+    student.get_by_role("button", name="Send my vote").click()
+    instructor.wait_for_function("document.querySelector('#rounds h3').textContent.includes(': 1 vote')",
+                                 timeout=2_500)
+    token = class_with_room["instructor"].split("token=")[1]
+    assert token not in Path(class_with_room["log"]).read_text().split("Instructor's view")[-1].split("\n", 1)[1]
+    student_context.close()
+    instructor_context.close()
