@@ -56,7 +56,8 @@ PAGES = {"instructor": "instructor.html", "vote": "vote.html"}
 KIT_FILE = ("data", "class_kit.toml")
 
 
-def _asset(name: str) -> bytes:
+def asset(name: str) -> bytes:
+    """One of the room's static files (``spinelab/templates/spinelab_room/``)."""
     return resources.files("spinelab").joinpath("templates", "spinelab_room", name).read_bytes()
 
 
@@ -205,6 +206,10 @@ class RoomHandler(tornado.web.RequestHandler):
         return (_matches(self.get_cookie(INSTRUCTOR_COOKIE), self.room.instructor_token)
                 or (header.startswith("token ") and _matches(header[6:].strip(), self.room.instructor_token)))
 
+    def student_id(self, given: object) -> Any:
+        """The student a request speaks for: the id the page sends (its browser's random id)."""
+        return given
+
     def body(self) -> dict[str, Any]:
         """The request's JSON object; 415 without a JSON content type, 400 if it is not an object."""
         if self.request.headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
@@ -251,7 +256,7 @@ class StudentHandler(RoomHandler):
 
     def get(self, action: str) -> None:
         """``poll``: the latest vote as the student sees it; ``mine``: the student's own votes, to hand in."""
-        student = self.get_query_argument("student", None)
+        student = self.student_id(self.get_query_argument("student", None))
         if action == "poll":
             self.guarded(lambda: self.room.student_view(check_student_id(student) if student else None))
         elif action == "mine":
@@ -262,15 +267,16 @@ class StudentHandler(RoomHandler):
     def post(self, action: str) -> None:
         """``vote``: ``{poll, student, choice}``; ``join``: ``{student, name}`` with a roster."""
         data = self.body()
+        student = self.student_id(data.get("student"))
         if action == "vote":
-            self.guarded(lambda: (self.room.vote(data.get("poll"), data.get("student"), data.get("choice")),
+            self.guarded(lambda: (self.room.vote(data.get("poll"), student, data.get("choice")),
                                   {"recorded": True})[1])
         elif action == "join":
             name = data.get("name")
             if not isinstance(name, str) or not name.strip():
                 self.reply({"error": "name must be your name as it is on the class's roster"}, 400)
                 return
-            self.guarded(lambda: (self.room.store.join(data.get("student"), name), {"joined": True})[1])
+            self.guarded(lambda: (self.room.store.join(student, name), {"joined": True})[1])
         else:
             raise tornado.web.HTTPError(404)
 
@@ -343,7 +349,7 @@ class PageHandler(RoomHandler):
         if not allowed:
             raise tornado.web.HTTPError(403, "open the address printed by spinelab class")
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.finish(_asset(PAGES[page]))
+        self.finish(asset(PAGES[page]))
 
     def set_room_cookie(self, name: str, value: str) -> None:
         """An HttpOnly, SameSite=Strict cookie for the room's paths."""
@@ -359,7 +365,7 @@ class AssetHandler(RoomHandler):
         if name not in ASSETS:
             raise tornado.web.HTTPError(404)
         self.set_header("Content-Type", f"{ASSETS[name]}; charset=utf-8")
-        self.finish(_asset(name))
+        self.finish(asset(name))
 
 
 def room_cookie_header(room: Room, https: bool = False) -> str:
