@@ -73,7 +73,10 @@ def test_spinelab_my_work_writes_both_files(store: ProgressStore, tmp_path: Path
 def test_the_notebook_links_carry_the_files_themselves(store: ProgressStore) -> None:
     from spinelab.course.my_work_links import links
 
-    markup = links(store).data
+    shown = links(store)
+    assert repr(shown) == ("Download my work (HTML page) (my-work.html) · Download my work (JSON data) "
+                           "(my-work.json)")
+    markup = shown._repr_html_()
     encoded = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', markup))
     assert set(encoded) == {"my-work.html", "my-work.json"}
     assert json.loads(base64.b64decode(encoded["my-work.json"]))["notebooks"][0]["score"]["correct"] == 1
