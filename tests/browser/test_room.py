@@ -158,6 +158,8 @@ def test_the_class_servers_pages_show_the_vote_the_instructor_opens(browser, cla
     student.get_by_role("button", name="Send my vote").click()
     instructor.wait_for_function("document.querySelector('#rounds h3').textContent.includes(': 1 vote')",
                                  timeout=2_500)
+    panel = Axe().run(student, context={"include": [["#spinelab-vote"]]})
+    assert not [v["id"] for v in panel.response["violations"] if v.get("impact") in SERIOUS]
     token = class_with_room["instructor"].split("token=")[1]
     assert token not in Path(class_with_room["log"]).read_text().split("Instructor's view")[-1].split("\n", 1)[1]
     student_context.close()

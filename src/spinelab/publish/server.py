@@ -384,6 +384,8 @@ class ClassServer(Voila):
     room_store = Unicode("", config=True, help="The class store (SQLite); set, the room's votes are served.")
     room_secret = Unicode("", config=True, help="The class secret pages get to read and answer the room's votes.")
     instructor_token = Unicode("", config=True, help="The instructor's token for the room's view and API.")
+    #: The class's votes (:mod:`spinelab.publish.room`), or None without a class store.
+    room: Room | None = None
 
     def initialize(self, argv: Any = None) -> None:
         """Voilà's start-up, then refuse a short token and turn the overrides off."""
