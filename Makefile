@@ -79,15 +79,17 @@ present: $(CLASS_STAMP)
 
 # A whole class on this machine: make class NOTEBOOK=02_protective_guarding STUDENTS=40. Preheated kernels for that
 # notebook only (the memory is printed first, and refused if the machine cannot hold it), on every interface
-# unless HOST is given, with a token in the one URL it prints (and a QR code); CERT=... KEY=... for HTTPS. See
-# spinelab.publish.classroom and spinelab.publish.server.
+# unless HOST is given, with a token in the one URL it prints (and a QR code); CERT=... KEY=... for HTTPS. It also
+# prints the instructor's view of the room's votes (ROSTER=names.txt to name students). See
+# spinelab.publish.classroom, spinelab.publish.server and spinelab.publish.room.
 class: export SPINELAB_TOKEN := $(TOKEN)
 class: $(CLASS_STAMP)
 	@test -n "$(NOTEBOOK)" -a -n "$(STUDENTS)" || \
 		{ echo "usage: make class NOTEBOOK=02_protective_guarding STUDENTS=40 [HOST=0.0.0.0] [PRESENT_PORT=8866]" \
-		"[CERT=cert.pem KEY=key.pem]" >&2; exit 2; }
+		"[CERT=cert.pem KEY=key.pem] [ROSTER=names.txt] [CLASS_STORE=votes.sqlite]" >&2; exit 2; }
 	$(BIN)/spinelab class --notebook "$(NOTEBOOK)" --students "$(STUDENTS)" --port $(PRESENT_PORT) \
-		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(TLS_FLAGS)
+		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(TLS_FLAGS) \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(CLASS_STORE),--class-store "$(CLASS_STORE)")
 
 $(VENDOR)/.unpacked:
 	mkdir -p $(VENDOR)

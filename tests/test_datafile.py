@@ -210,7 +210,17 @@ notebook = "00_start_here"\ntask = "t"
 WORKBOOK = "".join(f'{key} = "w"\n' for key in ("title", "introduction", "figure", "more_figures", "question",
                                                 "choose_one", "choose_all", "numeric", "exercises", "rubric",
                                                 "answer_space"))
+MY_WORK = "[labels]\n" + "".join(f'{key} = "w"\n' for key in (
+    "title", "intro", "course_version", "exported", "student", "notebook", "score", "question", "answer", "result",
+    "attempts", "time", "correct", "incorrect", "unanswered", "exercise", "written", "solution_shown", "yes", "no",
+    "nothing", "download_html", "download_json")) + 'score_text = "{correct} of {questions}"\n'
+
 CASES = {
+    "my_work": (MY_WORK, [
+        ('title = "w"\n', "", r"labels: field 'title' is missing"),
+        ('score_text = "{correct} of {questions}"', 'score_text = "all"',
+         r"labels: field 'score_text' must be text with \{correct\}, \{questions\} and \{answered\}"),
+    ]),
     "workbook": (WORKBOOK, [
         ('rubric = "w"\n', "", r"field 'rubric' is missing"),
         ('title = "w"', 'title = " "', r"field 'title' must be non-empty text"),

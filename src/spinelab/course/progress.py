@@ -6,7 +6,7 @@ at a temporary folder, and any process run by pytest (nbval's kernels included) 
 in the temporary folder, so tests never touch a student's record.
 
 It holds, per notebook, for each question the number of attempts, the last answer and whether it was
-correct, and for each exercise the answer the student wrote::
+correct, and for each exercise the answer the student wrote, each with when it was last written (``at``)::
 
     {"version": 1, "notebooks": {"00_start_here": {
         "questions": {"model-versus-data": {"attempts": 2, "answer": "…", "correct": true}},
@@ -200,7 +200,7 @@ class ProgressStore:
             questions = _part(document, notebook, "questions")
             attempts = min(int(questions.get(question_id, {}).get("attempts", 0)) + 1, MAX_ATTEMPTS)
             record = QuestionRecord(attempts=attempts, answer=answer, correct=bool(correct))
-            questions[question_id] = asdict(record)
+            questions[question_id] = {**asdict(record), "at": _now()}
             return record
         return self._transaction(change)
 
@@ -211,7 +211,7 @@ class ProgressStore:
             exercises = _part(document, notebook, "exercises")
             shown = bool(exercises.get(exercise_id, {}).get("revealed", False)) if revealed is None else revealed
             record = ExerciseRecord(answer=answer, revealed=shown)
-            exercises[exercise_id] = asdict(record)
+            exercises[exercise_id] = {**asdict(record), "at": _now()}
             return record
         return self._transaction(change)
 
@@ -369,6 +369,11 @@ def _wait(deadline: float, lock: Path) -> None:
         raise ProgressError(f"Your progress could not be saved: another notebook kept {lock} locked. Try again; "
                             "if it keeps happening, delete that file.")
     time.sleep(0.005)
+
+
+def _now() -> str:
+    """When a record was written (local time, to the second), for the student's "my work" export."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _part(document: dict[str, Any], notebook: str, part: str) -> dict[str, Any]:

@@ -42,6 +42,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from spinelab import __version__
+from spinelab.course.class_store import ClassStore, ClassStoreError, session_path
 from spinelab.course.frame_cache import CACHE_ENV
 from spinelab.publish.outputs import OutputFolderError, claim_folder
 from spinelab.publish.serving import (
@@ -54,6 +56,7 @@ from spinelab.publish.serving import (
     add_listen_arguments,
     announce,
     announcement,
+    class_url,
     exec_server,
     listen_on,
     make_token,
@@ -206,11 +209,14 @@ def check_memory(plan: ClassPlan, available_mb: int | None) -> str:
 
 
 def voila_config(plan: ClassPlan, ready_file: Path | None = None,
-                 listen: Listen | None = None) -> dict[str, dict[str, object]]:
+                 listen: Listen | None = None, room: RoomPlan | None = None) -> dict[str, dict[str, object]]:
     """The Voilà configuration (traitlets, as ``voila.json``) for ``plan``; ``ready_file`` is printed when ready."""
     listen = listen or Listen("127.0.0.1", DEFAULT_PORT, make_token())
+    config = server_config(listen)
+    if room is not None:
+        config["ClassServer"] = {**config["ClassServer"], **room.config()}
     return {
-        **server_config(listen),
+        **config,
         "VoilaConfiguration": {
             "preheat_kernel": True,
             "default_pool_size": plan.pool_size,
@@ -236,7 +242,8 @@ del _os, _secrets
 """
 
 
-def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None) -> dict[str, str]:
+def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None,
+            room: RoomPlan | None = None) -> dict[str, str]:
     """Write the class's Voilà configuration, template and kernel start-up file into ``folder``.
 
     Parameters
@@ -270,7 +277,7 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
     if ready_text:
         ready_file = (folder / "ready.txt").resolve()
         write_private(ready_file, ready_text)
-    write_private(folder / "voila.json", json.dumps(voila_config(plan, ready_file, listen), indent=2) + "\n")
+    write_private(folder / "voila.json", json.dumps(voila_config(plan, ready_file, listen, room), indent=2) + "\n")
     progress = folder / "progress"
     progress.mkdir()
     startup = folder / "ipython" / "profile_default" / "startup"
@@ -281,7 +288,7 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
 
 def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None = None,
                       ready_text: str = "", listen: Listen | None = None,
-                      frames: Path = Path("build/frames")) -> dict[str, str]:
+                      frames: Path = Path("build/frames"), room: RoomPlan | None = None) -> dict[str, str]:
     """Voilà's environment for a class, which its kernels inherit.
 
     ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, the
@@ -290,7 +297,7 @@ def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None
     """
     environment = {**KERNEL_THREADS, **(os.environ if base is None else base)}
     environment.pop(TOKEN_ENV, None)  # the kernels inherit it otherwise
-    environment.update(prepare(plan, folder, ready_text, listen))
+    environment.update(prepare(plan, folder, ready_text, listen, room))
     if not environment.get(CACHE_ENV):
         try:
             environment[CACHE_ENV] = str(claim_folder(frames, "frames").resolve())
@@ -299,23 +306,84 @@ def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None
     return environment
 
 
+@dataclass(frozen=True)
+class RoomPlan:
+    """The class's votes: where the store is, its two secrets and the instructor's address.
+
+    Attributes
+    ----------
+    store : Path
+        The class store (SQLite), outside the repository.
+    secret, instructor_token : str
+        The class secret every page gets in a cookie, and the instructor's token.
+    roster_names : int
+        Names on the roster (0: students are pseudonymous).
+    """
+
+    store: Path
+    secret: str
+    instructor_token: str
+    roster_names: int = 0
+
+    def config(self) -> dict[str, str]:
+        """The class server's settings for the room."""
+        return {"room_store": str(self.store), "room_secret": self.secret, "instructor_token": self.instructor_token}
+
+    def lines(self, listen: Listen) -> list[str]:
+        """What ``make class`` prints beside the students' URL."""
+        path = f"spinelab/room/instructor?token={self.instructor_token}"
+        instructor = class_url(listen.host, listen.port, None, path, listen.tls)
+        who = f"a roster of {self.roster_names} names" if self.roster_names else "no names (pseudonymous ids)"
+        return [f"Class votes are kept in {self.store} ({who}); delete that file to forget them.",
+                f"Instructor's view (keep this address to yourself): {instructor}"]
+
+
+def plan_room(notebook: Path, class_store: Path | None = None, roster: Path | None = None) -> RoomPlan:
+    """Open (or create) the class store, keep the roster in it, and draw the room's two secrets.
+
+    Raises
+    ------
+    ClassroomError
+        When the roster file cannot be read or the store cannot be opened.
+    """
+    names: list[str] = []
+    if roster is not None:
+        try:
+            names = Path(roster).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise ClassroomError(f"roster must be a text file of names, one a line; {roster} cannot be read "
+                                 f"({error})") from None
+    path = Path(class_store) if class_store is not None else session_path(notebook.stem)
+    try:
+        store = ClassStore(path)
+        store.set_meta(notebook=notebook.stem, course_version=__version__)
+        count = store.set_roster(names) if roster is not None else 0
+    except ClassStoreError as error:
+        raise ClassroomError(str(error)) from None
+    return RoomPlan(store.path.resolve(), make_token(), make_token(), count)
+
+
 def serve_class(
     notebook: str, students: int, host: str = "0.0.0.0", port: int = DEFAULT_PORT, *,
     notebooks: Path = Path("notebooks"), folder: Path = Path("build/classroom"), token: str | None = None,
     kernel_mb: int = KERNEL_MB, meminfo: Path = Path("/proc/meminfo"), certfile: Path | None = None,
-    keyfile: Path | None = None, frames: Path = Path("build/frames"),
+    keyfile: Path | None = None, frames: Path = Path("build/frames"), class_store: Path | None = None,
+    roster: Path | None = None,
 ) -> int:
     """Check, prepare and start a class server (see the module's description); returns only on Windows."""
     plan = plan_class(find_notebook(notebook, notebooks), students, kernel_mb)
     memory_line = check_memory(plan, mem_available_mb(meminfo))
     listen = listen_on(host, port, token, certfile, keyfile)
+    room = plan_room(plan.notebook, class_store, roster)
     url = listen.url()
-    env = class_environment(plan, folder, ready_text=announcement(url, [], "Class ready. Students open", host),
-                            listen=listen, frames=frames)
+    env = class_environment(plan, folder, ready_text=announcement(url, room.lines(listen),
+                                                                  "Class ready. Students open", host),
+                            listen=listen, frames=frames, room=room)
     lines = [
         plan.summary(), memory_line,
         f"Idle kernels with no page open are stopped after {CULL_IDLE_SECONDS // 60} minutes.",
         f"Each preheated kernel now runs {plan.notebook.name} once; the URL comes again at 'Class ready'.",
+        *room.lines(listen),
     ]
     announce(url, lines, "Students open", host)
     return exec_server(voila_command(plan.notebook, folder), env)
@@ -333,6 +401,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folder", type=Path, default=Path("build/classroom"), help="where the config is written")
     parser.add_argument("--frames", type=Path, default=Path("build/frames"),
                         help="the figures' frame cache, kept between classes")
+    parser.add_argument("--class-store", type=Path, default=None,
+                        help="the class's votes (SQLite; default: a new file in the Jupyter data folder)")
+    parser.add_argument("--roster", type=Path, default=None,
+                        help="names, one a line: students give theirs and the export names them (default: none)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -340,7 +412,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         return serve_class(args.notebook, args.students, args.host, args.port, notebooks=args.notebooks,
                            folder=args.folder, token=args.token, kernel_mb=args.kernel_mb,
-                           certfile=args.certfile, keyfile=args.keyfile, frames=args.frames)
+                           certfile=args.certfile, keyfile=args.keyfile, frames=args.frames,
+                           class_store=args.class_store, roster=args.roster)
     except ClassroomError as error:
         print(f"spinelab class: {error}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@
     spinelab present    # instructors: the notebooks as apps (Voilà), presenter style, at a URL with a token
     spinelab class --notebook 02_protective_guarding --students 40   # a whole class on this machine
     spinelab lms [--variant SEED]   # the self-checks for Canvas and Moodle in build/lms (needs the lms extra)
+    spinelab my-work --out .   # students: my-work.html and my-work.json to hand in
 
 ``spinelab lab`` first makes the course's JupyterLab settings (``.jupyter/lab/user-settings/`` in the course
 folder) defaults of this environment's JupyterLab, as ``make lab`` does; a student's own settings still win.
@@ -23,6 +24,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from spinelab.course import my_work
+from spinelab.course.progress import ProgressError, ProgressStore
 from spinelab.publish import classroom, present, serving
 
 START = Path("notebooks") / "00_start_here.ipynb"
@@ -111,13 +114,23 @@ def _lms(args: argparse.Namespace, extra: Sequence[str]) -> int:
     return 0
 
 
+def _my_work(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    try:
+        page, data = my_work.write(args.out, my_work.collect(ProgressStore(args.progress)))
+    except (ProgressError, OSError) as error:
+        print(f"spinelab my-work: {error}", file=sys.stderr)
+        return 2
+    print(f"Your work: {page.resolve()}\n           {data.resolve()}")
+    return 0
+
+
 def _settings(args: argparse.Namespace, extra: Sequence[str]) -> int:
     print(install_lab_settings(course_folder(args.course)))
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line: ``lab`` (the default), ``present``, ``class``, ``lms`` and ``lab-settings``."""
+    """The command line: ``lab`` (the default), ``present``, ``class``, ``lms``, ``my-work`` and ``lab-settings``."""
     main_parser = argparse.ArgumentParser(prog="spinelab", description=__doc__.splitlines()[0])
     commands = main_parser.add_subparsers(dest="command")
     lab = commands.add_parser("lab", help="open the course in JupyterLab (the default)")
@@ -142,6 +155,10 @@ def parser() -> argparse.ArgumentParser:
     lms_.add_argument("--variant", metavar="SEED", default=None,
                       help="only an exam variant: calculated questions, numbers drawn from SEED (keep it private)")
     lms_.set_defaults(run=_lms)
+    work = commands.add_parser("my-work", help="your self-check answers, exercises and scores as HTML + JSON")
+    work.add_argument("--out", type=Path, default=Path("."), help="folder to write my-work.html and .json to")
+    work.add_argument("--progress", type=Path, default=None, help="the progress file (default: your own)")
+    work.set_defaults(run=_my_work)
     settings = commands.add_parser("lab-settings", help="only make the course's JupyterLab settings defaults")
     settings.add_argument("--course", type=Path, default=None, help="the course folder (default: this folder)")
     settings.set_defaults(run=_settings)

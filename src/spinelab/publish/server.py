@@ -22,6 +22,9 @@ read, never on the command line) and starts it.
 - **No kernel beyond the plan**: template and theme overrides are off and their query arguments ignored (each
   override used to skip the preheated pool and start a kernel); a kernel the kernel manager refuses
   (:class:`~spinelab.publish.class_kernels.KernelRefusedError`) becomes an HTTP 503 page saying the class is full.
+- **The room's votes** (:mod:`spinelab.publish.room`) when :attr:`ClassServer.room_store` is set: its routes come
+  before Voilà's, every page gets the class secret in a cookie scoped to ``/spinelab/room/`` and the vote panel's
+  script before ``</body>``; both secrets are kept out of the logs like the token.
 - **TLS** when :attr:`ClassServer.certfile` and :attr:`ClassServer.keyfile` are set.
 """
 
@@ -53,7 +56,9 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from spinelab.course.class_store import ClassStore, ClassStoreError
 from spinelab.publish.class_kernels import KernelRefusedError
+from spinelab.publish.room import Room, room_cookie_header, room_handlers, room_script
 from spinelab.publish.serving import MIN_TOKEN_CHARS
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
@@ -66,6 +71,8 @@ DROPPED_ARGUMENTS = ("token", "template", "theme")
 MAX_FRAME_PARTS = 1024
 #: The page a student sees when no kernel can be started for them.
 CLASS_FULL_PAGE = ("templates", "spinelab_class", "class_full.html")
+#: Where the application keeps the class's :class:`~spinelab.publish.room.Room` (None without a class store).
+ROOM_SETTING = "spinelab_room"
 LOG_NAMES = ("", "tornado", "tornado.access", "tornado.application", "tornado.general", "Voila", "ClassServer")
 
 
@@ -275,8 +282,13 @@ class PageHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         """Serve the page, or a 503 page when no kernel can be started for it."""
         self.drop_arguments()
+        room = self.settings.get(ROOM_SETTING)
+        if room is not None:  # the class's votes: the page gets the class secret and the vote panel
+            self.add_header("Set-Cookie", room_cookie_header(room, self.request.protocol == "https"))
         try:
             async for html in self.get_generator(path=path):
+                if room is not None and "</body>" in html:
+                    html = html.replace("</body>", f"{room_script(self.base_url)}</body>", 1)
                 self.write(html)
                 self.flush()
         except KernelRefusedError:
@@ -369,6 +381,11 @@ class ClassServer(Voila):
     certfile = Unicode("", config=True, help="TLS certificate (PEM); with keyfile, the server speaks HTTPS.")
     keyfile = Unicode("", config=True, help="TLS private key (PEM).")
     allowed_hosts = List(Unicode(), config=True, help="Host names accepted besides this machine's own and any IP.")
+    room_store = Unicode("", config=True, help="The class store (SQLite); set, the room's votes are served.")
+    room_secret = Unicode("", config=True, help="The class secret pages get to read and answer the room's votes.")
+    instructor_token = Unicode("", config=True, help="The instructor's token for the room's view and API.")
+    #: The class's votes (:mod:`spinelab.publish.room`), or None without a class store.
+    room: Room | None = None
 
     def initialize(self, argv: Any = None) -> None:
         """Voilà's start-up, then refuse a short token and turn the overrides off."""
@@ -379,6 +396,17 @@ class ClassServer(Voila):
         if bool(self.certfile) != bool(self.keyfile):
             self.log.critical("HTTPS needs both a certificate file and a key file.")
             self.exit(2)
+        self.room = None
+        if self.room_store:
+            if min(len(self.room_secret), len(self.instructor_token)) < MIN_TOKEN_CHARS:
+                self.log.critical("The class secret and instructor token must have at least %d characters.",
+                                  MIN_TOKEN_CHARS)
+                self.exit(2)
+            try:
+                self.room = Room(ClassStore(self.room_store), self.room_secret, self.instructor_token)
+            except ClassStoreError as error:
+                self.log.critical("%s", error)
+                self.exit(2)
         self.voila_configuration.allow_template_override = "NO"
         self.voila_configuration.allow_theme_override = "NO"
         self.kernel_websocket_connection_class = V1OnlyConnection
@@ -386,6 +414,8 @@ class ClassServer(Voila):
     def init_handlers(self) -> list:
         """Voilà's routes, with the guarded handlers in place of its own."""
         guarded = []
+        if self.room is not None:  # before Voilà's catch-all route
+            guarded.extend(room_handlers(self.room, self.base_url))
         for route in super().init_handlers():
             pattern, handler, *rest = route
             guarded.append((pattern, GUARDED_HANDLERS.get(handler, handler), *rest))
@@ -393,8 +423,8 @@ class ClassServer(Voila):
 
     def start(self) -> None:
         """Voilà's ``start`` with the guarded application, the token kept out of the logs."""
-        if self.token:
-            scrub_logs(self.token, [self.log, *(logging.getLogger(name) for name in LOG_NAMES)])
+        for secret in filter(None, (self.token, self.room_secret, self.instructor_token)):
+            scrub_logs(secret, [self.log, *(logging.getLogger(name) for name in LOG_NAMES)])
         self.connection_dir = tempfile.mkdtemp(prefix="voila_", dir=self.connection_dir_root)
         self.log.info("Storing connection files in %s.", self.connection_dir)
         settings = self.init_settings()
@@ -402,6 +432,7 @@ class ClassServer(Voila):
         names = {*local_names(), *self.allowed_hosts}
         self.app = GuardedApplication(allowed_hosts=names, ssl_options=ssl_options, **settings)
         self.app.settings.update(self.tornado_settings)
+        self.app.settings[ROOM_SETTING] = self.room
         self.app.add_handlers(".*$", self.init_handlers())
         self.listen()
 
