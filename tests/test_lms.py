@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from spinelab.clinic import numeric_items
-from spinelab.course import quiz
+from spinelab.course import quiz, rubric
 from spinelab.publish import lms, lms_canvas, lms_moodle, lms_text
 from spinelab.publish.licence import CONTENT_LICENCE
 
@@ -637,13 +637,13 @@ def test_the_exports_own_words_never_refer_to_the_course():
     assert found == []
 
 
-RUBRIC = (quiz.RubricCriterion(name="Names the difference", levels=(
-    quiz.RubricLevel(label="Full", points=3.0, descriptor="Says *pain gone* is not *recovered*."),
-    quiz.RubricLevel(label="Partial", points=1.0, descriptor="Names one of them."),
-    quiz.RubricLevel(label="Missing", points=0.0, descriptor="Neither."))),
-    quiz.RubricCriterion(name="Uses the numbers", levels=(
-        quiz.RubricLevel(label="Full", points=2.0, descriptor="84 % against 30 %."),
-        quiz.RubricLevel(label="Missing", points=0.0, descriptor="No number."))))
+RUBRIC = (rubric.RubricCriterion(name="Names the difference", levels=(
+    rubric.RubricLevel(label="Full", points=3.0, descriptor="Says *pain gone* is not *recovered*."),
+    rubric.RubricLevel(label="Partial", points=1.0, descriptor="Names one of them."),
+    rubric.RubricLevel(label="Missing", points=0.0, descriptor="Neither."))),
+    rubric.RubricCriterion(name="Uses the numbers", levels=(
+        rubric.RubricLevel(label="Full", points=2.0, descriptor="84 % against 30 %."),
+        rubric.RubricLevel(label="Missing", points=0.0, descriptor="No number."))))
 
 
 def _with_rubric(exercise: quiz.Exercise) -> quiz.Exercise:

@@ -70,14 +70,15 @@ def test_spinelab_my_work_writes_both_files(store: ProgressStore, tmp_path: Path
     assert "my-work.html" in capsys.readouterr().out
 
 
-def test_the_notebook_links_carry_the_files_themselves(store: ProgressStore) -> None:
+def test_the_notebook_links_carry_the_work_kept_when_the_button_is_pressed(store: ProgressStore) -> None:
     from spinelab.course.my_work_links import links
 
     shown = links(store)
-    assert repr(shown) == ("Download my work (HTML page) (my-work.html) · Download my work (JSON data) "
-                           "(my-work.json)")
-    markup = shown._repr_html_()
-    encoded = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', markup))
+    assert shown.links.value == ""  # nothing built when the cell runs: no one's work in the notebook's output
+    store.record_attempt(NOTEBOOK, "run-before-explore", "True", correct=True)
+    shown.button.click()
+    encoded = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', shown.links.value))
     assert set(encoded) == {"my-work.html", "my-work.json"}
-    assert json.loads(base64.b64decode(encoded["my-work.json"]))["notebooks"][0]["score"]["correct"] == 1
+    (notebook,) = json.loads(base64.b64decode(encoded["my-work.json"]))["notebooks"]
+    assert notebook["score"]["correct"] == 2  # the answer given after the cell ran is in
     assert base64.b64decode(encoded["my-work.html"]).decode().startswith("<!DOCTYPE html>")

@@ -27,9 +27,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, rubric
+from spinelab.course.rubric import RubricCriterion
 from spinelab.course.validation import check_text
 
 KINDS = ("multiple_choice", "true_false", "select_all", "numeric")
@@ -201,28 +201,6 @@ def read_number(value: str | float | None, unit: str = "") -> float | None:
 
 
 @dataclass(frozen=True)
-class RubricLevel:
-    """One level of a rubric criterion: its label, its points and what an answer at that level contains."""
-
-    label: str
-    points: float
-    descriptor: str
-
-
-@dataclass(frozen=True)
-class RubricCriterion:
-    """One criterion of an analytic rubric, with its levels from the best to the weakest."""
-
-    name: str
-    levels: tuple[RubricLevel, ...]
-
-    @property
-    def max_points(self) -> float:
-        """The points of the criterion's best level."""
-        return self.levels[0].points
-
-
-@dataclass(frozen=True)
 class Exercise:
     """An exercise: a prompt and its solution (Markdown), the objectives it practises and its analytic rubric."""
 
@@ -325,21 +303,7 @@ def _question(row: dict, where: str) -> Question:
 def _exercise(row: dict, where: str) -> Exercise:
     return Exercise(id=row["id"], title=row["title"], prompt=row["prompt"], solution=row["solution"],
                     citations=_citations(row, where), objectives=tuple(row.get("objectives", ())),
-                    rubric=_rubric(row.get("rubric", ()), where))
-
-
-def _rubric(rows: Iterable[dict], where: str) -> tuple[RubricCriterion, ...]:
-    """An exercise's rubric; each criterion's levels must run from the most points to the fewest."""
-    rubric = tuple(RubricCriterion(row["name"], tuple(RubricLevel(level["label"], float(level["points"]),
-                                                                  level["descriptor"]) for level in row["levels"]))
-                   for row in rows)
-    _unique([criterion.name for criterion in rubric], "rubric criterion", where)
-    for criterion in rubric:
-        points = [level.points for level in criterion.levels]
-        if any(better <= worse for better, worse in pairwise(points)):
-            raise ValueError(f"{where}: rubric criterion {criterion.name!r}: field 'levels' must run from the most "
-                             f"points to the fewest, each level fewer than the one before; got {points}")
-    return rubric
+                    rubric=rubric.parse(row.get("rubric", ()), where))
 
 
 def parse(name: str, text: str) -> SelfCheck:
