@@ -1,4 +1,9 @@
-"""Test-wide settings: the suite must not write anything into the working tree or a student's own files."""
+"""Test-wide settings: a test run must not write anything into the working tree or a student's own files.
+
+At the repository's root, so that every pytest run reads it first: the unit tests (``tests/``), the notebooks under
+nbval (``pytest notebooks --nbval``) and the browser tests. The package itself never asks whether it runs under
+pytest; it reads the variables set here (:mod:`spinelab.course.settings`).
+"""
 
 import atexit
 import os
