@@ -1,11 +1,9 @@
 """The data files and their JSON Schemas: every shipped file validates, and every kind of rule breach is named."""
 
-import ast
 import json
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -364,12 +362,6 @@ def test_the_python_constants_match_the_allowed_values_of_the_schemas():
     assert tuple(question["kind"]["enum"]) == quiz.KINDS
 
 
-def test_the_loader_reads_each_file_once():
-    datafile.load.cache_clear()
-    first = datafile.load("theories")
-    assert datafile.load("theories") is first and datafile.load.cache_info().currsize == 1
-
-
 #: Imports every module of the package; prints the modules whose own code read a data file while being imported.
 IMPORT_ALL = """
 import importlib, json, pkgutil, sys
@@ -398,24 +390,6 @@ def _readers_at_import(script: str) -> list:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_the_data_modules_read_nothing_at_import():
-    modules = ("spinelab.course.references", "spinelab.anatomy.muscles", "spinelab.multifidus.studies",
-               "spinelab.guarding.treatments", "spinelab.guarding.pain_theories", "spinelab.guarding.guarding_figures",
-               "spinelab.clinic.red_flags", "spinelab.course.quiz")  # case_study imports recovery: see below
-    script = (f"import importlib, json\nfrom spinelab.course import datafile\n"
-              f"for name in {modules!r}: importlib.import_module(name)\n"
-              "print(json.dumps([datafile.load.cache_info().currsize, datafile.schema.cache_info().currsize]))")
-    assert _readers_at_import(script) == [0, 0]
-
-
 def test_no_module_of_the_package_reads_a_data_file_at_import():
     assert _readers_at_import(IMPORT_ALL) == [[], 0, 0]
 
-
-def test_the_datafile_module_imports_no_widget_plotting_or_ipython_library():
-    tree = ast.parse(Path(datafile.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert not {name.split(".")[0] for name in imported} & {"ipywidgets", "matplotlib", "IPython"}
-    assert {name.split(".")[0] for name in imported} <= {"__future__", "json", "tomllib", "functools", "importlib",
-                                                         "typing", "jsonschema"}

@@ -9,83 +9,6 @@ from spinelab.publish import instructor
 from spinelab.publish.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-#: One question of each kind, in the self-check format (the shipped files are checked by the tests below).
-EVERY_KIND = """
-[[objective]]
-id = "layers"
-text = "Tell the deep from the superficial back muscles."
-
-[[question]]
-id = "q"
-kind = "multiple_choice"
-objectives = ["layers"]
-prompt = "Which muscle is deep?"
-explanation = "Multifidus attaches segment by segment."
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Yes."
-[[question.choice]]
-text = "Trapezius"
-feedback = "No."
-misconception = "Big muscles are deep."
-
-[[question]]
-id = "tf"
-kind = "true_false"
-objectives = ["layers"]
-vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
-prompt = "Her multifidus will recover by itself once the pain goes."
-explanation = "Recovery was not spontaneous in the control group."
-[[question.choice]]
-text = "True"
-feedback = "No."
-misconception = "Pain relief is recovery."
-[[question.choice]]
-text = "False"
-correct = true
-feedback = "Right."
-
-[[question]]
-id = "all"
-kind = "select_all"
-objectives = ["layers"]
-prompt = "Which are deep muscles?"
-explanation = "Both attach segment by segment."
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Deep."
-[[question.choice]]
-text = "Rotatores"
-correct = true
-feedback = "Deep."
-[[question.choice]]
-text = "Latissimus dorsi"
-feedback = "Superficial."
-misconception = "Every back muscle is deep."
-
-[[question]]
-id = "num"
-kind = "numeric"
-objectives = ["layers"]
-prompt = "How many weeks did the exercise programme last?"
-explanation = "Twice a week for four weeks."
-answer = 4
-tolerance = 0.5
-unit = "weeks"
-correct_feedback = "Four weeks."
-[[question.wrong_answer]]
-value = 10
-feedback = "That is the last examination."
-misconception = "The follow-up is the treatment."
-
-[[exercise]]
-id = "e"
-title = "An exercise"
-prompt = "Do it."
-solution = "The **answer**."
-"""
 
 
 def test_answer_key_has_every_answer_and_solution():
@@ -100,8 +23,8 @@ def test_answer_key_has_every_answer_and_solution():
             assert exercise.solution in text
 
 
-def test_answer_key_covers_every_kind_of_question(monkeypatch):
-    check = quiz.parse("test", EVERY_KIND)
+def test_answer_key_covers_every_kind_of_question(monkeypatch, selfcheck):
+    check = selfcheck
     monkeypatch.setattr(quiz, "available", lambda: ["test"])
     monkeypatch.setattr(quiz, "load", lambda name: check)
     text = instructor.answers_markdown()

@@ -1,6 +1,4 @@
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -38,12 +36,6 @@ topics = ["dry needling"]
 def test_names_match_the_data_file_and_load_in_order():
     assert tuple(row["name"] for row in datafile.load("treatments")["treatment"]) == treatments.NAMES
     assert tuple(treatments.all_treatments()) == treatments.NAMES
-
-
-def test_nothing_is_read_at_import():
-    code = "import spinelab.guarding.treatments as t; print(t.catalogue.cache_info().currsize)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "0"
 
 
 def test_a_small_valid_file_loads_with_its_evidence():

@@ -34,6 +34,6 @@ def test_a_tarball_with_another_digest_or_without_a_pin_is_refused(tmp_path):
     tarball.write_bytes(b"tampered")
     with pytest.raises(vendor.IntegrityError, match=r"jquery-3\.5\.1\.tgz \(jquery@3\.5\.1\) has integrity sha512-"):
         vendor.verify("jquery@3.5.1", tarball, pinned)
-    with pytest.raises(vendor.IntegrityError, match="mathjax@2.7.7 has no pinned integrity"):
+    with pytest.raises(vendor.IntegrityError, match=r"mathjax@2\.7\.7 has no pinned integrity"):
         vendor.verify("mathjax@2.7.7", tarball, pinned)
     assert vendor.main(["jquery@3.5.1", str(tarball)]) == 1
