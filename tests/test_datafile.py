@@ -95,6 +95,8 @@ name = "Pain adaptation"\nshort_name = "adaptation"\npredictions = { agonist = -
 keys = ["lund1991"]
 """
 
+#: The shipped wording: every phrase is required, so the minimal document is the file itself.
+WORDING = DATA.joinpath("wording.toml").read_text(encoding="utf-8")
 SPINE_MODEL = """[model]
 name = "N"\npackage = "p"\nversion = "1"\nlicence = "L"\ncitations = ["walia2025"]\nflexion_degrees = 40.0
 limits = ["l"]
@@ -300,6 +302,14 @@ CASES = {
         ("antagonist = 0.5", "antagonist = 0.5, synergist = 1",
          r"theory 1 \('Pain adaptation'\): field 'predictions' has unknown key\(s\) synergist"),
         ('keys = ["lund1991"]', "keys = []", r"theory 1 \('Pain adaptation'\): field 'keys' must be a non-empty list"),
+    ]),
+    "wording": (WORDING, [
+        ('no_red_flags = "no red flags"\n', "", r"yellow_flags: field 'no_red_flags' is missing"),
+        ('numbers_summary = "The model\'s numbers"', 'numbers_summary = ""',
+         r"spine_model: field 'numbers_summary' must be non-empty text"),
+        ('imaging_header = ["Finding", "At 20 years", "At 80 years"]', "imaging_header = []",
+         r"yellow_flags: field 'imaging_header' must be a non-empty list"),
+        ("[spine_model]", "[spine_models]", r"spine_model is missing"),
     ]),
 }
 

@@ -120,7 +120,7 @@ def test_dry_needling_shows_what_the_review_found():
 
 def test_the_model_is_called_illustrative_once_and_students_see_no_provenance():
     table = treatments.evidence_table()
-    assert table.count(treatments.ILLUSTRATIVE_NOTE) == 1
+    assert table.count(treatments.illustrative_note()) == 1
     texts = [table, *(treatment.evidence_markdown() for treatment in treatments.all_treatments().values())]
     for text in texts:
         for phrase in ("retrieved", "verified", "this course", "not checked", "not seen"):
