@@ -97,6 +97,7 @@ keys = ["lund1991"]
 
 #: The shipped wording: every phrase is required, so the minimal document is the file itself.
 WORDING = DATA.joinpath("wording.toml").read_text(encoding="utf-8")
+LAYER_STEP = DATA.joinpath("layer_step.toml").read_text(encoding="utf-8")
 SPINE_MODEL = """[model]
 name = "N"\npackage = "p"\nversion = "1"\nlicence = "L"\ncitations = ["walia2025"]\nflexion_degrees = 40.0
 limits = ["l"]
@@ -302,6 +303,13 @@ CASES = {
         ("antagonist = 0.5", "antagonist = 0.5, synergist = 1",
          r"theory 1 \('Pain adaptation'\): field 'predictions' has unknown key\(s\) synergist"),
         ('keys = ["lund1991"]', "keys = []", r"theory 1 \('Pain adaptation'\): field 'keys' must be a non-empty list"),
+    ]),
+    "layer_step": (LAYER_STEP, [
+        ('best = "✅ Yes."\n', "", r"verdicts: field 'best' is missing"),
+        ('muscle = "latissimus_dorsi"', 'muscle = "Latissimus dorsi"',
+         r"inhibited answer 1: field 'muscle' must be a muscle id"),
+        ('text = "on the side opposite the pain"', "text = 3",
+         r"where answer 3: field 'text' must be non-empty text; got 3"),
     ]),
     "wording": (WORDING, [
         ('no_red_flags = "no red flags"\n', "", r"yellow_flags: field 'no_red_flags' is missing"),

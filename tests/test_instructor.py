@@ -42,8 +42,9 @@ def test_answer_key_has_the_sorter_and_the_layer_step():
     text = instructor.answers_markdown()
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
-    assert f"- **Guarding:** {case_study.GUARDING}. {case_study.guarding_feedback(case_study.GUARDING)[1]}" in text
-    assert case_study.where_feedback(case_study.WHERE_OPTIONS[0])[1] in text
+    guarding = case_study.guarding_answer()
+    assert f"- **Guarding:** {guarding}. {case_study.guarding_feedback(guarding)[1]}" in text
+    assert case_study.where_feedback(case_study.where_answer())[1] in text
 
 
 def test_answer_key_covers_every_decision_of_every_case(monkeypatch):

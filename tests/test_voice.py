@@ -58,7 +58,7 @@ def test_notebooks_speak_about_the_science_not_about_their_writing(path):
 def test_self_checks_and_data_shown_to_students_have_no_provenance_talk():
     data = ROOT / "src/spinelab/data"
     files = [*data.glob("selfcheck/*.toml"), *data.glob("cases/*.toml"), data / "start_back.toml",
-             data / "yellow_flags.toml", data / "wording.toml"]
+             data / "yellow_flags.toml", data / "wording.toml", data / "layer_step.toml"]
     shown = [text for path in sorted(files)
              for text in _student_strings(tomllib.loads(path.read_text(encoding="utf-8")))]
     shown += [studies.describe(), treatments.evidence_table(), red_flags.RULE, red_flags.DISCLAIMER,
