@@ -91,10 +91,16 @@ class: $(CLASS_STAMP)
 		--host $(if $(filter command line environment,$(origin HOST)),$(HOST),0.0.0.0) $(TLS_FLAGS) \
 		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(CLASS_STORE),--class-store "$(CLASS_STORE)")
 
-$(VENDOR)/.unpacked:
-	mkdir -p $(VENDOR)
+# Each tarball is checked against the sha512 integrity pinned in src/spinelab/publish/vendor.lock before it is
+# unpacked; a mismatch (or a package without a pin) stops the build and leaves nothing unpacked for it.
+VENDOR_LOCK := src/spinelab/publish/vendor.lock
+
+$(VENDOR)/.unpacked: $(RUNTIME_STAMP) $(VENDOR_LOCK)
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)
 	cd $(VENDOR) && for spec in $(VENDOR_PACKAGES); do \
-		name=$${spec%@*}; mkdir -p $$name && tar -xzf "$$(npm pack --silent $$spec)" -C $$name; done
+		name=$${spec%@*}; tarball="$$(npm pack --silent $$spec)" || exit 1; \
+		$(CURDIR)/$(BIN)/python -m spinelab.publish.vendor $$spec "$$tarball" || { rm -f "$$tarball"; exit 1; }; \
+		mkdir -p $$name && tar -xzf "$$tarball" -C $$name || exit 1; done
 	touch $@
 
 # Offline reveal.js decks of the topic notebooks, in build/slides/.

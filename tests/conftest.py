@@ -1,33 +1,27 @@
-"""Test-wide settings: the suite must not write anything into the working tree or a student's own files."""
+"""Fixtures shared by the unit tests (the test environment itself is set in the repository's root conftest.py)."""
 
-import atexit
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
-# Hypothesis keeps its files (example database, caches) beside the tests unless told otherwise; a test run must
-# not write into the working tree. Read lazily by Hypothesis, so setting it here, before any test, is in time.
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "spinelab-hypothesis"))
+import pytest
 
-from hypothesis import settings
+from spinelab.course import quiz, style
 
-# No example database in .hypothesis/ beside the tests; derandomized so CI runs the same examples each time.
-settings.register_profile("spinelab", database=None, derandomize=True)
-settings.load_profile("spinelab")
+SELFCHECK_FILE = Path(__file__).parent / "data" / "selfcheck.toml"
 
-# Self-check progress goes to a temporary file for the whole session, never to the student's Jupyter data
-# directory. Set at import, before any test runs: the kernels nbval starts and the servers the browser tests
-# start are child processes, so they inherit it too.
-# Only the first pytest process makes the folder (xdist workers inherit the variable) and removes it at exit.
-if not os.environ.get("SPINELAB_PROGRESS"):
-    _PROGRESS_DIR = tempfile.mkdtemp(prefix="spinelab-progress-")
-    os.environ["SPINELAB_PROGRESS"] = str(Path(_PROGRESS_DIR) / "progress.json")
-    atexit.register(shutil.rmtree, _PROGRESS_DIR, ignore_errors=True)
 
-# Frames of live figures go to a temporary cache for the session, never to the user's cache folder (nor the working
-# tree); nbval's kernels and the browser tests' servers inherit it.
-if not os.environ.get("SPINELAB_FRAME_CACHE"):
-    _FRAMES_DIR = tempfile.mkdtemp(prefix="spinelab-frames-")
-    os.environ["SPINELAB_FRAME_CACHE"] = _FRAMES_DIR
-    atexit.register(shutil.rmtree, _FRAMES_DIR, ignore_errors=True)
+@pytest.fixture
+def selfcheck_toml() -> str:
+    """A self-check with one question of every kind and an exercise, as TOML text."""
+    return SELFCHECK_FILE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def selfcheck(selfcheck_toml: str) -> quiz.SelfCheck:
+    """The shared self-check (:func:`selfcheck_toml`), parsed."""
+    return quiz.parse("test", selfcheck_toml)
+
+
+@pytest.fixture(autouse=True)
+def _presenter_mode_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that switches presenter mode on (``style.use(True)``) leaves the next test in the mode it had."""
+    monkeypatch.setitem(style._applied, "presenter", style._applied["presenter"])

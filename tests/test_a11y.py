@@ -2,7 +2,7 @@
 
 import ipywidgets as widgets
 
-from spinelab.course import a11y
+from spinelab.course import a11y, widget_internals
 from spinelab.course.a11y import Accessibility
 from spinelab.course.display import Display, FigurePanel
 from spinelab.course.live import LiveFigure
@@ -27,7 +27,7 @@ def _panel() -> tuple[FigurePanel, widgets.FloatSlider, LiveFigure]:
 
 
 def _named(helper: Accessibility, widget: widgets.Widget) -> str:
-    (cls,) = [c for c in widget._dom_classes if c.startswith(a11y.CLASS_PREFIX)]
+    (cls,) = [c for c in widget_internals.css_classes(widget) if c.startswith(a11y.CLASS_PREFIX)]
     return helper.labels[cls]
 
 

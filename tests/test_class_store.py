@@ -132,9 +132,11 @@ def test_an_unwritable_folder_is_a_message(tmp_path: Path) -> None:
         ClassStore(blocker / "class.sqlite")
 
 
-def test_a_test_run_never_writes_to_the_instructors_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_sessions_go_to_the_folder_set_for_them_or_to_the_named_file(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
     monkeypatch.delenv("SPINELAB_CLASS_STORE", raising=False)
-    assert "spinelab-test-classes" in str(session_path("02_protective_guarding"))
+    monkeypatch.setenv("SPINELAB_CLASS_STORE_DIR", str(tmp_path))
+    assert session_path("02_protective_guarding").parent == tmp_path
     monkeypatch.setenv("SPINELAB_CLASS_STORE", "/somewhere/x.sqlite")
     assert session_path("02_protective_guarding") == Path("/somewhere/x.sqlite")
 

@@ -1,11 +1,9 @@
 """The data files and their JSON Schemas: every shipped file validates, and every kind of rule breach is named."""
 
-import ast
 import json
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -98,6 +96,9 @@ name = "Pain adaptation"\nshort_name = "adaptation"\npredictions = { agonist = -
 keys = ["lund1991"]
 """
 
+#: The shipped wording: every phrase is required, so the minimal document is the file itself.
+WORDING = DATA.joinpath("wording.toml").read_text(encoding="utf-8")
+LAYER_STEP = DATA.joinpath("layer_step.toml").read_text(encoding="utf-8")
 SPINE_MODEL = """[model]
 name = "N"\npackage = "p"\nversion = "1"\nlicence = "L"\ncitations = ["walia2025"]\nflexion_degrees = 40.0
 limits = ["l"]
@@ -396,6 +397,21 @@ CASES = {
          r"wording: field 'rubric_columns' must be a list of exactly 4 items"),
         ('x = "X"', 'x = ""', r"topic: field 'x' must be non-empty text"),
     ]),
+    "layer_step": (LAYER_STEP, [
+        ('best = "✅ Yes."\n', "", r"verdicts: field 'best' is missing"),
+        ('muscle = "latissimus_dorsi"', 'muscle = "Latissimus dorsi"',
+         r"inhibited answer 1: field 'muscle' must be a muscle id"),
+        ('text = "on the side opposite the pain"', "text = 3",
+         r"where answer 3: field 'text' must be non-empty text; got 3"),
+    ]),
+    "wording": (WORDING, [
+        ('no_red_flags = "no red flags"\n', "", r"yellow_flags: field 'no_red_flags' is missing"),
+        ('numbers_summary = "The model\'s numbers"', 'numbers_summary = ""',
+         r"spine_model: field 'numbers_summary' must be non-empty text"),
+        ('imaging_header = ["Finding", "At 20 years", "At 80 years"]', "imaging_header = []",
+         r"yellow_flags: field 'imaging_header' must be a non-empty list"),
+        ("[spine_model]", "[spine_models]", r"spine_model is missing"),
+    ]),
 }
 
 
@@ -457,12 +473,6 @@ def test_the_python_constants_match_the_allowed_values_of_the_schemas():
     assert tuple(question["kind"]["enum"]) == quiz.KINDS
 
 
-def test_the_loader_reads_each_file_once():
-    datafile.load.cache_clear()
-    first = datafile.load("theories")
-    assert datafile.load("theories") is first and datafile.load.cache_info().currsize == 1
-
-
 #: Imports every module of the package; prints the modules whose own code read a data file while being imported.
 IMPORT_ALL = """
 import importlib, json, pkgutil, sys
@@ -491,24 +501,6 @@ def _readers_at_import(script: str) -> list:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_the_data_modules_read_nothing_at_import():
-    modules = ("spinelab.course.references", "spinelab.anatomy.muscles", "spinelab.multifidus.studies",
-               "spinelab.guarding.treatments", "spinelab.guarding.pain_theories", "spinelab.guarding.guarding_figures",
-               "spinelab.clinic.red_flags", "spinelab.course.quiz")  # case_study imports recovery: see below
-    script = (f"import importlib, json\nfrom spinelab.course import datafile\n"
-              f"for name in {modules!r}: importlib.import_module(name)\n"
-              "print(json.dumps([datafile.load.cache_info().currsize, datafile.schema.cache_info().currsize]))")
-    assert _readers_at_import(script) == [0, 0]
-
-
 def test_no_module_of_the_package_reads_a_data_file_at_import():
     assert _readers_at_import(IMPORT_ALL) == [[], 0, 0]
 
-
-def test_the_datafile_module_imports_no_widget_plotting_or_ipython_library():
-    tree = ast.parse(Path(datafile.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert not {name.split(".")[0] for name in imported} & {"ipywidgets", "matplotlib", "IPython"}
-    assert {name.split(".")[0] for name in imported} <= {"__future__", "json", "tomllib", "functools", "importlib",
-                                                         "typing", "jsonschema"}

@@ -9,87 +9,6 @@ from spinelab.publish import instructor
 from spinelab.publish.notebooks import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-#: One question of each kind, in the self-check format (the shipped files are checked by the tests below).
-EVERY_KIND = """
-[[objective]]
-id = "layers"
-text = "Tell the deep from the superficial back muscles."
-
-[[question]]
-id = "q"
-kind = "multiple_choice"
-bloom = "understand"
-objectives = ["layers"]
-prompt = "Which muscle is deep?"
-explanation = "Multifidus attaches segment by segment."
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Yes."
-[[question.choice]]
-text = "Trapezius"
-feedback = "No."
-misconception = "Big muscles are deep."
-
-[[question]]
-id = "tf"
-kind = "true_false"
-bloom = "understand"
-objectives = ["layers"]
-vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
-prompt = "Her multifidus will recover by itself once the pain goes."
-explanation = "Recovery was not spontaneous in the control group."
-[[question.choice]]
-text = "True"
-feedback = "No."
-misconception = "Pain relief is recovery."
-[[question.choice]]
-text = "False"
-correct = true
-feedback = "Right."
-
-[[question]]
-id = "all"
-kind = "select_all"
-bloom = "understand"
-objectives = ["layers"]
-prompt = "Which are deep muscles?"
-explanation = "Both attach segment by segment."
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Deep."
-[[question.choice]]
-text = "Rotatores"
-correct = true
-feedback = "Deep."
-[[question.choice]]
-text = "Latissimus dorsi"
-feedback = "Superficial."
-misconception = "Every back muscle is deep."
-
-[[question]]
-id = "num"
-kind = "numeric"
-bloom = "understand"
-objectives = ["layers"]
-prompt = "How many weeks did the exercise programme last?"
-explanation = "Twice a week for four weeks."
-answer = 4
-tolerance = 0.5
-unit = "weeks"
-correct_feedback = "Four weeks."
-[[question.wrong_answer]]
-value = 10
-feedback = "That is the last examination."
-misconception = "The follow-up is the treatment."
-
-[[exercise]]
-id = "e"
-title = "An exercise"
-prompt = "Do it."
-solution = "The **answer**."
-"""
 
 
 def test_answer_key_has_every_answer_and_solution():
@@ -104,8 +23,8 @@ def test_answer_key_has_every_answer_and_solution():
             assert exercise.solution in text
 
 
-def test_answer_key_covers_every_kind_of_question(monkeypatch):
-    check = quiz.parse("test", EVERY_KIND)
+def test_answer_key_covers_every_kind_of_question(monkeypatch, selfcheck):
+    check = selfcheck
     monkeypatch.setattr(quiz, "available", lambda: ["test"])
     monkeypatch.setattr(quiz, "load", lambda name: check)
     text = instructor.answers_markdown()
@@ -119,8 +38,9 @@ def test_answer_key_covers_every_kind_of_question(monkeypatch):
     assert "**Solution.** The **answer**." in text
 
 
-def test_answer_key_shows_each_notebooks_bloom_levels(monkeypatch):
-    check = quiz.parse("test", EVERY_KIND.replace('bloom = "understand"', 'bloom = "evaluate"\nnovel_data = true', 1))
+def test_answer_key_shows_each_notebooks_bloom_levels(monkeypatch, selfcheck_toml):
+    text = selfcheck_toml.replace('bloom = "understand"', 'bloom = "evaluate"\nnovel_data = true', 1)
+    check = quiz.parse("test", text)
     monkeypatch.setattr(quiz, "available", lambda: ["test"])
     monkeypatch.setattr(quiz, "load", lambda name: check)
     text = instructor.answers_markdown()
@@ -136,8 +56,9 @@ def test_answer_key_has_the_sorter_and_the_layer_step():
     text = instructor.answers_markdown()
     for muscle_id in muscle_sort.DEFAULT_MUSCLES:
         assert f"{muscles.get(muscle_id).label}: **{muscles.get(muscle_id).layer}**" in text
-    assert f"- **Guarding:** {case_study.GUARDING}. {case_study.guarding_feedback(case_study.GUARDING)[1]}" in text
-    assert case_study.where_feedback(case_study.WHERE_OPTIONS[0])[1] in text
+    guarding = case_study.guarding_answer()
+    assert f"- **Guarding:** {guarding}. {case_study.guarding_feedback(guarding)[1]}" in text
+    assert case_study.where_feedback(case_study.where_answer())[1] in text
 
 
 def test_answer_key_covers_every_decision_of_every_case(monkeypatch):

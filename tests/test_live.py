@@ -53,12 +53,6 @@ def test_savefig_includes_dynamic_artists_and_keeps_them_animated(tmp_path):
     assert isinstance(FigurePanel(live).widget.children[0], type(live.image))
 
 
-def test_static_mode_outputs_only_the_png_and_alt_text(monkeypatch):
-    monkeypatch.setenv("SPINELAB_STATIC", "1")
-    bundle = DecayDemo()._repr_mimebundle_()
-    assert set(bundle) == {"image/png", "text/plain"}
-
-
 def test_presenter_mode_enlarges_the_figure_with_the_fonts():
     import matplotlib as mpl
 

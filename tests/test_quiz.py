@@ -1,100 +1,12 @@
 import re
+from pathlib import Path
 
 import pytest
 
 from spinelab.course import quiz, selfcheck
 from spinelab.course.progress import ProgressStore
 
-VALID = """
-[[objective]]
-id = "layers"
-text = "Tell the deep from the superficial back muscles."
-
-[[objective]]
-id = "trial"
-text = "Read what the Hides trial measured."
-
-[[question]]
-id = "q"
-kind = "multiple_choice"
-bloom = "understand"
-objectives = ["layers"]
-prompt = "Which muscle is deep?"
-explanation = "Multifidus attaches segment by segment."
-citations = ["hides1996"]
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Yes: it attaches to the vertebrae."
-[[question.choice]]
-text = "Latissimus dorsi"
-feedback = "No: it moves the arm."
-misconception = "Every back muscle is a spinal stabiliser."
-[[question.choice]]
-text = "Trapezius"
-feedback = "No: it moves the shoulder girdle."
-misconception = "Big muscles are deep."
-
-[[question]]
-id = "tf"
-kind = "true_false"
-bloom = "understand"
-objectives = ["trial"]
-vignette = "A 32-year-old warehouse worker has had one-sided low back pain for a week."
-prompt = "Her multifidus will recover by itself once the pain goes."
-explanation = "Recovery was not spontaneous in the control group."
-[[question.choice]]
-text = "True"
-feedback = "The trial found otherwise."
-misconception = "Pain relief is recovery."
-[[question.choice]]
-text = "False"
-correct = true
-feedback = "Right."
-
-[[question]]
-id = "all"
-kind = "select_all"
-bloom = "understand"
-objectives = ["layers", "trial"]
-prompt = "Which are deep muscles?"
-explanation = "Both attach to the vertebrae segment by segment."
-[[question.choice]]
-text = "Multifidus"
-correct = true
-feedback = "Deep: segmental."
-[[question.choice]]
-text = "Rotatores"
-correct = true
-feedback = "Deep: segmental."
-[[question.choice]]
-text = "Latissimus dorsi"
-feedback = "Superficial: it moves the arm."
-misconception = "Every back muscle is deep."
-
-[[question]]
-id = "num"
-kind = "numeric"
-bloom = "understand"
-objectives = ["trial"]
-prompt = "How many weeks did the exercise programme last?"
-explanation = "Twice a week for four weeks."
-answer = 4
-tolerance = 0.5
-unit = "weeks"
-correct_feedback = "Four weeks, twice a week."
-[[question.wrong_answer]]
-value = 10
-feedback = "10 weeks is the last examination, not the programme."
-misconception = "The follow-up is the treatment."
-
-[[exercise]]
-id = "e"
-title = "An exercise"
-objectives = ["layers"]
-prompt = "Do it."
-solution = "The **answer**."
-"""
+VALID = (Path(__file__).parent / "data" / "selfcheck.toml").read_text(encoding="utf-8")
 
 
 def _check() -> quiz.SelfCheck:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,8 @@ def test_make_class_keeps_the_votes_outside_the_repository_and_prints_the_instru
     monkeypatch.delenv("SPINELAB_CLASS_STORE", raising=False)
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "02_protective_guarding.ipynb"
     room = classroom.plan_room(notebook)
-    assert "spinelab-test-classes" in str(room.store) and room.store.name.endswith("-02_protective_guarding.sqlite")
+    assert room.store.parent == Path(os.environ["SPINELAB_CLASS_STORE_DIR"])
+    assert room.store.name.endswith("-02_protective_guarding.sqlite")
     assert Path(__file__).resolve().parents[1] not in room.store.parents
     assert room.secret != room.instructor_token and min(len(room.secret), len(room.instructor_token)) >= 16
     listen = serving.Listen("127.0.0.1", 8866, "t" * 22)

@@ -1,6 +1,7 @@
 import matplotlib as mpl
 import pytest
 
+import spinelab
 from spinelab import setup
 from spinelab.course import style
 
@@ -56,7 +57,8 @@ def test_setup_stylesheet_has_a_focus_ring_and_grows_widget_text_only_in_present
     assert "--jp-widgets-font-size" not in desk and "* 1.5)" in presenter
     monkeypatch.delenv("SPINELAB_STATIC", raising=False)
     bundle = setup(presenter=True)._repr_mimebundle_()
-    assert bundle["text/plain"] == "spinelab 0.1.0 ready (presenter style)."
+    assert bundle["text/plain"] == f"spinelab {spinelab.__version__} ready (presenter style)."
     assert "application/vnd.jupyter.widget-view+json" in bundle
     monkeypatch.setenv("SPINELAB_STATIC", "1")
-    assert setup(presenter=False)._repr_mimebundle_() == {"text/plain": "spinelab 0.1.0 ready (desk style)."}
+    desk_line = f"spinelab {spinelab.__version__} ready (desk style)."
+    assert setup(presenter=False)._repr_mimebundle_() == {"text/plain": desk_line}

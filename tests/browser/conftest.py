@@ -33,6 +33,8 @@ TOKEN = "spinelab-browser-tests"
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LAB_SETTINGS = ROOT / ".jupyter" / "lab" / "user-settings"
 NOTEBOOKS = [path.name for path in course_notebooks()]
+# The benchmarks' in-page probes (benchmarks/browser_probes.py), which the tests use too.
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def _free_port() -> int:

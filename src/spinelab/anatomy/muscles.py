@@ -26,7 +26,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 
 #: Layers from the skin inwards, then the abdominal wall, grouped on its own.
 LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")
@@ -34,13 +34,9 @@ LAYERS = ("superficial", "intermediate", "deep", "abdominal wall")
 PEEL_ORDER = ("superficial", "intermediate", "deep")
 BERGMARK_CLASSES = ("local", "global", "not classified")
 ROLES = ("mover", "stabiliser", "both")
-#: How a muscle reaches the lumbar vertebrae, from most to least direct, with the words shown to students.
-LUMBAR_ATTACHMENTS = {
-    "direct": "attaches to the lumbar vertebrae",
-    "some fascicles": "some fascicles attach to the lumbar vertebrae",
-    "through fascia": "reaches them only through the thoracolumbar fascia",
-    "none": "does not attach to the lumbar vertebrae",
-}
+#: How a muscle reaches the lumbar vertebrae, from most to least direct (the words shown to students are the
+#: ``attachment_*`` phrases of ``data/wording.toml``: :attr:`Muscle.lumbar_attachment_text`).
+LUMBAR_ATTACHMENTS = ("direct", "some fascicles", "through fascia", "none")
 #: The one muscle placed in the local system although it reaches the lumbar vertebrae only through fascia.
 FASCIA_LOCAL_EXCEPTION = "transversus_abdominis"
 #: Muscles attached directly to the lumbar vertebrae that are left unclassified: psoas, excepted in the usual summary
@@ -87,7 +83,7 @@ class Muscle:
     @property
     def lumbar_attachment_text(self) -> str:
         """How the muscle reaches the lumbar vertebrae, in words, e.g. ``attaches to the lumbar vertebrae``."""
-        return LUMBAR_ATTACHMENTS[self.lumbar_attachment]
+        return wording.phrase("muscles", f"attachment_{self.lumbar_attachment.replace(' ', '_')}")
 
 
 @dataclass(frozen=True)
@@ -129,7 +125,7 @@ def class_fits_attachment(muscle_id: str, bergmark: str, lumbar_attachment: str)
     bergmark : str
         One of :data:`BERGMARK_CLASSES`.
     lumbar_attachment : str
-        One of the keys of :data:`LUMBAR_ATTACHMENTS`.
+        One of :data:`LUMBAR_ATTACHMENTS`.
 
     Returns
     -------

@@ -29,13 +29,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from spinelab.anatomy import muscles
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import MarkdownText, PlainText
 
 if TYPE_CHECKING:
     import mujoco
 
 DATA_NAME = "spine_model"
+#: The table of ``data/wording.toml`` with this module's phrases.
+WORDS = "spine_model"
 #: The model's bodies from the sacrum up, as the levels they stand for.
 BODY_LEVELS = {"sacrum": "sacrum", "lumbar5": "L5", "lumbar4": "L4", "lumbar3": "L3", "lumbar2": "L2",
                "lumbar1": "L1", "torso": "thorax"}
@@ -416,7 +418,8 @@ def local_global_table(group_ids: tuple[str, ...] | None = None) -> PlainText:
 def local_global_details(group_ids: tuple[str, ...] | None = None) -> MarkdownText:
     """:func:`local_global_table` in a collapsed section (Markdown), its plain text the table itself."""
     table = local_global_table(group_ids)
-    text = MarkdownText(f"<details><summary>The model's numbers</summary>\n\n```\n{table}\n```\n\n</details>")
+    summary = wording.phrase(WORDS, "numbers_summary")
+    text = MarkdownText(f"<details><summary>{summary}</summary>\n\n```\n{table}\n```\n\n</details>")
     return text
 
 
@@ -425,7 +428,7 @@ def stretch_table(group_ids: tuple[str, ...], degrees: float | None = None) -> P
     """Mean length change of each group's fascicles from neutral to the flexed posture, cm and % (the model's)."""
     angle = flexion_degrees() if degrees is None else float(degrees)
     width = max(len(muscles.get(g).label) for g in group_ids) + 2
-    lines = [f"Fascicle length change, neutral to {angle:.0f} degrees of lumbar flexion ({source()}):",
+    lines = [wording.phrase(WORDS, "stretch_title", angle=f"{angle:.0f}", source=source()),
              f"{'muscle':<{width}}{'fascicles':>10}{'mean cm':>9}{'mean %':>8}"]
     lines += [f"{muscles.get(g).label:<{width}}{len(of_group(g)):>10}{stretch_cm(g, degrees):>9.1f}"
               f"{stretch_percent(g, degrees):>8.0f}" for g in group_ids]

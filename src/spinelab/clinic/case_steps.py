@@ -14,14 +14,15 @@ from spinelab.anatomy import muscles
 from spinelab.clinic import case_study
 from spinelab.clinic.case_study import (
     ERECTOR_SPINAE,
-    GUARDING_OPTIONS,
-    LAYER_OPTIONS,
-    WHERE_OPTIONS,
     guarding_feedback,
+    guarding_options,
     inhibited_feedback,
+    layer_options,
     option_name,
+    step_text,
     vignette,
     where_feedback,
+    where_options,
 )
 from spinelab.course import references
 from spinelab.course.display import Displayable
@@ -46,30 +47,28 @@ class LayerStep(Displayable):
 
     def __init__(self, vignette_id: str = "warehouse") -> None:
         self.vignette = vignette(vignette_id)
-        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in LAYER_OPTIONS)]
+        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in layer_options())]
         wide = {"description_width": "22em"}
-        guarding_label = widgets.HTML("<b>Her back muscles are tender and held tense. What does that tell you?</b>")
-        self.guarding = widgets.RadioButtons(options=GUARDING_OPTIONS, value=None, layout=widgets.Layout(width="auto"))
+        guarding_label = widgets.HTML(step_text("guarding_question"))
+        self.guarding = widgets.RadioButtons(options=guarding_options(), value=None,
+                                             layout=widgets.Layout(width="auto"))
         self.inhibited = widgets.Dropdown(options=options, value=None, style=wide,
                                           layout=widgets.Layout(width="42em"),
-                                          description="Which muscle is likely inhibited?")
-        self.where = widgets.RadioButtons(options=WHERE_OPTIONS, value=None, layout=widgets.Layout(width="auto"))
-        where_label = widgets.HTML(f"<b>Where would you look for the inhibition?</b> (pain: "
-                                   f"{self.vignette.painful_side} side, {self.vignette.painful_level})")
-        names = ", ".join(_option_label(option) for option in LAYER_OPTIONS)
+                                          description=step_text("inhibited_question"))
+        self.where = widgets.RadioButtons(options=where_options(), value=None, layout=widgets.Layout(width="auto"))
+        where_label = widgets.HTML(step_text("where_question", side=self.vignette.painful_side,
+                                             level=self.vignette.painful_level))
+        names = ", ".join(_option_label(option) for option in layer_options())
         self.step: CheckStep[dict[str, bool | None]] = CheckStep(
             [guarding_label, self.guarding, self.inhibited, where_label, self.where], self._grade,
-            "[Step: guarding and inhibition] Choose what her tender, held muscles tell you, which muscle is likely "
-            f"inhibited ({names}), and where, then press 'Check'.",
-            "**Guarding and inhibition.** Her back muscles are tender and held tense: what does that tell you? "
-            f"Among {names}: which muscle is likely inhibited, and where would you look for the inhibition?")
+            step_text("plain", muscles=names), step_text("markdown", muscles=names))
         self.view = self.step
 
     def choose(self, guarding: str, inhibited_muscle: str, where: str) -> None:
         """Answer all three questions, as a student would."""
-        for name, value, allowed in (("guarding", guarding, GUARDING_OPTIONS),
-                                     ("inhibited_muscle", inhibited_muscle, LAYER_OPTIONS),
-                                     ("where", where, WHERE_OPTIONS)):
+        for name, value, allowed in (("guarding", guarding, guarding_options()),
+                                     ("inhibited_muscle", inhibited_muscle, layer_options()),
+                                     ("where", where, where_options())):
             if value not in allowed:
                 raise ValueError(f"{name} must be one of {'; '.join(allowed)}; got {value!r}")
         self.guarding.value, self.inhibited.value, self.where.value = guarding, inhibited_muscle, where
@@ -87,7 +86,7 @@ class LayerStep(Displayable):
         for key, value, grade in graders:
             if value is None:
                 results[key] = None
-                lines.append(f"<li><b>{key}</b>: choose an answer first.</li>")
+                lines.append(f"<li><b>{key}</b>: {html.escape(step_text('unanswered'))}</li>")
                 continue
             results[key], text = grade(value)
             lines.append(f"<li><b>{key}</b>: {html.escape(text)}</li>")

@@ -1,8 +1,9 @@
 """Notebook 06's reasoning step between visits: what tender, held muscles mean, which is likely inhibited, and where.
 
 The patient (a fictional vignette, with the painful side and level the questions name) is data, in
-``data/vignettes.toml``. The answers are graded and explained here (:func:`guarding_feedback`,
-:func:`inhibited_feedback`, :func:`where_feedback`) from the muscle data of :mod:`spinelab.anatomy.muscles`;
+``data/vignettes.toml``; the questions' answers, which is best, why the others are not, and the explanations are
+data too, in ``data/layer_step.toml``. The answers are graded here (:func:`guarding_feedback`,
+:func:`inhibited_feedback`, :func:`where_feedback`), with the muscle data of :mod:`spinelab.anatomy.muscles`;
 the step a student answers is :class:`spinelab.clinic.case_steps.LayerStep`. The branching cases themselves
 are :mod:`spinelab.clinic.cases`.
 """
@@ -14,7 +15,7 @@ from functools import cache
 
 from spinelab.anatomy import muscles
 from spinelab.clinic import red_flags
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 
 SIDES = ("left", "right", "both")
 VIGNETTES_FILE = "data/vignettes.toml"
@@ -92,59 +93,160 @@ def vignette(vignette_id: str) -> Vignette:
 ERECTOR_SPINAE = "erector_spinae"
 ERECTOR_SPINAE_PARTS = ("longissimus_thoracis_lumbar", "iliocostalis_lumborum_lumbar",
                         "longissimus_thoracis_thoracic", "iliocostalis_lumborum_thoracic")
-ERECTOR_SPINAE_NAME = "Erector spinae (lumbar and thoracic fibres)"
-#: The muscles offered for the inhibited muscle: the erector spinae, and muscles of :mod:`spinelab.anatomy.muscles`.
-LAYER_OPTIONS = ("latissimus_dorsi", ERECTOR_SPINAE, "quadratus_lumborum", "multifidus", "transversus_abdominis")
-#: What her tender, held back muscles tell you, in display order. No answer names a muscle as the splint: which
-#: muscles change differs between people (Hodges & Tucker 2011; Hodges et al. 2013).
-GUARDING_OPTIONS = (
-    "The erector spinae are in a sustained spasm, thought to be what keeps her back hurting",
-    "Multifidus is contracting hard to splint the painful segment, so it is the muscle to relax",
-    "Her muscles work differently, thought to protect the area; which ones change differs by person",
-    "The held muscles likely mark damaged tissue, and how tense they are shows how much damage there is",
-)
-#: The reading of the finding that the evidence supports: a working hypothesis, not a named splint.
-GUARDING = GUARDING_OPTIONS[2]
-#: The muscle the evidence of this case points to as inhibited (Hides et al. 1994; Hodges et al. 2006).
-INHIBITED = "multifidus"
-INHIBITION_KEYS = ("hides1994", "hodges2006")
-GUARDING_KEYS = ("hodgestucker2011", "hodges2013", "vandieen2003", "bogduk1980")
-#: Where to look for the inhibition: the answer, then the distractors.
-WHERE_OPTIONS = ("on the painful side, at the painful level", "on both sides, along the whole lumbar spine",
-                 "on the side opposite the pain")
-_GUARD_RULE = ("What your fingers find, tender muscles held tense and movement guarded, is muscles working "
-               "differently. The working hypothesis: after an injury the nervous system changes how the trunk muscles "
-               "work, thought to protect the area; which muscles change differs between people {hypothesis}; whether "
-               "that change is a sustained spasm is not well supported {spasm}. Beside L4-L5 you press, through the "
-               "erector spinae aponeurosis, on multifidus next to the spinous processes, with the fleshy lumbar "
-               "fibres of the erector spinae lateral to it {anatomy}: tenderness there tells you where, not which "
-               "muscle has changed how it works.")
-#: Why each other reading is wrong, and the sources that say so.
-_WRONG_GUARD = {
-    GUARDING_OPTIONS[0]: ("Comparing 30 clinical and three induced-pain studies, neither the pain-spasm-pain model "
-                          "(more activity) nor the pain adaptation model (less) was unequivocally supported",
-                          ("vandieen2003",)),
-    GUARDING_OPTIONS[1]: ("Multifidus is the muscle the studies found smaller at the painful level, not one shown to "
-                          "contract harder, and no one muscle is the splint: which muscles change differs between "
-                          "people", ("hides1994", "hodges2013")),
-    GUARDING_OPTIONS[3]: ("The same changes appear with experimental pain in people with no injury at all, so they "
-                          "follow pain, or its threat, and do not measure damage", ("hodges2013",)),
-}
-_INHIBIT_RULE = ("The deep, segmental local muscle lumbar multifidus was smaller on the painful side at one level in "
-                 "first-episode low back pain, and shrank within days at the level of an experimental lesion in pigs "
-                 "{citation}.")
-_WRONG_INHIBIT = {
-    "latissimus_dorsi": "It works for the arm or shoulder girdle, outside Bergmark's trunk systems.",
-    ERECTOR_SPINAE: "The studies behind this case measured multifidus, the short segmental muscle beside the "
-                    "spinous processes, and found it smaller at the painful level.",
-    "quadratus_lumborum": "It is local like multifidus, but the studies behind this case measured multifidus.",
-    "transversus_abdominis": "It is local like multifidus, but the studies behind this case measured multifidus.",
-}
+LAYER_STEP_FILE = "data/layer_step.toml"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of the layer step: its text (or muscle id), whether it is the best, and if not, why, with sources."""
+
+    value: str
+    best: bool
+    why: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the layer step: its answers in display order, and the explanation every answer ends with."""
+
+    answers: tuple[Answer, ...]
+    explanation: str
+    sources: dict[str, tuple[str, ...]]
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The answers' texts (or muscle ids), in display order."""
+        return tuple(answer.value for answer in self.answers)
+
+    @property
+    def best(self) -> str:
+        """The best answer."""
+        return next(answer.value for answer in self.answers if answer.best)
+
+    def answer(self, value: str, parameter: str) -> Answer:
+        """The answer ``value``; a ValueError naming ``parameter`` and listing the answers if there is none."""
+        for answer in self.answers:
+            if answer.value == value:
+                return answer
+        raise ValueError(f"{parameter} must be one of {'; '.join(self.options)}; got {value!r}")
+
+    def explained(self) -> str:
+        """The explanation, its citations filled in."""
+        return self.explanation.format(**{name: references.cite(*keys) for name, keys in self.sources.items()})
+
+
+@dataclass(frozen=True)
+class LayerStep:
+    """The layer step's data: the verdicts, the three questions, and the words about the muscles offered."""
+
+    step: dict[str, str]
+    verdicts: dict[str, str]
+    guarding: Question
+    inhibited: Question
+    where: Question
+    muscle_facts: str
+    erector_spinae_name: str
+    erector_spinae_facts: str
+
+
+def _question(data: dict, name: str, source: str, value_field: str, needs_why: bool) -> Question:
+    where = f"{source}: {name}"
+    best_count = [bool(row.get("best", False)) for row in data["answer"]].count(True)
+    if best_count != 1:
+        raise ValueError(f"{where}: exactly one answer must have best = true; got {best_count}")
+    answers = []
+    for number, row in enumerate(data["answer"]):
+        place = f"{where} {datafile.entry('answer', number)}"
+        best = bool(row.get("best", False))
+        if value_field == "muscle" and row["muscle"] != ERECTOR_SPINAE:
+            try:
+                muscles.get(row["muscle"])
+            except (KeyError, ValueError) as error:
+                raise ValueError(f"{place}: field 'muscle': {str(error).strip(chr(34))}") from None
+        if not best and needs_why and "why" not in row:
+            raise ValueError(f"{place}: an answer that is not the best needs field 'why'")
+        keys = references.require(row["sources"], f"{place}: field 'sources'") if "sources" in row else ()
+        answers.append(Answer(row[value_field], best, row.get("why", ""), keys))
+    sources = data.get("explanation_sources") or {"citation": data["sources"]}
+    checked = {name: references.require(keys, f"{where}: citations of {{{name}}}") for name, keys in sources.items()}
+    wording.fill(data["explanation"], f"{where}: field 'explanation'", **dict.fromkeys(checked, ""))
+    return Question(tuple(answers), data["explanation"], checked)
+
+
+def parse_layer_step(text: str, source: str = LAYER_STEP_FILE) -> LayerStep:
+    """Parse the layer step's TOML text, validated against ``layer_step.schema.json``.
+
+    Raises
+    ------
+    ValueError
+        Naming the file, the question and the field at fault: the schema's rules, exactly one best answer per
+        question, a reason for each other answer, muscle ids and citation keys that resolve, and the placeholders
+        each explanation must keep.
+    """
+    return _layer_step(datafile.parse(text, "layer_step", source), source)
+
+
+def _layer_step(data: dict, source: str) -> LayerStep:
+    inhibited = data["inhibited"]
+    wording.fill(inhibited["muscle_facts"], f"{source}: inhibited: field 'muscle_facts'",
+                 **dict.fromkeys(("name", "layer", "bergmark", "segments", "citation"), ""))
+    wording.fill(inhibited["erector_spinae_facts"], f"{source}: inhibited: field 'erector_spinae_facts'",
+                 lumbar="", citation="")
+    fields = {"where_question": ("side", "level"), "plain": ("muscles",), "markdown": ("muscles",)}
+    for key, text in data["step"].items():
+        wording.fill(text, f"{source}: step: field {key!r}", **dict.fromkeys(fields.get(key, ()), ""))
+    return LayerStep(dict(data["step"]), dict(data["verdicts"]),
+                     _question(data["guarding"], "guarding", source, "text", True),
+                     _question(inhibited, "inhibited", source, "muscle", True),
+                     _question(data["where"], "where", source, "text", False), inhibited["muscle_facts"],
+                     inhibited["erector_spinae_name"], inhibited["erector_spinae_facts"])
+
+
+@cache
+def layer_step() -> LayerStep:
+    """The layer step's data, read from ``data/layer_step.toml`` on first use."""
+    return _layer_step(datafile.load("layer_step"), LAYER_STEP_FILE)
+
+
+def step_text(key: str, /, **values: str) -> str:
+    """The step's wording ``key`` (a question, or its plain-text or Markdown stand-in), its placeholders filled."""
+    return wording.fill(layer_step().step[key], f"{LAYER_STEP_FILE}: step: field {key!r}", **values)
+
+
+def guarding_options() -> tuple[str, ...]:
+    """What her tender, held back muscles tell you: the answers, in display order."""
+    return layer_step().guarding.options
+
+
+def guarding_answer() -> str:
+    """The reading of the finding that the evidence supports: a working hypothesis, not a named splint."""
+    return layer_step().guarding.best
+
+
+def layer_options() -> tuple[str, ...]:
+    """The muscles offered for the inhibited muscle: muscle ids, or :data:`ERECTOR_SPINAE`."""
+    return layer_step().inhibited.options
+
+
+def inhibited_answer() -> str:
+    """The muscle the evidence of this case points to as inhibited."""
+    return layer_step().inhibited.best
+
+
+def where_options() -> tuple[str, ...]:
+    """Where to look for the inhibition: the answers, in display order."""
+    return layer_step().where.options
+
+
+def where_answer() -> str:
+    """Where the inhibition is."""
+    return layer_step().where.best
 
 
 def option_name(option: str) -> str:
-    """The name shown for an answer of :data:`LAYER_OPTIONS`."""
-    return ERECTOR_SPINAE_NAME if option == ERECTOR_SPINAE else muscles.get(option).name
+    """The name shown for an answer of :func:`layer_options`."""
+    return layer_step().erector_spinae_name if option == ERECTOR_SPINAE else muscles.get(option).name
 
 
 def _option_keys(option: str) -> tuple[str, ...]:
@@ -153,9 +255,9 @@ def _option_keys(option: str) -> tuple[str, ...]:
 
 
 def _muscle_facts(muscle: muscles.Muscle) -> str:
-    return (f"{muscle.name}: {muscle.layer} layer, {muscle.bergmark} as Bergmark's systems are commonly "
-            f"summarised, crosses "
-            f"{muscle.segments_text} joints {muscle.cite()}.")
+    return wording.fill(layer_step().muscle_facts, f"{LAYER_STEP_FILE}: inhibited: field 'muscle_facts'",
+                        name=muscle.name, layer=muscle.layer, bergmark=muscle.bergmark,
+                        segments=muscle.segments_text, citation=muscle.cite())
 
 
 def _option_facts(option: str) -> str:
@@ -163,63 +265,57 @@ def _option_facts(option: str) -> str:
         return _muscle_facts(muscles.get(option))
     lumbar = " ".join(_muscle_facts(muscles.get(part)) for part in ERECTOR_SPINAE_PARTS[:2])
     thoracic_keys = dict.fromkeys(key for part in ERECTOR_SPINAE_PARTS[2:] for key in muscles.get(part).citations)
-    return (f"Beside L4-L5 the fleshy lumbar fibres of the erector spinae lie lateral to multifidus. {lumbar} Its "
-            "thoracic fibres (the thoracic parts of longissimus and iliocostalis, global as commonly summarised) "
-            "reach this level only as tendons, in the erector spinae aponeurosis that covers multifidus "
-            f"{references.cite(*thoracic_keys)}. So the group spans both of Bergmark's systems as commonly "
-            "summarised: lumbar fibres local, thoracic fibres global.")
-
-
-def _check_option(option: str) -> None:
-    if option not in LAYER_OPTIONS:
-        raise ValueError(f"muscle_id must be one of {'; '.join(LAYER_OPTIONS)}; got {option!r}")
-
-
-def _layer_feedback(muscle_id: str, answer: str, wrong: dict[str, str], rule: str,
-                    keys: tuple[str, ...]) -> tuple[bool, str]:
-    _check_option(muscle_id)
-    right = muscle_id == answer
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {wrong[muscle_id]}"
-    return right, f"{verdict} {_option_facts(muscle_id)} {rule.format(citation=references.cite(*keys))}"
+    return wording.fill(layer_step().erector_spinae_facts, f"{LAYER_STEP_FILE}: inhibited: field "
+                        "'erector_spinae_facts'", lumbar=lumbar, citation=references.cite(*thoracic_keys))
 
 
 def guarding_feedback(answer: str) -> tuple[bool, str]:
-    """Whether an answer of :data:`GUARDING_OPTIONS` reads the tender, held muscles as the evidence supports, and why.
+    """Whether an answer of :func:`guarding_options` reads the tender, held muscles as the evidence supports, and why.
 
     Raises
     ------
     ValueError
-        If the answer is not one of :data:`GUARDING_OPTIONS`.
+        If the answer is not one of :func:`guarding_options`.
     """
-    if answer not in GUARDING_OPTIONS:
-        raise ValueError(f"answer must be one of {'; '.join(GUARDING_OPTIONS)}; got {answer!r}")
-    right = answer == GUARDING
-    if right:
-        verdict = "✅ Yes."
-    else:
-        why, keys = _WRONG_GUARD[answer]
-        verdict = f"❌ Not the best answer. {why} {references.cite(*keys)}."
-    rule = _GUARD_RULE.format(hypothesis=references.cite("hodgestucker2011", "hodges2013"),
-                              spasm=references.cite("vandieen2003"), anatomy=references.cite("bogduk1980"))
-    return right, f"{verdict} {rule}"
+    step = layer_step()
+    chosen = step.guarding.answer(answer, "answer")
+    verdict = (step.verdicts["best"] if chosen.best
+               else f"{step.verdicts['not_best']} {chosen.why} {references.cite(*chosen.sources)}.")
+    return chosen.best, f"{verdict} {step.guarding.explained()}"
 
 
 def inhibited_feedback(muscle_id: str) -> tuple[bool, str]:
-    """Whether an answer of :data:`LAYER_OPTIONS` is the one this case's evidence points to as inhibited, and why."""
-    return _layer_feedback(muscle_id, INHIBITED, _WRONG_INHIBIT, _INHIBIT_RULE, INHIBITION_KEYS)
+    """Whether an answer of :func:`layer_options` is the one this case's evidence points to as inhibited, and why.
+
+    Raises
+    ------
+    ValueError
+        If ``muscle_id`` is not one of :func:`layer_options`.
+    """
+    step = layer_step()
+    chosen = step.inhibited.answer(muscle_id, "muscle_id")
+    verdict = step.verdicts["best"] if chosen.best else f"{step.verdicts['not_best']} {chosen.why}"
+    return chosen.best, f"{verdict} {_option_facts(muscle_id)} {step.inhibited.explained()}"
 
 
 def where_feedback(answer: str) -> tuple[bool, str]:
-    """Whether the answer says where the inhibition is, and why."""
-    if answer not in WHERE_OPTIONS:
-        raise ValueError(f"answer must be one of {'; '.join(WHERE_OPTIONS)}; got {answer!r}")
-    right = answer == WHERE_OPTIONS[0]
-    verdict = "✅ Yes." if right else "❌ No."
-    return right, (f"{verdict} The wasting reported was local: on the painful side, at one level, and in pigs at the "
-                   f"level of the lesion with no change on the other side {references.cite(*INHIBITION_KEYS)}.")
+    """Whether the answer says where the inhibition is, and why.
+
+    Raises
+    ------
+    ValueError
+        If the answer is not one of :func:`where_options`.
+    """
+    step = layer_step()
+    chosen = step.where.answer(answer, "answer")
+    return chosen.best, f"{step.verdicts['best' if chosen.best else 'wrong']} {step.where.explained()}"
 
 
 def citation_keys() -> tuple[str, ...]:
     """Every citation key the layer step's feedback shows, without repeats (for the reference list)."""
-    muscle_keys = [key for option in LAYER_OPTIONS for key in _option_keys(option)]
-    return tuple(dict.fromkeys([*muscle_keys, *GUARDING_KEYS, *INHIBITION_KEYS]))
+    step = layer_step()
+    muscle_keys = [key for option in layer_options() for key in _option_keys(option)]
+    answer_keys = [key for question in (step.guarding, step.inhibited, step.where)
+                   for key in (*(k for keys in question.sources.values() for k in keys),
+                               *(k for answer in question.answers for k in answer.sources))]
+    return tuple(dict.fromkeys([*muscle_keys, *answer_keys]))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spinelab.course import references
+from spinelab.course import references, wording
 from spinelab.course.validation import check_range
 from spinelab.guarding import guarding, treatments
 from spinelab.multifidus import recovery
@@ -35,6 +35,8 @@ EXERCISE_START_RANGE = (0.0, 10.0)
 MODEL_WEEKS = 12.0
 #: Day on which the guarding readout is taken (four weeks after the injury).
 GUARDING_DAY = 28.0
+#: The table of ``data/wording.toml`` with this module's sentences (the evidence and what the model illustrates).
+WORDS = "plan"
 #: What each readout's model is, said wherever the readouts are shown.
 SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
 #: The evidence for specific exercise after a first episode, shown for every plan that includes it.
@@ -172,18 +174,12 @@ def citation_keys() -> tuple[str, ...]:
 def evidence_for(plan: Plan) -> list[str]:
     """What the evidence says about each part of a plan, one Markdown sentence per part, with citations."""
     if plan.treatment == NO_TREATMENT:
-        parts = ["*Advice and pain relief only:* most patients with acute low back pain improve over time "
-                 f"regardless of treatment {references.cite(NATURAL_COURSE_KEY)}."]
+        parts = [wording.phrase(WORDS, "no_treatment_evidence", citation=references.cite(NATURAL_COURSE_KEY))]
     else:
         chosen = treatments.get(plan.treatment)
         parts = [f"*{chosen.name}:* {chosen.evidence_summary} {references.cite(*dict.fromkeys(chosen.keys))}"]
     if plan.specific_exercise:
-        parts.append("*Specific multifidus exercise:* after a first episode with documented multifidus inhibition, "
-                     "one trial of 39 patients found the muscle recovered more completely and fewer patients "
-                     "reported a recurrence; a Cochrane review found exercise after treatment reduced the rate of "
-                     "recurrence at one year (moderate-quality evidence) but not clearly at 2 to 5 years, and found "
-                     "conflicting evidence for exercise given during treatment "
-                     f"{references.cite(*EXERCISE_EVIDENCE_KEYS)}.")
+        parts.append(wording.phrase(WORDS, "exercise_evidence", citation=references.cite(*EXERCISE_EVIDENCE_KEYS)))
     return parts
 
 
@@ -192,20 +188,14 @@ def plan_feedback(result: PlanOutcome) -> str:
     plan = result.plan
     notes = evidence_for(plan)
     if not plan.specific_exercise or plan.adherence == 0.0:
-        notes.append("*In the model:* without specific exercise the muscle stays smaller than the other side, the "
-                     f"pattern reported for the control group "
-                     f"{references.cite(CONTROL_GROUP_KEY)} (illustrative sizes).")
+        notes.append(wording.phrase(WORDS, "model_without_exercise", citation=references.cite(CONTROL_GROUP_KEY)))
     elif plan.exercise_start_week > 2.0:
-        notes.append(f"*In the model:* until week {plan.exercise_start_week:g} the muscle follows the untreated "
-                     "curve; started at week 2 with the same adherence, it recovers further by week 10 "
-                     f"({recovery.ILLUSTRATIVE_NOTE}).")
+        notes.append(wording.phrase(WORDS, "model_late_start", week=f"{plan.exercise_start_week:g}",
+                                    model_note=recovery.ILLUSTRATIVE_NOTE))
     if plan.specific_exercise and plan.adherence < 1.0:
-        notes.append(f"*In the model:* only {plan.adherence:.0%} of the programme is done, so the muscle recovers "
-                     "less, and less quickly. Adherence is something to plan for.")
+        notes.append(wording.phrase(WORDS, "model_adherence", adherence=f"{plan.adherence:.0%}"))
     if plan.treatment == NO_TREATMENT:
-        notes.append("*In the model:* guarding fades anyway as the tissue heals; a treatment only makes it fade "
-                     "sooner.")
+        notes.append(wording.phrase(WORDS, "model_no_treatment"))
     else:
-        notes.append("*In the model:* all five clinic treatments have the same made-up strength, so the model "
-                     "cannot rank them: choose by the evidence above.")
+        notes.append(wording.phrase(WORDS, "model_treatments"))
     return "\n".join(f"- {note}" for note in notes)

@@ -28,11 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import MarkdownText
 from spinelab.guarding.treatments import Recommendation
 
 DATA_FILE = "data/start_back.toml"
+#: The table of ``data/wording.toml`` with this module's phrases (headers, collapsed-section titles, the brief).
+WORDS = "start_back"
 
 #: Number of items, and the (0-based) positions of the distress subscale: items 5 to 9.
 ITEM_COUNT = 9
@@ -295,7 +297,8 @@ def citation_keys() -> tuple[str, ...]:
 def strata_table() -> MarkdownText:
     """The three strata as a Markdown table: rule and what each was offered in the trial, with citations."""
     rows = [f"| {item.label} | {item.rule} | {item.offer} {item.citation} |" for item in tool().strata.values()]
-    return MarkdownText("\n".join(["| Stratum | Rule | Offered in the STarT Back trial |", "|---|---|---|", *rows]))
+    header = wording.phrases(WORDS, "strata_header")
+    return MarkdownText("\n".join([f"| {' | '.join(header)} |", f"|{'---|' * len(header)}", *rows]))
 
 
 @references.shows(citation_keys)
@@ -304,7 +307,7 @@ def trial_result() -> MarkdownText:
     data = tool()
     return MarkdownText("\n\n".join([
         f"{data.trial_finding} {references.cite(*data.trial_sources)}",
-        "<details><summary>Go deeper: did later trials agree?</summary>",
+        f"<details><summary>{wording.phrase(WORDS, 'replication_summary')}</summary>",
         f"{data.replication_finding} {references.cite(*data.replication_sources)}", "</details>"]))
 
 
@@ -318,10 +321,8 @@ def guidance() -> MarkdownText:
     where = "; ".join(f"{guideline}, {' and '.join(found)}" for guideline, found in numbers.items())
     strengths = " and ".join(dict.fromkeys(f"*{item.strength}*" for item in recs))
     return MarkdownText("\n".join([
-        f"**In brief** ({where}; {strengths}): use risk stratification, such as the STarT Back tool, at first "
-        "contact for each new episode to inform shared decision-making, and match the intensity of support to the "
-        "risk: simpler support for people likely to do well, more complex support for people at higher risk.", "",
-        "<details><summary>The recommendations, word for word</summary>", "",
+        wording.phrase(WORDS, "guidance_brief", where=where, strengths=strengths), "",
+        f"<details><summary>{wording.phrase(WORDS, 'guidance_summary')}</summary>", "",
         *(f"- {item.markdown()}" for item in recs), "", "</details>"]))
 
 
@@ -329,7 +330,9 @@ def guidance() -> MarkdownText:
 def items_markdown() -> MarkdownText:
     """The nine items by domain, the subscale marked, with the attribution and the official form."""
     data = tool()
-    lines = [f"{item.number}. {item.domain}" + (" *(distress subscale)*" if item.distress else "")
+    lines = [f"{item.number}. "
+             + (wording.phrase(WORDS, "distress_item", domain=item.domain) if item.distress else item.domain)
              for item in data.items]
-    return MarkdownText("\n".join([*lines, "", f"*{data.attribution}* Official form: <{data.official_form}>. "
-                                   f"Tool: {references.cite(*data.sources)}."]))
+    return MarkdownText("\n".join([*lines, "", wording.phrase(WORDS, "official_form", attribution=data.attribution,
+                                                                url=data.official_form,
+                                                                citation=references.cite(*data.sources))]))

@@ -15,10 +15,12 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 
 from spinelab.clinic import yellow_flags
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.display import FigurePanel
 from spinelab.course.live import LiveFigure
 
+#: The table of ``data/wording.toml`` with the figure's words.
+WORDS = "whole_patient_figures"
 #: The two ages of the review's estimates, with how each is drawn (colour and marker, so colour is not the only cue).
 AGES: dict[int, dict[str, str]] = {
     20: {"color": style.OKABE_ITO["sky_blue"], "marker": "o"},
@@ -44,10 +46,10 @@ def prevalence(finding: yellow_flags.ImagingFinding, age: int) -> int:
 
 
 def _alt_text(findings: tuple[yellow_flags.ImagingFinding, ...]) -> str:
-    values = "; ".join(f"{item.finding} {item.at_20} % at 20 and {item.at_80} % at 80" for item in findings)
-    return (f"Dumbbell chart of the estimated prevalence of degenerative findings on imaging in "
-            f"{yellow_flags.data().imaging_population} {references.cite(_imaging_key())}, at 20 and at 80 years "
-            f"of age: {values}.")
+    values = "; ".join(wording.phrase(WORDS, "alt_value", finding=item.finding, at_20=item.at_20, at_80=item.at_80)
+                       for item in findings)
+    return wording.phrase(WORDS, "alt_text", population=yellow_flags.data().imaging_population,
+                          citation=references.cite(_imaging_key()), values=values)
 
 
 def imaging_figure() -> LiveFigure:
@@ -74,8 +76,7 @@ def _draw_imaging(ax: Axes) -> None:
                         textcoords="offset points", ha="right" if lower else "left", va="center", fontsize="small")
     ax.set(xlim=(0, 110), xticks=range(0, 101, 20), ylim=(len(findings) - 0.4, -0.6), yticks=list(rows),
            yticklabels=[item.finding for item in findings],
-           xlabel="People without back pain who have the finding (%)",
-           title="Findings on imaging in people without back pain")
+           xlabel=wording.phrase(WORDS, "axis"), title=wording.phrase(WORDS, "title"))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize="small", title=f"data: {references.get(_imaging_key()).short()}",
               title_fontsize="x-small")
@@ -84,9 +85,9 @@ def _draw_imaging(ax: Axes) -> None:
 @references.shows(lambda: (_imaging_key(),))
 def imaging_panel() -> FigurePanel:
     """:func:`imaging_figure` with its caption, displayable."""
-    return FigurePanel(imaging_figure(), caption=f"Data: prevalence at each age estimated from "
-                                                 f"{yellow_flags.data().imaging_population} "
-                                                 f"{references.cite(_imaging_key())}.")
+    return FigurePanel(imaging_figure(), caption=wording.phrase(WORDS, "caption",
+                                                                population=yellow_flags.data().imaging_population,
+                                                                citation=references.cite(_imaging_key())))
 
 
 def _predictor_key() -> str:

@@ -14,7 +14,9 @@ education and reassurance from ``data/treatments.toml``; :func:`recurrence_talk`
 
 Everything is read from ``data/yellow_flags.toml`` on first use, validated against
 ``schemas/yellow_flags.schema.json``; this module checks what a schema cannot (citation keys, unique flag names,
-each median inside its range). Pure Python: it returns values and :class:`~spinelab.course.text.MarkdownText`.
+each median inside its range). The words around the data (table headers, collapsed-section titles, the worked
+example's opening line) are the ``[yellow_flags]`` phrases of ``data/wording.toml`` (:mod:`spinelab.course.wording`).
+Pure Python: it returns values and :class:`~spinelab.course.text.MarkdownText`.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from spinelab.clinic import case_study, red_flags
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import MarkdownText
 from spinelab.guarding import treatments
 from spinelab.multifidus import studies
 
 DATA_FILE = "data/yellow_flags.toml"
+#: The table of ``data/wording.toml`` with this module's phrases.
+WORDS = "yellow_flags"
 
 #: Which way a predictor's likelihood ratio points for the review's one outcome, persistent disabling low back pain
 #: at 1 year: above 1 towards it, below 1 away from it (towards recovery).
@@ -233,8 +237,12 @@ def flags_table() -> MarkdownText:
     """The flags as a Markdown table: name, what it is, what a patient might say, and sources."""
     rows = [f"| **{item.name}** | {item.description} | {item.listen_for} | {references.cite(*item.sources)} |"
             for item in flags()]
-    return MarkdownText("\n".join(["| Yellow flag | What it is | You might hear | Source |", "|---|---|---|---|",
-                                   *rows]))
+    return MarkdownText("\n".join([*_header(wording.phrases(WORDS, "flags_header")), *rows]))
+
+
+def _header(columns: list[str]) -> list[str]:
+    """A Markdown table's header row and rule."""
+    return [f"| {' | '.join(columns)} |", f"|{'---|' * len(columns)}"]
 
 
 @references.shows(citation_keys)
@@ -242,14 +250,15 @@ def predictors_table() -> MarkdownText:
     """The predictors as a Markdown table: the one outcome every likelihood ratio is for, how to read a ratio above
     and below 1, then each finding with the way its ratio points, its median and range, and what was less useful."""
     found = data()
-    rows = [f"| {item.name} | {item.predicts} | {item.median_lr} | {item.low} to {item.high} |"
-            for item in found.predictors]
+    rows = [f"| {item.name} | {item.predicts} | {item.median_lr} "
+            f"| {wording.phrase(WORDS, 'ratio_range', low=item.low, high=item.high)} |" for item in found.predictors]
+    intro = wording.phrase(WORDS, "predictors_intro", outcome=found.predictor_outcome,
+                           population=found.predictor_population,
+                           citation=references.cite(*found.less_useful.sources))
     return MarkdownText("\n".join([
-        f"Predictors of {found.predictor_outcome} in {found.predictor_population} "
-        f"{references.cite(*found.less_useful.sources)}. {found.predictor_reading}", "",
-        "| Finding at the clinical evaluation | Makes more likely "
-        f"| Median likelihood ratio for {found.predictor_outcome} | Range across studies |",
-        "|---|---|---|---|", *rows, "", found.less_useful.text]))
+        f"{intro} {found.predictor_reading}", "",
+        *_header(wording.phrases(WORDS, "predictors_header", outcome=found.predictor_outcome)),
+        *rows, "", found.less_useful.text]))
 
 
 @references.shows(citation_keys)
@@ -259,9 +268,10 @@ def imaging_table() -> MarkdownText:
     found = data()
     rows = [f"| {item.finding} | {item.at_20} % | {item.at_80} % |" for item in found.imaging]
     return MarkdownText("\n".join([
-        found.imaging_conclusion.markdown(), "", "<details><summary>The numbers as a table</summary>", "",
-        f"Prevalence in {found.imaging_population}:", "",
-        "| Finding | At 20 years | At 80 years |", "|---|---|---|", *rows, "", "</details>"]))
+        found.imaging_conclusion.markdown(), "",
+        f"<details><summary>{wording.phrase(WORDS, 'imaging_summary')}</summary>", "",
+        wording.phrase(WORDS, "imaging_intro", population=found.imaging_population), "",
+        *_header(wording.phrases(WORDS, "imaging_header")), *rows, "", "</details>"]))
 
 
 @references.shows(citation_keys)
@@ -269,7 +279,7 @@ def summary() -> MarkdownText:
     """What yellow flags are and how they differ from red flags; what targeting them achieves in a collapsed section."""
     found = data()
     return MarkdownText("\n\n".join([found.definition.markdown(), found.contrast.markdown(),
-                                       "<details><summary>Go deeper: does targeting yellow flags help?</summary>",
+                                       f"<details><summary>{wording.phrase(WORDS, 'targeting_summary')}</summary>",
                                        found.targeting.markdown(), "</details>"]))
 
 
@@ -291,14 +301,14 @@ def worked_example() -> MarkdownText:
     """
     patient = case_study.vignette(WORKED_PATIENT)
     clear = red_flags.level(red_flags.NONE)
-    flags = "no red flags" if not patient.red_flags else f"red flags: {'; '.join(patient.red_flags)}"
-    lines = [f"**{patient.title}**: her history and examination show {flags}; she is worried about being off work.",
-             ""]
+    flags = (wording.phrase(WORDS, "red_flags_found", flags="; ".join(patient.red_flags)) if patient.red_flags
+             else wording.phrase(WORDS, "no_red_flags"))
+    lines = [wording.phrase(WORDS, "worked_patient", title=patient.title, red_flags=flags), ""]
     steps = explanations()
     lines += [f"{number}. *“{step.say}”* {references.cite(*step.sources)}" for number, step in enumerate(steps, 1)]
-    lines += ["", "<details><summary>Why each sentence: the evidence</summary>", "",
+    lines += ["", f"<details><summary>{wording.phrase(WORDS, 'evidence_summary')}</summary>", "",
               *(f"{number}. {step.why}" for number, step in enumerate(steps, 1)), "", "</details>", "",
-              "<details><summary>The list of warning signs she is given (safety-netting)</summary>", "",
+              f"<details><summary>{wording.phrase(WORDS, 'safety_netting_summary')}</summary>", "",
               f"{clear.safety_netting} {references.cite(*clear.sources)}", "", "</details>"]
     return MarkdownText("\n".join(lines))
 
@@ -315,10 +325,8 @@ def recurrence_talk() -> MarkdownText:
     median time to a recurrence, then the words.
     """
     median = studies.value(f"{RECURRENCE_KEY}_median_days")
-    return MarkdownText(
-        f"Median time to a recurrence: {median.value:g} days {references.cite(RECURRENCE_KEY)}. "
-        "**To the patient:** back pain often comes back within a year, so what helped this time is worth "
-        "remembering; these are figures for a group, not a forecast for you.")
+    return MarkdownText(wording.phrase(WORDS, "recurrence", days=f"{median.value:g}",
+                                       citation=references.cite(RECURRENCE_KEY)))
 
 
 #: The topic of ``data/treatments.toml`` whose recommendations :func:`education_guidance` quotes.

@@ -26,6 +26,8 @@ import anywidget
 import ipywidgets as widgets
 import traitlets
 
+from spinelab.course import widget_internals
+
 #: CSS class prefix that marks a widget the accessibility helper names.
 CLASS_PREFIX = "spinelab-a11y-"
 _ATTRIBUTE = "_spinelab_label"
@@ -33,7 +35,7 @@ _counter = itertools.count(1)
 
 #: Widgets whose interactive element needs a name (buttons name themselves by their text).
 CONTROLS: tuple[type[widgets.Widget], ...] = (
-    widgets.widgets.widget_int._Int, widgets.widgets.widget_float._Float,  # sliders and number boxes
+    *widget_internals.number_widget_types(),  # sliders and number boxes
     widgets.SelectionSlider, widgets.SelectionRangeSlider, widgets.Dropdown, widgets.Select,
     widgets.SelectMultiple, widgets.RadioButtons, widgets.ToggleButtons, widgets.Checkbox, widgets.ToggleButton,
     widgets.Text, widgets.Textarea,
@@ -139,7 +141,7 @@ def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
 
 
 def _marker(widget: widgets.Widget) -> str:
-    for cls in widget._dom_classes:
+    for cls in widget_internals.css_classes(widget):
         if cls.startswith(CLASS_PREFIX):
             return cls
     cls = f"{CLASS_PREFIX}{next(_counter)}"

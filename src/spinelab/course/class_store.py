@@ -25,7 +25,6 @@ import contextlib
 import os
 import random
 import sqlite3
-import tempfile
 import time
 import warnings
 from collections import Counter
@@ -37,8 +36,10 @@ from typing import Any, TypeVar
 
 from jupyter_core.paths import jupyter_data_dir
 
+from spinelab.course import settings
+
 #: Environment variable naming the class database (tests and the benchmark set it).
-ENV = "SPINELAB_CLASS_STORE"
+ENV = settings.CLASS_STORE
 SCHEMA_VERSION = 1
 #: Seconds a write waits for another process's transaction before the caller is told to try again.
 LOCK_TIMEOUT = 15.0
@@ -96,13 +97,11 @@ class Poll:
 
 def session_path(notebook: str, when: datetime | None = None) -> Path:
     """A new session's database: ``$SPINELAB_CLASS_STORE``, else ``<data dir>/spinelab/classes/<date>-<nb>.sqlite``."""
-    override = os.environ.get(ENV, "").strip()
+    override = settings.text(settings.CLASS_STORE)
     if override:
         return Path(override).expanduser()
-    if "PYTEST_CURRENT_TEST" in os.environ:  # a test run never writes to the instructor's data folder
-        base = Path(tempfile.gettempdir()) / "spinelab-test-classes"
-    else:
-        base = Path(jupyter_data_dir()) / "spinelab" / "classes"
+    folder = settings.text(settings.CLASS_STORE_DIR)
+    base = Path(folder).expanduser() if folder else Path(jupyter_data_dir()) / "spinelab" / "classes"
     stamp = (when or datetime.now()).strftime("%Y%m%dT%H%M%S")
     return base / f"{stamp}-{Path(notebook).stem}.sqlite"
 

@@ -17,23 +17,22 @@ cell ends with the object itself.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import ipywidgets as widgets
 import mistune
 
-from spinelab.course import a11y
+from spinelab.course import a11y, settings
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import sanitize_html
 
 #: Set to 1 when exporting to static formats (slides, handouts): panels show their PNG, not a widget.
-STATIC_ENV = "SPINELAB_STATIC"
+STATIC_ENV = settings.STATIC
 
 
 def static_mode() -> bool:
     """Return True when outputs should be static (``SPINELAB_STATIC=1``), as for a slide export."""
-    return os.environ.get(STATIC_ENV, "").strip().lower() in {"1", "true", "yes"}
+    return settings.static()
 
 
 def markdown_html(text: str) -> str:

@@ -34,14 +34,15 @@ import PIL
 from PIL import Image
 
 import spinelab
+from spinelab.course import settings
 
 #: The cache folder; ``off`` keeps frames in memory only. The class server sets it for its kernels.
-CACHE_ENV = "SPINELAB_FRAME_CACHE"
+CACHE_ENV = settings.FRAME_CACHE
 #: Largest size of the cache folder, MB.
-MAX_MB_ENV = "SPINELAB_FRAME_CACHE_MB"
+MAX_MB_ENV = settings.FRAME_CACHE_MB
 DEFAULT_MAX_MB = 200
 #: The frames' encoding (one of :data:`ENCODINGS`), for measuring others; the default is :data:`DEFAULT_ENCODING`.
-ENCODING_ENV = "SPINELAB_FRAME_ENCODING"
+ENCODING_ENV = settings.FRAME_ENCODING
 #: Frames each process keeps in memory as well (about 20-80 kB each).
 MEMORY_FRAMES = 48
 #: The cache is trimmed once a process has written this share of its size since it last looked.
@@ -89,7 +90,7 @@ DEFAULT_ENCODING = "palette"
 
 def encoding() -> str:
     """The frames' encoding: :data:`ENCODING_ENV` if it names one of :data:`ENCODINGS`, else the default."""
-    name = os.environ.get(ENCODING_ENV, "").strip().lower()
+    name = settings.frame_encoding()
     return name if name in ENCODINGS else DEFAULT_ENCODING
 
 
@@ -111,30 +112,17 @@ def frame_key(pixels: np.ndarray, name: str) -> str:
 
 def user_cache_folder() -> Path:
     """This user's cache folder for frames (XDG on Linux, ``Library/Caches`` on macOS, ``LOCALAPPDATA``)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "spinelab" / "frames"
+    return settings.user_cache_base(sys.platform, Path.home()) / "spinelab" / "frames"
 
 
 def cache_folder() -> Path | None:
     """Where frames are kept: :data:`CACHE_ENV`, or the user's cache folder; None when it is ``off``."""
-    setting = os.environ.get(CACHE_ENV, "").strip()
-    if setting.lower() in {"off", "0", "no", "false"}:
-        return None
-    return Path(setting) if setting else user_cache_folder()
+    return settings.frame_cache_folder(user_cache_folder())
 
 
 def max_bytes() -> int:
     """The cache folder's size limit in bytes (:data:`MAX_MB_ENV`, else :data:`DEFAULT_MAX_MB`)."""
-    try:
-        megabytes = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
-    except ValueError:
-        megabytes = DEFAULT_MAX_MB
-    return int(max(megabytes, 1.0) * 2**20)
+    return int(max(settings.frame_cache_mb(DEFAULT_MAX_MB), 1.0) * 2**20)
 
 
 class FrameCache:

@@ -1,9 +1,9 @@
 """Self-check progress that is kept across kernel restarts and notebooks: a small JSON file per student.
 
 The file is ``<Jupyter data directory>/spinelab/progress.json`` (see ``jupyter --paths``), never the
-repository and never the notebook. ``SPINELAB_PROGRESS`` names another file: the test suite points it
-at a temporary folder, and any process run by pytest (nbval's kernels included) without it uses a file
-in the temporary folder, so tests never touch a student's record.
+repository and never the notebook. ``SPINELAB_PROGRESS`` names another file
+(read by :mod:`spinelab.course.settings`): the test suite's ``conftest.py`` points it at a temporary folder before
+any test or nbval kernel starts, so tests never touch a student's record.
 
 It holds, per notebook, for each question the number of attempts, the last answer and whether it was
 correct, and for each exercise the answer the student wrote, each with when it was last written (``at``)::
@@ -40,13 +40,15 @@ from typing import Any, TypeVar
 
 from jupyter_core.paths import jupyter_data_dir
 
+from spinelab.course import settings
+
 try:
     import fcntl
 except ImportError:  # Windows: the portable lock file
     fcntl = None  # type: ignore[assignment]
 
 #: Environment variable naming the progress file (tests and nbval runs set it).
-ENV = "SPINELAB_PROGRESS"
+ENV = settings.PROGRESS
 VERSION = 1
 #: Seconds to wait for another notebook's write to finish before giving up.
 LOCK_TIMEOUT = 10.0
@@ -86,13 +88,9 @@ class ExerciseRecord:
 
 
 def default_path() -> Path:
-    """The progress file: ``$SPINELAB_PROGRESS``, a temporary file under pytest, else the Jupyter data directory."""
-    override = os.environ.get(ENV, "").strip()
-    if override:
-        return Path(override).expanduser()
-    if "PYTEST_CURRENT_TEST" in os.environ:  # a test run, or a kernel nbval started: never the student's file
-        return Path(tempfile.gettempdir()) / "spinelab-test-progress" / "progress.json"
-    return Path(jupyter_data_dir()) / "spinelab" / "progress.json"
+    """The progress file: ``$SPINELAB_PROGRESS`` (the test suite's ``conftest.py`` sets it), else the Jupyter data
+    directory."""
+    return settings.progress_path() or Path(jupyter_data_dir()) / "spinelab" / "progress.json"
 
 
 def _empty() -> dict[str, Any]:

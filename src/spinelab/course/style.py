@@ -6,14 +6,15 @@ one colour, so a muscle layer or a study group looks the same in every notebook.
 
 Presenter mode (larger fonts and thicker lines for a projector) is switched on
 by :func:`use` with ``presenter=True`` or by the environment variable
-``SPINELAB_PRESENTER=1``.
+``SPINELAB_PRESENTER=1`` (read by :mod:`spinelab.course.settings`). The mode :func:`use` applied is kept here, so
+:func:`presenter_on` and :func:`figure_scale` never guess it from matplotlib's settings.
 """
 
 from __future__ import annotations
 
-import os
-
 import matplotlib as mpl
+
+from spinelab.course import settings
 
 #: Okabe-Ito palette, by the colour names of the original publication.
 OKABE_ITO: dict[str, str] = {
@@ -68,10 +69,12 @@ PLAN_STYLE = "-."
 STRUCTURE_GREY = "#BBBBBB"
 STRUCTURE_EDGE = "#555555"
 
-PRESENTER_ENV = "SPINELAB_PRESENTER"
+PRESENTER_ENV = settings.PRESENTER
 
 _NORMAL = {"font": 12.0, "line": 2.0, "marker": 6.0}
 _PRESENTER = {"font": 18.0, "line": 3.5, "marker": 10.0}
+#: The mode :func:`use` last applied (None: not yet applied, the environment decides).
+_applied: dict[str, bool | None] = {"presenter": None}
 
 
 def presenter_requested() -> bool:
@@ -80,9 +83,15 @@ def presenter_requested() -> bool:
     Returns
     -------
     bool
-        True if ``SPINELAB_PRESENTER`` is set to ``1``, ``true`` or ``yes``.
+        True if ``SPINELAB_PRESENTER`` is set to a yes (:func:`spinelab.course.settings.parse_flag`).
     """
-    return os.environ.get(PRESENTER_ENV, "").strip().lower() in {"1", "true", "yes"}
+    return settings.presenter()
+
+
+def presenter_on() -> bool:
+    """Whether presenter mode is on: as :func:`use` last applied it, else as the environment asks."""
+    applied = _applied["presenter"]
+    return presenter_requested() if applied is None else applied
 
 
 def rc_params(presenter: bool = False) -> dict[str, object]:
@@ -134,7 +143,7 @@ def figure_scale() -> float:
 
     Figures are enlarged by this factor so that a layout that fits at the desk fits on the projector too.
     """
-    return float(mpl.rcParams["font.size"]) / _NORMAL["font"]
+    return _PRESENTER["font"] / _NORMAL["font"] if presenter_on() else 1.0
 
 
 def use(presenter: bool | None = None) -> bool:
@@ -154,4 +163,5 @@ def use(presenter: bool | None = None) -> bool:
     if presenter is None:
         presenter = presenter_requested()
     mpl.rcParams.update(rc_params(presenter))
-    return presenter
+    _applied["presenter"] = bool(presenter)
+    return bool(presenter)

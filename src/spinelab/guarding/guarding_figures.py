@@ -195,7 +195,7 @@ class GuardingExplorer(Displayable):
     def _evidence(treatment: treatments.Treatment | None) -> str:
         if treatment is None:
             return "*Choose a treatment to see how it acts in the model and what the evidence says.*"
-        return (f"*In the model*: {treatment.name} {treatments.MECHANISMS[treatment.mechanism]} by an illustrative "
+        return (f"*In the model*: {treatment.name} {treatments.mechanism_text(treatment.mechanism)} by an illustrative "
                 f"{treatments.ILLUSTRATIVE_STRENGTH:.0%} (the same for every treatment); the clinic's rationale: "
                 f"{treatment.rationale}.\n\n*Evidence*: {treatment.evidence_markdown()}")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import MarkdownText
 from spinelab.course.validation import check_text
 from spinelab.guarding.guarding import ParameterChange
@@ -23,9 +23,10 @@ from spinelab.guarding.guarding import ParameterChange
 #: The same made-up strength for every treatment: it removes 30 % of the mechanism it acts on.
 ILLUSTRATIVE_STRENGTH = 0.3
 
-#: The three ways a treatment can act in the model.
-MECHANISMS = {"drive": "lowers the drive from pain to guarding (k)", "loop": "weakens the pain-spasm-pain loop (g)",
-              "decay": "adds a decay of guarding"}
+#: The three ways a treatment can act in the model (what each does, in words: :func:`mechanism_text`).
+MECHANISMS = ("drive", "loop", "decay")
+#: The table of ``data/wording.toml`` with this module's phrases.
+WORDS = "treatments"
 
 #: Names of the model treatments, in the order shown (checked against the data file by the tests).
 NAMES: tuple[str, ...] = ("gentle motion (stay active)", "manual therapy", "dry needling", "corrective exercise",
@@ -34,10 +35,6 @@ NAMES: tuple[str, ...] = ("gentle motion (stay active)", "manual therapy", "dry 
 #: Durations of low back pain a recommendation can apply to.
 STAGES = ("acute", "subacute", "chronic")
 
-#: The one sentence that says the model's treatment effects are made up.
-ILLUSTRATIVE_NOTE = (f"In the guarding model every treatment changes its mechanism by the same made-up "
-                     f"{ILLUSTRATIVE_STRENGTH:.0%}, so the model cannot say which treatment works better; "
-                     "the guidelines and reviews below can.")
 DATA_FILE = "data/treatments.toml"
 
 
@@ -133,7 +130,7 @@ class Treatment:
     name : str
         Name shown to students.
     mechanism : str
-        Key of :data:`MECHANISMS`: what the treatment changes in the model.
+        One of :data:`MECHANISMS`: what the treatment changes in the model.
     rationale : str
         Why the clinic expects it to act that way (a hypothesis, not a finding).
     evidence_summary : str
@@ -248,6 +245,24 @@ def _catalogue(data: dict, source: str) -> Catalogue:
     return Catalogue(treatments, topics, tuple(recs), tuple(reviews), tuple(coverage))
 
 
+def mechanism_text(mechanism: str) -> str:
+    """What a mechanism of :data:`MECHANISMS` does in the model, in words (e.g. "weakens the pain-spasm-pain loop").
+
+    Raises
+    ------
+    ValueError
+        If ``mechanism`` is not one of :data:`MECHANISMS`.
+    """
+    if mechanism not in MECHANISMS:
+        raise ValueError(f"mechanism must be one of {', '.join(MECHANISMS)}; got {mechanism!r}")
+    return wording.phrase(WORDS, f"mechanism_{mechanism}")
+
+
+def illustrative_note() -> str:
+    """The one sentence that says the model's treatment effects are made up (the strength filled in)."""
+    return wording.phrase(WORDS, "illustrative_note", strength=f"{ILLUSTRATIVE_STRENGTH:.0%}")
+
+
 @cache
 def catalogue() -> Catalogue:
     """The course's treatments and their evidence, read from the data file on first use."""
@@ -302,7 +317,7 @@ def _quote_once(item: Recommendation, title: str, quoted: dict[Recommendation, s
     """The recommendation quoted in full the first time; after that, where it was quoted."""
     if item in quoted:
         where = ", ".join(filter(None, (references.get(item.guideline).short(), item.number)))
-        return f"{where}: quoted under **{quoted[item]}** above ({item.population})"
+        return wording.phrase(WORDS, "quoted_above", where=where, topic=quoted[item], population=item.population)
     quoted[item] = title
     return item.markdown()
 
@@ -322,7 +337,7 @@ def evidence_table(population: str | None = None) -> MarkdownText:
         Show only the recommendations for this duration of pain (see :data:`STAGES`).
     """
     data = catalogue()
-    lines = [f"*{ILLUSTRATIVE_NOTE}*"]
+    lines = [f"*{illustrative_note()}*"]
     quoted: dict[Recommendation, str] = {}  # a recommendation is quoted once, under the first topic it covers
     for topic in (*data.treatments, *data.topics):
         title = f"{topic[0].upper()}{topic[1:]}"
@@ -331,21 +346,24 @@ def evidence_table(population: str | None = None) -> MarkdownText:
         covered = [item for item in data.coverage if topic in item.topics]
         if topic in data.treatments:
             treatment = data.treatments[topic]
-            brief = f" (in the model: {MECHANISMS[treatment.mechanism]}): {treatment.evidence_summary}"
+            brief = " " + wording.phrase(WORDS, "in_the_model", mechanism=mechanism_text(treatment.mechanism),
+                                         summary=treatment.evidence_summary)
         else:
             grades = [f"{references.get(item.guideline).short()} *{item.strength.split(';')[0]}* ({item.population})"
                       for item in recs]
-            also = [f"{references.get(item.guideline).short()} covers it ({item.population})" for item in covered]
-            cited = [f"review {references.cite(key)}" for key, _ in reviews]
+            also = [wording.phrase(WORDS, "covers", guideline=references.get(item.guideline).short(),
+                                   population=item.population) for item in covered]
+            cited = [wording.phrase(WORDS, "review", citation=references.cite(key)) for key, _ in reviews]
             brief = f": {'; '.join([*grades, *also, *cited])}." if grades or also or cited else ""
         lines += ["", f"**{title}**{brief}"]
         if not recs and not reviews and not covered:
             continue
-        lines += ["", f"<details><summary>{title}: guideline quotes and review findings</summary>"]
-        lines += ["", "*Guidelines*:", *(f"- {_quote_once(item, title, quoted)}" for item in recs)] if recs else []
-        lines += ["", "*Guidelines that cover it (read the recommendation in the guideline)*:",
+        lines += ["", f"<details><summary>{wording.phrase(WORDS, 'details_summary', topic=title)}</summary>"]
+        lines += ["", wording.phrase(WORDS, "guidelines_heading"),
+                  *(f"- {_quote_once(item, title, quoted)}" for item in recs)] if recs else []
+        lines += ["", wording.phrase(WORDS, "covering_heading"),
                   *(f"- {item.markdown()}" for item in covered)] if covered else []
         found = [f"- *{who}*: {references.get(key).finding} {references.cite(key)}" for key, who in reviews]
-        lines += ["", "*Reviews*:", *found] if found else []
+        lines += ["", wording.phrase(WORDS, "reviews_heading"), *found] if found else []
         lines += ["", "</details>"]
     return MarkdownText("\n".join(lines))

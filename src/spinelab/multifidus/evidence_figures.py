@@ -17,7 +17,7 @@ import textwrap
 
 from matplotlib.axes import Axes
 
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.display import FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.text import MarkdownText, PlainText
@@ -29,6 +29,8 @@ COHORTS: dict[str, dict[str, str]] = {
     "persistent": {"color": style.OKABE_ITO["vermillion"], "marker": "s", "linestyle": ":"},
 }
 PROGNOSIS_KEY = "menezescosta2012"
+#: The table of ``data/wording.toml`` with this module's captions and summary.
+WORDS = "evidence_figures"
 
 
 def pain_course(cohort: str) -> list[studies.Value]:
@@ -81,23 +83,19 @@ def prognosis_figure() -> LiveFigure:
 @references.shows(lambda: (PROGNOSIS_KEY,))
 def prognosis_panel() -> FigurePanel:
     """:func:`prognosis_figure` with its caption, displayable."""
-    return FigurePanel(prognosis_figure(), caption=f"Data: pooled cohort means {references.cite(PROGNOSIS_KEY)}. "
-                                                   "They describe groups of people, not one patient's course.")
+    return FigurePanel(prognosis_figure(), caption=wording.phrase(WORDS, "prognosis_caption",
+                                                                  citation=references.cite(PROGNOSIS_KEY)))
 
 
 @references.shows(lambda: (PROGNOSIS_KEY,))
 def prognosis_summary() -> MarkdownText:
     """What the pooled data say, in words a student can use with a patient."""
     acute, persistent = pain_course("acute"), pain_course("persistent")
-    source = references.cite(PROGNOSIS_KEY)
-    return MarkdownText(
-            f"In people with a new (acute) episode, average pain fell from {acute[0].value:g} to {acute[1].value:g} "
-            f"of 100 in the first six weeks, then more slowly, to {acute[2].value:g} at six months and "
-            f"{acute[3].value:g} at one year {source}. Where pain had already persisted, it fell less: from "
-            f"{persistent[0].value:g} to {persistent[3].value:g} at one year. **To the patient:** on average, people "
-            "with a new episode get much better within about six weeks and keep improving after that, more "
-            "slowly; a little pain can remain at a year, more where pain has already lasted a long time. These are "
-            "averages of groups: they cannot say how one person will do.")
+    return MarkdownText(wording.phrase(
+        WORDS, "prognosis_summary", acute_start=f"{acute[0].value:g}", acute_6_weeks=f"{acute[1].value:g}",
+        acute_6_months=f"{acute[2].value:g}", acute_1_year=f"{acute[3].value:g}",
+        persistent_start=f"{persistent[0].value:g}", persistent_1_year=f"{persistent[3].value:g}",
+        citation=references.cite(PROGNOSIS_KEY)))
 
 
 def _draw_hides(ax: Axes) -> None:
@@ -176,9 +174,7 @@ def recurrence_figure() -> LiveFigure:
 @references.shows(lambda: ("hides2001", "dasilva2019", "choi2010"))
 def recurrence_panel() -> FigurePanel:
     """:func:`recurrence_figure` with its caption, displayable."""
-    return FigurePanel(recurrence_figure(), caption="All points are reported data, with their 95 % confidence "
-                                                    "intervals where the source gives them; the trial's abstract "
-                                                    "gives none.")
+    return FigurePanel(recurrence_figure(), caption=wording.phrase(WORDS, "recurrence_caption"))
 
 
 def _cohort_alt_text() -> str:
@@ -199,9 +195,7 @@ def cohort_recurrence_figure() -> LiveFigure:
 @references.shows(lambda: ("dasilva2019",))
 def cohort_recurrence_panel() -> FigurePanel:
     """:func:`cohort_recurrence_figure` with its caption, displayable."""
-    return FigurePanel(cohort_recurrence_figure(), caption="Reported proportions with their 95 % confidence "
-                                                           "intervals. They describe a group of people, not one "
-                                                           "patient's future.")
+    return FigurePanel(cohort_recurrence_figure(), caption=wording.phrase(WORDS, "cohort_caption"))
 
 
 @references.shows(lambda: ("hides2001",))

@@ -25,10 +25,13 @@ from functools import cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from spinelab.course import wording
 from spinelab.course.validation import check_array, check_integer, check_number
 from spinelab.multifidus.outlines import self_intersects
 
 SIDES = ("left", "right")
+#: The table of ``data/wording.toml`` with the tracing feedback.
+WORDS = "ultrasound"
 LEVELS = ("L4", "L5")
 IMAGE_WIDTH_CM = 10.0
 IMAGE_DEPTH_CM = 6.0
@@ -360,22 +363,17 @@ class Comparison:
     def feedback(self) -> str:
         """How far off the tracing was, and what that means for seeing an asymmetry (plain text)."""
         true = self.case
-        lines = [f"Left: traced {self.left_area:.2f} cm², true {true.true_area('left'):.2f} cm² "
-                 f"({self.error_percent('left'):+.1f} %). Right: traced {self.right_area:.2f} cm², true "
-                 f"{true.true_area('right'):.2f} cm² ({self.error_percent('right'):+.1f} %).",
-                 f"Asymmetry: traced {self.asymmetry:.1f} %, true {true.true_asymmetry:.1f} % of the larger side."]
+        lines = [wording.phrase(WORDS, "areas", left_traced=f"{self.left_area:.2f}",
+                                left_true=f"{true.true_area('left'):.2f}",
+                                left_error=f"{self.error_percent('left'):+.1f}",
+                                right_traced=f"{self.right_area:.2f}", right_true=f"{true.true_area('right'):.2f}",
+                                right_error=f"{self.error_percent('right'):+.1f}"),
+                 wording.phrase(WORDS, "asymmetry", traced=f"{self.asymmetry:.1f}", true=f"{true.true_asymmetry:.1f}")]
         traced_smaller = "left" if self.left_area < self.right_area else "right"
         true_smaller = "left" if true.true_area("left") < true.true_area("right") else "right"
         if true.true_asymmetry > 0 and traced_smaller != true_smaller:
-            lines.append(f"Careful: your tracing makes the {traced_smaller} side the smaller one; in truth it is the "
-                         f"{true_smaller} side.")
-        if self.error_hides_asymmetry:
-            lines.append("Your errors on the two sides add up to at least the true difference between them: with "
-                         "tracings this far off, a real asymmetry of this size could not be told from measurement "
-                         "error, and a symmetrical muscle could look asymmetrical.")
-        else:
-            lines.append("Your errors are smaller than the true difference between the sides, so the asymmetry "
-                         "shows through. Repeat the tracing: one good tracing does not show your usual error.")
+            lines.append(wording.phrase(WORDS, "wrong_side", traced_side=traced_smaller, true_side=true_smaller))
+        lines.append(wording.phrase(WORDS, "error_hides" if self.error_hides_asymmetry else "error_small"))
         return "\n".join(lines)
 
 

@@ -18,9 +18,9 @@ Both the class server and ``present`` start their kernels through :class:`Guarde
 (``MemAvailable``, read again before every kernel), is refused with :class:`KernelRefusedError`, which the server
 (:mod:`spinelab.publish.server`) turns into a page saying the class is full.
 
-It relies on Voilà 0.5's pool manager, which subclasses the configured ``multi_kernel_manager_class``, fills the
-pool right after ``__init__``, reads ``kernel_pools_config`` again at every refill and keeps each notebook's pool
-in ``_pools`` as tasks giving ``{"task": <the notebook's rendering>, ...}``.
+It relies on Voilà 0.5's pool manager, which subclasses the configured ``multi_kernel_manager_class`` and fills
+the pool right after ``__init__``; the private parts it reads and sets are reached through
+:mod:`spinelab.publish.internals`, which checks the installed versions first.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ import time
 from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado.ioloop import IOLoop
 from traitlets import Integer, Unicode
 
+from spinelab.publish import internals
 from spinelab.publish.classroom import KERNEL_MB, mem_available_mb
 
 
@@ -49,7 +51,7 @@ class GuardedKernelManager(AsyncMappingKernelManager):
 
     def room_for_a_kernel(self) -> None:
         """Raise :class:`KernelRefusedError` when another kernel would pass the limit or the free memory."""
-        running = len(set(self._kernels) | set(self._pending_kernels))
+        running = len(internals.kernel_ids(self))
         if self.max_kernels and running >= self.max_kernels:
             raise KernelRefusedError(f"{running} kernels are running, the most this class was planned for")
         available = mem_available_mb(Path(self.meminfo))
@@ -82,15 +84,13 @@ class ClassKernelManager(GuardedKernelManager):
         self.ready_watchers = []
         # Voilà fills the pool synchronously right after this returns; the callback runs once the server's loop
         # starts, so the first fill still uses the full class size.
-        asyncio.get_event_loop().call_soon(self.keep_only_spares_warm)
+        IOLoop.current().add_callback(self.keep_only_spares_warm)
 
     def keep_only_spares_warm(self) -> None:
         """Lower every pool's target to :attr:`warm_spares`, and watch the first fill (no-op without a pool)."""
-        pools = getattr(self, "kernel_pools_config", None)
-        if pools:
-            self.kernel_pools_config = {name: {**conf, "pool_size": self.warm_spares} for name, conf in pools.items()}
+        internals.set_pool_sizes(self, self.warm_spares)
         self.ready_watchers = [asyncio.ensure_future(self.announce_ready(notebook, list(pool)))
-                               for notebook, pool in getattr(self, "_pools", {}).items()]
+                               for notebook, pool in internals.pools(self).items()]
         if self.warm_up:
             self.ready_watchers.append(asyncio.ensure_future(self.warm_frames()))
 

@@ -120,10 +120,10 @@ def _interactive_steps() -> list[str]:
         lines.append(f"- {muscle.label}: **{muscle.layer}** {muscle.cite()}")
     lines += ["", "### 06_case_studies: what the held muscles tell you, which is inhibited, and where", ""]
     for label, answer, (_, feedback) in (
-        ("Guarding", case_study.GUARDING, case_study.guarding_feedback(case_study.GUARDING)),
-        ("Inhibited", case_study.option_name(case_study.INHIBITED),
-         case_study.inhibited_feedback(case_study.INHIBITED)),
-        ("Where", case_study.WHERE_OPTIONS[0], case_study.where_feedback(case_study.WHERE_OPTIONS[0])),
+        ("Guarding", case_study.guarding_answer(), case_study.guarding_feedback(case_study.guarding_answer())),
+        ("Inhibited", case_study.option_name(case_study.inhibited_answer()),
+         case_study.inhibited_feedback(case_study.inhibited_answer())),
+        ("Where", case_study.where_answer(), case_study.where_feedback(case_study.where_answer())),
     ):
         lines.append(f"- **{label}:** {answer}. {feedback}")
     for case in cases.cases():

@@ -28,6 +28,7 @@ import tornado.ioloop
 import tornado.web
 from jupyterhub.services.auth import HubOAuthCallbackHandler, HubOAuthenticated
 
+from spinelab.course import settings
 from spinelab.course.class_store import ClassStore, session_path
 from spinelab.publish import room as room_module
 from spinelab.publish.room import AssetHandler, InstructorHandler, PageHandler, Room, StudentHandler
@@ -115,11 +116,11 @@ def make_app(room: HubRoom, prefix: str) -> tornado.web.Application:
 
 def main() -> int:
     """Run as a JupyterHub service (the Hub sets the environment)."""
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/spinelab-room/")
-    url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
-    instructors = {name.strip() for name in os.environ.get(INSTRUCTORS_ENV, "").split(",") if name.strip()}
-    store = ClassStore(os.environ.get("SPINELAB_CLASS_STORE") or session_path("hub"))
-    room = HubRoom(store, instructors, os.environ.get(INSTRUCTOR_GROUP_ENV, "instructors"))
+    prefix = settings.text("JUPYTERHUB_SERVICE_PREFIX") or "/services/spinelab-room/"
+    url = urlparse(settings.text("JUPYTERHUB_SERVICE_URL") or "http://127.0.0.1:10101")
+    instructors = {name.strip() for name in settings.text(INSTRUCTORS_ENV).split(",") if name.strip()}
+    store = ClassStore(session_path("hub"))
+    room = HubRoom(store, instructors, settings.text(INSTRUCTOR_GROUP_ENV) or "instructors")
     make_app(room, prefix).listen(url.port or 80, url.hostname or "127.0.0.1")
     print(f"spinelab room service at {prefix} ({url.geturl()}); store {store.path}", flush=True)
     tornado.ioloop.IOLoop.current().start()

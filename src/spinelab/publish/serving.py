@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from spinelab.course import settings
 from spinelab.publish.outputs import OutputFolderError, empty_owned_folder
 
 #: Seconds an idle kernel with no page connected is kept before it is culled, and how often to look.
@@ -37,7 +38,7 @@ LOOPBACK_NAMES = ("localhost",)
 #: Shortest token accepted: a short one can be guessed by anyone on the network.
 MIN_TOKEN_CHARS = 16
 #: Where ``make present`` and ``make class`` pass a token chosen with ``TOKEN=`` (an option is visible in ``ps``).
-TOKEN_ENV = "SPINELAB_TOKEN"
+TOKEN_ENV = settings.TOKEN
 
 
 class ClassroomError(ValueError):
@@ -206,7 +207,7 @@ def server_folder(folder: Path, tool: str) -> dict[str, str]:
     for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
         (template_dir / item.name).write_bytes(item.read_bytes())
     return {"JUPYTER_PATH": os.pathsep.join(filter(None, [str((folder / "share").resolve()),
-                                                          os.environ.get("JUPYTER_PATH")]))}
+                                                          settings.jupyter_path()]))}
 
 
 def voila_command(target: Path, config_dir: Path) -> list[str]:
@@ -238,7 +239,7 @@ def exec_server(command: list[str], env: dict[str, str]) -> int:
 
 def add_listen_arguments(parser: argparse.ArgumentParser) -> None:
     """The token and TLS options of ``class`` and ``present``."""
-    parser.add_argument("--token", default=os.environ.get(TOKEN_ENV) or None,
+    parser.add_argument("--token", default=settings.token(),
                         help=f"the URL's token, at least {MIN_TOKEN_CHARS} characters (default: ${TOKEN_ENV}, else a "
                              "new random one)")
     parser.add_argument("--certfile", type=Path, default=None, help="TLS certificate (PEM): serve HTTPS")

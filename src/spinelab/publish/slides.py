@@ -13,7 +13,6 @@ next to the decks from the npm packages unpacked in ``vendor``.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -22,7 +21,7 @@ import nbformat
 from nbconvert import SlidesExporter
 from nbconvert.preprocessors import ExecutePreprocessor
 
-from spinelab.course.display import STATIC_ENV
+from spinelab.course import settings
 from spinelab.publish.licence import CONTENT_LICENCE
 from spinelab.publish.notebooks import FOLDER, topic_notebooks
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
@@ -98,9 +97,9 @@ def export(notebook_path: Path, out_dir: Path, timeout: int = 120) -> Path:
     """
     claim_folder(out_dir, TOOL)
     notebook = tag(nbformat.read(notebook_path, as_version=4))
-    os.environ[STATIC_ENV] = "1"
     executor = ExecutePreprocessor(timeout=timeout, kernel_name="python3", store_widget_state=False)
-    executor.preprocess(notebook, {"metadata": {"path": str(notebook_path.parent)}})
+    with settings.overridden({settings.STATIC: "1"}):  # the kernel inherits it; this process gets its own back
+        executor.preprocess(notebook, {"metadata": {"path": str(notebook_path.parent)}})
     notebook.metadata.pop("widgets", None)
     exporter = SlidesExporter(
         extra_template_basedirs=[str(resources.files("spinelab").joinpath("templates"))],

@@ -1,0 +1,33 @@
+"""The words around the data come from data/wording.toml, and an edit there can neither drop nor invent a value."""
+
+import pytest
+
+from spinelab.clinic import start_back, yellow_flags
+from spinelab.course import datafile, wording
+
+
+def test_a_phrase_fills_its_placeholders():
+    assert wording.phrase("yellow_flags", "ratio_range", low="1.7", high="4.6") == "1.7 to 4.6"
+
+
+def test_a_phrase_that_drops_or_adds_a_placeholder_is_refused_naming_the_file_and_the_field():
+    with pytest.raises(ValueError, match=r"^data/wording\.toml: \[yellow_flags\] field 'recurrence' must use the "
+                                         r"placeholders \{citation\}, \{days\}; it uses citation, days, weeks"):
+        wording.fill("{days} {weeks} {citation}", "data/wording.toml: [yellow_flags] field 'recurrence'",
+                     days="9", citation="(X 2019)")
+    with pytest.raises(ValueError, match=r"must use the placeholders \{citation\}, \{days\}; it uses days$"):
+        wording.fill("{days} days", "here", days="9", citation="(X 2019)")
+    with pytest.raises(ValueError, match=r"has no phrase \[yellow_flags\] 'nothing'"):
+        wording.phrase("yellow_flags", "nothing")
+
+
+def test_changing_the_words_in_the_data_changes_what_students_see(monkeypatch):
+    data = {section: dict(fields) for section, fields in datafile.load("wording").items()}
+    data["yellow_flags"]["evidence_summary"] = "The evidence behind each sentence"
+    data["start_back"]["strata_header"] = ["Group", "How it is found", "What it was offered"]
+    monkeypatch.setattr(wording, "_data", lambda: data)
+    assert "<summary>The evidence behind each sentence</summary>" in yellow_flags.worked_example()
+    assert str(start_back.strata_table()).startswith("| Group | How it is found | What it was offered |\n|---|---|---|")
+    data["yellow_flags"]["recurrence"] = "Median time to a recurrence: {days} days."
+    with pytest.raises(ValueError, match=r"field 'recurrence' must use the placeholders \{citation\}, \{days\}"):
+        yellow_flags.recurrence_talk()
