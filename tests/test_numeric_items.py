@@ -153,10 +153,12 @@ def _data() -> str:
     ('citations = ["jaeschke1995"]', 'citations = ["jaeschke1996"]', r"field 'citations'"),
     ('id = "nnt-from-event-rates"', 'id = "arr-from-event-rates"', r"field 'id': the id is used twice"),
     ('bloom = "apply"', 'bloom = "use"', r"field 'bloom' must be one of remember"),
-    ('formula = "rrr_for_arr"', 'formula = "rrr"', r"item 1 \('arr-from-event-rates'\): misconception 1: field 'formula' "
-     r"must be one of rrr_for_arr, arr_as_proportion; got 'rrr'"),
-    ('formula = "nnt_rounded_down"', 'formula = "pre_times_lr"', r"item 2 \('nnt-from-event-rates'\): misconception 1: "
-     r"field 'formula' must be one of nnt_rounded_down; got 'pre_times_lr'"),
+    ('formula = "rrr_for_arr"', 'formula = "rrr"',
+     r"item 1 \('arr-from-event-rates'\): misconception 1: field 'formula' must be one of rrr_for_arr, "
+     r"arr_as_proportion; got 'rrr'"),
+    ('formula = "nnt_rounded_down"', 'formula = "pre_times_lr"',
+     r"item 2 \('nnt-from-event-rates'\): misconception 1: field 'formula' must be one of nnt_rounded_down; "
+     r"got 'pre_times_lr'"),
     ('formula = "arr_as_proportion"', 'formula = "rrr_for_arr"', r"misconception 2: field 'formula': 'rrr_for_arr' is "
      r"named twice"),
 ])
