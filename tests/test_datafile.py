@@ -168,6 +168,10 @@ tolerance = 0
 method = "m"
 citations = ["a2000"]
 verified = "v"
+[[item.misconception]]
+formula = "nnt_rounded_down"
+name = "n"
+feedback = "f"
 [[item.variable]]
 name = "c"
 label = "l"
@@ -389,6 +393,7 @@ CASES = {
         ("decimals = 0", "decimals = 5", r"item 1 \('nnt'\) variable 1 \('c'\): field 'decimals' must be between 0"),
         ('method = "m"\n', "", r"item 1 \('nnt'\): field 'method' is missing"),
         ("tolerance = 0", "tolerance = -1", r"item 1 \('nnt'\): field 'tolerance' must be at least 0"),
+        ('feedback = "f"\n', "", r"item 1 \('nnt'\) misconception 1 \('n'\): field 'feedback' is missing"),
     ]),
     "lms": (LMS, [
         ('practice_title = "{topic} quiz"', 'practice_title = "quiz"',

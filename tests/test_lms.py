@@ -502,8 +502,10 @@ def _moodle_calculated(document: str) -> dict[str, dict]:
         counts = {int(d.findtext("itemcount")) for d in definitions} | {len(v) for v in values.values()}
         assert len(counts) == 1, counts
         (count,) = counts
-        (answer,) = question.findall("answer")
+        answer, *wrong = question.findall("answer")
         found[question.findtext("name/text")] = {
+            "wrong": [(item.findtext("text"), item.get("fraction"), float(item.findtext("tolerance")),
+                       item.findtext("feedback/text")) for item in wrong],
             "text": question.findtext("questiontext/text"),
             "formula": answer.findtext("text"),
             "fraction": answer.get("fraction"),
@@ -555,6 +557,20 @@ def test_moodle_calculated_questions_round_trip(name):
     exported = _moodle_calculated(lms_moodle.moodle_xml(quiz.load(name)))
     assert {(q["fraction"], q["tolerancetype"]) for q in exported.values()} == {("100", "2")}  # 2: nominal ±
     _check_calculated(exported, name, "{{{}}}")
+
+
+@pytest.mark.parametrize("name", WITH_ITEMS)
+def test_moodle_calculated_questions_recognise_each_named_misconception(name):
+    exported = _moodle_calculated(lms_moodle.moodle_xml(quiz.load(name)))
+    for item in numeric_items.for_notebook(name):
+        question = exported[item.id]
+        assert [(formula, fraction, tolerance) for formula, fraction, tolerance, _ in question["wrong"]] == [
+            (named.misconception.expression, "0", item.tolerance) for named in item.misconceptions]
+        for (formula, _, _, feedback), named in zip(question["wrong"], item.misconceptions, strict=True):
+            assert _md(named.feedback) in _text(feedback)
+            for values in question["sets"]:  # the formula Moodle evaluates gives the package's wrong value
+                (wrong,) = [w.value for w in item.wrong_answers(values) if w.misconception == named.name]
+                assert _evaluate(formula, values) == pytest.approx(wrong, abs=1e-9)
 
 
 def test_every_item_is_exported_once():

@@ -77,3 +77,15 @@ def test_a_notebook_without_items_is_refused_naming_those_with_items():
     with pytest.raises(ValueError, match=r"name must be a notebook with numeric items \(03b_recurrence_and_limits, "
                                          r"04_measuring_multifidus, 05_whole_patient\); got '01_muscle_layers'"):
         numeric_check.show_numeric("01_muscle_layers")
+
+
+def test_the_widget_names_the_misconception_a_wrong_answer_matches():
+    widget = _widget("post-test-after-negative-result")
+    values = widget.draw.values
+    widget.enter(f"{values['pre'] * values['lr']:.2f}")
+    assert widget.check() is False
+    assert "pre-test probability × the likelihood ratio" in _feedback(widget)
+    widget.new_button.click()  # the next draw's wrong value, not the first one's
+    values = widget.draw.values
+    widget.enter(f"{values['pre'] * values['lr']:.2f}")
+    assert widget.check() is False and "multiplies odds, not probabilities" in _feedback(widget)

@@ -1,5 +1,6 @@
 """Parameterised numeric items: draws stay in range and seeded, and every draw is graded by its formula."""
 
+import itertools
 import math
 from fractions import Fraction
 
@@ -19,7 +20,7 @@ def _key(item_id: str, v: dict[str, float]) -> float:
         return v["control"] - v["treated"]
     if item_id == "nnt-from-event-rates":
         return math.ceil(Fraction(100) / (Fraction(v["control"]) - Fraction(v["treated"])))
-    if item_id == "post-test-from-likelihood-ratio":
+    if item_id in ("post-test-from-likelihood-ratio", "post-test-after-negative-result"):
         odds = v["pre"] / (100 - v["pre"]) * v["lr"]
         return 100 * odds / (1 + odds)
     if item_id == "sensitivity-from-table":
@@ -86,23 +87,23 @@ def test_students_and_attempts_get_other_numbers(item_id):
 def test_draws_cover_each_range_end_to_end():
     item = ITEMS["csa-asymmetry"]
     lefts = [item.draw("x", attempt).values["left"] for attempt in range(600)]
-    assert min(lefts) == 4.0 and max(lefts) == 12.0
+    assert min(lefts) == 6.0 and max(lefts) == 9.0
 
 
 def test_a_known_case_matches_the_reported_figures():
     nnt, arr = ITEMS["nnt-from-event-rates"], ITEMS["arr-from-event-rates"]
-    assert nnt.answer({"control": 84, "treated": 30}) == 2  # Hides et al. 2001, one year
+    assert nnt.answer({"control": 75, "treated": 35}) == 3  # Hides et al. 2001, two to three years: 1 / 0.40
     assert arr.answer({"control": 75, "treated": 35}) == pytest.approx(40)
     assert nnt.answer({"control": 60, "treated": 35}) == 4  # 1 / 0.25 exactly: not rounded up to 5
 
 
 @pytest.mark.parametrize(("values", "message"), [
-    ({"pre": 70, "lr": 2}, r"pre must be a finite number in \[5\.0, 60\.0\]; got 70"),
-    ({"pre": 30, "lr": 0}, r"lr must be a finite number in \[0\.1, 10\.0\]; got 0"),
-    ({"pre": 30, "lr": 2.05}, r"lr must be a number in \[0\.1, 10\.0\] with at most 1 decimal\(s\); got 2\.05"),
+    ({"pre": 70, "lr": 2}, r"pre must be a finite number in \[10\.0, 60\.0\]; got 70"),
+    ({"pre": 30, "lr": 0.5}, r"lr must be a finite number in \[1\.5, 10\.0\]; got 0\.5"),
+    ({"pre": 30, "lr": 2.05}, r"lr must be a number in \[1\.5, 10\.0\] with at most 1 decimal\(s\); got 2\.05"),
     ({"pre": 30}, r"variable 'lr' is missing"),
     ({"pre": 30, "lr": 2, "sens": 0.9}, r"has no variable 'sens'"),
-    ({"pre": "30", "lr": 2}, r"pre must be a number in \[5\.0, 60\.0\]"),
+    ({"pre": "30", "lr": 2}, r"pre must be a number in \[10\.0, 60\.0\]"),
 ])
 def test_bad_values_fail_naming_the_parameter_and_its_range(values, message):
     with pytest.raises(ValueError, match=message):
@@ -145,13 +146,21 @@ def _data() -> str:
 
 @pytest.mark.parametrize(("old", "new", "message"), [
     ('formula = "arr"', 'formula = "risk"', r"item 1 \('arr-from-event-rates'\): field 'formula' must be one of arr"),
-    ('min = 40\nmax = 85', 'min = 85\nmax = 40', r"variable 'control': field 'min' \(85\) must be below field 'max'"),
+    ('min = 45\nmax = 75', 'min = 75\nmax = 45', r"variable 'control': field 'min' \(75\) must be below field 'max'"),
     ("{control} % of the usual-care group and {treated}", "{control} % of the usual-care group and {treat}",
      r"field 'stem': every placeholder must be a variable .*'treat'"),
     ('notebook = "03b_recurrence_and_limits"', 'notebook = "03c_recurrence"', r"field 'notebook' must be one of"),
     ('citations = ["jaeschke1995"]', 'citations = ["jaeschke1996"]', r"field 'citations'"),
     ('id = "nnt-from-event-rates"', 'id = "arr-from-event-rates"', r"field 'id': the id is used twice"),
     ('bloom = "apply"', 'bloom = "use"', r"field 'bloom' must be one of remember"),
+    ('formula = "rrr_for_arr"', 'formula = "rrr"',
+     r"item 1 \('arr-from-event-rates'\): misconception 1: field 'formula' must be one of rrr_for_arr, "
+     r"arr_as_proportion; got 'rrr'"),
+    ('formula = "nnt_rounded_down"', 'formula = "pre_times_lr"',
+     r"item 2 \('nnt-from-event-rates'\): misconception 1: field 'formula' must be one of nnt_rounded_down; "
+     r"got 'pre_times_lr'"),
+    ('formula = "arr_as_proportion"', 'formula = "rrr_for_arr"', r"misconception 2: field 'formula': 'rrr_for_arr' is "
+     r"named twice"),
 ])
 def test_bad_item_data_fails_naming_the_item_and_the_field(old, new, message):
     with pytest.raises(ValueError, match=message):
@@ -187,3 +196,128 @@ def test_any_value_out_of_range_fails_naming_the_variable_and_its_range(item_id,
     with pytest.raises(ValueError, match=rf"^{variable.name} must be a finite number in "
                                          rf"\[{variable.low}, {variable.high}\]"):
         item.answer(values)
+
+
+# --- the PT-faculty review: result-specific likelihood ratios, plausible ranges, named misconceptions -------------
+
+POST_TESTS = {"post-test-from-likelihood-ratio": "positive", "post-test-after-negative-result": "negative"}
+
+
+def _grid(item: numeric_items.Template) -> list[dict[str, float]]:
+    """Every combination of values on the item's grids (for items with few variables)."""
+    grids = [[variable.value(step) for step in range(variable.steps)] for variable in item.variables]
+    return [dict(zip(item.names, values, strict=True)) for values in itertools.product(*grids)]
+
+
+@pytest.mark.parametrize(("item_id", "result"), POST_TESTS.items())
+def test_a_post_test_item_says_the_result_and_draws_a_likelihood_ratio_of_that_side(item_id, result):
+    item = ITEMS[item_id]
+    assert f"tests {result}; the test's {result} likelihood ratio is {{lr}}" in item.stem
+    for attempt in range(300):
+        values = item.draw("ana", attempt).values
+        moved = item.answer(values) - values["pre"]
+        assert (values["lr"] > 1 and moved > 0) if result == "positive" else (values["lr"] < 1 and moved < 0)
+
+
+def test_the_negative_result_draws_likelihood_ratios_from_0_05_to_0_95_with_two_decimals():
+    lr = ITEMS["post-test-after-negative-result"].variable("lr")
+    assert (lr.low, lr.high, lr.decimals) == (0.05, 0.95, 2)
+    assert ITEMS["post-test-from-likelihood-ratio"].variable("lr").low == 1.5
+
+
+def test_csa_draws_stay_within_a_believable_asymmetry():
+    item = ITEMS["csa-asymmetry"]
+    asymmetries = [item.answer(values) for values in _grid(item)]
+    assert max(asymmetries) == pytest.approx(100 / 3)  # 6.0 against 9.0 cm²
+
+
+@pytest.mark.parametrize("item_id", ["arr-from-event-rates", "nnt-from-event-rates"])
+def test_arr_and_nnt_draws_keep_the_treated_rate_below_the_control_rate_and_spread_the_nnt(item_id):
+    item = ITEMS[item_id]
+    draws = [item.draw(student, attempt).values for student in ("ana", "ben") for attempt in range(400)]
+    assert all(values["treated"] < values["control"] for values in draws)
+    nnts = {ITEMS["nnt-from-event-rates"].answer(values) for values in draws}
+    assert min(nnts) == 2 and max(nnts) >= 15
+
+
+def test_overlapping_rate_ranges_are_redrawn_and_refused_by_the_formula():
+    data = _with(_data(), "min = 20\nmax = 40", "min = 20\nmax = 75")  # the ARR item's treated range
+    item = numeric_items.parse(data)[0]
+    assert all(item.draw("ana", attempt).values["treated"] < item.draw("ana", attempt).values["control"]
+               for attempt in range(300))
+    with pytest.raises(ValueError, match=r"item 'arr-from-event-rates': treated must be below control .*; got "
+                                         r"control = 50, treated = 60"):
+        item.answer({"control": 50, "treated": 60})
+
+
+def test_an_item_whose_ranges_leave_no_admissible_draw_fails_naming_it():
+    data = _with(_data(), 'min = 20\nmax = 60\ndecimals = 0', 'min = 20\nmax = 21\ndecimals = 0')  # negative result
+    data = _with(data, 'min = 0.05\nmax = 0.95', 'min = 0.90\nmax = 0.95')  # pre × LR within 1 pp everywhere
+    item = next(item for item in numeric_items.parse(data) if item.id == "post-test-after-negative-result")
+    with pytest.raises(ValueError, match=r"item 'post-test-after-negative-result': none of 1000 draws"):
+        item.draw("ana", 0)
+
+
+def _wrong(misconception: str, v: dict[str, float]) -> float:
+    """Each misconception's value computed here, independently of the package."""
+    return {
+        "nnt_rounded_down": lambda: math.floor(Fraction(100) / (Fraction(v["control"]) - Fraction(v["treated"]))),
+        "rrr_for_arr": lambda: 100 * (v["control"] - v["treated"]) / v["control"],
+        "arr_as_proportion": lambda: (v["control"] - v["treated"]) / 100,
+        "ppv_for_sensitivity": lambda: 100 * v["tp"] / (v["tp"] + v["fp"]),
+        "npv_for_specificity": lambda: 100 * v["tn"] / (v["tn"] + v["fn"]),
+        "pre_times_lr": lambda: v["pre"] * v["lr"],
+    }[misconception]()
+
+
+def test_each_item_names_the_misconceptions_the_review_asked_for():
+    named = {item_id: [named.misconception.id for named in item.misconceptions] for item_id, item in ITEMS.items()}
+    assert named["arr-from-event-rates"] == ["rrr_for_arr", "arr_as_proportion"]
+    assert named["nnt-from-event-rates"] == ["nnt_rounded_down"]
+    assert named["sensitivity-from-table"] == ["ppv_for_sensitivity"]
+    assert named["specificity-from-table"] == ["npv_for_specificity"]
+    assert named["post-test-from-likelihood-ratio"] == named["post-test-after-negative-result"] == ["pre_times_lr"]
+
+
+MISCONCEPTION_CASES = [(item_id, named.misconception.id) for item_id, item in ITEMS.items()
+                       for named in item.misconceptions]
+
+
+@pytest.mark.parametrize(("item_id", "misconception"), MISCONCEPTION_CASES)
+@settings(max_examples=150, deadline=None)
+@given(student=students, attempt=attempts)
+def test_every_draw_recognises_each_misconception_and_names_it(item_id, misconception, student, attempt):
+    item = ITEMS[item_id]
+    named = next(named for named in item.misconceptions if named.misconception.id == misconception)
+    draw = item.draw(student, attempt)
+    value = _wrong(misconception, draw.values)
+    wrong = {answer.misconception: answer for answer in draw.question.wrong_answers}
+    assert wrong[named.name].value == pytest.approx(value, abs=1e-9) and wrong[named.name].feedback == named.feedback
+    assert abs(value - _key(item_id, draw.values)) > item.tolerance
+    assert draw.grade(f"{value:.6f}") == (False, named.feedback)
+
+
+def test_an_example_of_each_misconception_gets_its_feedback():
+    cases = [("nnt-from-event-rates", {"control": 60, "treated": 25}, 2, "rounded down"),  # 1 / 0.35 = 2.9
+             ("arr-from-event-rates", {"control": 60, "treated": 25}, 58.3, "relative risk reduction"),
+             ("arr-from-event-rates", {"control": 60, "treated": 25}, 0.35, "as a proportion"),
+             ("sensitivity-from-table", {"tp": 80, "fn": 20, "fp": 40, "tn": 100}, 66.7, "positive predictive"),
+             ("specificity-from-table", {"tp": 80, "fn": 20, "fp": 40, "tn": 100}, 83.3, "negative predictive"),
+             ("post-test-from-likelihood-ratio", {"pre": 30, "lr": 4}, 120, "× the likelihood ratio"),
+             ("post-test-after-negative-result", {"pre": 40, "lr": 0.2}, 8, "× the likelihood ratio")]
+    for item_id, values, typed, words in cases:
+        correct, feedback = ITEMS[item_id].grade(values, typed)
+        assert correct is False and words in feedback, item_id
+
+
+@pytest.mark.parametrize("item_id", POST_TESTS)
+def test_pre_times_lr_never_grades_correct_on_any_draw(item_id):
+    item = ITEMS[item_id]
+    grid = _grid(item)
+    admitted = [values for values in grid if item.admits(values)]
+    assert len(admitted) >= 0.9 * len(grid)  # the redraw removes few draws
+    for values in admitted:
+        assert item.grade(values, values["pre"] * values["lr"])[0] is False
+    excluded = [values for values in grid if not item.admits(values)]
+    assert all(abs(values["pre"] * values["lr"] - _key(item_id, values)) <= item.tolerance for values in excluded)
+    assert all(item.admits(item.draw("ana", attempt).values) for attempt in range(500))

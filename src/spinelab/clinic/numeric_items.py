@@ -2,21 +2,26 @@
 
 Each item of ``data/numeric_items.toml`` (format: ``schemas/numeric_items.schema.json``) is a template: a stem with
 ``{placeholders}``, the variables drawn into it, the id of its formula in :data:`FORMULAS`, a tolerance, a unit,
-the sources of the method, the notebook it belongs to and its Bloom level. A variable is drawn uniformly from the
-grid ``min, min + 10**-decimals, ..., max``, the way Moodle's calculated questions draw a dataset.
+the sources of the method, the notebook it belongs to, its Bloom level and the misconceptions it recognises. A
+variable is drawn uniformly from the grid ``min, min + 10**-decimals, ..., max``, the way Moodle's calculated
+questions draw a dataset.
+
+A misconception (an id of :data:`MISCONCEPTIONS`: a wrong method and the value it gives) is named in the item's data
+with its feedback; each draw computes its value and hands it to the question's ``wrong_answers``, so a student who
+used that method is told which mistake their answer matches. A draw is kept only if the item can tell the method
+from every named misconception (no misconception value within the tolerance of the answer) and meets its formula's
+requirement (the treated rate below the control rate for ARR and NNT); otherwise the same generator draws again, so
+the kept draws stay uniform on the remaining grid and as reproducible as before.
 
 :meth:`Template.draw` seeds the draw with the item id, the student's id and the attempt number, so a student sees the
 same numbers again for the same attempt (and a notebook's stored output stays the same), another student or attempt
-other numbers. Every formula reuses the package's own calculation (ARR and NNT from
-:mod:`spinelab.multifidus.recurrence`, Bayes' rule from :mod:`spinelab.multifidus.post_test`, the asymmetry from
-:mod:`spinelab.multifidus.ultrasound`, the STarT Back scores from :mod:`spinelab.clinic.start_back`) and carries the
-same formula written for an LMS (:attr:`Formula.expression`, Moodle's ``{name}`` syntax).
+other numbers. The formulas and misconceptions live in :mod:`spinelab.clinic.numeric_formulas`.
 
 ::
 
     >>> item = template("nnt-from-event-rates")
-    >>> item.answer({"control": 84, "treated": 30})
-    2.0
+    >>> item.answer({"control": 75, "treated": 35})
+    3.0
 """
 
 from __future__ import annotations
@@ -25,79 +30,30 @@ import hashlib
 import math
 import random
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.clinic import start_back
+from spinelab.clinic.numeric_formulas import FORMULAS, MISCONCEPTIONS, Formula, Misconception
 from spinelab.course import datafile, quiz, references
 from spinelab.course.validation import check_integer, check_number, check_text
-from spinelab.multifidus import post_test, recurrence, ultrasound
+
+__all__ = ["FORMULAS", "MISCONCEPTIONS", "Draw", "Formula", "Misconception", "NamedMisconception", "Template",
+           "Variable", "answer_decimals", "draw_values", "for_notebook", "parse", "template", "templates"]
 
 DATA_FILE = "data/numeric_items.toml"
+#: Draws tried before an item whose ranges leave (almost) nothing to ask is reported as a data error.
+MAX_DRAWS = 1000
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9]*)\}")
-#: STarT Back items 1-8 (agree = 1) and item 9 (0-4: its five answers in order).
-_START_BACK_ITEMS = tuple(f"i{number}" for number in range(1, 10))
 
 
 @dataclass(frozen=True)
-class Formula:
-    """How an item is graded: the package's calculation and the same formula for an LMS.
+class NamedMisconception:
+    """A misconception as one item names it: the wrong method, its name and the feedback a student sees."""
 
-    Attributes
-    ----------
-    id : str
-        The name items give in their ``formula`` field.
-    variables : tuple of str
-        The variables it needs, by name.
-    compute : callable
-        The answer from the variables' values (a mapping of name to number).
-    expression : str
-        The formula in Moodle's syntax, variables as ``{name}`` (Canvas: the same without braces).
-    decimals : int
-        Decimals of the answer as an LMS shows it.
-    """
-
-    id: str
-    variables: tuple[str, ...]
-    compute: Callable[[Mapping[str, float]], float]
-    expression: str
-    decimals: int
-
-
-def _start_back_scores(values: Mapping[str, float]) -> start_back.Scores:
-    """The tool's scores of answers coded 1/0 (items 1-8) and 0-4 (item 9), by the package's scorer."""
-    agree = [values[name] == 1 for name in _START_BACK_ITEMS[:8]]
-    bothersome = start_back.bothersome(start_back.items()[-1].answers[int(values["i9"])])
-    return start_back.score([*agree, bothersome])
-
-
-def _nnt(values: Mapping[str, float]) -> float:
-    return float(recurrence.number_needed_to_treat(values["control"] / 100, values["treated"] / 100))
-
-
-_START_BACK_SUM = " + ".join(f"{{{name}}}" for name in _START_BACK_ITEMS[:8])
-_DISTRESS_SUM = " + ".join(f"{{{name}}}" for name in _START_BACK_ITEMS[4:8])
-
-#: Every formula an item can name.
-FORMULAS: dict[str, Formula] = {formula.id: formula for formula in (
-    Formula("arr", ("control", "treated"),
-            lambda v: 100 * recurrence.absolute_risk_reduction(v["control"] / 100, v["treated"] / 100),
-            "{control} - {treated}", 0),
-    Formula("nnt", ("control", "treated"), _nnt, "ceil(100 / ({control} - {treated}))", 0),
-    Formula("post_test", ("pre", "lr"), lambda v: 100 * post_test.post_test_probability(v["pre"] / 100, v["lr"]),
-            "100 * {pre} * {lr} / ({pre} * {lr} + 100 - {pre})", 1),
-    Formula("sensitivity", ("tp", "fn", "fp", "tn"), lambda v: 100 * v["tp"] / (v["tp"] + v["fn"]),
-            "100 * {tp} / ({tp} + {fn})", 1),
-    Formula("specificity", ("tp", "fn", "fp", "tn"), lambda v: 100 * v["tn"] / (v["tn"] + v["fp"]),
-            "100 * {tn} / ({tn} + {fp})", 1),
-    Formula("csa_asymmetry", ("left", "right"), lambda v: ultrasound.asymmetry_percent(v["left"], v["right"]),
-            "100 * abs({left} - {right}) / max({left}, {right})", 1),
-    Formula("start_back_overall", _START_BACK_ITEMS, lambda v: float(_start_back_scores(v).overall),
-            f"{_START_BACK_SUM} + floor({{i9}} / 3)", 0),
-    Formula("start_back_distress", _START_BACK_ITEMS, lambda v: float(_start_back_scores(v).distress),
-            f"{_DISTRESS_SUM} + floor({{i9}} / 3)", 0),
-)}
+    misconception: Misconception
+    name: str
+    feedback: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +110,7 @@ class Template:
     method: str
     citations: tuple[str, ...]
     variables: tuple[Variable, ...]
+    misconceptions: tuple[NamedMisconception, ...] = ()
 
     def variable(self, name: str) -> Variable:
         """The variable with this name."""
@@ -173,7 +130,8 @@ class Template:
         Raises
         ------
         ValueError
-            Naming the missing or unknown variable, or the variable out of its range (with the range).
+            Naming the missing or unknown variable, the variable out of its range (with the range), or the
+            formula's requirement the values do not meet.
         """
         if not isinstance(values, Mapping):
             raise ValueError(f"values must be a mapping of {', '.join(self.names)} to numbers; got {values!r}")
@@ -183,11 +141,33 @@ class Template:
         missing = [name for name in self.names if name not in values]
         if missing:
             raise ValueError(f"item {self.id!r}: variable {missing[0]!r} is missing")
-        return {variable.name: variable.check(values[variable.name]) for variable in self.variables}
+        checked = {variable.name: variable.check(values[variable.name]) for variable in self.variables}
+        requires = self.formula.requires
+        if requires is not None and not requires(checked):
+            got = ", ".join(f"{name} = {self.variable(name).text(value)}" for name, value in checked.items())
+            raise ValueError(f"item {self.id!r}: {self.formula.requirement}; got {got}")
+        return checked
 
     def answer(self, values: Mapping[str, object]) -> float:
         """The correct answer for these values, by the item's formula (see :meth:`check_values` for errors)."""
         return float(self.formula.compute(self.check_values(values)))
+
+    def wrong_answers(self, values: Mapping[str, object]) -> tuple[quiz.WrongAnswer, ...]:
+        """The value each named misconception gives for these values, with its feedback (see :meth:`check_values`
+        for errors); a value within the tolerance of the answer is left out, since it would grade correct."""
+        checked = self.check_values(values)
+        key = self.formula.compute(checked)
+        wrong = ((float(named.misconception.compute(checked)), named) for named in self.misconceptions)
+        return tuple(quiz.WrongAnswer(value, named.feedback, named.name) for value, named in wrong
+                     if abs(value - key) > self.tolerance)
+
+    def admits(self, values: Mapping[str, float]) -> bool:
+        """Whether a draw of values on the grid can be asked: it meets the formula's requirement and tells the
+        answer from every named misconception (none within the tolerance of the answer)."""
+        requires = self.formula.requires
+        if requires is not None and not requires(values):
+            return False
+        return len(self.wrong_answers(values)) == len(self.misconceptions)
 
     def stem_text(self, values: Mapping[str, object]) -> str:
         """The stem with each placeholder replaced by its value (Markdown)."""
@@ -210,7 +190,7 @@ class Template:
         """The item with these numbers as a numeric self-check question (graded as every numeric question is)."""
         return quiz.Question(id=self.id, kind="numeric", prompt=self.stem_text(values), explanation=self.method,
                              citations=self.citations, answer=self.answer(values), tolerance=self.tolerance,
-                             unit=self.unit)
+                             unit=self.unit, wrong_answers=self.wrong_answers(values))
 
     def grade(self, values: Mapping[str, object], response: str | float | None) -> tuple[bool | None, str]:
         """Grade a response for these values: ``(correct, feedback)``; ``correct`` is None when it is no number."""
@@ -218,9 +198,21 @@ class Template:
 
 
 def draw_values(item: Template, seed: str) -> dict[str, float]:
-    """Values for every variable of ``item``, drawn uniformly on each grid from a text seed."""
+    """Values for every variable of ``item``, drawn uniformly on each grid from a text seed, drawn again until
+    :meth:`Template.admits` them.
+
+    Raises
+    ------
+    ValueError
+        Naming the item if :data:`MAX_DRAWS` draws in a row are not admitted (its ranges leave too little).
+    """
     generator = random.Random(int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big"))
-    return {variable.name: variable.value(generator.randrange(variable.steps)) for variable in item.variables}
+    for _ in range(MAX_DRAWS):
+        values = {variable.name: variable.value(generator.randrange(variable.steps)) for variable in item.variables}
+        if item.admits(values):
+            return values
+    raise ValueError(f"item {item.id!r}: none of {MAX_DRAWS} draws meets the formula's requirement and tells the "
+                     "answer from every named misconception; widen the variables' ranges")
 
 
 @dataclass(frozen=True)
@@ -260,7 +252,8 @@ def parse(text: str, source: str = DATA_FILE) -> tuple[Template, ...]:
     ValueError
         Naming the file, the item and the field at fault: the schema's rules, a repeated id, an unknown formula,
         variables other than the formula's, a stem placeholder without a variable (or a variable not in the stem),
-        ``min`` not below ``max``, an unknown notebook or a citation key that does not resolve.
+        ``min`` not below ``max``, an unknown notebook, a citation key that does not resolve, or a misconception
+        that is unknown, named twice or made for another formula.
     """
     return _templates(datafile.parse(text, "numeric_items", source), source)
 
@@ -300,7 +293,23 @@ def _template(row: dict, where: str) -> Template:
                          f"got {row['notebook']!r}")
     citations = references.require(row["citations"], f"{where}: field 'citations'")
     return Template(row["id"], row["notebook"], row["title"], row["bloom"], formula, row["stem"], row["unit"],
-                    float(row["tolerance"]), row["method"], citations, variables)
+                    float(row["tolerance"]), row["method"], citations, variables,
+                    _misconceptions(row.get("misconception", []), formula, where))
+
+
+def _misconceptions(rows: list[dict], formula: Formula, where: str) -> tuple[NamedMisconception, ...]:
+    named: list[NamedMisconception] = []
+    for index, row in enumerate(rows, start=1):
+        misconception = MISCONCEPTIONS.get(row["formula"])
+        allowed = [m.id for m in MISCONCEPTIONS.values() if formula.id in m.formulas]
+        if misconception is None or formula.id not in misconception.formulas:
+            raise ValueError(f"{where}: misconception {index}: field 'formula' must be one of "
+                             f"{', '.join(allowed) or 'none (no misconception is known for this formula)'}; "
+                             f"got {row['formula']!r}")
+        if any(other.misconception is misconception for other in named):
+            raise ValueError(f"{where}: misconception {index}: field 'formula': {row['formula']!r} is named twice")
+        named.append(NamedMisconception(misconception, row["name"], row["feedback"]))
+    return tuple(named)
 
 
 @cache

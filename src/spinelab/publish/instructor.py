@@ -146,7 +146,9 @@ def numeric_key() -> list[str]:
              "Pick a seed nobody can guess and keep it private; another seed gives other numbers for the same skills. "
              "The Canvas package is a graded quiz with one attempt; in Moodle, add the questions to a quiz with the "
              "attempts and grading you need. Each calculated question carries 10 sets of numbers (Moodle's dataset "
-             "items, Canvas' variable sets); both LMSs can generate more from the ranges below.", ""]
+             "items, Canvas' variable sets); both LMSs can generate more from the ranges below, but only the "
+             "course's own draws leave out the numbers for which a misconception listed under an item would grade "
+             "correct (and keep the treated rate below the control rate).", ""]
     for item in numeric_items.templates():
         ranges = "; ".join(f"`{v.name}` ({v.label}) {v.text(v.low)} to {v.text(v.high)}"
                            f"{f' {v.unit}' if v.unit else ''}" for v in item.variables)
@@ -156,8 +158,15 @@ def numeric_key() -> list[str]:
                   f"- **Numbers:** {ranges}.",
                   f"- **Method:** {item.method}{_sources(item.citations)}",
                   f"- **Formula (Moodle):** `{item.formula.expression}`; correct {within}.",
+                  *_misconception_lines(item),
                   f"- **Bloom level:** {item.bloom}.", ""]
     return lines
+
+
+def _misconception_lines(item: numeric_items.Template) -> list[str]:
+    """The misconceptions a numeric item recognises, each with the formula of its wrong value (none: no line)."""
+    return [f"- **Misconception behind `{named.misconception.expression}`:** {named.name}."
+            for named in item.misconceptions]
 
 
 def _case_lines(case: cases.Case) -> list[str]:

@@ -153,13 +153,11 @@ def _moodle_calculated(cdata: _Cdata, root: ET.Element, item: Template, seed: st
     for tag, value in (("penalty", "0.3333333"), ("synchronize", "0"), ("single", "0"),
                        ("answernumbering", "abc"), ("shuffleanswers", "0")):
         plain(element, tag, value)
-    answer = ET.SubElement(element, "answer", {"fraction": "100"})
-    plain(answer, "text", item.formula.expression)
-    # Tolerance type 2 is nominal (± the tolerance); answer format 1 shows the answer with a number of decimals.
-    for tag, value in (("tolerance", number(item.tolerance)), ("tolerancetype", "2"), ("correctanswerformat", "1"),
-                       ("correctanswerlength", str(numeric_items.answer_decimals(item)))):
-        plain(answer, tag, value)
-    cdata.add(answer, "feedback", "")
+    _calculated_answer(cdata, element, item, "100", item.formula.expression, "")
+    # Each misconception the item names: its wrong value's formula, no credit, and its feedback (Moodle takes the
+    # first answer within tolerance, so the correct one wins where they meet).
+    for named in item.misconceptions:
+        _calculated_answer(cdata, element, item, "0", named.misconception.expression, markdown_html(named.feedback))
     for tag, value in (("unitgradingtype", "0"), ("unitpenalty", "0.1000000"), ("showunits", "3"),
                        ("unitsleft", "0")):
         plain(element, tag, value)
@@ -182,6 +180,17 @@ def _moodle_calculated(cdata: _Cdata, root: ET.Element, item: Template, seed: st
             plain(dataset_item, "value", variable.text(values[variable.name]))
         plain(definition, "number_of_items", str(len(sets)))
     _tags(element, (f"bloom-{item.bloom}",))
+
+
+def _calculated_answer(cdata: _Cdata, element: ET.Element, item: Template, fraction: str, formula: str,
+                       feedback: str) -> None:
+    answer = ET.SubElement(element, "answer", {"fraction": fraction})
+    plain(answer, "text", formula)
+    # Tolerance type 2 is nominal (± the tolerance); answer format 1 shows the answer with a number of decimals.
+    for tag, value in (("tolerance", number(item.tolerance)), ("tolerancetype", "2"), ("correctanswerformat", "1"),
+                       ("correctanswerlength", str(numeric_items.answer_decimals(item)))):
+        plain(answer, tag, value)
+    cdata.add(answer, "feedback", feedback)
 
 
 def _category(cdata: _Cdata, root: ET.Element, title: str, info: str) -> None:
