@@ -39,6 +39,11 @@ HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
 TURN_RANGE, TILT_RANGE, ZOOM_RANGE = (-180, 180), (-75, 75), (0.5, 2.5)
 _LINE_WIDTH, _HIGHLIGHT_WIDTH = 0.0025, 0.006
 _NONE = "none"
+#: zlib level of the meshes and lines in the widgets' state (k3d inflates them in the browser).
+_COMPRESSION = 9
+#: What the plot's front end asks the kernel for that the view never uses: k3d's standalone module (0.84 MB,
+#: zlib), fetched by every plot for its menu's "HTML snapshot" button, and the menu is hidden.
+UNUSED_REQUESTS = frozenset({"fetch_snapshot_source"})
 
 
 def _hex(colour: str) -> int:
@@ -62,6 +67,19 @@ def _geometry() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarr
     lines = {group: np.concatenate(parts).reshape(-1, 3).astype(np.float32) for group, parts in segments.items()}
     centre = bones.mean(axis=0)
     return bones, np.concatenate(faces).astype(np.uint32), lines, centre
+
+
+@cache
+def _plot_class() -> type:
+    """k3d's plot widget, not answering :data:`UNUSED_REQUESTS` (k3d is imported only when a view is made)."""
+    from k3d.plot import Plot
+
+    class SpinePlot(Plot):
+        def _handle_custom_msg(self, content: dict, buffers: list) -> None:
+            if content.get("msg_type") not in UNUSED_REQUESTS:
+                super()._handle_custom_msg(content, buffers)
+
+    return SpinePlot
 
 
 def layers_in_model() -> tuple[str, ...]:
@@ -190,16 +208,17 @@ class Spine3DView(Displayable):
         if not 200 <= height <= 1200:
             raise ValueError(f"height must be between 200 and 1200 pixels; got {height}")
         bones, faces, lines, _ = _geometry()
-        self.plot = k3d.plot(height=height, grid_visible=False, axes_helper=0.0, menu_visibility=False,
-                             camera_auto_fit=False, background_color=0xFFFFFF, camera_mode="orbit",
-                             camera_up_axis="z", name="spine3d")
-        self.plot += k3d.mesh(bones, faces, color=BONE_COLOUR, flat_shading=False, name="bones")
+        self.plot = _plot_class()(height=height, grid_visible=False, axes_helper=0.0, menu_visibility=False,
+                                  camera_auto_fit=False, background_color=0xFFFFFF, camera_mode="orbit",
+                                  camera_up_axis="z", name="spine3d")
+        self.plot += k3d.mesh(bones, faces, color=BONE_COLOUR, flat_shading=False, name="bones",
+                              compression_level=_COMPRESSION)
         self.lines: dict[str, object] = {}
         for group, points in lines.items():
             layer = muscles.get(group).layer
             obj = k3d.lines(points, np.arange(len(points), dtype=np.uint32).reshape(-1, 2), indices_type="segment",
                             color=_hex(style.LAYER_COLOURS[layer]), width=_LINE_WIDTH, shader="simple",
-                            name=group)
+                            name=group, compression_level=_COMPRESSION)
             self.plot += obj
             self.lines[group] = obj
         self.layer_boxes = {layer: widgets.Checkbox(value=True, description=f"Show the {layer} layer", indent=False)

@@ -23,6 +23,10 @@ read, never on the command line) and starts it.
   override used to skip the preheated pool and start a kernel); a kernel the kernel manager refuses
   (:class:`~spinelab.publish.class_kernels.KernelRefusedError`) becomes an HTTP 503 page saying the class is full.
 - **TLS** when :attr:`ClassServer.certfile` and :attr:`ClassServer.keyfile` are set.
+- **Compressed where it is safe** (issue 28): static files (Voilà's and the widgets' scripts and styles, 5.4 MB) go
+  gzipped (:class:`StaticGzip`), and kernel websockets with permessage-deflate (k3d's 2.6 MB module and the widgets'
+  state travel that way). The rendered page and the HTTP API stay uncompressed: no response that carries a page's
+  kernel id is compressed together with text a request chose (BREACH).
 """
 
 from __future__ import annotations
@@ -66,6 +70,10 @@ DROPPED_ARGUMENTS = ("token", "template", "theme")
 MAX_FRAME_PARTS = 1024
 #: The page a student sees when no kernel can be started for them.
 CLASS_FULL_PAGE = ("templates", "spinelab_class", "class_full.html")
+#: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
+STATIC_PARTS = ("/static/", "/labextensions/")
+#: Tornado's permessage-deflate options for kernel websockets (its defaults).
+WEBSOCKET_COMPRESSION: dict[str, object] = {}
 LOG_NAMES = ("", "tornado", "tornado.access", "tornado.application", "tornado.general", "Voila", "ClassServer")
 
 
@@ -306,6 +314,14 @@ class ReferrerPolicy(tornado.web.OutputTransform):
         return status_code, headers, chunk
 
 
+class StaticGzip(tornado.web.GZipContentEncoding):
+    """gzip for static files (:data:`STATIC_PARTS`) only, when the browser accepts it."""
+
+    def __init__(self, request: Any) -> None:
+        super().__init__(request)
+        self._gzipping = self._gzipping and any(part in request.path for part in STATIC_PARTS)
+
+
 def host_name(host_header: str) -> str:
     """The host in a ``Host`` header, without its port or IPv6 brackets, lower case."""
     host = host_header.strip().lower()
@@ -342,6 +358,7 @@ class GuardedApplication(tornado.web.Application):
         self.allowed_hosts = set(allowed_hosts)
         self.ssl_options = ssl_options
         self.add_transform(ReferrerPolicy)
+        self.add_transform(StaticGzip)
 
     def find_handler(self, request: Any, **kwargs: Any) -> Any:
         """Route a request, unless its ``Host`` is not this machine."""
@@ -402,6 +419,7 @@ class ClassServer(Voila):
         names = {*local_names(), *self.allowed_hosts}
         self.app = GuardedApplication(allowed_hosts=names, ssl_options=ssl_options, **settings)
         self.app.settings.update(self.tornado_settings)
+        self.app.settings.setdefault("websocket_compression_options", WEBSOCKET_COMPRESSION)
         self.app.add_handlers(".*$", self.init_handlers())
         self.listen()
 
