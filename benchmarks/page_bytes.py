@@ -32,16 +32,19 @@ class WireCounter:
     """A relay on 127.0.0.1 to ``target_port`` counting the bytes the server sends to the browser.
 
     Use as a context manager; :attr:`port` is where the browser connects, :attr:`received` the running count.
+    ``latency`` (seconds) delays every chunk each way, in order, as a network between a class and its server does.
     """
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, latency: float = 0.0) -> None:
         self.target_port = target_port
+        self.latency = latency
         self.port = free_port()
         self.received = 0
         self.last_byte = time.monotonic()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._loop.run_until_complete, args=(self._serve(),), daemon=True)
 
     def __enter__(self) -> WireCounter:
         self._thread.start()
@@ -49,8 +52,9 @@ class WireCounter:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._loop.call_soon_threadsafe(self._stop.set)
         self._thread.join(10)
+        self._loop.close()
 
     def reset(self) -> None:
         """Start counting from zero."""
@@ -60,14 +64,16 @@ class WireCounter:
         """Whether no byte has come from the server for ``seconds``."""
         return time.monotonic() - self.last_byte >= seconds
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._relay, "127.0.0.1", self.port))
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
         self._ready.set()
-        try:
-            self._loop.run_forever()
-        finally:
-            server.close()
+        await self._stop.wait()
+        server.close()
+        relays = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in relays:
+            task.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
 
     async def _relay(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         try:
@@ -75,15 +81,32 @@ class WireCounter:
         except OSError:
             client_writer.close()
             return
-        await asyncio.gather(self._pipe(client_reader, server_writer, count=False),
-                             self._pipe(server_reader, client_writer, count=True))
+        try:
+            await asyncio.gather(self._pipe(client_reader, server_writer, count=False),
+                                 self._pipe(server_reader, client_writer, count=True))
+        except asyncio.CancelledError:  # the relay is closing: end this connection quietly
+            for writer in (client_writer, server_writer):
+                writer.close()
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, count: bool) -> None:
+        chunks: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+        sender = asyncio.create_task(self._send(chunks, writer))
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while chunk := await reader.read(65536):
                 if count:
                     self.received += len(chunk)
                     self.last_byte = time.monotonic()
+                chunks.put_nowait((time.monotonic() + self.latency, chunk))
+        chunks.put_nowait((0.0, b""))
+        await sender
+
+    async def _send(self, chunks: asyncio.Queue[tuple[float, bytes]], writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                due, chunk = await chunks.get()
+                if not chunk:
+                    break
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
                 writer.write(chunk)
                 await writer.drain()
         with contextlib.suppress(OSError):

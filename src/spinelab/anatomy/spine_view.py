@@ -71,10 +71,19 @@ def _geometry() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarr
 
 @cache
 def _plot_class() -> type:
-    """k3d's plot widget, not answering :data:`UNUSED_REQUESTS` (k3d is imported only when a view is made)."""
+    """k3d's plot widget, not answering :data:`UNUSED_REQUESTS`, whose camera the kernel never echoes.
+
+    k3d's page reports its camera back to the kernel after every move (at most every 200 ms); ipywidgets then
+    echoes each report to the page. When turns come faster than a report's round trip, the echo of an older
+    camera arrives after the kernel's newer one and turns the view back: presses were lost. Without the echo the
+    page keeps the camera it was last sent (or the one the mouse gave it). k3d is imported only when a view is made.
+    """
+    from k3d.objects import ListOrArray
     from k3d.plot import Plot
 
     class SpinePlot(Plot):
+        camera = ListOrArray(minlen=9, maxlen=9, empty_ok=True).tag(sync=True, echo_update=False)
+
         def _handle_custom_msg(self, content: dict, buffers: list) -> None:
             if content.get("msg_type") not in UNUSED_REQUESTS:
                 super()._handle_custom_msg(content, buffers)
@@ -276,7 +285,12 @@ class Spine3DView(Displayable):
         self._say()
 
     def _move(self, _change: object = None) -> None:
-        self.plot.camera = camera(self.turn.value, self.tilt.value, self.zoom.value)
+        wanted = camera(self.turn.value, self.tilt.value, self.zoom.value)
+        if list(self.plot.camera) == wanted:
+            # The page's last report already says so (an older turn, say): send it anyway, the page may be elsewhere.
+            self.plot.send_state("camera")
+        else:
+            self.plot.camera = wanted
         self._say()
 
     def _step(self, degrees: int) -> None:
