@@ -4,21 +4,25 @@ The view must draw (a WebGL canvas with pixels), turn when its "Turn right" butt
 also when the key is pressed five times 100 ms apart over a network with 60 ms latency each way, as from a class's
 laptops (every press turns it: the camera ends 5 steps round, three times over), peel
 the abdominal wall when its check box is toggled with the space bar (the picture changes and the description says
-so), and the view's controls must pass axe with no serious violation.
+so), and the view's controls must pass axe with no serious violation. Served by ``spinelab present`` (the class's
+server), a page with the view gets at most 5 MB more than the same page without it, and at most 5 MB in all.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 from test_notebooks import CELL_TIMEOUT_MS
 
 # The benchmarks' relay (it counts bytes and can add latency) and pages with and without the view.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from page_bytes import WireCounter
+from page_bytes import WireCounter, free_port
+from spine3d_view import measure_page, server_command, wait_for_server, write_course
 
 NOTEBOOK = "01_muscle_layers.ipynb"
 VIEW = ".spinelab-spine3d"
@@ -46,6 +50,8 @@ CAMERA_TURN = """() => {
     return Math.atan2(-(eye.x - target.x), eye.y - target.y) * 180 / Math.PI;
 }"""
 STEP = 15
+#: Most bytes the 3D view may add to a page, and a class page with it may get in all.
+BUDGET = 5_000_000
 
 
 def _canvas(page):
@@ -120,3 +126,32 @@ def test_the_3d_view_has_no_serious_axe_violation(page, voila_url):
     serious = [f"{v['id']}: {v['nodes'][0]['html'][:120]}" for v in results.response["violations"]
                if v.get("impact") in {"critical", "serious"}]
     assert not serious, "; ".join(serious)
+
+
+@pytest.fixture(scope="module")
+def present_course(tmp_path_factory: pytest.TempPathFactory):
+    """``spinelab present`` serving a page with the view and one without it: (course folder, port, page query)."""
+    course = write_course(tmp_path_factory.mktemp("spine3d-course"))
+    port = free_port()
+    command, query = server_command("present", course, port)
+    with (course / "present.log").open("w") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_server(f"http://127.0.0.1:{port}/voila/static/voila.js", server)
+            yield course, port, query
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_the_view_adds_at_most_5_mb_to_a_class_page(browser, present_course):
+    course, port, query = present_course
+    with WireCounter(port) as wire:
+        base = f"http://127.0.0.1:{wire.port}/voila/render"
+        without = measure_page(browser, wire, f"{base}/without.ipynb{query}")
+        with_view = measure_page(browser, wire, f"{base}/with.ipynb{query}", course / "cell_end")
+    added = with_view["wire"] - without["wire"]
+    by_devtools = with_view["http"] + with_view["websocket"] - without["http"] - without["websocket"]
+    assert 500_000 < added <= BUDGET  # k3d's module (2.6 MB) compresses to about 0.9 MB
+    assert by_devtools <= BUDGET
+    assert with_view["wire"] <= BUDGET, with_view
