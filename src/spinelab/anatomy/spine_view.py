@@ -32,6 +32,7 @@ from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
 from spinelab.course import a11y, references, style
 from spinelab.course.display import Display, Displayable
+from spinelab.course.live import LiveFigure
 
 BONE_COLOUR = 0xD9D4C7
 HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
@@ -39,6 +40,8 @@ HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
 TURN_RANGE, TILT_RANGE, ZOOM_RANGE = (-180, 180), (-75, 75), (0.5, 2.5)
 _LINE_WIDTH, _HIGHLIGHT_WIDTH = 0.0025, 0.006
 _NONE = "none"
+#: Size of the still (inches): two side-by-side views and the legend.
+STILL_SIZE = (8.0, 5.2)
 #: zlib level of the meshes and lines in the widgets' state (k3d inflates them in the browser).
 _COMPRESSION = 9
 #: What the plot's front end asks the kernel for that the view never uses: k3d's standalone module (0.84 MB,
@@ -142,17 +145,16 @@ def describe(shown: tuple[str, ...], highlight: str, turn: float, tilt: float) -
     return sentence
 
 
-def static_picture() -> Figure:
-    """The same geometry as a still: a view from behind and one from the right side, fascicles coloured by layer."""
+def _draw_still(figure: Figure, axes: list) -> None:
+    """Draw the still on two axes of ``figure``: from behind and from the right side, fascicles coloured by layer."""
     bones, faces, _, _ = _geometry()
     paths = spine_geometry.fascicle_paths()
-    figure = Figure(figsize=(8.0, 5.2), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(1, 2)
     # Behind: right of the picture is the model's right (-x); side: anterior (-y) to the right.
     for ax, (horizontal, sign), title in ((axes[0], (0, -1), "From behind"), (axes[1], (1, -1), "From the right")):
         flat = np.stack([sign * bones[:, horizontal], bones[:, 2]], axis=1)
-        ax.add_collection(PolyCollection(flat[faces], facecolor="#D9D4C7", edgecolor="#B8B2A3", linewidth=0.1))
+        # 7,600 triangles a view: a picture in vector output (an SVG stays small), the fascicles stay lines.
+        ax.add_collection(PolyCollection(flat[faces], facecolor="#D9D4C7", edgecolor="#B8B2A3", linewidth=0.1,
+                                         rasterized=True))
         for layer in reversed(layers_in_model()):
             lines = [np.stack([sign * paths[f.index][:, horizontal], paths[f.index][:, 2]], axis=1)
                      for f in sm.fascicles() if f.layer == layer]
@@ -164,7 +166,34 @@ def static_picture() -> Figure:
     handles = [Line2D([], [], color=style.LAYER_COLOURS[layer], label=f"{layer} layer")
                for layer in layers_in_model()]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+
+
+def static_picture() -> Figure:
+    """The same geometry as a still: a view from behind and one from the right side, fascicles coloured by layer."""
+    figure = Figure(figsize=STILL_SIZE, layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_still(figure, list(figure.subplots(1, 2)))
     return figure
+
+
+def still_alt_text() -> str:
+    """The still's text alternative: what is drawn, with each layer's fascicle count from the model."""
+    count = {layer: sum(f.layer == layer for f in sm.fascicles()) for layer in layers_in_model()}
+    return (f"The lumbar spine of the {sm.source()} drawn twice, from behind and from the right side (the front of "
+            f"the body to the right): the sacrum and the lumbar and thoracic vertebrae, and the model's "
+            f"{len(sm.fascicles())} muscle fascicles as straight lines coloured by layer. The deep layer's "
+            f"{count['deep']} fascicles (multifidus, and the lumbar and thoracic parts of iliocostalis and "
+            "longissimus) run beside the spinous processes from the sacrum and pelvis up to the lumbar and thoracic "
+            f"vertebrae and the ribs; the abdominal wall layer's {count['abdominal wall']} (quadratus lumborum, "
+            "psoas major, the external and internal obliques and rectus abdominis) lie to the sides of the lumbar "
+            "spine and in front of it.")
+
+
+def still_figure() -> LiveFigure:
+    """The still as a figure with its alt text, for handouts and slides (``publish.handouts``)."""
+    live = LiveFigure(still_alt_text(), figsize=STILL_SIZE, ncols=2)
+    _draw_still(live.figure, live.axes)
+    return live
 
 
 def compact_png(figure: Figure, dpi: int = 64, colours: int = 32) -> bytes:
