@@ -60,6 +60,10 @@ def test_bad_highlight_is_refused():
         sv.Spine3DView(highlight="trapezius")
 
 
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")
+
+
 def test_static_exports_get_the_still_picture(monkeypatch):
     view = sv.Spine3DView()
     live = view._repr_mimebundle_()
@@ -68,6 +72,8 @@ def test_static_exports_get_the_still_picture(monkeypatch):
     static = view._repr_mimebundle_()
     assert set(static) == {"image/png", "text/plain"}
     assert len(static["image/png"]) < 60_000
+    # Slides get a sharper still than the one stored beside the widget in the notebook.
+    assert _png_width(static["image/png"]) > 1.5 * _png_width(live["image/png"]) >= 1.5 * 500
 
 
 def test_the_local_global_figure_shows_blank_cells_where_a_fascicle_crosses_no_joint():

@@ -31,7 +31,7 @@ from PIL import Image as PILImage
 from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
 from spinelab.course import a11y, references, style
-from spinelab.course.display import Display, Displayable
+from spinelab.course.display import Display, Displayable, static_mode
 from spinelab.course.live import LiveFigure
 
 BONE_COLOUR = 0xD9D4C7
@@ -42,6 +42,8 @@ _LINE_WIDTH, _HIGHLIGHT_WIDTH = 0.0025, 0.006
 _NONE = "none"
 #: Size of the still (inches): two side-by-side views and the legend.
 STILL_SIZE = (8.0, 5.2)
+#: Resolution (dpi) of the still in static exports: slide decks show it at about 960 pixels wide.
+SLIDE_DPI = 120
 #: zlib level of the meshes and lines in the widgets' state (k3d inflates them in the browser).
 _COMPRESSION = 9
 #: What the plot's front end asks the kernel for that the view never uses: k3d's standalone module (0.84 MB,
@@ -208,22 +210,34 @@ def compact_png(figure: Figure, dpi: int = 64, colours: int = 32) -> bytes:
 
 @cache
 def static_png() -> bytes:
-    """:func:`static_picture` as PNG bytes, drawn once."""
+    """:func:`static_picture` as PNG bytes for the notebook's stored output, drawn once."""
     return compact_png(static_picture())
 
 
-class _PictureDisplay(Display):
-    """A widget with a PNG for static renderings (the same scene as a still), and its plain-text line."""
+@cache
+def slide_png() -> bytes:
+    """:func:`static_picture` as PNG bytes for static exports (slide decks): sharp on a projector, drawn once."""
+    return compact_png(static_picture(), dpi=SLIDE_DPI)
 
-    def __init__(self, widget: widgets.Widget, text: str, alt_text: str, png: bytes) -> None:
+
+class _PictureDisplay(Display):
+    """A widget with a PNG for static renderings (the same scene as a still), and its plain-text line.
+
+    ``png`` goes beside the widget (stored in the notebook); ``slide_png``, when given, replaces it in static mode.
+    """
+
+    def __init__(self, widget: widgets.Widget, text: str, alt_text: str, png: bytes,
+                 slide_png: bytes | None = None) -> None:
         self.png = png
+        self.slide_png = slide_png or png
         super().__init__(widget, text, alt_text)
 
     def static_outputs(self) -> dict[str, object]:
-        return {"image/png": self.png}
+        return {"image/png": self.slide_png}
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        return {**super()._repr_mimebundle_(include=include, exclude=exclude), **self.static_outputs()}
+        bundle = super()._repr_mimebundle_(include=include, exclude=exclude)
+        return {**bundle, "image/png": self.slide_png if static_mode() else self.png}
 
 
 @references.shows(sm.citations)
@@ -293,7 +307,7 @@ class Spine3DView(Displayable):
         a11y.label(self.plot, "3D view of the lumbar spine model: drag to turn, scroll to zoom, or use the controls")
         self.readout.add_class("spinelab-spine3d-description")
         self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]).add_class("spinelab-spine3d"),
-                                    f"[3D view] {self.description()}", alt, static_png())
+                                    f"[3D view] {self.description()}", alt, static_png(), slide_png())
 
     def shown(self) -> tuple[str, ...]:
         """The layers whose check box is ticked."""
