@@ -1,5 +1,7 @@
 """Notebook 01's 3D spine view and the computed local/global figure (Python side; the browser test drives the page)."""
 
+import gzip
+
 import pytest
 
 from spinelab.anatomy import spine_model as sm
@@ -114,8 +116,12 @@ def test_the_page_gets_k3d_but_not_its_unused_snapshot_module(monkeypatch):
     sent = _sent(view.plot, monkeypatch)
     view.plot._handle_custom_msg({"msg_type": "fetch_snapshot_source"}, [])
     assert sent == []
-    view.plot._handle_custom_msg({"msg_type": "fetch_widget_module"}, [])
-    assert [m["content"]["msg_type"] for m in sent] == ["widget_module"] and len(sent[0]["buffers"][0]) > 1_000_000
+    view.plot._handle_custom_msg({"msg_type": "fetch_widget_module"}, [])  # a browser that cannot inflate
+    view.plot._handle_custom_msg({"msg_type": "fetch_widget_module", "encoding": "gzip"}, [])
+    assert [m["content"] for m in sent] == [{"msg_type": "widget_module"},
+                                            {"msg_type": "widget_module", "encoding": "gzip"}]
+    plain, packed = (m["buffers"][0] for m in sent)
+    assert gzip.decompress(packed) == plain and len(packed) < len(plain) / 2
 
 
 def test_meshes_and_lines_travel_compressed():

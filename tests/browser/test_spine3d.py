@@ -4,8 +4,9 @@ The view must draw (a WebGL canvas with pixels), turn when its "Turn right" butt
 also when the key is pressed five times 100 ms apart over a network with 60 ms latency each way, as from a class's
 laptops (every press turns it: the camera ends 5 steps round, three times over), peel
 the abdominal wall when its check box is toggled with the space bar (the picture changes and the description says
-so), and the view's controls must pass axe with no serious violation. Served by ``spinelab present`` (the class's
-server), a page with the view gets at most 5 MB more than the same page without it, and at most 5 MB in all.
+so), and the view's controls must pass axe with no serious violation. A page with the view gets at most 5 MB more
+than the same page without it (2 MB, in fact) from plain Voilà and from ``spinelab present`` (the class's server),
+and from ``present`` at most 5 MB in all.
 """
 
 from __future__ import annotations
@@ -128,30 +129,33 @@ def test_the_3d_view_has_no_serious_axe_violation(page, voila_url):
     assert not serious, "; ".join(serious)
 
 
-@pytest.fixture(scope="module")
-def present_course(tmp_path_factory: pytest.TempPathFactory):
-    """``spinelab present`` serving a page with the view and one without it: (course folder, port, page query)."""
-    course = write_course(tmp_path_factory.mktemp("spine3d-course"))
+@pytest.fixture(scope="module", params=["present", "voila"])
+def served_course(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """``spinelab present`` (the class's server) or plain Voilà (as on Binder) serving a page with the view and one
+    without it: (server, course folder, port, page query)."""
+    course = write_course(tmp_path_factory.mktemp(f"spine3d-{request.param}"))
     port = free_port()
-    command, query = server_command("present", course, port)
-    with (course / "present.log").open("w") as log:
+    command, query = server_command(request.param, course, port)
+    with (course / "server.log").open("w") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
             wait_for_server(f"http://127.0.0.1:{port}/voila/static/voila.js", server)
-            yield course, port, query
+            yield request.param, course, port, query
         finally:
             server.terminate()
             server.wait(timeout=30)
 
 
-def test_the_view_adds_at_most_5_mb_to_a_class_page(browser, present_course):
-    course, port, query = present_course
+def test_the_view_adds_at_most_5_mb_to_a_page(browser, served_course):
+    kind, course, port, query = served_course
     with WireCounter(port) as wire:
         base = f"http://127.0.0.1:{wire.port}/voila/render"
         without = measure_page(browser, wire, f"{base}/without.ipynb{query}")
         with_view = measure_page(browser, wire, f"{base}/with.ipynb{query}", course / "cell_end")
     added = with_view["wire"] - without["wire"]
     by_devtools = with_view["http"] + with_view["websocket"] - without["http"] - without["websocket"]
-    assert 500_000 < added <= BUDGET  # k3d's module (2.6 MB) compresses to about 0.9 MB
-    assert by_devtools <= BUDGET
-    assert with_view["wire"] <= BUDGET, with_view
+    # k3d's module (2.6 MB) comes gzipped from the kernel (0.85 MB) whatever the server.
+    assert 500_000 < added <= 2_000_000, (without, with_view)
+    assert by_devtools <= 2_000_000
+    if kind == "present":  # the class's server gzips Voilà's own 5.4 MB of scripts too
+        assert with_view["wire"] <= BUDGET, with_view

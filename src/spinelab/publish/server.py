@@ -23,10 +23,11 @@ read, never on the command line) and starts it.
   override used to skip the preheated pool and start a kernel); a kernel the kernel manager refuses
   (:class:`~spinelab.publish.class_kernels.KernelRefusedError`) becomes an HTTP 503 page saying the class is full.
 - **TLS** when :attr:`ClassServer.certfile` and :attr:`ClassServer.keyfile` are set.
-- **Compressed where it is safe** (issue 28): static files (Voilà's and the widgets' scripts and styles, 5.4 MB) go
-  gzipped (:class:`StaticGzip`), and kernel websockets with permessage-deflate (k3d's 2.6 MB module and the widgets'
-  state travel that way). The rendered page and the HTTP API stay uncompressed: no response that carries a page's
-  kernel id is compressed together with text a request chose (BREACH).
+- **Static files gzipped** (issue 28, :class:`StaticGzip`): Voilà's and the widgets' scripts, styles and fonts,
+  5.4 MB, reach a page as 1.5 MB. The rendered page and the HTTP API stay uncompressed: no response that carries a
+  page's kernel id is compressed together with text a request chose (BREACH). Kernel websockets stay uncompressed
+  too: their largest messages are PNG frames, which deflate cannot shrink, at a cost on every slider move; the
+  3D view's module comes gzipped from the kernel itself (:mod:`spinelab.anatomy.spine_view`).
 """
 
 from __future__ import annotations
@@ -72,8 +73,6 @@ MAX_FRAME_PARTS = 1024
 CLASS_FULL_PAGE = ("templates", "spinelab_class", "class_full.html")
 #: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
 STATIC_PARTS = ("/static/", "/labextensions/")
-#: Tornado's permessage-deflate options for kernel websockets (its defaults).
-WEBSOCKET_COMPRESSION: dict[str, object] = {}
 LOG_NAMES = ("", "tornado", "tornado.access", "tornado.application", "tornado.general", "Voila", "ClassServer")
 
 
@@ -419,7 +418,6 @@ class ClassServer(Voila):
         names = {*local_names(), *self.allowed_hosts}
         self.app = GuardedApplication(allowed_hosts=names, ssl_options=ssl_options, **settings)
         self.app.settings.update(self.tornado_settings)
-        self.app.settings.setdefault("websocket_compression_options", WEBSOCKET_COMPRESSION)
         self.app.add_handlers(".*$", self.init_handlers())
         self.listen()
 
