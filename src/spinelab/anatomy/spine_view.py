@@ -52,8 +52,9 @@ _COMPRESSION = 9
 #: What the plot's front end asks the kernel for that the view never uses: k3d's standalone module (0.84 MB,
 #: zlib), fetched by every plot for its menu's "HTML snapshot" button, and the menu is hidden.
 UNUSED_REQUESTS = frozenset({"fetch_snapshot_source"})
-#: The plot's front end: k3d's loader (the module comes from the kernel, once per page), asking for the module
-#: gzipped when the browser can inflate it (``DecompressionStream``): 0.85 MB instead of 2.6 MB, on any server.
+#: The plot's front end: k3d's loader (the module comes from the kernel, once per page; adapted from k3d's
+#: ``_widget.py``, MIT License, see NOTICE), asking for the module gzipped when the browser can inflate it
+#: (``DecompressionStream``): 0.85 MB instead of 2.6 MB, on any server.
 LOADER = """
 const KEY = '__k3dWidgetModule';
 
