@@ -2,12 +2,21 @@ from pathlib import Path
 
 import pytest
 
+from spinelab.anatomy import spine_model
 from spinelab.clinic import cases
 from spinelab.course import references
 from spinelab.publish import handouts
 from spinelab.publish.outputs import MARKER, claim_folder
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_3d_views_still_is_a_handout_citing_the_model():
+    still = next(handout for handout in handouts.HANDOUTS if handout.builder == "anatomy.spine_view:still_figure")
+    assert set(still.citations) == set(spine_model.citations())
+    live = still.build()
+    assert len(live.axes) == 2 and all(ax.collections for ax in live.axes)  # bones and fascicles, both views
+    assert f"{len(spine_model.fascicles())} muscle fascicles" in live.alt_text
 
 
 def test_every_branching_case_has_a_map_named_after_it():

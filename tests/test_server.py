@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from spinelab.publish import class_kernels, server
 
@@ -91,3 +92,18 @@ def test_starting_a_kernel_beyond_the_limit_raises_before_anything_starts(tmp_pa
     with pytest.raises(class_kernels.KernelRefusedError):
         asyncio.run(manager.start_kernel(kernel_name="python3"))
     assert len(manager._kernels) == 1
+
+
+@pytest.mark.parametrize(("path", "gzipped"), [
+    ("/voila/static/7155.voila.js", True),
+    ("/voila/templates/spinelab_class/static/index.css", True),
+    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
+    ("/voila/render/01_muscle_layers.ipynb", False),  # the page carries its kernel id: never compressed
+    ("/api/kernels/3f1c", False),
+])
+def test_only_static_files_are_gzipped(path, gzipped):
+    request = HTTPServerRequest(method="GET", uri=path, headers=HTTPHeaders({"Accept-Encoding": "gzip, deflate"}))
+    headers = HTTPHeaders({"Content-Type": "application/javascript"})
+    _, headers, body = server.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
+    assert (headers.get("Content-Encoding") == "gzip") is gzipped
+    assert (len(body) < 4096) is gzipped

@@ -1,5 +1,7 @@
 """Notebook 01's 3D spine view and the computed local/global figure (Python side; the browser test drives the page)."""
 
+import gzip
+
 import pytest
 
 from spinelab.anatomy import spine_model as sm
@@ -60,6 +62,10 @@ def test_bad_highlight_is_refused():
         sv.Spine3DView(highlight="trapezius")
 
 
+def _png_width(png: bytes) -> int:
+    return int.from_bytes(png[16:20], "big")
+
+
 def test_static_exports_get_the_still_picture(monkeypatch):
     view = sv.Spine3DView()
     live = view._repr_mimebundle_()
@@ -68,6 +74,8 @@ def test_static_exports_get_the_still_picture(monkeypatch):
     static = view._repr_mimebundle_()
     assert set(static) == {"image/png", "text/plain"}
     assert len(static["image/png"]) < 60_000
+    # Slides get a sharper still than the one stored beside the widget in the notebook.
+    assert _png_width(static["image/png"]) > 1.3 * _png_width(live["image/png"])
 
 
 def test_the_local_global_figure_shows_blank_cells_where_a_fascicle_crosses_no_joint():
@@ -79,3 +87,48 @@ def test_the_local_global_figure_shows_blank_cells_where_a_fascicle_crosses_no_j
     assert multifidus.shape == arms.shape == (len(names), len(sm.JOINTS))
     panel = sv.local_global_panel()
     assert panel.text.startswith("[Figure]") and "multifidus" in panel.text
+
+
+def _sent(widget, monkeypatch) -> list[dict]:
+    messages: list[dict] = []
+    monkeypatch.setattr(widget, "_send", lambda msg, buffers=None: messages.append({**msg, "buffers": buffers}))
+    return messages
+
+
+def test_a_camera_report_from_the_page_is_not_echoed_and_every_turn_is_sent(monkeypatch):
+    view = sv.Spine3DView()
+    sent = _sent(view.plot, monkeypatch)
+    behind = list(view.plot.camera)
+    view.turn_right.click()
+    assert [m["state"]["camera"] for m in sent] == [sv.camera(15, 0, 1.0)]
+    sent.clear()
+    # The page reports the camera it had before the turn arrived: ipywidgets would echo it back and turn it back.
+    view.plot._handle_msg({"content": {"data": {"method": "update", "state": {"camera": behind},
+                                                "buffer_paths": []}}, "buffers": []})
+    assert sent == []
+    # Turning back to where the page last said it was must still reach the page.
+    view.turn_left.click()
+    assert [m["state"]["camera"] for m in sent] == [pytest.approx(behind)]
+
+
+def test_the_page_gets_k3d_but_not_its_unused_snapshot_module(monkeypatch):
+    view = sv.Spine3DView()
+    sent = _sent(view.plot, monkeypatch)
+    view.plot._handle_custom_msg({"msg_type": "fetch_snapshot_source"}, [])
+    assert sent == []
+    view.plot._handle_custom_msg({"msg_type": "fetch_widget_module"}, [])  # a browser that cannot inflate
+    view.plot._handle_custom_msg({"msg_type": "fetch_widget_module", "encoding": "gzip"}, [])
+    assert [m["content"] for m in sent] == [{"msg_type": "widget_module"},
+                                            {"msg_type": "widget_module", "encoding": "gzip"}]
+    plain, packed = (m["buffers"][0] for m in sent)
+    assert gzip.decompress(packed) == plain and len(packed) < len(plain) / 2
+
+
+def test_meshes_and_lines_travel_compressed():
+    view = sv.Spine3DView()
+    bones = next(obj for obj in view.plot.objects if obj.name == "bones")
+    state = bones.get_state()
+    assert "compressed_data" in state["vertices"] and "compressed_data" in state["indices"]
+    raw = bones.vertices.nbytes + bones.indices.nbytes
+    assert len(state["vertices"]["compressed_data"]) + len(state["indices"]["compressed_data"]) < raw / 2
+    assert all("compressed_data" in view.lines[group].get_state()["vertices"] for group in view.lines)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from functools import cache
 
 import ipywidgets as widgets
@@ -30,8 +31,10 @@ from PIL import Image as PILImage
 
 from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
+from spinelab.anatomy.spine_plot import gzipped_module, plot_class
 from spinelab.course import a11y, references, style
-from spinelab.course.display import Display, Displayable
+from spinelab.course.display import Display, Displayable, static_mode
+from spinelab.course.live import LiveFigure
 
 BONE_COLOUR = 0xD9D4C7
 HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
@@ -39,8 +42,12 @@ HIGHLIGHT_COLOUR = style.OKABE_ITO["black"]
 TURN_RANGE, TILT_RANGE, ZOOM_RANGE = (-180, 180), (-75, 75), (0.5, 2.5)
 _LINE_WIDTH, _HIGHLIGHT_WIDTH = 0.0025, 0.006
 _NONE = "none"
-
-
+#: Size of the still (inches): two side-by-side views and the legend.
+STILL_SIZE = (8.0, 5.2)
+#: Resolution (dpi) of the still in static exports: slide decks show it at about 960 pixels wide.
+SLIDE_DPI = 120
+#: zlib level of the meshes and lines in the widgets' state (k3d inflates them in the browser).
+_COMPRESSION = 9
 def _hex(colour: str) -> int:
     return int(colour.lstrip("#"), 16)
 
@@ -115,17 +122,16 @@ def describe(shown: tuple[str, ...], highlight: str, turn: float, tilt: float) -
     return sentence
 
 
-def static_picture() -> Figure:
-    """The same geometry as a still: a view from behind and one from the right side, fascicles coloured by layer."""
+def _draw_still(figure: Figure, axes: list) -> None:
+    """Draw the still on two axes of ``figure``: from behind and from the right side, fascicles coloured by layer."""
     bones, faces, _, _ = _geometry()
     paths = spine_geometry.fascicle_paths()
-    figure = Figure(figsize=(8.0, 5.2), layout="constrained")
-    FigureCanvasAgg(figure)
-    axes = figure.subplots(1, 2)
     # Behind: right of the picture is the model's right (-x); side: anterior (-y) to the right.
     for ax, (horizontal, sign), title in ((axes[0], (0, -1), "From behind"), (axes[1], (1, -1), "From the right")):
         flat = np.stack([sign * bones[:, horizontal], bones[:, 2]], axis=1)
-        ax.add_collection(PolyCollection(flat[faces], facecolor="#D9D4C7", edgecolor="#B8B2A3", linewidth=0.1))
+        # 7,600 triangles a view: a picture in vector output (an SVG stays small), the fascicles stay lines.
+        ax.add_collection(PolyCollection(flat[faces], facecolor="#D9D4C7", edgecolor="#B8B2A3", linewidth=0.1,
+                                         rasterized=True))
         for layer in reversed(layers_in_model()):
             lines = [np.stack([sign * paths[f.index][:, horizontal], paths[f.index][:, 2]], axis=1)
                      for f in sm.fascicles() if f.layer == layer]
@@ -137,7 +143,34 @@ def static_picture() -> Figure:
     handles = [Line2D([], [], color=style.LAYER_COLOURS[layer], label=f"{layer} layer")
                for layer in layers_in_model()]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
+
+
+def static_picture() -> Figure:
+    """The same geometry as a still: a view from behind and one from the right side, fascicles coloured by layer."""
+    figure = Figure(figsize=STILL_SIZE, layout="constrained")
+    FigureCanvasAgg(figure)
+    _draw_still(figure, list(figure.subplots(1, 2)))
     return figure
+
+
+def still_alt_text() -> str:
+    """The still's text alternative: what is drawn, with each layer's fascicle count from the model."""
+    count = {layer: sum(f.layer == layer for f in sm.fascicles()) for layer in layers_in_model()}
+    return (f"The lumbar spine of the {sm.source()} drawn twice, from behind and from the right side (the front of "
+            f"the body to the right): the sacrum and the lumbar and thoracic vertebrae, and the model's "
+            f"{len(sm.fascicles())} muscle fascicles as straight lines coloured by layer. The deep layer's "
+            f"{count['deep']} fascicles (multifidus, and the lumbar and thoracic parts of iliocostalis and "
+            "longissimus) run beside the spinous processes from the sacrum and pelvis up to the lumbar and thoracic "
+            f"vertebrae and the ribs; the abdominal wall layer's {count['abdominal wall']} (quadratus lumborum, "
+            "psoas major, the external and internal obliques and rectus abdominis) lie to the sides of the lumbar "
+            "spine and in front of it.")
+
+
+def still_figure() -> LiveFigure:
+    """The still as a figure with its alt text, for handouts and slides (``publish.handouts``)."""
+    live = LiveFigure(still_alt_text(), figsize=STILL_SIZE, ncols=2)
+    _draw_still(live.figure, live.axes)
+    return live
 
 
 def compact_png(figure: Figure, dpi: int = 64, colours: int = 32) -> bytes:
@@ -152,22 +185,34 @@ def compact_png(figure: Figure, dpi: int = 64, colours: int = 32) -> bytes:
 
 @cache
 def static_png() -> bytes:
-    """:func:`static_picture` as PNG bytes, drawn once."""
+    """:func:`static_picture` as PNG bytes for the notebook's stored output, drawn once."""
     return compact_png(static_picture())
 
 
-class _PictureDisplay(Display):
-    """A widget with a PNG for static renderings (the same scene as a still), and its plain-text line."""
+@cache
+def slide_png() -> bytes:
+    """:func:`static_picture` as PNG bytes for static exports (slide decks): sharp on a projector, drawn once."""
+    return compact_png(static_picture(), dpi=SLIDE_DPI)
 
-    def __init__(self, widget: widgets.Widget, text: str, alt_text: str, png: bytes) -> None:
+
+class _PictureDisplay(Display):
+    """A widget with a PNG for static renderings (the same scene as a still), and its plain-text line.
+
+    ``png`` goes beside the widget (stored in the notebook); ``slide_png``, when given, replaces it in static mode.
+    """
+
+    def __init__(self, widget: widgets.Widget, text: str, alt_text: str, png: bytes,
+                 slide_png: bytes | None = None) -> None:
         self.png = png
+        self.slide_png = slide_png or png
         super().__init__(widget, text, alt_text)
 
     def static_outputs(self) -> dict[str, object]:
-        return {"image/png": self.png}
+        return {"image/png": self.slide_png}
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
-        return {**super()._repr_mimebundle_(include=include, exclude=exclude), **self.static_outputs()}
+        bundle = super()._repr_mimebundle_(include=include, exclude=exclude)
+        return {**bundle, "image/png": self.slide_png if static_mode() else self.png}
 
 
 @references.shows(sm.citations)
@@ -189,17 +234,20 @@ class Spine3DView(Displayable):
             raise ValueError(f"highlight must be 'none' or one of {', '.join(sm.groups())}; got {highlight!r}")
         if not 200 <= height <= 1200:
             raise ValueError(f"height must be between 200 and 1200 pixels; got {height}")
+        # Ready before the page asks for it (zlib lets other threads run meanwhile).
+        threading.Thread(target=gzipped_module, daemon=True).start()
         bones, faces, lines, _ = _geometry()
-        self.plot = k3d.plot(height=height, grid_visible=False, axes_helper=0.0, menu_visibility=False,
-                             camera_auto_fit=False, background_color=0xFFFFFF, camera_mode="orbit",
-                             camera_up_axis="z", name="spine3d")
-        self.plot += k3d.mesh(bones, faces, color=BONE_COLOUR, flat_shading=False, name="bones")
+        self.plot = plot_class()(height=height, grid_visible=False, axes_helper=0.0, menu_visibility=False,
+                                 camera_auto_fit=False, background_color=0xFFFFFF, camera_mode="orbit",
+                                 camera_up_axis="z", name="spine3d")
+        self.plot += k3d.mesh(bones, faces, color=BONE_COLOUR, flat_shading=False, name="bones",
+                              compression_level=_COMPRESSION)
         self.lines: dict[str, object] = {}
         for group, points in lines.items():
             layer = muscles.get(group).layer
             obj = k3d.lines(points, np.arange(len(points), dtype=np.uint32).reshape(-1, 2), indices_type="segment",
                             color=_hex(style.LAYER_COLOURS[layer]), width=_LINE_WIDTH, shader="simple",
-                            name=group)
+                            name=group, compression_level=_COMPRESSION)
             self.plot += obj
             self.lines[group] = obj
         self.layer_boxes = {layer: widgets.Checkbox(value=True, description=f"Show the {layer} layer", indent=False)
@@ -236,7 +284,7 @@ class Spine3DView(Displayable):
         a11y.label(self.plot, "3D view of the lumbar spine model: drag to turn, scroll to zoom, or use the controls")
         self.readout.add_class("spinelab-spine3d-description")
         self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]).add_class("spinelab-spine3d"),
-                                    f"[3D view] {self.description()}", alt, static_png())
+                                    f"[3D view] {self.description()}", alt, static_png(), slide_png())
 
     def shown(self) -> tuple[str, ...]:
         """The layers whose check box is ticked."""
@@ -257,7 +305,12 @@ class Spine3DView(Displayable):
         self._say()
 
     def _move(self, _change: object = None) -> None:
-        self.plot.camera = camera(self.turn.value, self.tilt.value, self.zoom.value)
+        wanted = camera(self.turn.value, self.tilt.value, self.zoom.value)
+        if list(self.plot.camera) == wanted:
+            # The page's last report already says so (an older turn, say): send it anyway, the page may be elsewhere.
+            self.plot.send_state("camera")
+        else:
+            self.plot.camera = wanted
         self._say()
 
     def _step(self, degrees: int) -> None:

@@ -79,6 +79,10 @@ HANDOUTS: tuple[Handout, ...] = (
             "Segments each muscle crosses and whether it attaches to the vertebrae: why local muscles can control a "
             "segment and global ones cannot.",
             ("bergmark1989", "standring2020", "bogduk1980", "macintosh1986")),
+    Handout("01_spine_model", "anatomy.spine_view:still_figure",
+            "The still of notebook 01's 3D view: the lumbar spine of a published model (MyoTorso) from behind and "
+            "from the right, its 210 muscle fascicles as lines of action coloured by layer.",
+            ("walia2025", "christophy2012", "myosim2026")),
     Handout("02_guarding_model", "guarding.guarding_figures:explorer_figure",
             "The illustrative guarding model: injury and pain, guarding and range of motion over 120 days, and the "
             "threshold loop gain above which guarding outlasts the injury.", ()),
