@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from spinelab.course.marks import mark_svg
 from spinelab.multifidus import ultrasound
 from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer, handout_figure, spread_summary
 
@@ -154,7 +155,7 @@ def test_bad_tracings_give_a_message_not_a_traceback(setup, message):
     setup(trainer)
     _trace(trainer, "right", trainer.case.right)
     assert trainer.check() is None
-    assert message in trainer.message.value and "⚠" in trainer.message.value
+    assert message in trainer.message.value and mark_svg("warning") in trainer.message.value
     assert "The left outline" in trainer.message.value
 
 

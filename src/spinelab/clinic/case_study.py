@@ -179,7 +179,7 @@ def _layer_feedback(muscle_id: str, answer: str, wrong: dict[str, str], rule: st
                     keys: tuple[str, ...]) -> tuple[bool, str]:
     _check_option(muscle_id)
     right = muscle_id == answer
-    verdict = "✅ Yes." if right else f"❌ Not the best answer. {wrong[muscle_id]}"
+    verdict = "Yes." if right else f"Not the best answer. {wrong[muscle_id]}"
     return right, f"{verdict} {_option_facts(muscle_id)} {rule.format(citation=references.cite(*keys))}"
 
 
@@ -195,10 +195,10 @@ def guarding_feedback(answer: str) -> tuple[bool, str]:
         raise ValueError(f"answer must be one of {'; '.join(GUARDING_OPTIONS)}; got {answer!r}")
     right = answer == GUARDING
     if right:
-        verdict = "✅ Yes."
+        verdict = "Yes."
     else:
         why, keys = _WRONG_GUARD[answer]
-        verdict = f"❌ Not the best answer. {why} {references.cite(*keys)}."
+        verdict = f"Not the best answer. {why} {references.cite(*keys)}."
     rule = _GUARD_RULE.format(hypothesis=references.cite("hodgestucker2011", "hodges2013"),
                               spasm=references.cite("vandieen2003"), anatomy=references.cite("bogduk1980"))
     return right, f"{verdict} {rule}"
@@ -214,7 +214,7 @@ def where_feedback(answer: str) -> tuple[bool, str]:
     if answer not in WHERE_OPTIONS:
         raise ValueError(f"answer must be one of {'; '.join(WHERE_OPTIONS)}; got {answer!r}")
     right = answer == WHERE_OPTIONS[0]
-    verdict = "✅ Yes." if right else "❌ No."
+    verdict = "Yes." if right else "No."
     return right, (f"{verdict} The wasting reported was local: on the painful side, at one level, and in pigs at the "
                    f"level of the lesion with no change on the other side {references.cite(*INHIBITION_KEYS)}.")
 

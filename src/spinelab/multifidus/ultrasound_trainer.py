@@ -20,6 +20,7 @@ from ipyevents import Event
 from spinelab.course import references, style
 from spinelab.course.display import Display, Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
+from spinelab.course.marks import mark
 from spinelab.course.text import PlainText
 from spinelab.multifidus import ultrasound
 
@@ -188,8 +189,7 @@ class UltrasoundTrainer(Displayable):
         return message
 
     def _say(self, text: str, error: bool = False) -> None:
-        colour = style.OKABE_ITO["vermillion"] if error else "inherit"
-        self.message.value = f"<p style='color:{colour}'>{'⚠ ' if error else ''}{html.escape(text)}</p>"
+        self.message.value = f"<p>{mark('warning', text) if error else html.escape(text)}</p>"
 
     def _redraw(self) -> None:
         for side, line in self.lines.items():
