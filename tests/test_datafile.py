@@ -154,6 +154,8 @@ title = "B"\ntext = "t"\noutcome = "good"\ncites = ["finucane2020"]
 """
 
 # For each schema: a valid document, and one breach per kind of rule with the message expected after "x.toml: ".
+MESSAGES = "[ultrasound]\n" + "".join(f'{key} = "m"\n' for key in (
+    "point_added", "outside_image", "too_few_points", "crosses_itself", "zero_depth", "oval_used", "checked"))
 CASES = {
     "case": (CASE, [
         ('feedback = "f"\n', "", r"node 'a' choice 1: field 'feedback' is missing"),
@@ -228,6 +230,11 @@ CASES = {
         ('["superficial heat"]', '["heat", "heat"]', r"field 'topics' must be a list without repeats"),
         ('population = "low back pain"', 'population = "low back pain"\nsize = 1',
          r"review 1: unknown field\(s\) size; known: key, population, topics"),
+    ]),
+    "messages": (MESSAGES, [
+        ('zero_depth = "m"\n', "", r"messages 'ultrasound': field 'zero_depth' is missing"),
+        ('checked = "m"', 'checked = " "', r"messages 'ultrasound': field 'checked' must be non-empty text; got ' '"),
+        ('[ultrasound]', '[ultrasound]\nshout = "m"', r"messages 'ultrasound': unknown field\(s\) shout"),
     ]),
     "vignettes": (VIGNETTES, [
         ('history = "h"\n', "", r"vignette 1 \('warehouse'\): field 'history' is missing"),
