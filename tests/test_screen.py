@@ -293,6 +293,7 @@ def test_labels_wrap_and_check_boxes_grow_with_the_text_in_presenter_mode():
         assert "text-overflow: clip" in css and "white-space: normal" in css
     assert "input[type=checkbox]" not in a11y.page_css(1.0)
     assert "width: calc(13px * 1.5); height: calc(13px * 1.5)" in a11y.page_css(1.5)
+    assert "--jp-content-font-size1: calc(14px * 1.5)" in a11y.page_css(1.5)  # the prose grows with the widgets
 
 
 def test_a_figure_with_controls_fits_in_the_window_with_them():

@@ -210,7 +210,7 @@ class MuscleLayersExplorer(Displayable):
             pointer = posterior.annotate(text, xy=target, xytext=(x, y), fontsize=LABEL_SIZE, ha="left",
                                          va="center", zorder=5, arrowprops={"arrowstyle": "-", "linewidth": 0.6})
             self.labels.setdefault(muscle_id, []).append(pointer)
-        self.live.figure.legend(handles=legend_handles(), loc="outside right center", fontsize=7)
+        self.live.figure.legend(handles=legend_handles(), loc="outside right center", fontsize=7 * style.figure_scale())
         ordered = sorted((m for m in self.artists if m != TLF_ID), key=self._depth)
         # Blitting draws in registration order; matching z-orders make a full draw (handouts) look the same.
         for muscle_id in ordered:

@@ -198,9 +198,9 @@ def page_css(scale: float = 1.0) -> str:
     """The course's stylesheet for a page's widgets: a visible focus ring, wrapping labels, text grown by ``scale``.
 
     At the desk (``scale`` 1) the focus ring and :data:`WRAP_CSS` are set. In presenter mode ipywidgets' own sizes
-    (font, line height, label and control widths, slider handle) are multiplied by ``scale``, so labels, readouts,
-    quiz text and tables grow with the figures without growing twice in nested boxes, and check boxes and radio
-    buttons grow with their text.
+    (font, line height, label and control widths, slider handle) and the size of the notebook's prose are
+    multiplied by ``scale``, so labels, readouts, quiz text, tables and Markdown grow with the figures without
+    growing twice in nested boxes, and check boxes and radio buttons grow with their text.
     """
     base = f"{FOCUS_CSS}\n{WRAP_CSS}"
     if abs(scale - 1.0) < 1e-9:
@@ -210,6 +210,8 @@ def page_css(scale: float = 1.0) -> str:
         ("font-size", "var(--jp-ui-font-size1, 13px)"), ("inline-height", "28px"),
         ("inline-label-width", "80px"), ("inline-width", "300px"), ("slider-handle-size", "16px"),
         ("menu-item-height", "24px")))
+    # The notebook's own prose (Markdown cells) grows with the widgets, so that text and controls match.
+    sizes += f"; --jp-content-font-size1: calc(14px * {s})"
     return (f"{base}\nbody {{{sizes};}}\n"
             ".jupyter-widgets .widget-label, .jupyter-widgets .widget-readout, .widget-html-content,"
             " .widget-radio-box label, .widget-checkbox label, .widget-html-content table"

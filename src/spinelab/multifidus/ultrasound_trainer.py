@@ -95,8 +95,7 @@ class UltrasoundTrainer(Displayable):
         self.undo_button.on_click(lambda _b: self.undo())
         self.clear_button.on_click(lambda _b: self.clear())
         self.depth = widgets.BoundedFloatText(value=case.depth_cm, min=0.0, max=30.0, step=0.5,
-                                              description="Image depth (cm):",
-                                              style={"description_width": "initial"})
+                                              layout=widgets.Layout(width="8em"))
         slider = {"continuous_update": False, "step": 0.05, "layout": _FULL}
         self.sliders = {
             "centre_x": widgets.FloatSlider(value=3.0, min=0.5, max=case.width_cm - 0.5, **slider),
@@ -120,7 +119,8 @@ class UltrasoundTrainer(Displayable):
                     *(_labelled(slider_labels[name], slider) for name, slider in self.sliders.items()),
                     self.fit_button]
         tracing = widgets.HBox([self.undo_button, self.clear_button], layout=widgets.Layout(flex_flow="row wrap"))
-        beside = [self.side, tracing, *keyboard, self.depth, widgets.HBox([self.check_button]), self.message]
+        beside = [self.side, tracing, *keyboard, _labelled("Image depth (cm)", self.depth),
+                  widgets.HBox([self.check_button]), self.message]
         how = widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side.")
         self.panel = FigurePanel(
             self.live, [how],
