@@ -30,6 +30,7 @@ import numpy as np
 import pytest
 from matplotlib.artist import Artist
 from matplotlib.collections import PathCollection
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 
 from spinelab.course import a11y, display, style
@@ -194,9 +195,9 @@ def figure_problems(live: LiveFigure) -> list[str]:
             problems.append(f"text {text.get_text()[:30]!r} runs off the figure")
         elif text.get_clip_on() and text.get_clip_box() is not None and not _inside(box, text.get_clip_box()):
             problems.append(f"text {text.get_text()[:30]!r} is cut by its axes")
-    legends = [(ax, ax.get_legend()) for ax in figure.axes if ax.get_legend() is not None]
-    legends += [(None, legend) for legend in figure.legends]
-    for owner, legend in legends:
+    # Every legend: an axes' own, one added as an artist (two legends on one axes), the figure's.
+    for legend in figure.findobj(Legend):
+        owner = legend.axes
         if not legend.get_visible():
             continue
         box = legend.get_window_extent(renderer)
