@@ -18,6 +18,7 @@ from spinelab.anatomy.anatomy_figures import (
 )
 from spinelab.anatomy.muscle_sort import MuscleSorter
 from spinelab.course import style
+from spinelab.course.marks import mark_svg
 
 
 def _pixels(png: bytes) -> np.ndarray:
@@ -161,8 +162,9 @@ def test_sorter_gives_feedback_per_muscle():
     sorter.choose("multifidus", "deep")
     sorter.choose("latissimus_dorsi", "deep")
     sorter.step.check_button.click()
-    assert "✅" in sorter.feedback["multifidus"].value and "dorsal rami" in sorter.feedback["multifidus"].value
-    assert "❌ Not deep" in sorter.feedback["latissimus_dorsi"].value
+    assert mark_svg("correct") in sorter.feedback["multifidus"].value
+    assert "dorsal rami" in sorter.feedback["multifidus"].value
+    assert f"{mark_svg('wrong')}Not deep" in sorter.feedback["latissimus_dorsi"].value
     assert "thoracodorsal nerve" in sorter.feedback["latissimus_dorsi"].value
     assert "Choose a layer first" in sorter.feedback["quadratus_lumborum"].value
     assert "1 of 3 right" in sorter.step.feedback.value

@@ -8,6 +8,10 @@ from test_cases import FIXTURE, fixture_case
 from spinelab.clinic import cases
 from spinelab.clinic.case_player import CasePlayer, choice_order
 from spinelab.course import a11y
+from spinelab.course.marks import mark
+
+#: A grade as the player shows it: its mark (an inline SVG), then its words.
+BEST, UNHELPFUL = mark("best", "Best choice."), mark("unhelpful", "Unhelpful.")
 
 
 @pytest.fixture
@@ -27,7 +31,7 @@ def test_clicking_the_concordant_choices_reaches_the_good_ending_with_the_path_s
         assert player.node is node and player.continue_button.layout.display == "none"
         choice = next(choice for choice in node.choices if choice.concordant)
         click(player, choice.label)
-        assert "✅ Best choice." in player.feedback.value
+        assert BEST in player.feedback.value
         assert choice.feedback in player.feedback.value
         assert all(button.disabled for button in player.choice_buttons)
         assert player.continue_button.layout.display == ""
@@ -36,21 +40,21 @@ def test_clicking_the_concordant_choices_reaches_the_good_ending_with_the_path_s
     assert state["ending"] and state["outcome"] == "good" and state["node"] == "good-ending"
     assert "Outcome: Good care." in player.body.value and "(Choi et al. 2010)" in player.body.value
     for node, choice in player.path:
-        assert f"{node.title}: <i>{choice.label}</i>: <b>✅ Best choice.</b>" in player.body.value
+        assert f"{node.title}: <i>{choice.label}</i>: <b>{BEST}</b>" in player.body.value
     assert "recovered after" not in player.body.value
     assert player.choice_buttons == [] and player.restart_button.layout.display == ""
 
 
 def test_a_misstep_shows_its_feedback_and_ends_in_a_misstep_then_start_again_returns_to_the_start(player):
     click(player, "Start massage straight away")
-    assert "⚠️ Unhelpful." in player.feedback.value
+    assert UNHELPFUL in player.feedback.value
     assert "Treating before screening can delay a serious diagnosis." in player.feedback.value
     assert [b.button_style for b in player.choice_buttons if b.description == "Start massage straight away"] == \
         ["warning"]
     player.continue_button.click()
     assert player.state() == {"case": "fixture", "node": "missed-screen", "ending": True, "outcome": "misstep",
                               "path": ["Start massage straight away"], "grades": ["unhelpful"], "facts": []}
-    assert "Outcome: A misstep." in player.body.value and "<b>⚠️ Unhelpful.</b>" in player.body.value
+    assert "Outcome: A misstep." in player.body.value and f"<b>{UNHELPFUL}</b>" in player.body.value
     player.restart_button.click()
     assert player.state() == {"case": "fixture", "node": "first-visit", "ending": False, "outcome": None, "path": [],
                               "grades": [], "facts": []}
@@ -134,7 +138,7 @@ def test_its_plain_text_is_one_stable_line_and_static_mode_shows_the_first_step_
 
 def test_the_announcement_says_the_verdict_after_a_choice(player):
     click(player, "Screen for red flags before anything else")
-    assert player.view.a11y.live == "✅ Best choice. Screening comes first."
+    assert player.view.a11y.live == "Best choice. Screening comes first."
     player.proceed()
     assert player.view.a11y.live == "Step 2: Stratify. Which plan fits her risk group?"
 
@@ -178,7 +182,8 @@ def test_a_harmful_choice_sets_a_fact_the_later_step_reads_and_the_best_choice_r
     player.proceed()
     assert "She knows now that nobody can promise it." in player.body.value
     assert "Outcome: Good care. The case was recovered after 1 unhelpful or harmful choice." in player.body.value
-    assert "<b>⛔ Harmful.</b>" in player.body.value and "Outcome: Good care." in player.view.a11y.live
+    assert f"<b>{mark('harmful', 'Harmful.')}</b>" in player.body.value
+    assert "Outcome: Good care." in player.view.a11y.live
     player.restart()
     assert "Take back the promise" not in [button.description for button in player.choice_buttons]
     assert "She reminds you" not in player.body.value
@@ -194,8 +199,8 @@ def test_where_the_student_is_and_a_review_of_the_path_with_grades(player):
     assert player.where.value == "<p><small>Step 3 of this path: after Day 2: first visit → Stratify.</small></p>"
     assert player.review_button.layout.display == "" and player.review.value == ""
     player.review_button.value = True
-    assert "<li>Day 2: first visit: <i>Screen for red flags before anything else</i>: <b>✅ Best choice.</b>" in \
+    assert f"<li>Day 2: first visit: <i>Screen for red flags before anything else</i>: <b>{BEST}</b>" in \
         player.review.value
-    assert "<i>Go back to the start</i>: <b>⚠️ Unhelpful.</b> <small>(Hill et al. 2011)</small>" in player.review.value
+    assert f"<i>Go back to the start</i>: <b>{UNHELPFUL}</b> <small>(Hill et al. 2011)</small>" in player.review.value
     player.review_button.value = False
     assert player.review.value == ""

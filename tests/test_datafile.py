@@ -220,6 +220,8 @@ MY_WORK = "[labels]\n" + "".join(f'{key} = "w"\n' for key in (
     "attempts", "time", "correct", "incorrect", "unanswered", "exercise", "written", "solution_shown", "yes", "no",
     "nothing", "prepare", "download_html", "download_json")) + 'score_text = "{correct} of {questions}"\n'
 
+MESSAGES = "[ultrasound]\n" + "".join(f'{key} = "m"\n' for key in (
+    "point_added", "outside_image", "too_few_points", "crosses_itself", "zero_depth", "oval_used", "checked"))
 CASES = {
     "my_work": (MY_WORK, [
         ('title = "w"\n', "", r"labels: field 'title' is missing"),
@@ -313,6 +315,11 @@ CASES = {
         ('population = "low back pain"', 'population = "low back pain"\nsize = 1',
          r"review 1: unknown field\(s\) size; known: key, population, topics"),
     ]),
+    "messages": (MESSAGES, [
+        ('zero_depth = "m"\n', "", r"messages 'ultrasound': field 'zero_depth' is missing"),
+        ('checked = "m"', 'checked = " "', r"messages 'ultrasound': field 'checked' must be non-empty text; got ' '"),
+        ('[ultrasound]', '[ultrasound]\nshout = "m"', r"messages 'ultrasound': unknown field\(s\) shout"),
+    ]),
     "vignettes": (VIGNETTES, [
         ('history = "h"\n', "", r"vignette 1 \('warehouse'\): field 'history' is missing"),
         ('painful_side = "right"', 'painful_side = "middle"',
@@ -403,7 +410,7 @@ CASES = {
         ('x = "X"', 'x = ""', r"topic: field 'x' must be non-empty text"),
     ]),
     "layer_step": (LAYER_STEP, [
-        ('best = "✅ Yes."\n', "", r"verdicts: field 'best' is missing"),
+        ('best = "Yes."\n', "", r"verdicts: field 'best' is missing"),
         ('muscle = "latissimus_dorsi"', 'muscle = "Latissimus dorsi"',
          r"inhibited answer 1: field 'muscle' must be a muscle id"),
         ('text = "on the side opposite the pain"', "text = 3",

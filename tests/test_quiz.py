@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from spinelab.course import quiz, selfcheck
+from spinelab.course.a11y import plain_text
 from spinelab.course.progress import ProgressStore
 
 VALID = (Path(__file__).parent / "data" / "selfcheck.toml").read_text(encoding="utf-8")
@@ -97,7 +98,7 @@ def test_choosing_the_right_answer_and_checking_shows_positive_feedback():
     assert "it attaches to the vertebrae" in feedback
     assert "Multifidus attaches segment by segment" in feedback
     assert "Hides et al. 1996" in feedback
-    assert item.attempts == 1 and "1 attempt; last answer correct" in item.status.value
+    assert item.attempts == 1 and "1 attempt; last answer correct" in plain_text(item.status.value)
 
 
 def test_a_wrong_answer_gets_its_own_feedback_and_the_explanation_after_a_second_try():

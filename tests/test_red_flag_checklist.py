@@ -7,10 +7,11 @@ from spinelab.course.display import STATIC_ENV
 
 def test_checklist_widget_shows_level_colour_label_action_reasons_and_safety_netting():
     checklist = RedFlagChecklist()
-    assert "NONE" in checklist.result.value and checklist.outcome.level == red_flags.NONE
+    assert "<b>None: no red flag ticked</b>" in checklist.result.value and checklist.outcome.level == red_flags.NONE
+    assert "NONE" not in checklist.result.value  # words from the data, not a level code
     checklist.tick("progressive neurological deficit in the legs")
     value = html.unescape(checklist.result.value)
-    assert LEVEL_COLOURS["emergency"] in value and "EMERGENCY" in value
+    assert LEVEL_COLOURS["emergency"] in value and f"<b>{red_flags.level('emergency').label}</b>" in value
     assert "Action:" in value and "Bigos et al. 1994" in value and "Safety-netting" in value
     checklist.clear()
     checklist.tick("older age (over 70)", "corticosteroid use")

@@ -31,11 +31,13 @@ KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
 CELL_TIMEOUT_MS = 120_000
 
-# True once every widget view in the page has rendered: a widget inside, a size, no error or placeholder text.
+# True once every widget view in the page has rendered: a widget inside, a size (but spinelab.setup()'s stylesheet,
+# which shows nothing), no error or placeholder text.
 VIEWS_RENDERED = f"""() => {{
     const views = Array.from(document.querySelectorAll('{WIDGET_VIEWS}'));
+    const styleOnly = view => view.querySelector('.widget-html style') !== null && view.innerText.trim() === '';
     return views.length > 0 && views.every(view =>
-        view.querySelector('.jupyter-widgets') !== null && view.getBoundingClientRect().height > 10
+        view.querySelector('.jupyter-widgets') !== null && (view.getBoundingClientRect().height > 10 || styleOnly(view))
         && !/Loading widget|Error displaying widget/.test(view.textContent));
 }}"""
 # True once every code cell has run: each prompt shows an execution number (none is empty or [*]).

@@ -3,7 +3,7 @@
 The test clicks about eight points around each side's true outline of multifidus on the simulated image,
 switches side with the toggle buttons, presses "Check my tracing" and reads the feedback: the asymmetry it
 reports must be close to the true one. A click off the image (on the figure's margin) and a check with too
-few points must give the widget's own message, not a traceback.
+few points must give the widget's own message in the student's words (with a warning mark), not a traceback.
 
 Where to click is computed in this process from a trainer built under the same presenter style as the
 page's: each true outline point goes through the axes' data transform to a fraction of the figure, and the
@@ -74,7 +74,7 @@ FRAME_READY = "img => img.complete && img.naturalWidth > 0 && img.getBoundingCli
 NEW_FRAME_READY = f"([img, before]) => img.src !== before && ({FRAME_READY})(img)"
 
 
-def _click(page, image, fraction: tuple[float, float], expected: str, redraws: bool = True) -> None:
+def _click(page, panel, image, fraction: tuple[float, float], expected: str, redraws: bool = True) -> None:
     """Click the image at a fraction of its rendered width and height; wait for the widget's answer.
 
     Pressing a button may have scrolled the page, so the whole image (smaller than the viewport) is scrolled
@@ -93,7 +93,7 @@ def _click(page, image, fraction: tuple[float, float], expected: str, redraws: b
     assert handle.evaluate("(img, [x, y]) => document.elementFromPoint(x, y) === img", [x, y]), \
         f"something covers the image at {fraction}"
     page.mouse.click(x, y)
-    expect(image.locator("xpath=..")).to_contain_text(expected, timeout=WIDGET_TIMEOUT_MS)
+    expect(panel).to_contain_text(expected, timeout=WIDGET_TIMEOUT_MS)
     if redraws:
         page.wait_for_function(NEW_FRAME_READY, arg=[handle, before], timeout=WIDGET_TIMEOUT_MS)
 
@@ -116,32 +116,34 @@ def test_tracing_both_sides_with_the_mouse_reports_the_asymmetry(page, voila_url
              .filter(has=page.locator("figcaption", has_text="SIMULATED image"))
              .filter(has=page.get_by_role("button", name="Check my tracing", exact=True))
              .last)
-    image = panel.locator(":scope > img.widget-image")
+    image = panel.locator("img.widget-image")
     expect(image).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     feedback_text = panel.get_by_text("Asymmetry: traced")
     check = panel.get_by_role("button", name="Check my tracing", exact=True)
 
     # A click on the figure's margin, off the image: the widget says so, and no point is added.
-    _click(page, image, targets["off_image"], "⚠ That point is outside the image", redraws=False)
+    _click(page, panel, image, targets["off_image"], "That point is outside the image", redraws=False)
+    expect(panel.locator("svg.spinelab-mark")).to_have_count(1)  # the warning's mark, with its words
 
     # Too few points: two on the left side, then check.
     left, right = targets["fractions"]["left"], targets["fractions"]["right"]
     for count, fraction in enumerate(left[:2], start=1):
-        _click(page, image, fraction, f"{count} point(s) on the left side.")
+        _click(page, panel, image, fraction, f"{count} point(s) on the left side.")
     check.click()
-    expect(panel).to_contain_text("The left outline must hold at least three points to enclose an area; got 2",
+    expect(panel).to_contain_text("Click at least three points around the edge of the left multifidus",
                                   timeout=WIDGET_TIMEOUT_MS)
+    expect(panel).to_contain_text("The left side has 2 so far.", timeout=WIDGET_TIMEOUT_MS)
     expect(feedback_text).to_have_count(0)
     _assert_no_error_output(page)
 
     # The rest of the left side, then the right side after switching with the toggle buttons.
     for count, fraction in enumerate(left[2:], start=3):
-        _click(page, image, fraction, f"{count} point(s) on the left side.")
+        _click(page, panel, image, fraction, f"{count} point(s) on the left side.")
     right_toggle = panel.get_by_role("button", name="right", exact=True)
     right_toggle.click()
     expect(right_toggle).to_have_class(re.compile(r"\bmod-active\b"), timeout=WIDGET_TIMEOUT_MS)
     for count, fraction in enumerate(right, start=1):
-        _click(page, image, fraction, f"{count} point(s) on the right side.")
+        _click(page, panel, image, fraction, f"{count} point(s) on the right side.")
     traced = time.perf_counter()
 
     source_before = image.get_attribute("src")
@@ -161,7 +163,7 @@ def test_tracing_both_sides_with_the_mouse_reports_the_asymmetry(page, voila_url
     assert true == pytest.approx(targets["true_asymmetry"], abs=0.05)
     assert reported == pytest.approx(targets["true_asymmetry"], abs=3.0), feedback
     assert reported == pytest.approx(targets["polygon_asymmetry"], abs=2.0), feedback
-    assert "⚠" not in panel.inner_text()  # the earlier warnings are gone
+    expect(panel.locator("svg.spinelab-mark")).to_have_count(0)  # the earlier warnings are gone
     _assert_no_error_output(page)
 
     # Voila scrolls inside its own container, so a full-page shot is only the viewport: make the viewport tall

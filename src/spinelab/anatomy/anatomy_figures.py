@@ -124,11 +124,14 @@ class MuscleLayersExplorer(Displayable):
             raise ValueError(f"muscle must be one of {', '.join(v for _, v in choices)}; got {muscle!r}")
         self.peel = widgets.SelectionSlider(options=list(PEEL_STEPS), value=peel, description="Peel layers",
                                             continuous_update=True, style={"description_width": "initial"},
-                                            layout=widgets.Layout(width="60%"))
+                                            layout=widgets.Layout(width="30em", max_width="100%"))
         self.picker = widgets.Dropdown(options=choices, value=muscle, description="Muscle",
-                                       layout=widgets.Layout(width="60%"))
+                                       style={"description_width": "initial"},
+                                       layout=widgets.Layout(width="22em", max_width="100%"))
         self.colour_by = widgets.ToggleButtons(options=list(COLOUR_MODES), value=colour_by,
-                                               description="Colour by", tooltips=[
+                                               description="Colour by",
+                                               style={"description_width": "initial", "button_width": "auto"},
+                                               tooltips=[
                                                    "Colour each muscle by its layer",
                                                    "Colour by Bergmark's local/global class; hatching and dashes too"])
         self.card = widgets.HTML()
@@ -160,8 +163,12 @@ class MuscleLayersExplorer(Displayable):
         for step in self.peel.options:
             self.peel.value = step
         self.peel.value = start
+        # The controls sit in one wrapping row right above the figure, so the figure they change is in sight; the
+        # chosen muscle's card, long, goes under the figure.
+        row = widgets.HBox([self.peel, self.picker, self.colour_by],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.view = FigurePanel(
-            self.live, [self.peel, self.picker, self.colour_by, self.card],
+            self.live, [row], below=[self.card],
             caption="Schematic, not to scale. The slider removes the back layers from the skin inwards (the "
                     "abdominal wall stays). In Bergmark mode, hatching and dashed lines mark global muscles, dots "
                     "mark muscles outside Bergmark's two systems. Sources: each muscle's card.")
@@ -203,7 +210,7 @@ class MuscleLayersExplorer(Displayable):
             pointer = posterior.annotate(text, xy=target, xytext=(x, y), fontsize=LABEL_SIZE, ha="left",
                                          va="center", zorder=5, arrowprops={"arrowstyle": "-", "linewidth": 0.6})
             self.labels.setdefault(muscle_id, []).append(pointer)
-        self.live.figure.legend(handles=legend_handles(), loc="outside right center", fontsize=7)
+        self.live.figure.legend(handles=legend_handles(), loc="outside right center", fontsize=7 * style.figure_scale())
         ordered = sorted((m for m in self.artists if m != TLF_ID), key=self._depth)
         # Blitting draws in registration order; matching z-orders make a full draw (handouts) look the same.
         for muscle_id in ordered:

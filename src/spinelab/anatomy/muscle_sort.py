@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from spinelab.anatomy import muscles
 from spinelab.course import references
 from spinelab.course.display import Displayable
+from spinelab.course.marks import mark
 from spinelab.course.steps import CheckStep
 
 DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
@@ -84,11 +85,11 @@ class MuscleSorter(Displayable):
                 continue
             results[muscle.id] = chosen == muscle.layer
             if chosen == muscle.layer:
-                text = f"✅ Yes, {muscle.layer}: {LAYER_CLUES[muscle.layer]}"
+                kind, text = "correct", f"Yes, {muscle.layer}: {LAYER_CLUES[muscle.layer]}"
             else:
-                text = (f"❌ Not {chosen}. Clue: its nerve supply is {_lower_first(muscle.innervation)}; "
+                kind, text = "wrong", (f"Not {chosen}. Clue: its nerve supply is {_lower_first(muscle.innervation)}; "
                         f"it ends on {_lower_first(muscle.insertion)}.")
-            self.feedback[muscle.id].value = f"<small>{html.escape(text)} {html.escape(muscle.cite())}</small>"
+            self.feedback[muscle.id].value = f"<small>{mark(kind, text)} {html.escape(muscle.cite())}</small>"
         right = sum(result is True for result in results.values())
         return results, f"<p>{right} of {len(self.muscles)} right.</p>"
 

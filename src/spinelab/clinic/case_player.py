@@ -22,15 +22,17 @@ from spinelab.clinic import case_graph, cases
 from spinelab.clinic.cases import Case, Choice, Node
 from spinelab.course import a11y, references
 from spinelab.course.display import Display, Displayable, markdown_html
+from spinelab.course.marks import mark
 
 #: Lets a long choice wrap inside its button instead of being cut off.
 _CSS = ("<style>.spinelab-case-choice {white-space: normal !important; height: auto !important; "
         "min-height: var(--jp-widgets-inline-height); text-align: left; line-height: 1.4; padding: 4px 12px;}"
         "</style>")
 _CHOICE_LAYOUT = {"width": "auto", "max_width": "48em", "height": "auto"}
-#: How each grade is announced, with a mark that does not rely on colour; and its button's style once chosen.
-VERDICTS = {"best": "✅ Best choice.", "acceptable": "☑️ Acceptable: defensible, not the best fit.",
-            "unhelpful": "⚠️ Unhelpful.", "harmful": "⛔ Harmful."}
+#: How each grade is announced (in the page, after its mark: :func:`spinelab.course.marks.mark`, a shape of its own
+#: for each grade, not colour alone); and its button's style once chosen.
+VERDICTS = {"best": "Best choice.", "acceptable": "Acceptable: defensible, not the best fit.",
+            "unhelpful": "Unhelpful.", "harmful": "Harmful."}
 _STYLES = {"best": "success", "acceptable": "info", "unhelpful": "warning", "harmful": "danger"}
 
 
@@ -148,7 +150,7 @@ class CasePlayer(Displayable):
                 button.button_style = _STYLES[found.grade]
         result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
         text = cases.feedback_text(found, self.facts)
-        self.feedback.value = (f"<div><p><b>{VERDICTS[found.grade]}</b></p>"
+        self.feedback.value = (f"<div><p><b>{mark(found.grade, VERDICTS[found.grade])}</b></p>"
                                f"{markdown_html(text)}<p><small>Sources: {_cite(found.cites)}</small></p>"
                                f"{result}</div>")
         self.continue_button.layout.display = ""
@@ -226,7 +228,7 @@ class CasePlayer(Displayable):
     def _path_html(self) -> str:
         """Each decision of the path: the step, the choice, its grade and the sources of its feedback."""
         steps = "".join(f"<li>{html.escape(node.title)}: <i>{html.escape(choice.label)}</i>: "
-                        f"<b>{html.escape(VERDICTS[choice.grade])}</b> <small>{_cite(choice.cites)}</small></li>"
+                        f"<b>{mark(choice.grade, VERDICTS[choice.grade])}</b> <small>{_cite(choice.cites)}</small></li>"
                         for node, choice in self.path)
         return f"<p><b>Your path</b> and the grade of each decision:</p><ol>{steps}</ol>" if steps else ""
 

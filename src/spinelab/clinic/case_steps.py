@@ -26,6 +26,7 @@ from spinelab.clinic.case_study import (
 )
 from spinelab.course import references
 from spinelab.course.display import Displayable
+from spinelab.course.marks import mark
 from spinelab.course.steps import CheckStep
 
 _PLACEHOLDER = "choose"
@@ -89,5 +90,5 @@ class LayerStep(Displayable):
                 lines.append(f"<li><b>{key}</b>: {html.escape(step_text('unanswered'))}</li>")
                 continue
             results[key], text = grade(value)
-            lines.append(f"<li><b>{key}</b>: {html.escape(text)}</li>")
+            lines.append(f"<li><b>{key}</b>: {mark('correct' if results[key] else 'wrong', text)}</li>")
         return results, f"<ul>{''.join(lines)}</ul>"

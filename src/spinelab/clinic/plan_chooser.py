@@ -89,7 +89,9 @@ class PlanChooser(Displayable):
         self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [exercise_head, self.exercise, self.exercise_start, self.adherence, guarding_head,
-                        self.treatment, self.treatment_start, self.feedback, self.readout],
+                        self.treatment, self.treatment_start],
+            # The evidence and the table go under the figure: above it they pushed it out of sight of the controls.
+            below=[self.readout, self.feedback],
             caption="Both panels are illustrative models of mechanism. Guarding: the model of notebook 02 (treatment "
                     "strengths made up and equal). Multifidus: the illustrative recovery curves of notebook 03 "
                     "(invented scale, not data).")

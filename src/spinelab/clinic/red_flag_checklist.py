@@ -106,11 +106,12 @@ class RedFlagChecklist(Displayable):
         self.outcome = outcome
         colour = LEVEL_COLOURS[outcome.level]
         reasons = "".join(f"<li>{reason}</li>" for reason in outcome.reasons)
-        badge = level_words(outcome.level).upper()
+        # The level in the data's words (its label names it), in its colour: no upper-case code for the class; the
+        # decision only when a flag is ticked (with none, it would repeat the label).
         self.result.value = (
             f"<div style='border-left:8px solid {colour};padding-left:8px'>"
-            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{badge}</b>"
-            f"</span> <b>{outcome.label}</b> ({outcome.decision})</p>"
+            f"<p><span style='background:{colour};color:#FFFFFF;padding:1px 6px'><b>{outcome.label}</b>"
+            f"</span>{f' ({outcome.decision})' if outcome.flags else ''}</p>"
             f"<p><b>Action:</b> {outcome.action}</p>"
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
             + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")

@@ -366,7 +366,8 @@ def notes() -> tuple[str, ...]:
 
 
 def examples(*ticked: Iterable[str]) -> PlainText:
-    """Screen several sets of ticked flags: one line each, the flags (sorted) then the level and its label.
+    """Screen several sets of ticked flags: one line each, in words a class can read: the flags (sorted), an arrow
+    and the level's label from the data (the label alone when nothing is ticked).
 
     Parameters
     ----------
@@ -376,6 +377,7 @@ def examples(*ticked: Iterable[str]) -> PlainText:
     lines = []
     for names in ticked:
         result = screen(names)
-        flags_ticked = ", ".join(sorted(item.name for item in result.flags)) or "nothing ticked"
-        lines.append(f"{flags_ticked} -> {level_words(result.level)}: {result.label}")
+        names = sorted(item.name for item in result.flags)
+        ticked_words = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        lines.append(f"{ticked_words[:1].upper()}{ticked_words[1:]} → {result.label}" if names else result.label)
     return PlainText("\n".join(lines))

@@ -183,31 +183,51 @@ FOCUS_CSS = (
 )
 
 
-def page_css(scale: float = 1.0) -> str:
-    """The course's stylesheet for the widgets of a page: a visible focus ring, and text grown by ``scale``.
+#: Labels of check boxes, radio buttons and toggle buttons wrap onto more lines instead of ending in "…", and their
+#: box grows with them; the box or button stays beside the first line.
+WRAP_CSS = (
+    ".jupyter-widgets.widget-checkbox {height: auto; min-height: var(--jp-widgets-inline-height);}\n"
+    ".jupyter-widgets.widget-checkbox .widget-label-basic {white-space: normal; overflow: visible;"
+    " text-overflow: clip; height: auto; display: flex; align-items: baseline; gap: 0.4em;"
+    " line-height: 1.35;}\n"
+    ".jupyter-widgets .widget-radio-box label {white-space: normal; height: auto; line-height: 1.35;}\n"
+    ".jupyter-widgets.widget-toggle-buttons .widget-toggle-button, .jupyter-widgets.widget-button"
+    " {text-overflow: clip;}"
+)
 
-    At the desk (``scale`` 1) only the focus ring is set. In presenter mode ipywidgets' own sizes (font, line
-    height, label and control widths, slider handle) are multiplied by ``scale``, so labels, readouts, quiz text
-    and tables grow with the figures without growing twice in nested boxes.
+
+def page_css(scale: float = 1.0) -> str:
+    """The course's stylesheet for a page's widgets: a visible focus ring, wrapping labels, text grown by ``scale``.
+
+    At the desk (``scale`` 1) the focus ring and :data:`WRAP_CSS` are set. In presenter mode ipywidgets' own sizes
+    (font, line height, label and control widths, slider handle) and the size of the notebook's prose are
+    multiplied by ``scale``, so labels, readouts, quiz text, tables and Markdown grow with the figures without
+    growing twice in nested boxes, and check boxes and radio buttons grow with their text.
     """
+    base = f"{FOCUS_CSS}\n{WRAP_CSS}"
     if abs(scale - 1.0) < 1e-9:
-        return FOCUS_CSS
+        return base
     s = f"{scale:g}"
     sizes = "; ".join(f"--jp-widgets-{name}: calc({value} * {s})" for name, value in (
         ("font-size", "var(--jp-ui-font-size1, 13px)"), ("inline-height", "28px"),
         ("inline-label-width", "80px"), ("inline-width", "300px"), ("slider-handle-size", "16px"),
         ("menu-item-height", "24px")))
-    return (f"{FOCUS_CSS}\nbody {{{sizes};}}\n"
+    # The notebook's own prose (Markdown cells) grows with the widgets, so that text and controls match.
+    sizes += f"; --jp-content-font-size1: calc(14px * {s})"
+    return (f"{base}\nbody {{{sizes};}}\n"
             ".jupyter-widgets .widget-label, .jupyter-widgets .widget-readout, .widget-html-content,"
             " .widget-radio-box label, .widget-checkbox label, .widget-html-content table"
             " {font-size: var(--jp-widgets-font-size);}\n"
-            ".widget-html-content, .widget-radio-box label {line-height: 1.4;}")
+            ".widget-html-content, .widget-radio-box label {line-height: 1.4;}\n"
+            ".jupyter-widgets input[type=checkbox], .jupyter-widgets input[type=radio]"
+            f" {{width: calc(13px * {s}); height: calc(13px * {s}); flex: none;}}")
 
 
-def page_style(text: str, scale: float = 1.0) -> widgets.HTML:
-    """A widget that shows ``text`` (as the ``text/plain`` line would) and puts :func:`page_css` into the page.
+def page_style(scale: float = 1.0) -> widgets.HTML:
+    """A widget that puts :func:`page_css` into the page and shows nothing else.
 
     An ``ipywidgets.HTML`` writes its value as the element's HTML, and a ``<style>`` written so applies to the
-    whole page, in JupyterLab and in Voila alike; the caller shows nothing of it in static mode.
+    whole page, in JupyterLab and in Voila alike; the caller shows nothing of it in static mode. The class sees no
+    line of machine text (the version and style stay in the cell's ``text/plain``, for terminals and tests).
     """
-    return widgets.HTML(f"<style>{page_css(scale)}</style><pre class='spinelab-ready'>{html.escape(text)}</pre>")
+    return widgets.HTML(f"<style>{page_css(scale)}</style>", layout=widgets.Layout(min_height="0", height="0"))

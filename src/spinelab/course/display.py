@@ -83,6 +83,14 @@ class Display:
         return bundle
 
 
+#: The tallest a figure with controls is drawn: the viewport less room for its controls (above it) and the page's
+#: own bars (JupyterLab's menus, tabs and status bar), so that a control and the figure it moves are seen together
+#: at 1366x768 (``tests/browser/test_screen.py``).
+FIGURE_MAX_HEIGHT = {"above": "calc(100vh - 260px)", "beside": "calc(100vh - 170px)"}
+#: Width of the column of controls beside a figure; in ``em``, so it grows with presenter mode's larger text.
+BESIDE_WIDTH = "21em"
+
+
 class FigurePanel(Display):
     """Controls, a live figure and a caption, displayed as one widget.
 
@@ -96,17 +104,27 @@ class FigurePanel(Display):
     figure : LiveFigure
         The figure to show.
     controls : sequence of ipywidgets.Widget
-        Sliders, toggles and readouts, shown above the figure.
+        Sliders, toggles and readouts, shown right above the figure (keep them few: a card or a long text goes
+        ``below``).
     caption : str
         Short caption (may contain HTML) shown under the figure.
     below : sequence of ipywidgets.Widget
         Widgets shown under the caption (the evidence for a chosen option, say).
+    beside : sequence of ipywidgets.Widget
+        Controls shown in a column to the right of the figure (above it when the page is too narrow), for a figure
+        with many controls.
+
+    Notes
+    -----
+    A figure with controls is drawn no taller than fits in the window with them (:data:`FIGURE_MAX_HEIGHT`), its
+    shape kept, so that moving a control shows what it changes without scrolling.
     """
 
     def __init__(self, figure: LiveFigure, controls: Sequence[widgets.Widget] = (), caption: str = "",
-                 below: Sequence[widgets.Widget] = ()) -> None:
+                 below: Sequence[widgets.Widget] = (), beside: Sequence[widgets.Widget] = ()) -> None:
         self.figure = figure
         self.controls = list(controls)
+        self.beside = list(beside)
         # ipywidgets' Image has no alt attribute: the accessibility helper sets it in the page (Display.a11y), and
         # the description is in the caption too, for every reader.
         a11y.label(figure.image, figure.alt_text)
@@ -114,7 +132,18 @@ class FigurePanel(Display):
             f"<figcaption><small>{caption}</small><details><summary><small>Figure description</small></summary>"
             f"<small>{figure.alt_text}</small></details></figcaption>"
         )
-        super().__init__(widgets.VBox([*self.controls, figure.image, self.caption, *below]),
+        if self.controls or self.beside:
+            figure.image.layout.width = "auto"
+            figure.image.layout.max_width = "100%"
+            figure.image.layout.max_height = FIGURE_MAX_HEIGHT["beside" if self.beside else "above"]
+            figure.image.layout.align_self = "flex-start"
+        shown: list[widgets.Widget] = [figure.image, self.caption]
+        if self.beside:
+            column = widgets.VBox(self.beside, layout=widgets.Layout(flex=f"0 1 {BESIDE_WIDTH}", min_width="0",
+                                                                     margin="0 0 0 1em"))
+            shown = [widgets.HBox([widgets.VBox(shown, layout=widgets.Layout(flex="1 1 20em", min_width="0")),
+                                   column], layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))]
+        super().__init__(widgets.VBox([*self.controls, *shown, *below]),
                          f"[Interactive figure] {figure.alt_text}", figure.alt_text)
         # After every redraw, the figure's one-sentence description (if it has one) goes to the live region.
         figure.on_describe(self.announce)

@@ -11,9 +11,9 @@ from spinelab.course.text import PlainText
 class Ready(PlainText):
     """The line :func:`setup` returns; live, it also puts the course's widget stylesheet into the page.
 
-    The ``text/plain`` output is the line itself. In JupyterLab and Voila the line is shown by an HTML widget that
-    carries :func:`spinelab.course.a11y.page_css` (focus ring; in presenter mode, widget text scaled with the
-    figures). Static mode outputs the line only.
+    The ``text/plain`` output is the line itself. In JupyterLab and Voila the cell shows an empty HTML widget that
+    carries :func:`spinelab.course.a11y.page_css` (focus ring, wrapping labels; in presenter mode, widget text and
+    check boxes scaled with the figures), and no machine text. Static mode outputs the line only.
     """
 
     scale: float = 1.0
@@ -21,7 +21,7 @@ class Ready(PlainText):
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, object]:
         bundle: dict[str, object] = {}
         if not static_mode():
-            bundle = dict(a11y.page_style(str(self), self.scale)._repr_mimebundle_() or {})
+            bundle = dict(a11y.page_style(self.scale)._repr_mimebundle_() or {})
         bundle["text/plain"] = str(self)
         return bundle
 

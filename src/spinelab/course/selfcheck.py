@@ -15,7 +15,6 @@ are listed with their choices and exercises with their prompts, never with answe
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ import ipywidgets as widgets
 from spinelab.course import quiz, references
 from spinelab.course.a11y import label, plain_text
 from spinelab.course.display import Display, Displayable, markdown_html
+from spinelab.course.marks import mark, with_mark
 from spinelab.course.progress import ProgressError, ProgressStore
 from spinelab.course.quiz import Exercise, Question
 from spinelab.course.steps import CheckStep
@@ -44,7 +44,7 @@ def _keep(store: ProgressStore | None, action: str, write) -> str:
     try:
         write()
     except ProgressError as error:
-        return f"<p><small>⚠ Not kept ({action}): {html.escape(str(error))}</small></p>"
+        return f"<p><small>{mark('warning', f'Not kept ({action}): {error}')}</small></p>"
     return ""
 
 
@@ -153,8 +153,8 @@ class QuestionWidget(Displayable):
 
     def _feedback(self, correct: bool | None, feedback: str, attempts: int) -> str:
         if correct is None:
-            return markdown_html(f"❓ {feedback}")
-        verdict = "✅ Correct." if correct else "❌ Not quite."
+            return with_mark("unsure", markdown_html(feedback))
+        verdict = "Correct." if correct else "Not quite."
         text = f"**{verdict}** {feedback}"
         if correct or attempts >= EXPLAIN_AFTER_ATTEMPTS:
             cited = self.question.citations
@@ -162,7 +162,7 @@ class QuestionWidget(Displayable):
             text += f"\n\n*Explanation:* {self.question.explanation}{sources}"
         else:
             text += "\n\n*Try again: the explanation appears once you have it right, or after a second try.*"
-        return markdown_html(text)
+        return with_mark("correct" if correct else "wrong", markdown_html(text))
 
     def _check_and_keep(self) -> tuple[bool | None, str]:
         answer = self._answer()
@@ -180,7 +180,7 @@ class QuestionWidget(Displayable):
         if not self.attempts:
             return "<p><small>Not answered yet.</small></p>"
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
-        result = "last answer correct ✅" if self.correct else "last answer not yet right"
+        result = mark("correct", "last answer correct") if self.correct else "last answer not yet right"
         return f"<p><small>{tries}; {result}.</small></p>"
 
     def _restore(self) -> None:
@@ -189,7 +189,7 @@ class QuestionWidget(Displayable):
         try:
             record = self.store.question(self.notebook or "", self.question.id)
         except ProgressError as error:
-            self.status.value += f"<p><small>⚠ {html.escape(str(error))}</small></p>"
+            self.status.value += f"<p><small>{mark('warning', str(error))}</small></p>"
             return
         if not record.attempts:
             return
@@ -227,7 +227,7 @@ class QuestionSet(Displayable):
         self.questions = tuple(QuestionWidget(question, number, name, self.store)
                                for number, question in chosen_questions(name, ids))
         self.score = widgets.HTML()
-        notices = widgets.HTML("".join(f"<p><small>⚠ {html.escape(notice)}</small></p>"
+        notices = widgets.HTML("".join(f"<p><small>{mark('warning', notice)}</small></p>"
                                        for notice in self.store.notices))
         for item in self.questions:
             item.step.on_check(lambda _result: self._update_score())
@@ -320,7 +320,7 @@ class SolutionWidget(Displayable):
             try:
                 record = self.store.exercise(self.notebook or "", self.exercise.id)
             except ProgressError as error:
-                self.note.value = f"<p><small>⚠ {html.escape(str(error))}</small></p>"
+                self.note.value = f"<p><small>{mark('warning', str(error))}</small></p>"
             else:
                 self.answer.value, self._ever_revealed = record.answer, record.revealed
         self._update_button()
@@ -372,14 +372,14 @@ class ProgressPanel(Displayable):
         try:
             rows = self.rows()
         except (ProgressError, ValueError) as error:
-            self.table.value = f"<p>⚠ Progress cannot be shown: {html.escape(str(error))}</p>"
+            self.table.value = f"<p>{mark('warning', f'Progress cannot be shown: {error}')}</p>"
             return
         body = "".join(f"<tr><td>{name}</td><td>{answered}</td><td>{correct}</td><td>{total}</td></tr>"
                        for name, answered, correct, total in rows)
         self.table.value = (
             "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
             f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
-            + "".join(f"<p><small>⚠ {html.escape(notice)}</small></p>" for notice in self.store.notices))
+            + "".join(f"<p><small>{mark('warning', notice)}</small></p>" for notice in self.store.notices))
 
     def _ask(self) -> None:
         self.confirmation.layout.display = None
@@ -399,7 +399,7 @@ class ProgressPanel(Displayable):
         try:
             self.store.reset()
         except ProgressError as error:
-            self.message.value = f"<p>⚠ {html.escape(str(error))}</p>"
+            self.message.value = f"<p>{mark('warning', str(error))}</p>"
             return
         self.message.value = ("<p>All saved answers erased. Run a notebook's self-check cells again to start "
                               "afresh.</p>")

@@ -33,6 +33,7 @@ def _legend_pair(ax: Axes, always: list[Artist], with_treatment: list[Artist],
     for handles in (always, [*always, *with_treatment]):
         legend = Legend(ax, handles, [handle.get_label() for handle in handles], **kwargs)
         ax.add_artist(legend)
+        legend.set_clip_on(False)  # add_artist clips to the axes: a legend placed outside them must not be
         pair.append(legend)
     return pair[0], pair[1]
 
@@ -125,11 +126,11 @@ class GuardingExplorer(Displayable):
         # The treatment entries are listed only while a treatment is drawn: each axis gets a legend without and
         # one with them, and update() shows one of the two. Legends are static (text is slow to draw): choosing
         # or clearing a treatment redraws the background; slider moves only blit the curves.
+        # Under the axes, not on them: the curves move with every slider, so no place inside stays clear of them.
+        below = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.2), "fontsize": "small"}
         self.legends = (
-            _legend_pair(ax_guard, [self.guard_line, self.rom_line], [self.start_line], loc="center right",
-                         fontsize="small"),
-            _legend_pair(ax_gain, [ax_gain.lines[0], self.marker], [self.treated_curve], loc="center right",
-                         fontsize="small"),
+            _legend_pair(ax_guard, [self.guard_line, self.rom_line], [self.start_line], **below),
+            _legend_pair(ax_gain, [ax_gain.lines[0], self.marker], [self.treated_curve], **below),
         )
         self.live.figure.suptitle("Protective guarding: an ILLUSTRATIVE model (made-up numbers, not fitted to "
                                   "patients)", fontsize="medium")

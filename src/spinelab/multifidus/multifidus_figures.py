@@ -126,8 +126,9 @@ class PredictThenReveal(Displayable):
             transform=size_ax.transAxes, ha="right", va="bottom", fontsize="x-small",
             bbox={"facecolor": "white", "edgecolor": style.STRUCTURE_EDGE, "alpha": 0.9},
         )
-        size_ax.legend(handles=list(self.curves.values()), loc="lower left", fontsize="x-small",
-                       title="illustrative", title_fontsize="x-small")
+        # Beside the axes, not on them: inside, it would lie over the examination lines and the curves.
+        size_ax.legend(handles=list(self.curves.values()), loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                       fontsize="x-small", title="illustrative", title_fontsize="x-small")
         self._draw_pain(pain_ax)
         for artist in (*self.curves.values(), self.finding):
             artist.set_visible(False)
@@ -249,8 +250,9 @@ class TreatmentExplorer(Displayable):
                             for group in studies.GROUPS}
         (self.plan_size,) = size_ax.plot(WEEKS, WEEKS, color=PLAN_COLOUR, linestyle=PLAN_STYLE, label="your plan")
         self.start_line = size_ax.axvline(exercise_start_week, color=PLAN_COLOUR, linewidth=1.0)
-        size_ax.legend(handles=[*self.group_lines.values(), self.plan_size], loc="lower right", fontsize="small",
-                       title="illustrative model", title_fontsize="small")
+        # Beside the axes, not on them: the start line moves across the whole plot.
+        size_ax.legend(handles=[*self.group_lines.values(), self.plan_size], loc="upper left",
+                       bbox_to_anchor=(1.0, 1.0), fontsize="small", title="illustrative model", title_fontsize="small")
         self.live.dynamic(*self.group_lines.values(), self.plan_size, self.start_line)
         for control in (self.start, self.adherence, *self.groups.values()):
             control.observe(lambda _change: self.update(), names="value")

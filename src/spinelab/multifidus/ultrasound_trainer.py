@@ -17,11 +17,13 @@ import ipywidgets as widgets
 import numpy as np
 from ipyevents import Event
 
-from spinelab.course import references, style
+from spinelab.course import a11y, datafile, references, style
 from spinelab.course.display import Display, Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
+from spinelab.course.marks import mark
 from spinelab.course.text import PlainText
 from spinelab.multifidus import ultrasound
+from spinelab.multifidus.outlines import self_intersects
 
 SIDE_COLOURS = {"left": style.OKABE_ITO["sky_blue"], "right": style.OKABE_ITO["orange"]}
 SIMULATED = "SIMULATED image, drawn by a model: not a patient"
@@ -29,6 +31,19 @@ SIMULATED = "SIMULATED image, drawn by a model: not a patient"
 
 #: Buttons as wide as their label, so that presenter mode's larger text is not cut off.
 _FIT = widgets.Layout(width="auto")
+#: A control that fills the column beside the figure.
+_FULL = widgets.Layout(width="100%")
+
+
+def messages() -> dict[str, str]:
+    """What the trainer says to the student (``data/messages.toml``, table ``ultrasound``), with ``{fields}``."""
+    return dict(datafile.load("messages")["ultrasound"])
+
+
+def _labelled(text: str, control: widgets.Widget) -> widgets.VBox:
+    """A control under its label, both the column's full width: long labels wrap, and the sliders line up."""
+    a11y.label(control, text)
+    return widgets.VBox([widgets.HTML(text), control], layout=_FULL)
 
 
 def _closed(points: np.ndarray) -> np.ndarray:
@@ -73,23 +88,23 @@ class UltrasoundTrainer(Displayable):
         self.events = Event(source=self.live.image, watched_events=["click"])
         self.events.on_dom_event(self.handle_click)
 
-        self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description="Tracing:")
+        self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description="Tracing:",
+                                          style={"description_width": "initial", "button_width": "auto"})
         self.undo_button = widgets.Button(description="Undo last point", layout=_FIT)
         self.clear_button = widgets.Button(description="Clear this side", layout=_FIT)
         self.undo_button.on_click(lambda _b: self.undo())
         self.clear_button.on_click(lambda _b: self.clear())
         self.depth = widgets.BoundedFloatText(value=case.depth_cm, min=0.0, max=30.0, step=0.5,
-                                              description="Image depth (cm):",
-                                              style={"description_width": "initial"})
-        slider = {"continuous_update": False, "style": {"description_width": "initial"}, "step": 0.05}
+                                              layout=widgets.Layout(width="8em"))
+        slider = {"continuous_update": False, "step": 0.05, "layout": _FULL}
         self.sliders = {
-            "centre_x": widgets.FloatSlider(value=3.0, min=0.5, max=case.width_cm - 0.5,
-                                            description="centre, across (cm)", **slider),
-            "centre_depth": widgets.FloatSlider(value=2.5, min=0.5, max=case.depth_cm - 0.5,
-                                                description="centre, depth (cm)", **slider),
-            "half_width": widgets.FloatSlider(value=1.2, min=0.3, max=3.0, description="half-width (cm)", **slider),
-            "half_height": widgets.FloatSlider(value=1.0, min=0.3, max=3.0, description="half-height (cm)", **slider),
+            "centre_x": widgets.FloatSlider(value=3.0, min=0.5, max=case.width_cm - 0.5, **slider),
+            "centre_depth": widgets.FloatSlider(value=2.5, min=0.5, max=case.depth_cm - 0.5, **slider),
+            "half_width": widgets.FloatSlider(value=1.2, min=0.3, max=3.0, **slider),
+            "half_height": widgets.FloatSlider(value=1.0, min=0.3, max=3.0, **slider),
         }
+        slider_labels = {"centre_x": "Centre, across (cm)", "centre_depth": "Centre, depth (cm)",
+                         "half_width": "Half-width (cm)", "half_height": "Half-height (cm)"}
         for slider in self.sliders.values():
             slider.observe(lambda _change: self._show_oval(), names="value")
         self.fit_button = widgets.Button(description="Use the oval for this side", layout=_FIT)
@@ -98,13 +113,18 @@ class UltrasoundTrainer(Displayable):
         self.check_button.on_click(lambda _b: self.check())
         self.message = widgets.HTML()
         self.feedback = widgets.HTML()
-        # A plain box, not an Accordion: the Accordion's title fails colour contrast in Voila.
-        keyboard = widgets.VBox([widgets.HTML("<b>Without a mouse: fit an oval with sliders</b>"),
-                                 *self.sliders.values(), self.fit_button])
-        controls = [widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side."),
-                    widgets.HBox([self.side, self.undo_button, self.clear_button]), keyboard, self.depth]
-        self.panel = FigurePanel(self.live, controls, caption=f"{SIMULATED}; its sizes are illustrative.",
-                                 below=[self.message, widgets.HBox([self.check_button]), self.feedback])
+        # Beside the figure, so that the image, the oval the sliders draw and the messages are seen together; a
+        # plain box, not an Accordion (the Accordion's title fails colour contrast in Voila).
+        keyboard = [widgets.HTML("<b>Without a mouse: fit an oval with sliders</b>"),
+                    *(_labelled(slider_labels[name], slider) for name, slider in self.sliders.items()),
+                    self.fit_button]
+        tracing = widgets.HBox([self.undo_button, self.clear_button], layout=widgets.Layout(flex_flow="row wrap"))
+        beside = [self.side, tracing, *keyboard, _labelled("Image depth (cm)", self.depth),
+                  widgets.HBox([self.check_button]), self.message]
+        how = widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side.")
+        self.panel = FigurePanel(
+            self.live, [how],
+            caption=f"{SIMULATED}; its sizes are illustrative.", below=[self.feedback], beside=beside)
         self.view = self.panel
         self._set_text()
 
@@ -122,10 +142,10 @@ class UltrasoundTrainer(Displayable):
         """Add a point (cm) to the current side's outline; a point off the image gives a message instead."""
         case = self.case
         if not (0 <= x <= case.width_cm and 0 <= depth <= case.depth_cm):
-            self._say("That point is outside the image: click on the image itself.", error=True)
+            self._say(messages()["outside_image"], error=True)
             return False
         self.points[self.side.value].append((float(x), float(depth)))
-        self._say(f"{len(self.points[self.side.value])} point(s) on the {self.side.value} side.")
+        self._say(messages()["point_added"].format(count=len(self.points[self.side.value]), side=self.side.value))
         self._redraw()
         return True
 
@@ -149,47 +169,53 @@ class UltrasoundTrainer(Displayable):
         """Replace the current side's outline with the oval set by the sliders."""
         values = {name: slider.value for name, slider in self.sliders.items()}
         self.points[self.side.value] = [tuple(point) for point in ultrasound.ellipse_outline(**values, vertices=24)]
-        self._say(f"Oval outline used for the {self.side.value} side.")
+        self._say(messages()["oval_used"].format(side=self.side.value))
         self._redraw()
 
     # ---------------------------------------------------------------- checking
     def check(self) -> ultrasound.Comparison | None:
         """Measure both outlines and compare them with the truth; bad input gives a message, not an error."""
+        problem = self.problem()
+        if problem:
+            self._say(problem, error=True)
+            self.feedback.value = ""
+            return None
         try:
             scale = self.depth.value / self.case.depth_cm  # the depth read off the screen sets the scale
-            if scale <= 0:
-                raise ValueError("Image depth must be greater than 0 cm: read it off the scale beside the image.")
             left = ultrasound.check_outline(self.points["left"], self.case.width_cm, self.case.depth_cm, "left")
             right = ultrasound.check_outline(self.points["right"], self.case.width_cm, self.case.depth_cm, "right")
             comparison = ultrasound.Comparison(self.case, ultrasound.polygon_area(left) * scale ** 2,
                                                ultrasound.polygon_area(right) * scale ** 2)
-        except ValueError as error:
-            self._say(self._plain(str(error)), error=True)
+        except ValueError:  # a point outside the image: add_point never lets one in, but a script could
+            self._say(messages()["outside_image"], error=True)
             self.feedback.value = ""
             return None
         self.last_comparison = comparison
         for line in self.truth.values():
             line.set_visible(True)
         self.live.refresh()
-        self._say("Dashed yellow: the true outlines.")
+        self._say(messages()["checked"])
         self.feedback.value = "<p>" + "<br>".join(html.escape(line) for line in comparison.feedback().splitlines()) \
             + "</p>"
         self._set_text()
         return comparison
 
-    @staticmethod
-    def _plain(message: str) -> str:
-        replacements = {"left must": "The left outline must", "right must": "The right outline must",
-                        "left has": "The left outline has", "right has": "The right outline has",
-                        "left crosses": "The left outline crosses", "right crosses": "The right outline crosses"}
-        for old, new in replacements.items():
-            if message.startswith(old):
-                return new + message[len(old):]
-        return message
+    def problem(self) -> str:
+        """What stops the tracing from being measured, as the student's message (``data/messages.toml``); "" if
+        nothing does."""
+        words = messages()
+        if self.depth.value <= 0:
+            return words["zero_depth"]
+        for side in ultrasound.SIDES:
+            points = self.points[side]
+            if len(points) < 3:
+                return words["too_few_points"].format(side=side, count=len(points))
+            if self_intersects(np.array(points, dtype=float)):
+                return words["crosses_itself"].format(side=side)
+        return ""
 
     def _say(self, text: str, error: bool = False) -> None:
-        colour = style.OKABE_ITO["vermillion"] if error else "inherit"
-        self.message.value = f"<p style='color:{colour}'>{'⚠ ' if error else ''}{html.escape(text)}</p>"
+        self.message.value = f"<p>{mark('warning', text) if error else html.escape(text)}</p>"
 
     def _redraw(self) -> None:
         for side, line in self.lines.items():
