@@ -164,3 +164,54 @@ def test_the_class_servers_pages_show_the_vote_the_instructor_opens(browser, cla
     assert token not in Path(class_with_room["log"]).read_text().split("Instructor's view")[-1].split("\n", 1)[1]
     student_context.close()
     instructor_context.close()
+
+
+SELF_CHECK = "Sliders in these notebooks keep working"  # notebook 00's "widgets-need-kernel": "False" is right
+
+
+def _self_check(page):
+    """The self-check question's own box (the innermost one with its prompt and its Check button)."""
+    return page.locator(f".widget-vbox:has(button:has-text('Check answer')):has-text('{SELF_CHECK}')").last
+
+
+def _linked(page) -> str:
+    """Wait until the page's kernel keeps progress in the student's file (the progress table names it)."""
+    page.wait_for_function("document.body.innerText.includes('progress/student-')", timeout=60_000)
+    return re.search(r"student-([A-Za-z0-9_-]+)\.json", page.locator("body").inner_text()).group(1)
+
+
+def _progress_row(page) -> str:
+    return page.locator("tr:has(td:text-is('00_start_here'))").first.inner_text()
+
+
+def test_self_check_answers_survive_a_reload_in_class_and_stay_the_students_own(browser, class_with_room) -> None:
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(class_with_room["page"], timeout=120_000)
+    student = _linked(page)
+    assert student == page.evaluate("window.localStorage.getItem('spinelab-room-student')")  # the vote's id
+    question = _self_check(page)
+    assert "Not answered yet" in question.inner_text()
+    question.get_by_label("False", exact=True).check(timeout=60_000)
+    question.get_by_role("button", name="Check answer").click()
+    page.wait_for_function("document.body.innerText.includes('1 attempt; last answer correct')", timeout=30_000)
+
+    page.reload(timeout=120_000)  # a new page: another preheated kernel, which has drawn the widgets already
+    assert _linked(page) == student
+    question = _self_check(page)
+    question.locator("text=1 attempt; last answer correct").wait_for(timeout=30_000)
+    assert question.get_by_label("False", exact=True).is_checked()
+    assert "Correct." in question.inner_text()
+    page.get_by_role("button", name="Refresh").first.click()
+    page.wait_for_function("[...document.querySelectorAll('tr')].some(row => "
+                           "row.innerText.replace(/\\s+/g, ' ').startsWith('00_start_here 1 1'))", timeout=30_000)
+
+    other_context = browser.new_context(bypass_csp=True)  # another student: another browser, another id
+    other = other_context.new_page()
+    other.goto(class_with_room["page"], timeout=120_000)
+    assert _linked(other) != student
+    assert "Not answered yet" in _self_check(other).inner_text()
+    assert not _self_check(other).get_by_label("False", exact=True).is_checked()
+    assert " 0 0 " in f" {' '.join(_progress_row(other).split())} "
+    other_context.close()
+    context.close()

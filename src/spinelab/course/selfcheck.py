@@ -8,8 +8,10 @@
 - :class:`ProgressPanel` (:func:`progress`): answered, correct and total per notebook, with a reset.
 
 Answers, attempts and written answers are kept by :mod:`spinelab.course.progress` and restored when the
-widgets are built again (after a kernel restart, say). The ``text/plain`` line of each widget is fixed, so
-notebook tests compare it; attempts and scores appear only in the widgets. In static mode (slides) questions
+widgets are built again (after a kernel restart, say). In class mode they follow the student's pseudonymous id
+once the page gives it (:mod:`spinelab.course.class_progress`), so a reload shows them again. The
+``text/plain`` line of each widget is fixed, so notebook tests compare it; attempts and scores appear only in
+the widgets. In static mode (slides) questions
 are listed with their choices and exercises with their prompts, never with answers or solutions.
 """
 
@@ -21,7 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from spinelab.course import quiz, references
+from spinelab.course import class_progress, quiz, references
 from spinelab.course.a11y import label, plain_text
 from spinelab.course.display import Display, Displayable, markdown_html
 from spinelab.course.progress import ProgressError, ProgressStore
@@ -207,6 +209,11 @@ class QuestionWidget(Displayable):
         correct, feedback = self._grade(self._answer())
         self.step.feedback.value = self._feedback(correct, feedback, self.attempts)
 
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep progress in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store if self.notebook is not None else None
+        self._restore()
+
 
 class QuestionSet(Displayable):
     """All questions of a notebook's self-check, one under the other, with the notebook's score.
@@ -216,24 +223,26 @@ class QuestionSet(Displayable):
     name : str
         The notebook, e.g. ``"01_muscle_layers"``.
     store : ProgressStore, optional
-        Where progress is kept; by default the student's progress file.
+        Where progress is kept; by default the student's progress file (in class mode, the student's file in the
+        class's folder once the page gives their id).
     ids : sequence of str, optional
         Show only these questions, in this order (each keeps its number in the notebook's bank); all by default.
     """
 
     def __init__(self, name: str, store: ProgressStore | None = None, ids: Sequence[str] | None = None) -> None:
         self.name = name
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else class_progress.store()
         self.questions = tuple(QuestionWidget(question, number, name, self.store)
                                for number, question in chosen_questions(name, ids))
         self.score = widgets.HTML()
-        notices = widgets.HTML("".join(f"<p><small>⚠ {html.escape(notice)}</small></p>"
-                                       for notice in self.store.notices))
+        self.notices = widgets.HTML()
+        self._show_notices()
         for item in self.questions:
             item.step.on_check(lambda _result: self._update_score())
         self._update_score()
+        hidden = class_progress.attach(self.use_store) if store is None else []
         self.view = Display(
-            widgets.VBox([notices, *(item.view.widget for item in self.questions), self.score]),
+            widgets.VBox([*hidden, self.notices, *(item.view.widget for item in self.questions), self.score]),
             "[Self-check] Answer each question, then press 'Check answer'.",
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
@@ -250,6 +259,17 @@ class QuestionSet(Displayable):
     def _update_score(self) -> None:
         self.score.value = f"<p><b>{self.score_text()}</b></p>"
 
+    def _show_notices(self) -> None:
+        self.notices.value = "".join(f"<p><small>⚠ {html.escape(notice)}</small></p>" for notice in self.store.notices)
+
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep progress in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store
+        for item in self.questions:
+            item.use_store(store)
+        self._show_notices()
+        self._update_score()
+
 
 class SolutionWidget(Displayable):
     """An exercise: the student writes an answer first, then the solution can be shown (and stays available).
@@ -262,9 +282,12 @@ class SolutionWidget(Displayable):
         The notebook it belongs to; with ``store``, the written answer is kept and restored.
     store : ProgressStore, optional
         Where progress is kept; None keeps nothing.
+    follow_class : bool
+        In class mode, keep the answer in the student's file once the page gives their id.
     """
 
-    def __init__(self, exercise: Exercise, notebook: str | None = None, store: ProgressStore | None = None) -> None:
+    def __init__(self, exercise: Exercise, notebook: str | None = None, store: ProgressStore | None = None,
+                 follow_class: bool = False) -> None:
         self.exercise = exercise
         self.notebook = notebook
         self.store = store if notebook is not None else None
@@ -281,7 +304,8 @@ class SolutionWidget(Displayable):
         self.answer.observe(self._written, names="value")
         self.toggle.observe(self._toggled, names="value")
         prompt = widgets.HTML(markdown_html(f"### Exercise: {exercise.title}\n\n{exercise.prompt}"))
-        self.view = Display(widgets.VBox([prompt, self.answer, self.note, self.toggle, self.solution]),
+        hidden = class_progress.attach(self.use_store) if follow_class and self.store is not None else []
+        self.view = Display(widgets.VBox([*hidden, prompt, self.answer, self.note, self.toggle, self.solution]),
                             f"[Exercise] {exercise.title} (solution hidden: press 'Show solution').",
                             f"**Exercise: {exercise.title}**\n\n{exercise.prompt}")
 
@@ -315,6 +339,13 @@ class SolutionWidget(Displayable):
             self._ever_revealed = True
             self._keep(revealed=True)
 
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep the answer in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store if self.notebook is not None else None
+        self.answer.unobserve(self._written, names="value")  # showing the kept answer is not writing it again
+        self._restore()
+        self.answer.observe(self._written, names="value")
+
     def _restore(self) -> None:
         if self.store is not None:
             try:
@@ -332,11 +363,12 @@ class ProgressPanel(Displayable):
     Parameters
     ----------
     store : ProgressStore, optional
-        Where progress is kept; by default the student's progress file.
+        Where progress is kept; by default the student's progress file (in class mode, the student's file in the
+        class's folder once the page gives their id).
     """
 
     def __init__(self, store: ProgressStore | None = None) -> None:
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else class_progress.store()
         self.table = widgets.HTML()
         self.message = widgets.HTML()
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh", layout=_wide())
@@ -352,9 +384,10 @@ class ProgressPanel(Displayable):
         self.cancel_button.on_click(lambda _button: self._close())
         self.confirm_button.on_click(lambda _button: self.reset())
         self.refresh()
+        hidden = class_progress.attach(self.use_store) if store is None else []
         self.view = Display(
-            widgets.VBox([self.table, widgets.HBox([self.refresh_button, self.reset_button]), self.confirmation,
-                          self.message]),
+            widgets.VBox([*hidden, self.table, widgets.HBox([self.refresh_button, self.reset_button]),
+                          self.confirmation, self.message]),
             "[Progress] Your self-check results in each notebook, kept between sessions.",
             "*Your self-check results in each notebook appear here when the notebook runs.*")
 
@@ -380,6 +413,11 @@ class ProgressPanel(Displayable):
             "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
             f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
             + "".join(f"<p><small>⚠ {html.escape(notice)}</small></p>" for notice in self.store.notices))
+
+    def use_store(self, store: ProgressStore) -> None:
+        """Count the progress in ``store`` from now on (class mode: the student's file)."""
+        self.store = store
+        self.refresh()
 
     def _ask(self) -> None:
         self.confirmation.layout.display = None
@@ -442,7 +480,7 @@ def show_questions(name: str, ids: Sequence[str] | None = None) -> QuestionSet:
 def show_exercise(name: str, exercise_id: str) -> SolutionWidget:
     """One exercise of a notebook: write an answer, then the solution opens, citing the exercise's sources."""
     exercise = quiz.load(name).exercise(exercise_id)
-    return SolutionWidget(exercise, name, ProgressStore())
+    return SolutionWidget(exercise, name, class_progress.store(), follow_class=True)
 
 
 def progress() -> ProgressPanel:

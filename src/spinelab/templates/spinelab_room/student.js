@@ -24,6 +24,24 @@
   var mine = document.getElementById('spinelab-my-votes');
   if (mine) { mine.href = base + 'mine?student=' + encodeURIComponent(student); }
 
+  // In a class, the self-check widgets carry a hidden box (spinelab.course.class_progress): typing the id into it
+  // tells the page's kernel whose answers to keep and show, so they survive a reload (a new kernel).
+  function linkKernel() {
+    var boxes = document.querySelectorAll('.spinelab-student-id input');
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.value === student) { return; }
+      box.value = student;
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+      box.dispatchEvent(new Event('change', {bubbles: true}));
+    });
+  }
+  var linkPending = false;
+  new MutationObserver(function () {
+    if (linkPending) { return; }
+    linkPending = true;
+    window.setTimeout(function () { linkPending = false; linkKernel(); }, 100);
+  }).observe(document.body, {childList: true, subtree: true});
+
   function element(tag, text, className) {
     var node = document.createElement(tag);
     if (text !== undefined) { node.textContent = text; }
@@ -145,6 +163,7 @@
   }
 
   function check() {
+    linkKernel();
     fetch(base + 'poll?student=' + encodeURIComponent(student), {credentials: 'same-origin', cache: 'no-store'})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (view) {
