@@ -11,8 +11,8 @@ Answers, attempts and written answers are kept by :mod:`spinelab.course.progress
 widgets are built again (after a kernel restart, say). In class mode they follow the student's pseudonymous id
 once the page gives it (:mod:`spinelab.course.class_progress`), so a reload shows them again. The
 ``text/plain`` line of each widget is fixed, so notebook tests compare it; attempts and scores appear only in
-the widgets. In static mode (slides) questions
-are listed with their choices and exercises with their prompts, never with answers or solutions.
+the widgets. In static mode (slides) questions are listed with their choices and exercises with their prompts,
+never with answers or solutions.
 """
 
 from __future__ import annotations
