@@ -22,6 +22,7 @@ from conftest import _free_port, _wait_for_http
 
 SERIOUS = {"critical", "serious"}
 QUESTION = "map-order"  # notebook 00, true/false: "True" is correct
+SELECT_ALL = "working-in-notebooks"  # notebook 00: four right choices, one wrong
 
 
 @pytest.fixture
@@ -114,6 +115,46 @@ def test_three_students_vote_and_the_instructors_histogram_follows(browser, room
     assert not _violations(instructor)
     for context, _ in students:
         context.close()
+    instructor_context.close()
+
+
+def test_a_select_all_item_is_voted_with_tick_boxes_and_each_choice_counted(browser, room) -> None:
+    from spinelab.course import quiz
+
+    question = quiz.load("00_start_here").question(SELECT_ALL)
+    right = [choice.text for choice in question.shown_choices if choice.correct]
+    wrong = next(choice for choice in question.shown_choices if not choice.correct)
+    instructor_context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    instructor = instructor_context.new_page()
+    instructor.goto(f"{room['base']}/instructor?token={room['instructor']}")
+    instructor.wait_for_selector(f"#question option[value='{SELECT_ALL}']", state="attached")
+    assert "(select all)" in instructor.locator(f"#question option[value='{SELECT_ALL}']").inner_text()
+    assert "Numeric items are not listed" in instructor.locator("#question-note").inner_text()
+    instructor.select_option("#question", SELECT_ALL)
+    instructor.click("#open1")
+    context = browser.new_context(bypass_csp=True)
+    student = context.new_page()
+    student.goto(f"{room['base']}/vote?room={room['secret']}")
+    student.get_by_label(wrong.text, exact=True).check(timeout=10_000)
+    student.get_by_label(right[0], exact=True).check()
+    assert student.locator("#spinelab-vote input[type=checkbox]").count() == len(question.choices)
+    student.get_by_role("button", name="Send my vote").click()
+    student.wait_for_function("document.querySelector('#spinelab-vote .status').textContent.includes('Your vote')")
+    instructor.wait_for_function("document.querySelector('#rounds h3').textContent.includes(': 1 vote')",
+                                 timeout=2_500)
+    shown = instructor.locator("#rounds").inner_text()
+    assert f"{wrong.text}: 1 ticked (100 % of voters)" in shown and f"{right[1]}: 0 ticked (0 % of voters)" in shown
+    instructor.click("#reveal")
+    instructor.wait_for_selector("#rounds .why")
+    assert f"Misconception: {wrong.misconception}" in instructor.locator("#rounds").inner_text()
+    assert instructor.locator("#rounds .room-correct").count() == len(right)
+    student.wait_for_selector("#spinelab-vote .room-correct", timeout=5_000)
+    ticked = student.locator("#spinelab-vote input[type=checkbox]").evaluate_all(
+        "boxes => boxes.filter(box => box.checked).map(box => box.value)")
+    assert ticked == [choice.text for choice in question.shown_choices  # their own ticks, shown back
+                      if choice.text in (wrong.text, right[0])]
+    assert not _violations(student) and not _violations(instructor)
+    context.close()
     instructor_context.close()
 
 
