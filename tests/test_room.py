@@ -13,7 +13,8 @@ from tornado.testing import AsyncHTTPTestCase
 
 from spinelab.course import quiz
 from spinelab.course.class_store import ClassStore
-from spinelab.publish.room import INSTRUCTOR_COOKIE, PREFIX, ROOM_COOKIE, Room, kit_question_ids, make_app
+from spinelab.publish.room import INSTRUCTOR_COOKIE, PREFIX, ROOM_COOKIE, Room, make_app
+from spinelab.publish.room_votes import kit_question_ids
 
 QUESTION = "map-order"  # notebook 00, true/false
 SELECT_ALL = "working-in-notebooks"  # notebook 00: four right choices, one wrong
