@@ -6,6 +6,9 @@ class kernel gets from the class's start-up file; the page's script is played by
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,34 @@ def test_outside_class_mode_nothing_changes(tmp_path: Path, monkeypatch: pytest.
     assert questions.store.path == tmp_path / "own.json"
     assert not any(class_progress.DOM_CLASS in getattr(child, "_dom_classes", ())
                    for child in questions.view.widget.children)
+
+
+def _linked_work(html: str) -> dict:
+    encoded = re.search(r'download="my-work.json" href="data:[^;]+;charset=utf-8;base64,([^"]+)"', html).group(1)
+    return json.loads(base64.b64decode(encoded))
+
+
+def test_the_my_work_links_follow_the_student_in_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spinelab.course.my_work_links import ClassWorkLinks, links
+
+    folder = tmp_path / "progress"
+    _new_kernel(monkeypatch, folder, 1)
+    _page_gives(STUDENT_A)
+    answered = _question_set().questions[0]
+    answered.choose("True")
+    answered.check()
+
+    _new_kernel(monkeypatch, folder, 2)  # the reloaded page's kernel ran the cell before the student arrived
+    shown = links()
+    assert isinstance(shown, ClassWorkLinks) and class_progress.link().widget in shown.view.widget.children
+    assert _linked_work(shown.links.value)["notebooks"] == []
+    _page_gives(STUDENT_A)
+    work = _linked_work(shown.links.value)
+    assert work["student"] == STUDENT_A
+    assert [(row["id"], row["answer"], row["correct"]) for row in work["notebooks"][0]["questions"]
+            if row["attempts"]] == [(QUESTION, "True", False)]
+    again = _question_set().questions[0]
+    again.choose("False")
+    again.check()
+    shown.update_button.click()  # the student asks for the latest answers
+    assert _linked_work(shown.links.value)["notebooks"][0]["score"]["correct"] == 1

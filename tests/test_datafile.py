@@ -213,7 +213,7 @@ WORKBOOK = "".join(f'{key} = "w"\n' for key in ("title", "introduction", "figure
 MY_WORK = "[labels]\n" + "".join(f'{key} = "w"\n' for key in (
     "title", "intro", "course_version", "exported", "student", "notebook", "score", "question", "answer", "result",
     "attempts", "time", "correct", "incorrect", "unanswered", "exercise", "written", "solution_shown", "yes", "no",
-    "nothing", "download_html", "download_json")) + 'score_text = "{correct} of {questions}"\n'
+    "nothing", "download_html", "download_json", "update")) + 'score_text = "{correct} of {questions}"\n'
 
 CASES = {
     "my_work": (MY_WORK, [

@@ -2,8 +2,10 @@
 
 ``spinelab.course.my_work_links.links()`` as the last line of a code cell displays a link to the HTML page and
 one to the JSON data (:mod:`spinelab.course.my_work`), built from the progress the page's kernel keeps: the
-student's own file in JupyterLab, their page's file in class mode. As plain text (nbval, static exports) it is
-the two links' words. The words are in ``data/my_work.toml``.
+student's own file in JupyterLab. In class mode the cell ran before the student arrived, so the links are a
+widget (:class:`ClassWorkLinks`) drawn again from the student's file once the page gives their id
+(:mod:`spinelab.course.class_progress`) and whenever the student asks. As plain text (nbval, static exports) it
+is the two links' words. The words are in ``data/my_work.toml``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import html
 import json
 from dataclasses import dataclass
 
-from spinelab.course import datafile, my_work
+import ipywidgets as widgets
+
+from spinelab.course import class_progress, datafile, my_work
+from spinelab.course.display import Display, Displayable
 from spinelab.course.progress import ProgressStore
 
 
@@ -33,9 +38,42 @@ class MyWorkLinks:
         return " · ".join(f"{label} ({name})" for name, _, _, label in self.files)
 
 
-def links(store: ProgressStore | None = None) -> MyWorkLinks:
-    """The two download links for the work kept in ``store`` (default: this kernel's progress file)."""
-    work = my_work.collect(store)
+class ClassWorkLinks(Displayable):
+    """The two links in class mode: drawn from the student's file once the page gives their id, and on request."""
+
+    def __init__(self) -> None:
+        self.store = class_progress.store()
+        self.links = widgets.HTML()
+        self.update_button = widgets.Button(description=datafile.load("my_work")["labels"]["update"], icon="refresh",
+                                            layout=widgets.Layout(width="auto"))
+        self.update_button.on_click(lambda _button: self.refresh())
+        hidden = class_progress.attach(self.use_store)
+        shown = self.refresh()
+        self.view = Display(widgets.VBox([*hidden, self.links, self.update_button]), repr(shown), "")
+
+    def use_store(self, store: ProgressStore) -> None:
+        """Draw the links from ``store`` from now on (the student's file)."""
+        self.store = store
+        self.refresh()
+
+    def refresh(self) -> MyWorkLinks:
+        """Draw the links again from the work kept now; return them."""
+        link = class_progress.link()
+        shown = _links(self.store, link.student if link is not None else None)
+        self.links.value = shown._repr_html_()
+        return shown
+
+
+def links(store: ProgressStore | None = None) -> MyWorkLinks | ClassWorkLinks:
+    """The two download links for the work kept in ``store`` (default: this kernel's progress file; in class mode,
+    :class:`ClassWorkLinks`, which follow the student)."""
+    if store is None and class_progress.link() is not None:
+        return ClassWorkLinks()
+    return _links(store)
+
+
+def _links(store: ProgressStore | None, student: str | None = None) -> MyWorkLinks:
+    work = my_work.collect(store, student)
     words = datafile.load("my_work")["labels"]
     return MyWorkLinks((("my-work.html", "text/html", my_work.to_html(work), words["download_html"]),
                         ("my-work.json", "application/json", json.dumps(work, indent=1, ensure_ascii=False),
