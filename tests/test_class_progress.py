@@ -82,6 +82,14 @@ def test_a_written_exercise_follows_the_student_without_being_written_again(
     assert exercise.answer.value == "About 14.4 days, because 10 / ln 2." and not exercise.toggle.disabled
     assert kept.read_text() == written  # showing the kept answer did not write it again
 
+    _new_kernel(monkeypatch, folder, 3)  # another student who writes before their page has linked up
+    early = selfcheck.show_exercise("00_start_here", "half-way")
+    early.write("Written at once.")
+    _page_gives(STUDENT_B)
+    assert early.answer.value == "Written at once."
+    assert ProgressStore(folder / f"student-{STUDENT_B}.json").exercise("00_start_here", "half-way").answer == (
+        "Written at once.")
+
 
 def test_a_malformed_id_from_the_page_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _new_kernel(monkeypatch, tmp_path, 1)

@@ -344,9 +344,12 @@ class SolutionWidget(Displayable):
     def use_store(self, store: ProgressStore) -> None:
         """Keep the answer in ``store`` from now on and show what it holds (class mode: the student's file)."""
         self.store = store if self.notebook is not None else None
+        typed = self.answer.value
         self.answer.unobserve(self._written, names="value")  # showing the kept answer is not writing it again
         self._restore()
         self.answer.observe(self._written, names="value")
+        if typed.strip() and not self.answer.value.strip():  # written before the page linked up: keep it
+            self.answer.value = typed
 
     def _restore(self) -> None:
         if self.store is not None:
