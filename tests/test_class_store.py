@@ -69,6 +69,17 @@ def test_overview_gives_percent_correct_of_the_latest_round_and_the_commonest_mi
     assert row == {"question": "q-one", "rounds": 2, "voters": 4, "percent_correct": 75, "misconception": "m-b"}
 
 
+def test_a_select_all_vote_counts_each_of_its_misconceptions_in_the_overview(store: ClassStore) -> None:
+    poll = store.open_poll("q-all")
+    store.vote(poll.id, "student-0000", '["A", "D"]', False, "m-d")
+    store.vote(poll.id, "student-0001", '["C", "D"]', False, "m-c\nm-d")  # two wrong ticks, one line each
+    store.vote(poll.id, "student-0002", '["A", "C", "D"]', False, "m-c\nm-d")
+    store.vote(poll.id, "student-0003", '["A", "B"]', True)
+    assert sorted(store.choices(poll.id)) == ['["A", "B"]', '["A", "C", "D"]', '["A", "D"]', '["C", "D"]']
+    [row] = store.overview()
+    assert (row["voters"], row["percent_correct"], row["misconception"]) == (4, 25, "m-d")
+
+
 def test_export_has_no_names_without_a_roster_and_names_only_from_it(store: ClassStore) -> None:
     poll = store.open_poll("q-one")
     store.vote(poll.id, "student-aaaa", "A", True)

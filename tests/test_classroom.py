@@ -191,25 +191,23 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert env["IPYTHONDIR"] == str((tmp_path / "classroom" / "ipython").resolve())
 
 
-def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_never_the_pid(tmp_path):
+def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_never_the_pid(tmp_path, monkeypatch):
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
     env = classroom.prepare(plan, tmp_path / "classroom")
     startup = Path(env["IPYTHONDIR"]) / "profile_default" / "startup" / "00-spinelab-class.py"
-    previous = os.environ.get("SPINELAB_PROGRESS")
+    for name in ("SPINELAB_PROGRESS", "SPINELAB_CLASS_PROGRESS"):  # restored after the test
+        monkeypatch.setenv(name, "")
     files = []
-    try:
-        for _ in range(2):  # two kernels in one process: a reused PID must not give the same file
-            exec(compile(startup.read_text(), str(startup), "exec"), {})
-            files.append(Path(os.environ["SPINELAB_PROGRESS"]))
-        assert files[0] != files[1]
-        for own_file in files:
-            assert own_file.parent == (tmp_path / "classroom" / "progress").resolve()
-            assert re.fullmatch(r"kernel-[0-9a-f]{32}\.json", own_file.name)
-            assert str(os.getpid()) not in own_file.name
-    finally:
-        os.environ.pop("SPINELAB_PROGRESS")
-        if previous is not None:
-            os.environ["SPINELAB_PROGRESS"] = previous
+    for _ in range(2):  # two kernels in one process: a reused PID must not give the same file
+        exec(compile(startup.read_text(), str(startup), "exec"), {})
+        files.append(Path(os.environ["SPINELAB_PROGRESS"]))
+    assert files[0] != files[1]
+    folder = (tmp_path / "classroom" / "progress").resolve()
+    assert Path(os.environ["SPINELAB_CLASS_PROGRESS"]) == folder  # each student's file, by id, once known
+    for own_file in files:
+        assert own_file.parent == folder
+        assert re.fullmatch(r"kernel-[0-9a-f]{32}\.json", own_file.name)
+        assert str(os.getpid()) not in own_file.name
 
 
 def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):

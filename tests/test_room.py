@@ -14,9 +14,12 @@ from tornado.testing import AsyncHTTPTestCase
 
 from spinelab.course import quiz
 from spinelab.course.class_store import ClassStore
-from spinelab.publish.room import INSTRUCTOR_COOKIE, PREFIX, ROOM_COOKIE, Room, kit_question_ids, make_app
+from spinelab.publish.room import INSTRUCTOR_COOKIE, PREFIX, ROOM_COOKIE, Room, make_app
+from spinelab.publish.room_votes import kit_question_ids
 
 QUESTION = "map-order"  # notebook 00, true/false
+SELECT_ALL = "working-in-notebooks"  # notebook 00: four right choices, one wrong
+NUMERIC = "half-way-day"  # notebook 00
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +52,7 @@ class RoomCase(AsyncHTTPTestCase):
         except ValueError:
             return response.code, response.body.decode()
 
-    def vote(self, poll: int, student: str, choice: str) -> tuple[int, Any]:
+    def vote(self, poll: int, student: str, choice: object) -> tuple[int, Any]:
         return self.call("/api/vote", {"poll": poll, "student": student, "choice": choice})
 
 
@@ -79,6 +82,48 @@ class TestRoomApi(RoomCase):
         _, overview = self.call("/api/instructor/overview", who="instructor")
         assert overview[0]["question"] == QUESTION and overview[0]["percent_correct"] == 100
         assert overview[0]["misconception"] == false["misconception"]
+
+    def test_a_select_all_item_is_voted_on_with_ticks_counted_per_choice_and_revealed_with_misconceptions(
+            self) -> None:
+        question = quiz.load("00_start_here").question(SELECT_ALL)
+        right = [choice.text for choice in question.shown_choices if choice.correct]
+        wrong = next(choice for choice in question.shown_choices if not choice.correct)
+        _, catalogue = self.call("/api/instructor/questions", who="instructor")
+        kinds = {row["id"]: row["kind"] for row in catalogue}
+        assert kinds[SELECT_ALL] == "select_all" and NUMERIC not in kinds
+        code, opened = self.call("/api/instructor/open", {"question": SELECT_ALL}, who="instructor")
+        assert code == 200
+        _, view = self.call("/api/poll?student=student-0001")
+        assert view["kind"] == "select_all" and view["choices"] == [choice.text for choice in question.shown_choices]
+        assert self.vote(opened["poll"], "student-0001", right)[0] == 200  # every right one: correct
+        assert self.vote(opened["poll"], "student-0002", [wrong.text, right[0]])[0] == 200  # one wrong tick
+        assert self.vote(opened["poll"], "student-0003", right[:2])[0] == 200  # right ones missed
+        for bad in (right[0], [], [right[0], right[0]], ["Maybe"], [1]):
+            code, reply = self.vote(opened["poll"], "student-0004", bad)
+            assert code == 400 and reply["error"].startswith("choice must be a list"), bad
+        mine = self.call("/api/poll?student=student-0002")[1]["mine"]
+        assert mine == [text for text in view["choices"] if text in (wrong.text, right[0])]
+        _, results = self.call(f"/api/instructor/results?question={SELECT_ALL}", who="instructor")
+        counts = dict(zip([choice["text"] for choice in results["choices"]], results["rounds"][0]["counts"],
+                          strict=True))
+        assert results["kind"] == "select_all" and results["rounds"][0]["total"] == 3
+        assert counts == {**{text: 1 for text in right}, right[0]: 3, right[1]: 2, wrong.text: 1}
+        self.call("/api/instructor/reveal", {}, who="instructor")
+        _, view = self.call("/api/poll?student=student-0003")
+        assert view["revealed"] and view["answer"] == [choice.text for choice in question.correct_choices]
+        assert view["counts"] == [counts[text] for text in view["choices"]] and view["mine"] == right[:2]
+        [row] = self.call("/api/instructor/overview", who="instructor")[1]
+        assert (row["percent_correct"], row["misconception"]) == (33, wrong.misconception)
+        _, text = self.call("/api/instructor/export.csv", who="instructor")
+        exported = {row["student"]: row for row in csv.DictReader(io.StringIO(text))}
+        assert exported["student-0002"]["choice"] == "; ".join(mine)
+        assert (exported["student-0002"]["correct"], exported["student-0002"]["misconception"]) == (
+            "False", wrong.misconception)
+        assert self.call("/api/mine?student=student-0001")[1]["votes"][0]["choice"] == "; ".join(right)
+
+    def test_a_numeric_item_cannot_be_put_to_a_vote(self) -> None:
+        code, reply = self.call("/api/instructor/open", {"question": NUMERIC}, who="instructor")
+        assert code == 400 and "numeric items cannot be put to a vote" in reply["error"]
 
     def test_a_vote_is_graded_by_the_server_not_trusted_from_the_page(self) -> None:
         _, opened = self.call("/api/instructor/open", {"question": QUESTION}, who="instructor")

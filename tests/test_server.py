@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
-from spinelab.publish import class_kernels, server
+from spinelab.publish import class_kernels, hosts, server
 
 
 def _v1_frame(*parts: bytes) -> bytes:
@@ -62,7 +62,7 @@ def test_the_token_is_scrubbed_from_messages_arguments_and_tracebacks(caplog):
     ("evil.example:8866", False), ("localhost.evil.example", False), ("", False),
 ])
 def test_host_names_other_than_this_machines_are_refused(host, allowed):
-    assert server.host_allowed(host, {"localhost", "classroom-laptop", "classroom-laptop.local"}) is allowed
+    assert hosts.host_allowed(host, {"localhost", "classroom-laptop", "classroom-laptop.local"}) is allowed
 
 
 def _manager(tmp_path: Path, available_kb: int, max_kernels: int, running: int) -> class_kernels.GuardedKernelManager:

@@ -9,6 +9,7 @@ keyboard alone.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import subprocess
@@ -22,6 +23,7 @@ from conftest import _free_port, _wait_for_http
 
 SERIOUS = {"critical", "serious"}
 QUESTION = "map-order"  # notebook 00, true/false: "True" is correct
+SELECT_ALL = "working-in-notebooks"  # notebook 00: four right choices, one wrong
 
 
 @pytest.fixture
@@ -117,6 +119,46 @@ def test_three_students_vote_and_the_instructors_histogram_follows(browser, room
     instructor_context.close()
 
 
+def test_a_select_all_item_is_voted_with_tick_boxes_and_each_choice_counted(browser, room) -> None:
+    from spinelab.course import quiz
+
+    question = quiz.load("00_start_here").question(SELECT_ALL)
+    right = [choice.text for choice in question.shown_choices if choice.correct]
+    wrong = next(choice for choice in question.shown_choices if not choice.correct)
+    instructor_context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    instructor = instructor_context.new_page()
+    instructor.goto(f"{room['base']}/instructor?token={room['instructor']}")
+    instructor.wait_for_selector(f"#question option[value='{SELECT_ALL}']", state="attached")
+    assert "(select all)" in instructor.locator(f"#question option[value='{SELECT_ALL}']").inner_text()
+    assert "Numeric items are not listed" in instructor.locator("#question-note").inner_text()
+    instructor.select_option("#question", SELECT_ALL)
+    instructor.click("#open1")
+    context = browser.new_context(bypass_csp=True)
+    student = context.new_page()
+    student.goto(f"{room['base']}/vote?room={room['secret']}")
+    student.get_by_label(wrong.text, exact=True).check(timeout=10_000)
+    student.get_by_label(right[0], exact=True).check()
+    assert student.locator("#spinelab-vote input[type=checkbox]").count() == len(question.choices)
+    student.get_by_role("button", name="Send my vote").click()
+    student.wait_for_function("document.querySelector('#spinelab-vote .status').textContent.includes('Your vote')")
+    instructor.wait_for_function("document.querySelector('#rounds h3').textContent.includes(': 1 vote')",
+                                 timeout=2_500)
+    shown = instructor.locator("#rounds").inner_text()
+    assert f"{wrong.text}: 1 ticked (100 % of voters)" in shown and f"{right[1]}: 0 ticked (0 % of voters)" in shown
+    instructor.click("#reveal")
+    instructor.wait_for_selector("#rounds .why")
+    assert f"Misconception: {wrong.misconception}" in instructor.locator("#rounds").inner_text()
+    assert instructor.locator("#rounds .room-correct").count() == len(right)
+    student.wait_for_selector("#spinelab-vote .room-correct", timeout=5_000)
+    ticked = student.locator("#spinelab-vote input[type=checkbox]").evaluate_all(
+        "boxes => boxes.filter(box => box.checked).map(box => box.value)")
+    assert ticked == [choice.text for choice in question.shown_choices  # their own ticks, shown back
+                      if choice.text in (wrong.text, right[0])]
+    assert not _violations(student) and not _violations(instructor)
+    context.close()
+    instructor_context.close()
+
+
 def test_the_instructors_view_refuses_a_page_without_its_token(browser, room) -> None:
     context = browser.new_context()
     page = context.new_page()
@@ -164,3 +206,58 @@ def test_the_class_servers_pages_show_the_vote_the_instructor_opens(browser, cla
     assert token not in Path(class_with_room["log"]).read_text().split("Instructor's view")[-1].split("\n", 1)[1]
     student_context.close()
     instructor_context.close()
+
+
+SELF_CHECK = "Sliders in these notebooks keep working"  # notebook 00's "widgets-need-kernel": "False" is right
+
+
+def _self_check(page):
+    """The self-check question's own box (the innermost one with its prompt and its Check button)."""
+    return page.locator(f".widget-vbox:has(button:has-text('Check answer')):has-text('{SELF_CHECK}')").last
+
+
+def _linked(page) -> str:
+    """Wait until the page's kernel keeps progress in the student's file (the progress table names it)."""
+    page.wait_for_function("document.body.innerText.includes('progress/student-')", timeout=60_000)
+    return re.search(r"student-([A-Za-z0-9_-]+)\.json", page.locator("body").inner_text()).group(1)
+
+
+def _progress_row(page) -> str:
+    return page.locator("tr:has(td:text-is('00_start_here'))").first.inner_text()
+
+
+def test_self_check_answers_survive_a_reload_in_class_and_stay_the_students_own(browser, class_with_room) -> None:
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(class_with_room["page"], timeout=120_000)
+    student = _linked(page)
+    assert student == page.evaluate("window.localStorage.getItem('spinelab-room-student')")  # the vote's id
+    question = _self_check(page)
+    assert "Not answered yet" in question.inner_text()
+    question.get_by_label("False", exact=True).check(timeout=60_000)
+    question.get_by_role("button", name="Check answer").click()
+    page.wait_for_function("document.body.innerText.includes('1 attempt; last answer correct')", timeout=30_000)
+
+    page.reload(timeout=120_000)  # a new page: another preheated kernel, which has drawn the widgets already
+    assert _linked(page) == student
+    question = _self_check(page)
+    question.locator("text=1 attempt; last answer correct").wait_for(timeout=30_000)
+    assert question.get_by_label("False", exact=True).is_checked()
+    assert "Correct." in question.inner_text()
+    href = page.locator("a[download='my-work.json']").get_attribute("href")  # the work to hand in, theirs
+    work = json.loads(base64.b64decode(href.split("base64,", 1)[1]))
+    assert work["student"] == student and any(row["attempts"] == 1 and row["correct"]
+                                              for row in work["notebooks"][0]["questions"])
+    page.get_by_role("button", name="Refresh").first.click()
+    page.wait_for_function("[...document.querySelectorAll('tr')].some(row => "
+                           "row.innerText.replace(/\\s+/g, ' ').startsWith('00_start_here 1 1'))", timeout=30_000)
+
+    other_context = browser.new_context(bypass_csp=True)  # another student: another browser, another id
+    other = other_context.new_page()
+    other.goto(class_with_room["page"], timeout=120_000)
+    assert _linked(other) != student
+    assert "Not answered yet" in _self_check(other).inner_text()
+    assert not _self_check(other).get_by_label("False", exact=True).is_checked()
+    assert " 0 0 " in f" {' '.join(_progress_row(other).split())} "
+    other_context.close()
+    context.close()

@@ -374,6 +374,11 @@ class ClassStore:
             row = db.execute("SELECT choice FROM votes WHERE poll = ? AND student = ?", (poll_id, student)).fetchone()
         return None if row is None else row[0]
 
+    def choices(self, poll_id: int) -> list[str]:
+        """Every vote's choice in a poll, as kept (no names): a select-all vote's is a JSON list of texts."""
+        with self._reading() as db:
+            return [row[0] for row in db.execute("SELECT choice FROM votes WHERE poll = ?", (poll_id,))]
+
     def counts(self, poll_id: int) -> dict[str, int]:
         """How many students chose each choice in a poll (no names)."""
         with self._reading() as db:
@@ -391,9 +396,10 @@ class ClassStore:
                                     (question,)).fetchone()
                 voters, right = db.execute("SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM votes WHERE poll = ?",
                                            (latest[0],)).fetchone()
-                wrong = Counter(row[0] for row in db.execute(
+                wrong = Counter(reason for row in db.execute(  # a select-all vote may hold several, one a line
                     "SELECT misconception FROM votes JOIN polls ON polls.id = votes.poll "
-                    "WHERE polls.question = ? AND votes.correct = 0 AND misconception IS NOT NULL", (question,)))
+                    "WHERE polls.question = ? AND votes.correct = 0 AND misconception IS NOT NULL", (question,))
+                    for reason in row[0].split("\n") if reason)
                 rounds = db.execute("SELECT COUNT(*) FROM polls WHERE question = ?", (question,)).fetchone()[0]
                 result.append({"question": question, "rounds": rounds, "voters": voters,
                                "percent_correct": round(100 * right / voters) if voters else None,

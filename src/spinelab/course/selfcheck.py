@@ -5,12 +5,15 @@
   right or after the second try.
 - :class:`QuestionSet`: a notebook's questions with its score.
 - :class:`SolutionWidget`: an exercise whose solution opens only once the student has written an answer.
-- :class:`ProgressPanel` (:func:`progress`): answered, correct and total per notebook, with a reset.
+- :class:`~spinelab.course.progress_panel.ProgressPanel` (:func:`progress`): answered, correct and total per
+  notebook, with a reset.
 
 Answers, attempts and written answers are kept by :mod:`spinelab.course.progress` and restored when the
-widgets are built again (after a kernel restart, say). The ``text/plain`` line of each widget is fixed, so
-notebook tests compare it; attempts and scores appear only in the widgets. In static mode (slides) questions
-are listed with their choices and exercises with their prompts, never with answers or solutions.
+widgets are built again (after a kernel restart, say). In class mode they follow the student's pseudonymous id
+once the page gives it (:mod:`spinelab.course.class_progress`), so a reload shows them again. The
+``text/plain`` line of each widget is fixed, so notebook tests compare it; attempts and scores appear only in
+the widgets. In static mode (slides) questions are listed with their choices and exercises with their prompts,
+never with answers or solutions.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from spinelab.course import quiz, references
+from spinelab.course import class_progress, quiz, references
 from spinelab.course.a11y import label, plain_text
 from spinelab.course.display import Display, Displayable, markdown_html
 from spinelab.course.marks import mark, with_mark
 from spinelab.course.progress import ProgressError, ProgressStore
+from spinelab.course.progress_panel import ProgressPanel
 from spinelab.course.quiz import Exercise, Question
 from spinelab.course.steps import CheckStep
 
@@ -207,6 +211,11 @@ class QuestionWidget(Displayable):
         correct, feedback = self._grade(self._answer())
         self.step.feedback.value = self._feedback(correct, feedback, self.attempts)
 
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep progress in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store if self.notebook is not None else None
+        self._restore()
+
 
 class QuestionSet(Displayable):
     """All questions of a notebook's self-check, one under the other, with the notebook's score.
@@ -216,24 +225,26 @@ class QuestionSet(Displayable):
     name : str
         The notebook, e.g. ``"01_muscle_layers"``.
     store : ProgressStore, optional
-        Where progress is kept; by default the student's progress file.
+        Where progress is kept; by default the student's progress file (in class mode, the student's file in the
+        class's folder once the page gives their id).
     ids : sequence of str, optional
         Show only these questions, in this order (each keeps its number in the notebook's bank); all by default.
     """
 
     def __init__(self, name: str, store: ProgressStore | None = None, ids: Sequence[str] | None = None) -> None:
         self.name = name
-        self.store = store if store is not None else ProgressStore()
+        self.store = store if store is not None else class_progress.store()
         self.questions = tuple(QuestionWidget(question, number, name, self.store)
                                for number, question in chosen_questions(name, ids))
         self.score = widgets.HTML()
-        notices = widgets.HTML("".join(f"<p><small>{mark('warning', notice)}</small></p>"
-                                       for notice in self.store.notices))
+        self.notices = widgets.HTML()
+        self._show_notices()
         for item in self.questions:
             item.step.on_check(lambda _result: self._update_score())
         self._update_score()
+        hidden = class_progress.attach(self.use_store) if store is None else []
         self.view = Display(
-            widgets.VBox([notices, *(item.view.widget for item in self.questions), self.score]),
+            widgets.VBox([*hidden, self.notices, *(item.view.widget for item in self.questions), self.score]),
             "[Self-check] Answer each question, then press 'Check answer'.",
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
@@ -250,6 +261,18 @@ class QuestionSet(Displayable):
     def _update_score(self) -> None:
         self.score.value = f"<p><b>{self.score_text()}</b></p>"
 
+    def _show_notices(self) -> None:
+        self.notices.value = "".join(f"<p><small>{mark('warning', notice)}</small></p>"
+                                     for notice in self.store.notices)
+
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep progress in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store
+        for item in self.questions:
+            item.use_store(store)
+        self._show_notices()
+        self._update_score()
+
 
 class SolutionWidget(Displayable):
     """An exercise: the student writes an answer first, then the solution can be shown (and stays available).
@@ -262,9 +285,12 @@ class SolutionWidget(Displayable):
         The notebook it belongs to; with ``store``, the written answer is kept and restored.
     store : ProgressStore, optional
         Where progress is kept; None keeps nothing.
+    follow_class : bool
+        In class mode, keep the answer in the student's file once the page gives their id.
     """
 
-    def __init__(self, exercise: Exercise, notebook: str | None = None, store: ProgressStore | None = None) -> None:
+    def __init__(self, exercise: Exercise, notebook: str | None = None, store: ProgressStore | None = None,
+                 follow_class: bool = False) -> None:
         self.exercise = exercise
         self.notebook = notebook
         self.store = store if notebook is not None else None
@@ -281,7 +307,8 @@ class SolutionWidget(Displayable):
         self.answer.observe(self._written, names="value")
         self.toggle.observe(self._toggled, names="value")
         prompt = widgets.HTML(markdown_html(f"### Exercise: {exercise.title}\n\n{exercise.prompt}"))
-        self.view = Display(widgets.VBox([prompt, self.answer, self.note, self.toggle, self.solution]),
+        hidden = class_progress.attach(self.use_store) if follow_class and self.store is not None else []
+        self.view = Display(widgets.VBox([*hidden, prompt, self.answer, self.note, self.toggle, self.solution]),
                             f"[Exercise] {exercise.title} (solution hidden: press 'Show solution').",
                             f"**Exercise: {exercise.title}**\n\n{exercise.prompt}")
 
@@ -315,6 +342,16 @@ class SolutionWidget(Displayable):
             self._ever_revealed = True
             self._keep(revealed=True)
 
+    def use_store(self, store: ProgressStore) -> None:
+        """Keep the answer in ``store`` from now on and show what it holds (class mode: the student's file)."""
+        self.store = store if self.notebook is not None else None
+        typed = self.answer.value
+        self.answer.unobserve(self._written, names="value")  # showing the kept answer is not writing it again
+        self._restore()
+        self.answer.observe(self._written, names="value")
+        if typed.strip() and not self.answer.value.strip():  # written before the page linked up: keep it
+            self.answer.value = typed
+
     def _restore(self) -> None:
         if self.store is not None:
             try:
@@ -324,86 +361,6 @@ class SolutionWidget(Displayable):
             else:
                 self.answer.value, self._ever_revealed = record.answer, record.revealed
         self._update_button()
-
-
-class ProgressPanel(Displayable):
-    """The student's self-check results in every notebook (answered, correct, total), with a reset.
-
-    Parameters
-    ----------
-    store : ProgressStore, optional
-        Where progress is kept; by default the student's progress file.
-    """
-
-    def __init__(self, store: ProgressStore | None = None) -> None:
-        self.store = store if store is not None else ProgressStore()
-        self.table = widgets.HTML()
-        self.message = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh", layout=_wide())
-        self.reset_button = widgets.Button(description="Reset all answers…", icon="trash", layout=_wide())
-        self.confirm_button = widgets.Button(description="Yes, erase all my answers", button_style="danger",
-                                             layout=_wide())
-        self.cancel_button = widgets.Button(description="Cancel", layout=_wide())
-        self.confirmation = widgets.HBox(
-            [widgets.HTML("<b>Erase every saved answer in every notebook?</b>"), self.confirm_button,
-             self.cancel_button], layout=widgets.Layout(display="none"))
-        self.refresh_button.on_click(lambda _button: self.refresh())
-        self.reset_button.on_click(lambda _button: self._ask())
-        self.cancel_button.on_click(lambda _button: self._close())
-        self.confirm_button.on_click(lambda _button: self.reset())
-        self.refresh()
-        self.view = Display(
-            widgets.VBox([self.table, widgets.HBox([self.refresh_button, self.reset_button]), self.confirmation,
-                          self.message]),
-            "[Progress] Your self-check results in each notebook, kept between sessions.",
-            "*Your self-check results in each notebook appear here when the notebook runs.*")
-
-    def rows(self) -> list[tuple[str, int, int, int]]:
-        """``(notebook, answered, correct, total)`` for every notebook with questions."""
-        rows = []
-        for name in quiz.available():
-            ids = [question.id for question in quiz.load(name).questions]
-            if ids:
-                rows.append((name, *self.store.counts(name, ids), len(ids)))
-        return rows
-
-    def refresh(self) -> None:
-        """Read the progress file again and redraw the table."""
-        try:
-            rows = self.rows()
-        except (ProgressError, ValueError) as error:
-            self.table.value = f"<p>{mark('warning', f'Progress cannot be shown: {error}')}</p>"
-            return
-        body = "".join(f"<tr><td>{name}</td><td>{answered}</td><td>{correct}</td><td>{total}</td></tr>"
-                       for name, answered, correct, total in rows)
-        self.table.value = (
-            "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
-            f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
-            + "".join(f"<p><small>{mark('warning', notice)}</small></p>" for notice in self.store.notices))
-
-    def _ask(self) -> None:
-        self.confirmation.layout.display = None
-        self.message.value = ""
-
-    def _close(self) -> None:
-        self.confirmation.layout.display = "none"
-
-    @property
-    def confirming(self) -> bool:
-        """Whether the confirmation step is shown."""
-        return self.confirmation.layout.display != "none"
-
-    def reset(self) -> None:
-        """Erase every saved answer (the confirmation button calls this), then redraw."""
-        self._close()
-        try:
-            self.store.reset()
-        except ProgressError as error:
-            self.message.value = f"<p>{mark('warning', str(error))}</p>"
-            return
-        self.message.value = ("<p>All saved answers erased. Run a notebook's self-check cells again to start "
-                              "afresh.</p>")
-        self.refresh()
 
 
 def chosen_questions(name: str, ids: Sequence[str] | None = None) -> list[tuple[int, Question]]:
@@ -442,7 +399,7 @@ def show_questions(name: str, ids: Sequence[str] | None = None) -> QuestionSet:
 def show_exercise(name: str, exercise_id: str) -> SolutionWidget:
     """One exercise of a notebook: write an answer, then the solution opens, citing the exercise's sources."""
     exercise = quiz.load(name).exercise(exercise_id)
-    return SolutionWidget(exercise, name, ProgressStore())
+    return SolutionWidget(exercise, name, class_progress.store(), follow_class=True)
 
 
 def progress() -> ProgressPanel:

@@ -29,6 +29,8 @@ TOKEN = "SPINELAB_TOKEN"
 #: The class store of a class session (a file); its folder for new sessions (the test suite points it elsewhere).
 CLASS_STORE = "SPINELAB_CLASS_STORE"
 CLASS_STORE_DIR = "SPINELAB_CLASS_STORE_DIR"
+#: A class's self-check progress folder (set in each class kernel by spinelab.publish.classroom): class mode.
+CLASS_PROGRESS = "SPINELAB_CLASS_PROGRESS"
 
 #: The spellings of yes and no, compared without case or surrounding blanks.
 YES = frozenset({"1", "true", "yes", "on"})

@@ -230,13 +230,15 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
     }
 
 
-#: Run at every kernel's start: its own progress file, so each student's page keeps only its own answers. The file
-#: is named by a random id: a process id comes back once the system reuses it, with another student's answers.
+#: Run at every kernel's start: the class's progress folder, where each student's self-checks are kept by their
+#: browser's pseudonymous id once the page gives it (:mod:`spinelab.course.class_progress`), and the kernel's own
+#: file until then. That file is named by a random id: a process id comes back once the system reuses it.
 KERNEL_STARTUP = """\
-# Written by spinelab.publish.classroom: one self-check record per kernel, i.e. per student's page.
+# Written by spinelab.publish.classroom: self-checks kept per student (by their browser's id) in the class's folder.
 import os as _os
 import secrets as _secrets
 
+_os.environ["SPINELAB_CLASS_PROGRESS"] = {folder!r}
 _os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_secrets.token_hex(16)}}.json")
 del _os, _secrets
 """

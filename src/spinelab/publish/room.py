@@ -1,6 +1,8 @@
 """The room's live votes (issue 27): an HTTP API on the class store, the instructor's view and the students' vote.
 
-The same routes (:func:`room_handlers`, all under ``/spinelab/room/``) run inside the class server
+What can be voted on, and how votes are graded and tallied, is :mod:`spinelab.publish.room_votes`
+(:class:`~spinelab.publish.room_votes.Room`). The same routes (:func:`room_handlers`, all under
+``/spinelab/room/``) run inside the class server
 (:mod:`spinelab.publish.server`, when ``spinelab class`` gives it a store) and as a small tornado app of their own
 (``python -m spinelab.publish.room``: tests, the benchmark, a JupyterHub service).
 
@@ -22,17 +24,11 @@ their browser's random id (``localStorage``): the API holds no names unless the 
 from __future__ import annotations
 
 import argparse
-import csv
 import hmac
-import io
 import json
 import logging
-import secrets
 import sys
-import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,138 +36,22 @@ from typing import Any
 import tornado.ioloop
 import tornado.web
 
-from spinelab.course import quiz
 from spinelab.course.class_store import ClassStore, ClassStoreError, VoteRefusedError, check_student_id, session_path
+from spinelab.publish.room_votes import Room
 
 PREFIX = "/spinelab/room"
 ROOM_COOKIE = "spinelab-room"
 INSTRUCTOR_COOKIE = "spinelab-instructor"
 ROOM_HEADER = "X-Spinelab-Room"
-#: Question kinds a room can vote on: one choice each.
-VOTE_KINDS = ("multiple_choice", "true_false")
 #: The static files of the view and the vote (``spinelab/templates/spinelab_room/``).
 ASSETS = {"instructor.js": "application/javascript", "student.js": "application/javascript",
           "room.css": "text/css"}
 PAGES = {"instructor": "instructor.html", "vote": "vote.html"}
-KIT_FILE = ("data", "class_kit.toml")
 
 
 def asset(name: str) -> bytes:
     """One of the room's static files (``spinelab/templates/spinelab_room/``)."""
     return resources.files("spinelab").joinpath("templates", "spinelab_room", name).read_bytes()
-
-
-def kit_question_ids(text: str | None = None) -> list[str]:
-    """The class kit's peer-instruction question ids (``[[peer_instruction]] question = "..."``), or [] without one."""
-    if text is None:
-        kit = resources.files("spinelab").joinpath(*KIT_FILE)
-        if not kit.is_file():
-            return []
-        text = kit.read_text(encoding="utf-8")
-    rows = tomllib.loads(text).get("peer_instruction", [])
-    return [row["question"] for row in rows if isinstance(row, dict) and isinstance(row.get("question"), str)]
-
-
-@dataclass
-class Room:
-    """A class's votes: the store, the two secrets and the questions that can be put to the room."""
-
-    store: ClassStore
-    secret: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-    instructor_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
-
-    @cached_property
-    def questions(self) -> dict[str, tuple[str, quiz.Question]]:
-        """Every question a vote can be held on, by id: ``(notebook, question)``."""
-        return {question.id: (notebook, question) for notebook, question in quiz.all_questions()
-                if question.kind in VOTE_KINDS}
-
-    def question(self, question_id: object) -> quiz.Question:
-        """The question ``question_id``; :class:`VoteRefusedError` naming the parameter if there is none."""
-        if not isinstance(question_id, str) or question_id not in self.questions:
-            raise VoteRefusedError(f"question must be the id of a multiple-choice or true/false self-check item, "
-                                   f"not {question_id!r:.80}")
-        return self.questions[question_id][1]
-
-    def catalogue(self) -> list[dict[str, Any]]:
-        """The questions for the instructor's picker: the kit's first (marked), then every other by notebook."""
-        kit = [question_id for question_id in kit_question_ids() if question_id in self.questions]
-        rest = [question_id for question_id in self.questions if question_id not in kit]
-        return [{"id": question_id, "notebook": self.questions[question_id][0],
-                 "prompt": self.questions[question_id][1].prompt, "kit": question_id in kit}
-                for question_id in [*kit, *rest]]
-
-    def student_view(self, student: str | None) -> dict[str, Any]:
-        """What a student's page shows: the latest vote (choices, their own choice), the answer once revealed."""
-        poll = self.store.current_poll()
-        base: dict[str, Any] = {"roster": self.store.has_roster()}
-        if poll is None:
-            return {**base, "poll": None}
-        question = self.question(poll.question)
-        view = {**base, "poll": poll.id, "round": poll.round, "open": poll.is_open, "revealed": poll.revealed,
-                "vignette": question.vignette or "", "prompt": question.prompt,
-                "choices": [choice.text for choice in question.shown_choices],
-                "mine": self.store.my_vote(poll.id, student) if student else None}
-        if poll.revealed:
-            counts = self.store.counts(poll.id)
-            view.update(answer=[choice.text for choice in question.correct_choices],
-                        explanation=question.explanation,
-                        counts=[counts.get(choice.text, 0) for choice in question.shown_choices])
-        return view
-
-    def vote(self, poll_id: object, student: object, choice: object) -> None:
-        """Record a student's vote, graded against the poll's question."""
-        if not isinstance(poll_id, int) or isinstance(poll_id, bool):
-            raise VoteRefusedError(f"poll must be a vote's number, not {poll_id!r:.80}")
-        question = self.question(self.store.poll(poll_id).question)
-        try:
-            picked = question.choice(choice) if isinstance(choice, str) else None
-        except KeyError:
-            picked = None
-        if picked is None:
-            raise VoteRefusedError(f"choice must be one of the question's choices, not {choice!r:.80}")
-        self.store.vote(poll_id, check_student_id(student), picked.text, picked.correct, picked.misconception)
-
-    def my_votes(self, student: object) -> dict[str, Any]:
-        """One student's own votes (their random id is the key: no one else knows it), with each question."""
-        rows = self.store.student_votes(check_student_id(student))
-        return {"format": "spinelab-my-votes", "student": student, "votes": [
-            {"question": row["question"], "prompt": self.questions[row["question"]][1].prompt
-             if row["question"] in self.questions else "", "round": row["round"], "choice": row["choice"],
-             "correct": row["correct"], "time": row["time"]} for row in rows]}
-
-    def results(self, question_id: object) -> dict[str, Any]:
-        """Every round of a question side by side, with each choice's correctness and misconception."""
-        question = self.question(question_id)
-        polls = self.store.polls(question.id)
-        rounds = []
-        for poll in polls:
-            counts = self.store.counts(poll.id)
-            rounds.append({"poll": poll.id, "round": poll.round, "open": poll.is_open,
-                           "counts": [counts.get(choice.text, 0) for choice in question.shown_choices],
-                           "total": sum(counts.values())})
-        return {"id": question.id, "notebook": self.questions[question.id][0], "prompt": question.prompt,
-                "vignette": question.vignette or "", "explanation": question.explanation,
-                "revealed": any(poll.revealed for poll in polls),
-                "choices": [{"text": choice.text, "correct": choice.correct,
-                             "misconception": choice.misconception or ""} for choice in question.shown_choices],
-                "rounds": rounds}
-
-    def overview(self) -> list[dict[str, Any]]:
-        """The class overview with each question's prompt."""
-        return [{**row, "prompt": self.questions[row["question"]][1].prompt if row["question"] in self.questions
-                 else ""} for row in self.store.overview()]
-
-    def export_csv(self) -> str:
-        """Every vote as CSV: pseudonymous ids; a ``name`` column only when the class has a roster."""
-        rows = self.store.export_rows()
-        columns = ["student", *(["name"] if self.store.has_roster() else []), "question", "round", "choice",
-                   "correct", "misconception", "time", "changes"]
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return out.getvalue()
 
 
 def _matches(given: str | None, secret: str) -> bool:

@@ -37,12 +37,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import ipaddress
 import itertools
 import logging
 import re
 import secrets
-import socket
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -63,6 +61,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from spinelab.course.class_store import ClassStore, ClassStoreError
 from spinelab.publish.class_kernels import KernelRefusedError
+from spinelab.publish.hosts import host_allowed, local_names
 from spinelab.publish.room import Room, room_cookie_header, room_handlers, room_script
 from spinelab.publish.serving import MIN_TOKEN_CHARS
 
@@ -331,33 +330,6 @@ class StaticGzip(tornado.web.GZipContentEncoding):
     def __init__(self, request: Any) -> None:
         super().__init__(request)
         self._gzipping = self._gzipping and any(part in request.path for part in STATIC_PARTS)
-
-
-def host_name(host_header: str) -> str:
-    """The host in a ``Host`` header, without its port or IPv6 brackets, lower case."""
-    host = host_header.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rpartition(":")[0] if host.count(":") == 1 else host
-
-
-def host_allowed(host_header: str, names: Iterable[str]) -> bool:
-    """Whether a ``Host`` header names this machine: an IP address, or one of ``names`` (``localhost`` etc.).
-
-    A browser sends an IP address only when it connects to it; a DNS-rebinding page sends its own name.
-    """
-    host = host_name(host_header)
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return host.rstrip(".") in {name.lower().rstrip(".") for name in names}
-
-
-def local_names() -> set[str]:
-    """This machine's names: ``localhost``, its hostname and fully qualified name (and ``.local``)."""
-    hostname = socket.gethostname().lower()
-    return {"localhost", "localhost.localdomain", hostname, f"{hostname}.local", socket.getfqdn().lower()}
 
 
 class GuardedApplication(tornado.web.Application):

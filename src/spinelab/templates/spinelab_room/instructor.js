@@ -38,7 +38,8 @@
         groups[label].label = label;
         select.appendChild(groups[label]);
       }
-      var option = element('option', question.id + ': ' + question.prompt);
+      var option = element('option', question.id + (question.kind === 'select_all' ? ' (select all)' : '') +
+                                      ': ' + question.prompt);
       option.value = question.id;
       groups[label].appendChild(option);
     });
@@ -46,6 +47,7 @@
 
   function drawRound(results, round) {
     var column = element('div');
+    var many = results.kind === 'select_all';  // each bar: the share of voters who ticked that choice
     column.appendChild(element('h3', 'Round ' + round.round + (round.open ? ' (open)' : ' (closed)') + ': ' +
                                      round.total + (round.total === 1 ? ' vote' : ' votes')));
     var most = Math.max.apply(null, round.counts.concat([1]));
@@ -54,7 +56,7 @@
       var count = round.counts[index];
       var share = round.total ? Math.round(100 * count / round.total) : 0;
       var label = (results.revealed && choice.correct ? '\u2713 ' : '') + choice.text + ': ' + count +
-                  ' (' + share + ' %)';
+                  (many ? ' ticked' : '') + ' (' + share + ' %' + (many ? ' of voters' : '') + ')';
       row.appendChild(element('div', label, results.revealed && choice.correct ? 'room-correct' : ''));
       var track = element('div', undefined, 'bar-track');
       track.setAttribute('aria-hidden', 'true');

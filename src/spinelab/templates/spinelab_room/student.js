@@ -24,6 +24,24 @@
   var mine = document.getElementById('spinelab-my-votes');
   if (mine) { mine.href = base + 'mine?student=' + encodeURIComponent(student); }
 
+  // In a class, the self-check widgets carry a hidden box (spinelab.course.class_progress): typing the id into it
+  // tells the page's kernel whose answers to keep and show, so they survive a reload (a new kernel).
+  function linkKernel() {
+    var boxes = document.querySelectorAll('.spinelab-student-id input');
+    Array.prototype.forEach.call(boxes, function (box) {
+      if (box.value === student) { return; }
+      box.value = student;
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+      box.dispatchEvent(new Event('change', {bubbles: true}));
+    });
+  }
+  var linkPending = false;
+  new MutationObserver(function () {
+    if (linkPending) { return; }
+    linkPending = true;
+    window.setTimeout(function () { linkPending = false; linkKernel(); }, 100);
+  }).observe(document.body, {childList: true, subtree: true});
+
   function element(tag, text, className) {
     var node = document.createElement(tag);
     if (text !== undefined) { node.textContent = text; }
@@ -82,22 +100,32 @@
     });
   }
 
+  // A select-all vote sends the ticked choices as a list, and its own vote comes back as one.
+  function chosen(view) {
+    return view.kind === 'select_all' ? (view.mine || []) : (view.mine ? [view.mine] : []);
+  }
+
+  function mineWords(view) {
+    return chosen(view).join('; ');
+  }
+
   function drawVote(view) {
     var box = ensurePanel();
     box.textContent = '';
+    var many = view.kind === 'select_all';
     var heading = element('h2', 'Class vote, round ' + view.round);
     heading.id = 'spinelab-vote-heading';
     box.appendChild(heading);
     if (view.vignette) { box.appendChild(element('p', view.vignette)); }
     var fieldset = element('fieldset');
-    fieldset.appendChild(element('legend', view.prompt));
+    fieldset.appendChild(element('legend', view.prompt + (many ? ' (Tick every answer that applies.)' : '')));
     view.choices.forEach(function (choice, index) {
       var label = element('label');
       var input = element('input');
-      input.type = 'radio';
+      input.type = many ? 'checkbox' : 'radio';
       input.name = 'spinelab-vote-choice';
       input.value = choice;
-      input.checked = view.mine === choice;
+      input.checked = chosen(view).indexOf(choice) >= 0;
       input.disabled = !view.open;
       label.appendChild(input);
       var text = choice;
@@ -113,12 +141,13 @@
       var button = element('button', view.mine ? 'Change my vote' : 'Send my vote');
       button.type = 'button';
       button.addEventListener('click', function () {
-        var picked = box.querySelector('input[name=spinelab-vote-choice]:checked');
-        if (!picked) { say('Choose an answer first.'); return; }
-        post('vote', {poll: view.poll, student: student, choice: picked.value}).then(function () {
-          view.mine = picked.value;
+        var picked = Array.prototype.map.call(box.querySelectorAll('input[name=spinelab-vote-choice]:checked'),
+                                              function (input) { return input.value; });
+        if (!picked.length) { say(many ? 'Tick at least one answer first.' : 'Choose an answer first.'); return; }
+        post('vote', {poll: view.poll, student: student, choice: many ? picked : picked[0]}).then(function () {
+          view.mine = many ? picked : picked[0];
           shownKey = key(view);
-          say('Your vote is in: ' + picked.value + '. You can change it until the vote closes.');
+          say('Your vote is in: ' + mineWords(view) + '. You can change it until the vote closes.');
         }).catch(function (error) {
           say(error.message);
           shownKey = '';  // the vote may have closed or moved on: show the room as it is now
@@ -131,20 +160,21 @@
     line.setAttribute('role', 'status');
     box.appendChild(line);
     if (view.revealed) {
-      line.textContent = (view.mine ? 'You chose: ' + view.mine + '. ' : '') + view.explanation;
+      line.textContent = (view.mine ? 'You chose: ' + mineWords(view) + '. ' : '') + view.explanation;
     } else if (!view.open) {
-      line.textContent = (view.mine ? 'Your vote: ' + view.mine + '. ' : 'You did not vote. ') +
+      line.textContent = (view.mine ? 'Your vote: ' + mineWords(view) + '. ' : 'You did not vote. ') +
                          'The vote is closed: discuss your answer with your neighbour.';
     } else if (view.mine) {
-      line.textContent = 'Your vote is in: ' + view.mine + '. You can change it until the vote closes.';
+      line.textContent = 'Your vote is in: ' + mineWords(view) + '. You can change it until the vote closes.';
     }
   }
 
   function key(view) {
-    return [view.poll, view.open, view.revealed, view.mine].join('|');
+    return [view.poll, view.open, view.revealed, JSON.stringify(view.mine)].join('|');
   }
 
   function check() {
+    linkKernel();
     fetch(base + 'poll?student=' + encodeURIComponent(student), {credentials: 'same-origin', cache: 'no-store'})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (view) {
