@@ -137,9 +137,43 @@ def _literal_text(node: ast.AST) -> str | None:
     return None
 
 
+#: SQL statements, in upper case as the package writes them.
+SQL = re.compile(r"\s*(?:SELECT|INSERT|UPDATE|CREATE|DELETE|DROP|ALTER|PRAGMA|WITH)\s")
+#: CSS: nothing but ``selector {...}`` blocks, and a ``{property: value;}`` among them.
+CSS_BLOCKS = re.compile(r"(?:\s*[^{}]+\{[^{}]*\})+\s*")
+CSS_DECLARATION = re.compile(r"\{[^{}]*[\w-]+\s*:[^{};]+;[^{}]*\}")
+#: What a regular expression has and prose has not: an anchor at the start, a class escape (not a TeX command such
+#: as ``\beta``), a group's ``(?``, a negated class.
+REGEX = re.compile(r"\A\^|\\[dDsSwWbB](?![A-Za-z]{2})|\(\?[:=!<P]|\[\^")
+#: Placeholders of ``str.format`` and ``%`` templates: values filled in, not words.
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sdfr]")
+#: A function's name before its parenthesis, as in a formula's ``max({left}, {right})``: code, not a word.
+CALL = re.compile(r"\b\w+\(")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\b[aAI]\b")
+
+
+def _is_code(text: str) -> bool:
+    """Whether ``text`` is Python source (for the kernel, say; also as a ``str.format`` template of it), or code in a
+    language of braces and semicolons (JavaScript for the page): three lines or more, two in three ending so."""
+    for source in (text, PLACEHOLDER.sub("_", text).replace("{{", "{").replace("}}", "}")):
+        try:
+            if ast.parse(source).body:
+                return True
+        except SyntaxError:
+            continue
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return len(lines) >= 3 and 3 * sum(line.endswith((";", "{", "}", ",", "(", "[")) for line in lines) >= 2 * len(lines)
+
+
 def _word_count(text: str) -> int:
+    """The words of prose in ``text``: a word is a blank-separated token with letters in it (a path or an address is
+    one), not counting placeholders, markup or a function's name; 0 for SQL, CSS, a regular expression or code."""
+    if SQL.match(text) or (CSS_BLOCKS.fullmatch(text) and CSS_DECLARATION.search(text)) or REGEX.search(text) \
+            or _is_code(text):
+        return 0
     text = re.sub(r"<[^>]*>|&\w+;", " ", text)  # markup is layout, not words
-    return len(re.findall(r"[A-Za-z][A-Za-z'’-]+|\b[aAI]\b", text))
+    text = CALL.sub(" ", PLACEHOLDER.sub(" ", text))
+    return sum(1 for token in text.split() if WORD.search(token))
 
 
 def python_sentences(source: str) -> list[tuple[int, str]]:
