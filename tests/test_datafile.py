@@ -189,6 +189,8 @@ exam_title = "{topic} exam {seed}"
 exam_description = "d"
 rubric_caption = "{points} points"
 rubric_columns = ["a", "b", "c", "d"]
+number_hint = "n{unit}"
+number_unit = " ({unit})"
 
 [topic]
 x = "X"

@@ -89,24 +89,23 @@ SENTENCES_ALLOWED = {
     "anatomy/muscle_sort.py": 8,
     "anatomy/spine_view.py": 5,
     "clinic/case_maps.py": 2,
-    "clinic/case_player.py": 9,
+    "clinic/case_player.py": 8,
     "clinic/case_tools.py": 1,
+    "clinic/numeric_formulas.py": 1,  # the words of an error (raised in numeric_items), kept once for two formulas
     "clinic/plan.py": 3,
     "clinic/plan_chooser.py": 5,
     "clinic/red_flag_checklist.py": 2,
     "clinic/red_flags.py": 5,
     "clinic/start_back.py": 1,
     "clinic/start_back_screen.py": 7,
-    "course/a11y.py": 3,
+    "course/class_store.py": 1,  # left alone while another branch changes it
     "course/datafile.py": 3,
     "course/progress.py": 7,
     "course/quiz.py": 4,
     "course/selfcheck.py": 12,
     "course/setup_check.py": 3,
-    "course/validation.py": 1,
     "guarding/flexion_relaxation_demo.py": 3,
     "guarding/guarding_figures.py": 11,
-    "guarding/pain_theories.py": 1,
     "multifidus/bedside.py": 1,
     "multifidus/bedside_figures.py": 3,
     "multifidus/evidence_figures.py": 9,
@@ -117,14 +116,12 @@ SENTENCES_ALLOWED = {
     "multifidus/studies.py": 1,
     "multifidus/ultrasound.py": 1,
     "multifidus/ultrasound_trainer.py": 12,
-    "publish/classroom.py": 5,
-    "publish/handouts.py": 21,
-    "publish/instructor.py": 4,
-    "publish/licence.py": 2,
-    "publish/lms.py": 2,
+    "publish/classroom.py": 6,  # left alone while another branch changes it
+    "publish/handouts.py": 15,
+    "publish/licence.py": 1,
     "publish/outputs.py": 1,
     "publish/present.py": 2,
-    "publish/slides.py": 2,
+    "publish/room.py": 1,  # left alone while another branch changes it
     "publish/sources_page.py": 4,
 }
 
@@ -162,7 +159,8 @@ def _is_code(text: str) -> bool:
         except SyntaxError:
             continue
     lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-    return len(lines) >= 3 and 3 * sum(line.endswith((";", "{", "}", ",", "(", "[")) for line in lines) >= 2 * len(lines)
+    ended = sum(line.endswith((";", "{", "}", ",", "(", "[")) for line in lines)
+    return len(lines) >= 3 and 3 * ended >= 2 * len(lines)
 
 
 def _word_count(text: str) -> int:
@@ -205,3 +203,22 @@ def test_student_facing_sentences_are_not_added_to_python_strings():
             for name, sentences in found.items() if len(sentences) > SENTENCES_ALLOWED.get(name, 0)}
     assert not over, ("Student-facing words belong in notebook Markdown or in the TOML data (see data/wording.toml); "
                       f"these modules hold more sentences than allowed: {over}")
+
+
+def test_the_scan_counts_a_sentence_but_not_sql_css_a_regular_expression_a_formula_or_code():
+    source = '''
+def shown(name):
+    """A docstring is not shown."""
+    title = f"Draw other numbers for the same {name}"
+    query = "SELECT id, question, round, opened, closed FROM polls WHERE id = ?"
+    style = "body{font:1rem/1.45 sans-serif;color:#1a1a1a;max-width:60rem;margin:2rem auto}"
+    pattern = r"^\\*\\*Core: about \\d+ minutes with practice: about \\d+ minutes\\*\\*"
+    formula = "100 * abs({left} - {right}) / max({left}, {right})"
+    startup = """
+# One progress file for each kernel that runs for a page.
+import os as _os
+_os.environ["PROGRESS"] = {folder!r}
+"""
+    raise ValueError("name must be one of the notebooks with numeric items")
+'''
+    assert python_sentences(source) == [(4, "Draw other numbers for the same ")]

@@ -31,3 +31,11 @@ def test_changing_the_words_in_the_data_changes_what_students_see(monkeypatch):
     data["yellow_flags"]["recurrence"] = "Median time to a recurrence: {days} days."
     with pytest.raises(ValueError, match=r"field 'recurrence' must use the placeholders \{citation\}, \{days\}"):
         yellow_flags.recurrence_talk()
+
+
+def test_a_pattern_matches_the_phrase_as_shown_with_any_values_and_only_that_phrase():
+    stamp = wording.pattern("reading_time", "stamp", core=r"\d+", full=r"\d+")
+    assert stamp.fullmatch(wording.phrase("reading_time", "stamp", core=7, full=31))
+    assert not stamp.fullmatch(wording.phrase("reading_time", "stamp", core="seven", full=31))
+    with pytest.raises(ValueError, match=r"field 'stamp' must use the placeholders \{core\}; it uses core, full"):
+        wording.pattern("reading_time", "stamp", core=r"\d+")

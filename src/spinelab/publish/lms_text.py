@@ -48,8 +48,8 @@ def general_feedback(explanation: str, citations: Sequence[str]) -> str:
 
 def number_hint(unit: str) -> str:
     """How to type a numeric answer (HTML). An LMS reads a bare number, so the unit goes in the text."""
-    named = f" (unit: {html.escape(unit)})" if unit else ""
-    return f"<p><em>Type the number only{named}, with a point for decimals.</em></p>"
+    named = wording("number_unit", unit=unit) if unit else ""
+    return f"<p><em>{html.escape(wording('number_hint', unit=named))}</em></p>"
 
 
 def question_html(question: quiz.Question) -> str:
