@@ -7,7 +7,7 @@ are the same when the notebook runs again; *New numbers* draws the next attempt'
 gets a message, never a traceback. :func:`show_numeric` shows every item of a notebook.
 
 The ``text/plain`` line of each widget never holds the numbers, so a notebook's stored output is the same for every
-student.
+student. The button's name and tooltip and that line are ``[numeric_check]`` of ``data/wording.toml``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Every question and exercise lives once, in ``data/selfcheck/``; this module
 writes ``docs/answers.md`` from it (``make guide``), so the key always matches
-what students see and the student notebooks never need it.
+what students see and the student notebooks never need it. The words around the data
+(headings, table headers, the notes on numeric items and exam variants, the class kit's
+lines) are in ``data/wording.toml`` (``[answer_key]`` and ``[class_kit_guide]``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A path's time is its words at :data:`WORDS_PER_MINUTE`, plus a minute per widget
 question (:class:`Load`). What counts:
 
 * **Markdown** a student reads: headings, text, lists, tables and maths; not HTML comments, tags, image alt texts
-  or link targets. The top line this module writes (:func:`stamped`) is not counted.
+  or link targets. The top line this module writes (:func:`stamped`; its words are ``[reading_time]`` of
+  ``data/wording.toml``) is not counted.
 * **Outputs**, one representation each, as JupyterLab shows it: ``stream`` text; ``text/markdown`` when an output
   has it, else ``text/plain``. An output whose ``text/plain`` line starts with a tag such as ``[Interactive
   figure]`` is a widget: one interaction (``[Figure]`` is a still picture).
