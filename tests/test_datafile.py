@@ -191,6 +191,8 @@ rubric_caption = "{points} points"
 rubric_columns = ["a", "b", "c", "d"]
 number_hint = "n{unit}"
 number_unit = " ({unit})"
+sources_heading = "s"
+wrong_answer = "{value}: {feedback}"
 
 [topic]
 x = "X"
