@@ -189,6 +189,10 @@ exam_title = "{topic} exam {seed}"
 exam_description = "d"
 rubric_caption = "{points} points"
 rubric_columns = ["a", "b", "c", "d"]
+number_hint = "n{unit}"
+number_unit = " ({unit})"
+sources_heading = "s"
+wrong_answer = "{value}: {feedback}"
 
 [topic]
 x = "X"

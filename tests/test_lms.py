@@ -640,7 +640,7 @@ def test_quiz_titles_are_in_words_and_practice_quizzes_do_not_count(name):
 def test_the_exports_own_words_never_refer_to_the_course():
     """Titles, descriptions, categories, instructions and the numeric items (the bank's items are checked by the
     bank's own tests)."""
-    texts = [lms_text.wording(key, topic="t", title="t", seed="s", points="1")
+    texts = [lms_text.wording(key, topic="t", title="t", seed="s", points="1", unit="u", value="1", feedback="f")
              for key in lms_text._wording()["wording"] if key != "rubric_columns"]
     texts += list(lms_text._wording()["topic"].values())
     for name in WITH_ITEMS:

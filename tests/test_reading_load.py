@@ -11,12 +11,13 @@ exercises, so every question of a notebook's bank is shown exactly once.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import nbformat
 import pytest
 
 from spinelab.clinic import cases
-from spinelab.course import quiz
+from spinelab.course import datafile, quiz, wording
 from spinelab.publish import reading_time
 from spinelab.publish.notebooks import course_notebooks
 from spinelab.publish.reading_time import Load
@@ -109,6 +110,19 @@ def test_the_stamp_goes_under_the_title_once_and_is_not_counted():
     assert reading_time.stamped(once).cells[0].source == first
     assert reading_time.notebook_time(once) == reading_time.notebook_time(_notebook(
         ("md", "# Title\n\nIntro words here."), ("md", "## Practice\n\nmore words")))
+
+
+def test_the_stamp_takes_its_words_from_the_data_and_replaces_the_line_it_wrote(monkeypatch):
+    data = {section: dict(fields) for section, fields in datafile.load("wording").items()}
+    data["reading_time"]["stamp"] = "*About {core} minutes; {full} with practice.*"
+    monkeypatch.setattr(wording, "_data", lambda: data)
+    monkeypatch.setattr(reading_time, "_stamp", cache(reading_time._stamp.__wrapped__))
+    notebook = _notebook(("md", "# Title\n\nIntro words here."), ("md", "## Practice\n\nmore words"))
+    once = reading_time.stamped(notebook).cells[0].source
+    assert once == "# Title\n\n*About 0 minutes; 0 with practice.*\n\nIntro words here."
+    notebook.cells[0].source = once.replace("Intro words here.", "Intro words here. " + "word " * 400)
+    assert reading_time.stamped(notebook).cells[0].source.startswith(
+        "# Title\n\n*About 2 minutes; 2 with practice.*\n\nIntro")
 
 
 # --- the shipped notebooks --------------------------------------------------------------------------------------

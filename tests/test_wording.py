@@ -2,7 +2,7 @@
 
 import pytest
 
-from spinelab.clinic import start_back, yellow_flags
+from spinelab.clinic import numeric_check, numeric_items, start_back, yellow_flags
 from spinelab.course import datafile, wording
 
 
@@ -31,3 +31,21 @@ def test_changing_the_words_in_the_data_changes_what_students_see(monkeypatch):
     data["yellow_flags"]["recurrence"] = "Median time to a recurrence: {days} days."
     with pytest.raises(ValueError, match=r"field 'recurrence' must use the placeholders \{citation\}, \{days\}"):
         yellow_flags.recurrence_talk()
+
+
+def test_a_pattern_matches_the_phrase_as_shown_with_any_values_and_only_that_phrase():
+    stamp = wording.pattern("reading_time", "stamp", core=r"\d+", full=r"\d+")
+    assert stamp.fullmatch(wording.phrase("reading_time", "stamp", core=7, full=31))
+    assert not stamp.fullmatch(wording.phrase("reading_time", "stamp", core="seven", full=31))
+    with pytest.raises(ValueError, match=r"field 'stamp' must use the placeholders \{core\}; it uses core, full"):
+        wording.pattern("reading_time", "stamp", core=r"\d+")
+
+
+def test_the_numeric_items_button_and_stored_line_take_their_words_from_the_data(monkeypatch):
+    data = {section: dict(fields) for section, fields in datafile.load("wording").items()}
+    data["numeric_check"]["new_numbers"] = "Other numbers"
+    monkeypatch.setattr(wording, "_data", lambda: data)
+    item = numeric_check.NumericItemWidget(numeric_items.template("csa-asymmetry"), 2, "ana")
+    assert item.new_button.description == "Other numbers"
+    assert item.view.text == (f"[Self-check] Question 2: {item.item.title} (numbers drawn for you; 'Other numbers' "
+                              "draws others).")

@@ -7,7 +7,7 @@ are the same when the notebook runs again; *New numbers* draws the next attempt'
 gets a message, never a traceback. :func:`show_numeric` shows every item of a notebook.
 
 The ``text/plain`` line of each widget never holds the numbers, so a notebook's stored output is the same for every
-student.
+student. The button's name and tooltip and that line are ``[numeric_check]`` of ``data/wording.toml``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ import ipywidgets as widgets
 
 from spinelab.clinic import numeric_items
 from spinelab.clinic.numeric_items import Template
-from spinelab.course import references
+from spinelab.course import references, wording
 from spinelab.course.display import Display, Displayable
 from spinelab.course.selfcheck import QuestionWidget
+
+#: The table of ``data/wording.toml`` with the widgets' words.
+WORDS = "numeric_check"
 
 
 def default_student() -> str:
@@ -52,13 +55,13 @@ class NumericItemWidget(Displayable):
         self.student = default_student() if student is None else student
         self.draw = item.draw(self.student, attempt)
         self.slot = widgets.VBox()
-        self.new_button = widgets.Button(description="New numbers", icon="refresh",
-                                         tooltip="Draw other numbers for the same question")
+        self.new_button = widgets.Button(description=wording.phrase(WORDS, "new_numbers"), icon="refresh",
+                                         tooltip=wording.phrase(WORDS, "new_numbers_tooltip"))
         self.new_button.on_click(lambda _button: self.new_numbers())
         self.question = self._question()
         self.view = Display(widgets.VBox([self.slot, self.new_button]),
-                            f"[Self-check] Question {number}: {item.title} (numbers drawn for you; "
-                            "'New numbers' draws others).",
+                            wording.phrase(WORDS, "plain_question", number=number, title=item.title,
+                                           button=self.new_button.description),
                             self.question.view.static_markdown)
 
     def _question(self) -> QuestionWidget:
@@ -103,8 +106,8 @@ class NumericItemSet(Displayable):
             raise ValueError(f"name must be a notebook with numeric items ({', '.join(with_items)}); got {name!r}")
         self.items = tuple(NumericItemWidget(item, number, student) for number, item in enumerate(items, start=1))
         self.view = Display(widgets.VBox([item.view.widget for item in self.items]),
-                            f"[Self-check] {len(self.items)} calculations with numbers drawn for you; "
-                            "'New numbers' draws others.",
+                            wording.phrase(WORDS, "plain_set", count=len(self.items),
+                                           button=wording.phrase(WORDS, "new_numbers")),
                             "\n\n".join(item.view.static_markdown for item in self.items))
 
 

@@ -68,7 +68,7 @@ def _draw_imaging(ax: Axes) -> None:
     for age, look in AGES.items():
         values = [prevalence(item, age) for item in findings]
         ax.plot(values, list(rows), linestyle="none", marker=look["marker"], color=look["color"], markersize=10,
-                markeredgecolor="black", label=f"at {age} years", zorder=2)
+                markeredgecolor="black", label=wording.phrase(WORDS, "age_label", age=age), zorder=2)
         # The lower value is written left of its point, the higher one right of it, so labels never meet the line.
         for y, item in zip(rows, findings, strict=True):
             lower = age == min(AGES, key=lambda other: (prevalence(item, other), other))
@@ -78,7 +78,8 @@ def _draw_imaging(ax: Axes) -> None:
            yticklabels=[item.finding for item in findings],
            xlabel=wording.phrase(WORDS, "axis"), title=wording.phrase(WORDS, "title"))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize="small", title=f"data: {references.get(_imaging_key()).short()}",
+    ax.legend(loc="lower right", fontsize="small",
+              title=wording.phrase(WORDS, "data_label", source=references.get(_imaging_key()).short()),
               title_fontsize="x-small")
 
 
@@ -96,11 +97,11 @@ def _predictor_key() -> str:
 
 def _predictor_alt_text() -> str:
     found = yellow_flags.data()
-    values = "; ".join(f"{item.name}: median {item.median_lr} (range {item.low} to {item.high}), makes "
-                       f"{item.predicts} more likely" for item in found.predictors)
-    return (f"Top: median likelihood ratios, with their range across studies, for {found.predictor_outcome} in "
-            f"{found.predictor_population} {references.cite(_predictor_key())}, on a log scale with a line at 1: "
-            f"{values}.")
+    values = "; ".join(wording.phrase(WORDS, "predictor_value", name=item.name, median=item.median_lr, low=item.low,
+                                      high=item.high, predicts=item.predicts) for item in found.predictors)
+    return wording.phrase(WORDS, "predictor_alt_text", outcome=found.predictor_outcome,
+                          population=found.predictor_population, citation=references.cite(_predictor_key()),
+                          values=values)
 
 
 def _draw_predictors(ax: Axes) -> None:
@@ -117,19 +118,19 @@ def _draw_predictors(ax: Axes) -> None:
     ax.set_xscale("log")
     ax.set(xlim=(0.08, 12), ylim=(len(found) - 0.4, -0.6), yticks=list(rows),
            yticklabels=[item.name for item in found],
-           xlabel="Median likelihood ratio (log scale)\nabove 1: persistent pain more likely; below 1: recovery",
-           title="What predicts persistent disabling pain")
+           xlabel=wording.phrase(WORDS, "predictor_axis"), title=wording.phrase(WORDS, "predictor_title"))
     ax.set_xticks([0.1, 0.25, 0.5, 1, 2, 4, 10], labels=["0.1", "0.25", "0.5", "1", "2", "4", "10"])
     ax.grid(axis="y", visible=False)
 
 
 def whole_patient_figure() -> LiveFigure:
     """Predictors of persistent disabling pain (top) above imaging findings in people without pain (bottom)."""
-    alt = f"{_predictor_alt_text()} Bottom: {_alt_text(yellow_flags.imaging_findings())}"
+    alt = wording.phrase(WORDS, "panel_alt_text", predictors=_predictor_alt_text(),
+                         imaging=_alt_text(yellow_flags.imaging_findings()))
     live = LiveFigure(alt, figsize=(9.0, 7.6), nrows=2)
     _draw_predictors(live.axes[0])
     _draw_imaging(live.axes[1])
-    live.axes[1].set_title("Scan findings in people without back pain")
+    live.axes[1].set_title(wording.phrase(WORDS, "imaging_title"))
     live.render()
     return live
 
@@ -137,6 +138,8 @@ def whole_patient_figure() -> LiveFigure:
 @references.shows(lambda: (_predictor_key(), _imaging_key()))
 def whole_patient_panel() -> FigurePanel:
     """:func:`whole_patient_figure` with its caption, displayable (notebook 05's core figure)."""
-    return FigurePanel(whole_patient_figure(), caption=(
-        f"Data: {yellow_flags.data().predictor_population} {references.cite(_predictor_key())}; prevalence at each "
-        f"age estimated from {yellow_flags.data().imaging_population} {references.cite(_imaging_key())}."))
+    found = yellow_flags.data()
+    return FigurePanel(whole_patient_figure(), caption=wording.phrase(
+        WORDS, "panel_caption", predictor_population=found.predictor_population,
+        predictor_citation=references.cite(_predictor_key()), imaging_population=found.imaging_population,
+        imaging_citation=references.cite(_imaging_key())))

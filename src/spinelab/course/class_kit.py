@@ -153,13 +153,12 @@ def _exercise(notebook: str, exercise_id: str, where: str) -> None:
                          f"{', '.join(exercise.id for exercise in check.exercises) or 'none'}")
 
 
-def peer_instruction_problem(question: quiz.Question) -> str | None:
-    """Why a question cannot serve a peer-instruction vote (no wrong answer naming its misconception), or None."""
+def names_misconceptions(question: quiz.Question) -> bool:
+    """Whether a question can serve a peer-instruction vote: it has wrong answers, each naming the misconception it
+    reveals."""
     wrong = [choice.misconception for choice in question.choices if not choice.correct]
     wrong += [item.misconception for item in question.wrong_answers]
-    if not wrong or not all(wrong):
-        return "every wrong answer must name the misconception it reveals, and it needs at least one"
-    return None
+    return bool(wrong) and all(wrong)
 
 
 def check(kit: Kit) -> None:
@@ -218,9 +217,9 @@ def _check_session(session: Session, questions: dict, met: set[str]) -> set[str]
             raise ValueError(f"{SOURCE}: {where}: in-class step {number}: field 'question': no question "
                              f"{step.question!r} in data/selfcheck/")
         notebook, question = questions[step.question]
-        problem = peer_instruction_problem(question)
-        if problem:
-            raise ValueError(f"{SOURCE}: {where}: in-class step {number}: question {step.question!r}: {problem}")
+        if not names_misconceptions(question):
+            raise ValueError(f"{SOURCE}: {where}: in-class step {number}: question {step.question!r}: every wrong "
+                             "answer must name the misconception it reveals, and it needs at least one")
         if notebook not in met:
             raise ValueError(f"{SOURCE}: {where}: in-class step {number}: question {step.question!r} is from "
                              f"{notebook}, which students have not met by then")

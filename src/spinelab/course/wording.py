@@ -9,6 +9,7 @@ Pure Python.
 
 from __future__ import annotations
 
+import re
 import string
 from functools import cache
 
@@ -69,3 +70,19 @@ def phrases(section: str, key: str, /, **values: object) -> list[str]:
     if used != set(values):
         fill("".join(f"{{{name}}}" for name in sorted(used)), where, **values)  # raises, naming both sets
     return [text.format(**{name: values[name] for name in _fields(text)}) for text in texts]
+
+
+def pattern(section: str, key: str, /, **patterns: str) -> re.Pattern[str]:
+    """A regular expression matching the phrase ``key`` of table ``section`` as shown, each placeholder matched by
+    the pattern given for it, e.g. ``pattern("reading_time", "stamp", core=r"\\d+", full=r"\\d+")``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`phrase`, when the phrase's placeholders are not exactly the names of ``patterns``.
+    """
+    marks = {name: f"\0{name}\0" for name in patterns}
+    parts = phrase(section, key, **marks).split("\0")
+    # The marks split the phrase into its words (even indexes) and the names of its placeholders (odd ones).
+    return re.compile("".join(f"(?:{patterns[part]})" if index % 2 else re.escape(part)
+                              for index, part in enumerate(parts)))

@@ -38,7 +38,7 @@ def sources(keys: Sequence[str]) -> str:
     """The sources of a question in words (Markdown): ``Sources:`` and a list of full references, or ""."""
     if not keys:
         return ""
-    return "Sources:\n\n" + "\n".join(f"- {references.get(key).full()}" for key in keys)
+    return f"{wording('sources_heading')}\n\n" + "\n".join(f"- {references.get(key).full()}" for key in keys)
 
 
 def general_feedback(explanation: str, citations: Sequence[str]) -> str:
@@ -48,8 +48,8 @@ def general_feedback(explanation: str, citations: Sequence[str]) -> str:
 
 def number_hint(unit: str) -> str:
     """How to type a numeric answer (HTML). An LMS reads a bare number, so the unit goes in the text."""
-    named = f" (unit: {html.escape(unit)})" if unit else ""
-    return f"<p><em>Type the number only{named}, with a point for decimals.</em></p>"
+    named = wording("number_unit", unit=unit) if unit else ""
+    return f"<p><em>{html.escape(wording('number_hint', unit=named))}</em></p>"
 
 
 def question_html(question: quiz.Question) -> str:
@@ -183,7 +183,8 @@ def canvas_formula(item: Template) -> str:
 def wrong_answer_feedback(question: quiz.Question) -> str:
     """Feedback (HTML) for the anticipated wrong values of a numeric question, one paragraph each."""
     unit = f" {question.unit}" if question.unit else ""
-    return "\n".join(markdown_html(f"**If you answered {number(wrong.value)}{unit}:** {wrong.feedback}")
+    return "\n".join(markdown_html(wording("wrong_answer", value=f"{number(wrong.value)}{unit}",
+                                            feedback=wrong.feedback))
                      for wrong in question.wrong_answers)
 
 

@@ -4,7 +4,8 @@ A path's time is its words at :data:`WORDS_PER_MINUTE`, plus a minute per widget
 question (:class:`Load`). What counts:
 
 * **Markdown** a student reads: headings, text, lists, tables and maths; not HTML comments, tags, image alt texts
-  or link targets. The top line this module writes (:func:`stamped`) is not counted.
+  or link targets. The top line this module writes (:func:`stamped`; its words are ``[reading_time]`` of
+  ``data/wording.toml``) is not counted.
 * **Outputs**, one representation each, as JupyterLab shows it: ``stream`` text; ``text/markdown`` when an output
   has it, else ``text/plain``. An output whose ``text/plain`` line starts with a tag such as ``[Interactive
   figure]`` is a widget: one interaction (``[Figure]`` is a still picture).
@@ -25,13 +26,14 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import nbformat
 
 from spinelab.clinic import cases
 from spinelab.clinic.case_graph import available
-from spinelab.course import quiz
+from spinelab.course import quiz, wording
 
 WORDS_PER_MINUTE = 200
 MINUTES_PER_INTERACTION = 1
@@ -41,7 +43,6 @@ OPTIONAL_PARTS = ("Go deeper", "Practice", "For the clinic")
 #: The longest core a notebook may have, in minutes.
 MAX_CORE_MINUTES = 20
 
-_STAMP = re.compile(r"^\*\*Core: about \d+ minutes · with practice: about \d+ minutes\*\*\n*", re.MULTILINE)
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
 _DETAILS = re.compile(r"<details\b|</details\s*>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.IGNORECASE | re.DOTALL)
@@ -86,12 +87,19 @@ class NotebookTime:
 
     def stamp(self) -> str:
         """The line at the top, e.g. ``**Core: about 18 minutes · with practice: about 41 minutes**``."""
-        return (f"**Core: about {_whole(self.core.minutes)} minutes · with practice: about "
-                f"{_whole(self.full.minutes)} minutes**")
+        return wording.phrase("reading_time", "stamp", core=_whole(self.core.minutes),
+                              full=_whole(self.full.minutes))
 
 
 def _whole(minutes: float) -> int:
     return math.floor(minutes + 0.5)
+
+
+@cache
+def _stamp() -> re.Pattern[str]:
+    """The time line as :meth:`NotebookTime.stamp` writes it, any minutes, with the blank lines after it."""
+    line = wording.pattern("reading_time", "stamp", core=r"\d+", full=r"\d+")
+    return re.compile(f"^{line.pattern}\n*", re.MULTILINE)
 
 
 def words(text: str) -> int:
@@ -218,7 +226,7 @@ def segments(notebook: nbformat.NotebookNode) -> Iterator[tuple[str | nbformat.N
             continue
         if cell.cell_type != "markdown":
             continue
-        source = _STAMP.sub("", cell.source)
+        source = _stamp().sub("", cell.source)
         start = 0
         for heading in _HEADING.finditer(source):
             yield source[start:heading.start()], bool(optional_level)
@@ -267,7 +275,7 @@ def stamped(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     if first is None:
         raise ValueError("the notebook has no Markdown cell to carry its time")
     stamp = notebook_time(notebook).stamp()
-    body = _STAMP.sub("", first.source)
+    body = _stamp().sub("", first.source)
     title, _, rest = body.partition("\n")
     source = f"{title}\n\n{stamp}\n\n{rest.lstrip()}".rstrip() + ("\n" if first.source.endswith("\n") else "")
     if source != first.source:
