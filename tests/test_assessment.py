@@ -22,6 +22,13 @@ LEANS_ON_CONTEXT = re.compile(
     r"\bReveal\b|\bthe package\b|\bthe guarding model\b|\bset-up check\b|\bthe same patient\b|\bthe warehouse worker\b|"
     r"\b(as|see|mentioned|described|given|the (question|patient|case|table|figure)) above\b|"
     r"\bprevious question\b|\bas shown\b|\bshown in\b|\bhere\b|\bin this chapter\b", re.IGNORECASE)
+#: The same lean in an explanation, a feedback or a misconception, which a student reads after answering. Narrower
+#: than the stem's list: "the course of the condition", a treatment "package" and an item's own "here" are fine.
+LEANS_ON_THE_COURSE = re.compile(
+    r"\bthis course\b|\bcourse's\b|\bthe course (uses|used|follows|cites|teaches)\b|\bin the course\b|"
+    r"\b(this|the) notebook\b|\bnotebook's\b|\bnotebooks? \d|\bwidget\b|\bexplorer\b|\bthe reveal\b|"
+    r"\bthe guarding model\b|\bthe same patient\b|\b(as|see|mentioned|described|given) above\b|\bprevious question\b",
+    re.IGNORECASE)
 
 
 def _chance(questions: list[quiz.Question]) -> float:
@@ -223,6 +230,26 @@ def test_every_topic_item_stands_alone():
 def test_every_item_names_its_bloom_level():
     assert {question.bloom for question in QUESTIONS} <= set(quiz.BLOOM_LEVELS)
     assert {"apply", "analyse", "evaluate"} <= {question.bloom for question in QUESTIONS}
+
+
+def _explanation_and_feedback(question: quiz.Question) -> list[str]:
+    return [question.explanation, question.correct_feedback,
+            *(text for choice in question.choices for text in (choice.feedback, choice.misconception or "")),
+            *(text for wrong in question.wrong_answers for text in (wrong.feedback, wrong.misconception))]
+
+
+def test_every_topic_items_explanation_and_feedback_stand_alone_too():
+    leaning = [f"{check.name}/{question.id}: {match.group(0)!r} in {text[max(0, match.start() - 40):match.end()]!r}"
+               for check in TOPICS for question in check.questions
+               for text in _explanation_and_feedback(question) for match in LEANS_ON_THE_COURSE.finditer(text)]
+    assert not leaning, "\n".join(leaning)
+
+
+def test_the_explanation_scan_catches_the_course_and_spares_the_course_of_a_condition():
+    assert LEANS_ON_THE_COURSE.search("No source in this course says that.")
+    assert LEANS_ON_THE_COURSE.search("no guideline the course uses asks for it")
+    assert LEANS_ON_THE_COURSE.search("0.40 is the threshold for the notebook's k = 2.5")
+    assert not LEANS_ON_THE_COURSE.search("a cohort describes the course of the condition, here 5 of 9")
 
 
 @pytest.mark.parametrize("check", TOPICS, ids=lambda check: check.name)
