@@ -20,7 +20,7 @@ VENDOR := build/vendor
 # reveal.js, MathJax and the scripts nbconvert's slides need, from the npm registry, so that decks open offline.
 VENDOR_PACKAGES := reveal.js@4.0.2 requirejs@2.3.6 jquery@3.5.1 mathjax@2.7.7
 
-.PHONY: install lab test test-unit test-notebooks test-browser notebooks present class slides figures guide lms workbook \
+.PHONY: install lab test test-unit test-notebooks test-browser test-hub notebooks present class slides figures guide lms workbook \
 	lint lock clean
 
 # The environment is rebuilt only when the dependency files change.
@@ -67,6 +67,10 @@ test-notebooks: $(TEST_STAMP)
 # Real-browser tests: JupyterLab and Voila on loopback, driven in Debian's headless Chromium.
 test-browser: $(TEST_STAMP)
 	$(PYTEST) tests/browser -v --junitxml=build/browser-tests.xml -o junit_family=legacy
+
+# The room's votes as a JupyterHub service, against a real Hub (needs configurable-http-proxy from npm).
+test-hub: $(TEST_STAMP)
+	SPINELAB_TEST_HUB=1 $(PYTEST) -m hub tests/test_room_hub.py
 
 # Instructors: the notebooks as apps, code hidden, presenter style, at a URL with a token (printed; on loopback too).
 # HOST=0.0.0.0 to reach it from another machine; TOKEN=... (16 characters or more) to choose the token, which goes
