@@ -250,6 +250,20 @@ def notebook_time(notebook: nbformat.NotebookNode) -> NotebookTime:
     return NotebookTime(core, optional)
 
 
+def core_questions(notebook: nbformat.NotebookNode) -> tuple[str, ...]:
+    """The ids of the self-check questions the notebook's core shows, in order (``show_questions`` with ``ids``)."""
+    found: list[str] = []
+    for part, in_optional in segments(notebook):
+        if isinstance(part, str) or in_optional:
+            continue
+        for name, args, keywords in _calls(part.source):
+            if name == "show_questions":
+                ids = keywords.get("ids", args[1] if len(args) > 1 else None)
+                chosen = quiz.load(str(args[0])).questions if ids is None else ids
+                found += [item if isinstance(item, str) else item.id for item in chosen]
+    return tuple(found)
+
+
 def read(path: Path) -> NotebookTime:
     """The time of the notebook at ``path``."""
     return notebook_time(nbformat.read(path, as_version=4))
