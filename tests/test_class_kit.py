@@ -98,6 +98,12 @@ def test_post_class_and_self_study_name_real_exercises_and_cover_every_notebook(
      r"session 'session-3': field 'pre_class' takes 40 minutes \(2 notebook cores of up to 20\); at most 20"),
     ('exercise = "follow-up"\ntask = "The exercise closes', 'exercise = "facet-sprain"\ntask = "The exercise closes',
      r"notebook '06_case_studies' has no exercise 'facet-sprain'"),
+    ('items = ["deep-layer-members", "multifidus-nerve", ', 'items = [',
+     r"session 1 \('session-1'\) post_class: field 'items' must be the 8 to 10 questions"),
+    ('items = ["deep-layer-members", ', 'items = ["which-flag", ',
+     r"session 'session-1': field 'items': 'which-flag' is not a question of the post-class quiz notebooks"),
+    ('items = ["deep-layer-members", ', 'items = ["multifidus-nerve", ',
+     r"session 1 \('session-1'\) post_class: field 'items' must be the 8 to 10 questions"),
     ('length = 90', 'length = 50', r"plan 'one long session' must have 1 session\(s\) of 90 minutes"),
     ('[[self_study]]\nnotebook = "04_measuring_multifidus"', '[[self_study]]\nnotebook = "04_measuring_multifidu"',
      r"unknown notebook '04_measuring_multifidu'"),
@@ -125,6 +131,8 @@ def test_guide_shows_every_session_minute_by_minute():
             clock += step.minutes
         for question_id in session.questions:
             assert f"**Vote** `{question_id}`" in text
+        assert f"**Post-class.** {len(session.post_class.items)} questions from the LMS banks of " in text
+        assert ", ".join(f"`{item}`" for item in session.post_class.items) in text
 
 
 def test_committed_guide_has_the_current_class_kit():

@@ -241,8 +241,9 @@ def _session_lines(session: class_kit.Session, questions: dict[str, tuple[str, q
         clock += step.minutes
     post = session.post_class
     exercise = quiz.load(post.exercise_notebook).exercise(post.exercise)
-    lines += ["", f"**Post-class.** The LMS quiz of {', '.join(f'`{name}`' for name in post.quiz)} (`make lms`) and "
-              f"the exercise *{exercise.title}* (`{post.exercise_notebook}`, `{post.exercise}`), graded with its "
+    lines += ["", f"**Post-class.** {len(post.items)} questions from the LMS banks of "
+              f"{', '.join(f'`{name}`' for name in post.quiz)} (`make lms`): "
+              f"{', '.join(f'`{item}`' for item in post.items)}; and the exercise *{exercise.title}* (`{post.exercise_notebook}`, `{post.exercise}`), graded with its "
               f"rubric ({exercise.max_points:g} points, in the answer key). {post.task}", ""]
     return lines
 
