@@ -1,5 +1,6 @@
 """The class kit: three 50-minute sessions, one of 90 minutes and a self-study route, checked against the course."""
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -82,7 +83,16 @@ def test_post_class_and_self_study_name_real_exercises_and_cover_every_notebook(
         exercise = quiz.load(session.post_class.exercise_notebook).exercise(session.post_class.exercise)
         assert exercise.rubric
     assert [step.notebook for step in kit.self_study] == quiz.available()
-    assert kit.self_study_minutes == 20 * len(quiz.available())
+
+
+def test_self_study_total_is_the_sum_of_the_notebooks_top_lines_and_the_exercises():
+    kit = class_kit.load()
+    stated = {path.stem: int(re.search(r"\*\*Core: about (\d+) minutes", path.read_text(encoding="utf-8")).group(1))
+              for path in course_notebooks()}
+    cores, exercises = instructor.self_study_minutes(kit)
+    assert cores == sum(stated[step.notebook] for step in kit.self_study)
+    assert exercises >= sum(1 for step in kit.self_study if step.exercise)
+    assert f"about {cores + exercises} minutes, the cores' {cores} " in instructor.class_kit_markdown()
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [

@@ -3,9 +3,9 @@
 ``data/class_kit.toml`` (format: ``data/schemas/class_kit.schema.json``) holds three 50-minute sessions, one
 90-minute session and a self-study route. Each session names the notebook cores students read before it, a
 minute-by-minute plan for the room whose peer-instruction votes are self-check questions named by id (so they stay
-in step with the items), and what students do after it: 8 to 10 named questions from the LMS banks and one exercise. :func:`load` checks what the
-schema cannot: every name resolves, each plan fits its time, and every vote tests misconceptions the students can
-meet by then. This module is pure Python: it imports no widgets.
+in step with the items), and what students do after it: 8 to 10 named questions from the LMS banks and one
+exercise. :func:`load` checks what the schema cannot: every name resolves, each plan fits its time, and every vote
+tests misconceptions the students can meet by then. This module is pure Python: it imports no widgets.
 """
 
 from __future__ import annotations
@@ -100,11 +100,6 @@ class Kit:
     def plan(self, name: str) -> tuple[Session, ...]:
         """The sessions of one plan (a key of :data:`PLANS`), in order."""
         return tuple(session for session in self.sessions if session.plan == name)
-
-    @property
-    def self_study_minutes(self) -> int:
-        """The self-study route's time with every core at its ceiling."""
-        return CORE_MINUTES * len(self.self_study)
 
 
 def _session(row: dict) -> Session:

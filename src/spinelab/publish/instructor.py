@@ -8,12 +8,14 @@ what students see and the student notebooks never need it.
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from spinelab.anatomy import muscle_sort, muscles
 from spinelab.clinic import case_graph, case_study, cases, numeric_items
 from spinelab.course import class_kit, quiz, references
-from spinelab.publish import sources_page
+from spinelab.publish import reading_time, sources_page
+from spinelab.publish.notebooks import FOLDER, course_notebooks
 from spinelab.publish.outputs import OutputFolderError, check_generated, refuse
 
 #: The line both generated pages carry near their top; a file without it is never overwritten.
@@ -243,9 +245,19 @@ def _session_lines(session: class_kit.Session, questions: dict[str, tuple[str, q
     exercise = quiz.load(post.exercise_notebook).exercise(post.exercise)
     lines += ["", f"**Post-class.** {len(post.items)} questions from the LMS banks of "
               f"{', '.join(f'`{name}`' for name in post.quiz)} (`make lms`): "
-              f"{', '.join(f'`{item}`' for item in post.items)}; and the exercise *{exercise.title}* (`{post.exercise_notebook}`, `{post.exercise}`), graded with its "
+              f"{', '.join(f'`{item}`' for item in post.items)}; and the exercise *{exercise.title}* "
+              f"(`{post.exercise_notebook}`, `{post.exercise}`), graded with its "
               f"rubric ({exercise.max_points:g} points, in the answer key). {post.task}", ""]
     return lines
+
+
+def self_study_minutes(kit: class_kit.Kit, folder: Path = FOLDER) -> tuple[int, int]:
+    """The self-study route's time by :mod:`spinelab.publish.reading_time`: ``(cores, exercises)`` in whole minutes,
+    each core as its notebook's top line states it, each exercise its prompt and a minute."""
+    cores = {path.stem: reading_time.read(path).core_minutes for path in course_notebooks(folder)}
+    exercises = sum(reading_time.exercise_load(step.notebook, step.exercise).minutes
+                    for step in kit.self_study if step.exercise)
+    return sum(cores[step.notebook] for step in kit.self_study), math.floor(exercises + 0.5)
 
 
 def class_kit_markdown(kit: class_kit.Kit | None = None) -> str:
@@ -266,9 +278,13 @@ def class_kit_markdown(kit: class_kit.Kit | None = None) -> str:
         lines.append("")
         for session in sessions:
             lines += _session_lines(session, questions)
+    cores, exercises = self_study_minutes(kit)
+    count = sum(1 for step in kit.self_study if step.exercise)
     lines += ["### Self-study route", "",
-              f"Alone, a student works through the cores in order (at most {class_kit.CORE_MINUTES} minutes each, "
-              f"{kit.self_study_minutes} in all) and writes the exercises named, each before opening its solution.", "",
+              f"Alone, a student works through the cores in order and writes the {count} exercises named, each before "
+              f"opening its solution: about {cores + exercises} minutes, the cores' {cores} (the sum of the notebooks' "
+              f"top lines) and {exercises} for the exercises (each prompt read, and a minute, as the notebooks count "
+              "it; a careful written answer takes longer).", "",
               "| Step | Notebook | What to do | Exercise |", "|---|---|---|---|"]
     lines += [f"| {number} | `{step.notebook}` | {_cell(step.task)} | {f'`{step.exercise}`' if step.exercise else ''} |"
               for number, step in enumerate(kit.self_study, start=1)]

@@ -84,9 +84,14 @@ class NotebookTime:
         """The core with every optional part."""
         return self.core + self.optional
 
+    @property
+    def core_minutes(self) -> int:
+        """The core's time in whole minutes, as the line at the top states it."""
+        return _whole(self.core.minutes)
+
     def stamp(self) -> str:
         """The line at the top, e.g. ``**Core: about 18 minutes · with practice: about 41 minutes**``."""
-        return (f"**Core: about {_whole(self.core.minutes)} minutes · with practice: about "
+        return (f"**Core: about {self.core_minutes} minutes · with practice: about "
                 f"{_whole(self.full.minutes)} minutes**")
 
 
@@ -139,7 +144,8 @@ def _question_load(name: str, ids: list[str] | None) -> Load:
     return Load(words("\n".join(parts)), questions=len(chosen))
 
 
-def _exercise_load(name: str, exercise_id: str) -> Load:
+def exercise_load(name: str, exercise_id: str) -> Load:
+    """What an exercise asks as a notebook shows it: its title and prompt, and a minute (as a question)."""
     exercise = quiz.load(name).exercise(exercise_id)
     return Load(words(f"Exercise: {exercise.title}\n\n{exercise.prompt}"), questions=1)
 
@@ -185,7 +191,7 @@ def _code_load(source: str) -> Load | None:
             ids = keywords.get("ids", args[1] if len(args) > 1 else None)
             load = _question_load(str(args[0]), None if ids is None else [str(item) for item in ids])
         elif name == "show_exercise":
-            load = _exercise_load(str(args[0]), str(args[1]))
+            load = exercise_load(str(args[0]), str(args[1]))
         elif name == "CasePlayer" and args:
             load = case_load(str(args[0]))
         else:
