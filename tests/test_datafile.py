@@ -211,7 +211,8 @@ notebook = "01_muscle_layers"\ntask = "t"
 [[session.in_class]]
 minutes = 4\nactivity = "a"\nquestion = "latissimus-job"
 [session.post_class]
-quiz = ["01_muscle_layers"]\nexercise_notebook = "01_muscle_layers"\nexercise = "facet-sprain"\ntask = "t"
+quiz = ["01_muscle_layers"]\nitems = ["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"]
+exercise_notebook = "01_muscle_layers"\nexercise = "facet-sprain"\ntask = "t"
 
 [[self_study]]
 notebook = "00_start_here"\ntask = "t"

@@ -3,9 +3,9 @@
 ``data/class_kit.toml`` (format: ``data/schemas/class_kit.schema.json``) holds three 50-minute sessions, one
 90-minute session and a self-study route. Each session names the notebook cores students read before it, a
 minute-by-minute plan for the room whose peer-instruction votes are self-check questions named by id (so they stay
-in step with the items), and what students do after it: an LMS quiz and one exercise. :func:`load` checks what the
-schema cannot: every name resolves, each plan fits its time, and every vote tests misconceptions the students can
-meet by then. This module is pure Python: it imports no widgets.
+in step with the items), and what students do after it: 8 to 10 named questions from the LMS banks and one
+exercise. :func:`load` checks what the schema cannot: every name resolves, each plan fits its time, and every vote
+tests misconceptions the students can meet by then. This module is pure Python: it imports no widgets.
 """
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ class Reading:
 
 @dataclass(frozen=True)
 class PostClass:
-    """After a session: the LMS quiz (the self-checks of these notebooks) and one exercise."""
+    """After a session: 8 to 10 questions (``items``) from the LMS banks of the ``quiz`` notebooks, and one exercise."""
 
     quiz: tuple[str, ...]
+    items: tuple[str, ...]
     exercise_notebook: str
     exercise: str
     task: str
@@ -100,11 +101,6 @@ class Kit:
         """The sessions of one plan (a key of :data:`PLANS`), in order."""
         return tuple(session for session in self.sessions if session.plan == name)
 
-    @property
-    def self_study_minutes(self) -> int:
-        """The self-study route's time with every core at its ceiling."""
-        return CORE_MINUTES * len(self.self_study)
-
 
 def _session(row: dict) -> Session:
     post = row["post_class"]
@@ -113,7 +109,8 @@ def _session(row: dict) -> Session:
         pre_class=tuple(Reading(item["notebook"], item["task"]) for item in row["pre_class"]),
         in_class=tuple(Step(item["minutes"], item["activity"], item.get("notebook"), item.get("question"))
                        for item in row["in_class"]),
-        post_class=PostClass(tuple(post["quiz"]), post["exercise_notebook"], post["exercise"], post["task"]))
+        post_class=PostClass(tuple(post["quiz"]), tuple(post["items"]), post["exercise_notebook"], post["exercise"],
+                             post["task"]))
 
 
 def parse(text: str) -> Kit:
@@ -230,5 +227,14 @@ def _check_session(session: Session, questions: dict, met: set[str]) -> set[str]
         raise ValueError(f"{SOURCE}: {where}: a peer-instruction question is voted on twice")
     for name in session.post_class.quiz:
         _notebook(name, f"{where}: post-class quiz")
+    _check_items(session.post_class, questions, where)
     _exercise(session.post_class.exercise_notebook, session.post_class.exercise, f"{where}: post-class")
     return met
+
+
+def _check_items(post: PostClass, questions: dict, where: str) -> None:
+    """Check that each of a post-class part's LMS items (8 to 10 by the schema) is a question of its quiz notebooks."""
+    for item in post.items:
+        if item not in questions or questions[item][0] not in post.quiz:
+            raise ValueError(f"{SOURCE}: {where}: field 'items': {item!r} is not a question of the post-class "
+                             f"quiz notebooks ({', '.join(post.quiz)})")

@@ -10,13 +10,15 @@ lines) are in ``data/wording.toml`` (``[answer_key]`` and ``[class_kit_guide]``)
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from spinelab.anatomy import muscle_sort, muscles
 from spinelab.clinic import case_graph, case_study, cases, numeric_items
 from spinelab.course import class_kit, quiz, references, wording
-from spinelab.publish import sources_page
+from spinelab.publish import reading_time, sources_page
 from spinelab.publish.lms_text import VAR_SETS
+from spinelab.publish.notebooks import FOLDER, course_notebooks
 from spinelab.publish.outputs import OutputFolderError, check_generated, refuse
 
 #: The line both generated pages carry near their top; a file without it is never overwritten.
@@ -231,10 +233,21 @@ def _session_lines(session: class_kit.Session, questions: dict[str, tuple[str, q
         clock += step.minutes
     post = session.post_class
     exercise = quiz.load(post.exercise_notebook).exercise(post.exercise)
-    lines += ["", wording.phrase(KIT_WORDS, "post_class", quizzes=", ".join(f"`{name}`" for name in post.quiz),
-                                 title=exercise.title, notebook=post.exercise_notebook, exercise=post.exercise,
+    lines += ["", wording.phrase(KIT_WORDS, "post_class", count=len(post.items),
+                                 quizzes=", ".join(f"`{name}`" for name in post.quiz),
+                                 items=", ".join(f"`{item}`" for item in post.items), title=exercise.title,
+                                 notebook=post.exercise_notebook, exercise=post.exercise,
                                  points=f"{exercise.max_points:g}", task=post.task), ""]
     return lines
+
+
+def self_study_minutes(kit: class_kit.Kit, folder: Path = FOLDER) -> tuple[int, int]:
+    """The self-study route's time by :mod:`spinelab.publish.reading_time`: ``(cores, exercises)`` in whole minutes,
+    each core as its notebook's top line states it, each exercise its prompt and a minute."""
+    cores = {path.stem: reading_time.read(path).core_minutes for path in course_notebooks(folder)}
+    exercises = sum(reading_time.exercise_load(step.notebook, step.exercise).minutes
+                    for step in kit.self_study if step.exercise)
+    return sum(cores[step.notebook] for step in kit.self_study), math.floor(exercises + 0.5)
 
 
 def class_kit_markdown(kit: class_kit.Kit | None = None) -> str:
@@ -254,9 +267,10 @@ def class_kit_markdown(kit: class_kit.Kit | None = None) -> str:
         lines.append("")
         for session in sessions:
             lines += _session_lines(session, questions)
+    cores, exercises = self_study_minutes(kit)
     lines += [wording.phrase(KIT_WORDS, "self_study_heading"), "",
-              wording.phrase(KIT_WORDS, "self_study", core_minutes=class_kit.CORE_MINUTES,
-                             minutes=kit.self_study_minutes), "",
+              wording.phrase(KIT_WORDS, "self_study", count=sum(1 for step in kit.self_study if step.exercise),
+                             minutes=cores + exercises, cores=cores, exercises=exercises), "",
               wording.phrase(KIT_WORDS, "self_study_header"), "|---|---|---|---|"]
     lines += [f"| {number} | `{step.notebook}` | {_cell(step.task)} | {f'`{step.exercise}`' if step.exercise else ''} |"
               for number, step in enumerate(kit.self_study, start=1)]

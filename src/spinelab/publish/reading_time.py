@@ -85,10 +85,14 @@ class NotebookTime:
         """The core with every optional part."""
         return self.core + self.optional
 
+    @property
+    def core_minutes(self) -> int:
+        """The core's time in whole minutes, as the line at the top states it."""
+        return _whole(self.core.minutes)
+
     def stamp(self) -> str:
         """The line at the top, e.g. ``**Core: about 18 minutes · with practice: about 41 minutes**``."""
-        return wording.phrase("reading_time", "stamp", core=_whole(self.core.minutes),
-                              full=_whole(self.full.minutes))
+        return wording.phrase("reading_time", "stamp", core=self.core_minutes, full=_whole(self.full.minutes))
 
 
 def _whole(minutes: float) -> int:
@@ -147,7 +151,8 @@ def _question_load(name: str, ids: list[str] | None) -> Load:
     return Load(words("\n".join(parts)), questions=len(chosen))
 
 
-def _exercise_load(name: str, exercise_id: str) -> Load:
+def exercise_load(name: str, exercise_id: str) -> Load:
+    """What an exercise asks as a notebook shows it: its title and prompt, and a minute (as a question)."""
     exercise = quiz.load(name).exercise(exercise_id)
     return Load(words(f"Exercise: {exercise.title}\n\n{exercise.prompt}"), questions=1)
 
@@ -193,7 +198,7 @@ def _code_load(source: str) -> Load | None:
             ids = keywords.get("ids", args[1] if len(args) > 1 else None)
             load = _question_load(str(args[0]), None if ids is None else [str(item) for item in ids])
         elif name == "show_exercise":
-            load = _exercise_load(str(args[0]), str(args[1]))
+            load = exercise_load(str(args[0]), str(args[1]))
         elif name == "CasePlayer" and args:
             load = case_load(str(args[0]))
         else:
@@ -256,6 +261,20 @@ def notebook_time(notebook: nbformat.NotebookNode) -> NotebookTime:
                 core += shown
                 optional += folded
     return NotebookTime(core, optional)
+
+
+def core_questions(notebook: nbformat.NotebookNode) -> tuple[str, ...]:
+    """The ids of the self-check questions the notebook's core shows, in order (``show_questions`` with ``ids``)."""
+    found: list[str] = []
+    for part, in_optional in segments(notebook):
+        if isinstance(part, str) or in_optional:
+            continue
+        for name, args, keywords in _calls(part.source):
+            if name == "show_questions":
+                ids = keywords.get("ids", args[1] if len(args) > 1 else None)
+                chosen = quiz.load(str(args[0])).questions if ids is None else ids
+                found += [item if isinstance(item, str) else item.id for item in chosen]
+    return tuple(found)
 
 
 def read(path: Path) -> NotebookTime:
