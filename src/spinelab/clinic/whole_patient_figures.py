@@ -118,7 +118,8 @@ def _draw_predictors(ax: Axes) -> None:
     ax.set_xscale("log")
     ax.set(xlim=(0.08, 12), ylim=(len(found) - 0.4, -0.6), yticks=list(rows),
            yticklabels=[item.name for item in found],
-           xlabel=wording.phrase(WORDS, "predictor_axis"), title=wording.phrase(WORDS, "predictor_title"))
+           xlabel=wording.phrase(WORDS, "predictor_axis"),
+           title=wording.phrase(WORDS, "predictor_title", citation=references.cite(_predictor_key())))
     ax.set_xticks([0.1, 0.25, 0.5, 1, 2, 4, 10], labels=["0.1", "0.25", "0.5", "1", "2", "4", "10"])
     ax.grid(axis="y", visible=False)
 
