@@ -36,6 +36,7 @@ from spinelab.publish.lms_moodle import moodle_exam_xml, moodle_xml
 from spinelab.publish.lms_text import (
     check_seed,
     exercise_html,
+    exported,
     general_feedback,
     inline_html,
     markdown_html,
@@ -91,7 +92,7 @@ def write_all(folder: Path, checks: Sequence[quiz.SelfCheck] | None = None) -> l
     OutputFolderError
         If ``folder`` holds files the LMS export did not write, before writing anything.
     """
-    checks = [quiz.load(name) for name in quiz.available()] if checks is None else list(checks)
+    checks = [quiz.load(name) for name in exported()] if checks is None else list(checks)
     quiz.check_course(checks)
     claim_folder(folder, TOOL)
     return [path for check in checks for path in write(check, folder)]

@@ -105,11 +105,16 @@ def _wording() -> dict:
         As :func:`spinelab.course.datafile.load`, or if a self-check file has no topic.
     """
     data = datafile.load("lms")
-    missing = [name for name in quiz.available() if name not in data["topic"]]
+    missing = [name for name in quiz.available() if name not in data["topic"] and name not in data.get("leave_out", ())]
     if missing:
         raise ValueError(f"data/lms.toml: topic: {missing[0]!r} is missing (every self-check file needs a topic, "
                          "in words, for its quiz titles)")
     return data
+
+
+def exported() -> list[str]:
+    """The self-check files an LMS export holds: every one but those about using the notebooks (``leave_out``)."""
+    return [name for name in quiz.available() if name not in _wording().get("leave_out", ())]
 
 
 def wording(key: str, **fields: str) -> str:
