@@ -102,7 +102,6 @@ SENTENCES_ALLOWED = {
     "course/datafile.py": 3,
     "course/progress.py": 7,
     "course/quiz.py": 4,
-    "course/selfcheck.py": 7,
     "course/setup_check.py": 3,
     "guarding/flexion_relaxation_demo.py": 3,
     "guarding/guarding_figures.py": 11,
