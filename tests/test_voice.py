@@ -104,7 +104,6 @@ SENTENCES_ALLOWED = {
     "guarding/flexion_relaxation_demo.py": 3,
     "multifidus/bedside.py": 1,
     "multifidus/bedside_figures.py": 3,
-    "multifidus/evidence_figures.py": 9,
     "multifidus/post_test.py": 1,
     "multifidus/recovery.py": 3,
     "multifidus/recurrence.py": 1,
