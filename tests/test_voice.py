@@ -96,7 +96,7 @@ SENTENCES_ALLOWED = {
     "course/class_store.py": 1,  # left alone while another branch changes it
     "course/datafile.py": 3,
     "course/progress.py": 7,
-    "course/quiz.py": 4,
+    "course/quiz.py": 1,  # the words of an error in a self-check file, returned to be raised with the others
     "course/setup_check.py": 3,
     "guarding/flexion_relaxation_demo.py": 3,
     "multifidus/bedside.py": 1,
