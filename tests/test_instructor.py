@@ -82,7 +82,7 @@ def test_answer_key_covers_every_decision_of_every_case(monkeypatch):
     assert "  - *If `promised`:* She knows now that nobody can promise it." in lines
     assert ("- **Ending `missed-screen`: A misstep** (a misstep). Care went ahead without its basis. "
             "(Finucane et al. 2020)") in lines
-    grades = tuple(f"- **{label}**" for label in cases.GRADE_LABELS.values())
+    grades = tuple(f"- **{label}**" for label in map(cases.grade_label, cases.GRADES))
     assert sum(line.startswith(grades) for line in lines) == 10
     assert "**Step `rule`: The prediction rule.** What now?" in lines
     assert any(line.startswith("- *Tool (post_test):*") and "after the test 63%" in line for line in lines)
@@ -96,7 +96,7 @@ def test_answer_key_has_every_shipped_case_and_each_choice_with_its_grade():
         assert f"`figures/06_case_map_{case.id}.svg`" in text
         for node in case.nodes.values():
             for choice in node.choices:
-                assert f"- **{cases.GRADE_LABELS[choice.grade]}**: {choice.label} → `{choice.next}`" in text
+                assert f"- **{cases.grade_label(choice.grade)}**: {choice.label} → `{choice.next}`" in text
 
 
 def test_committed_answer_key_is_current():

@@ -3,7 +3,7 @@
 import pytest
 
 from spinelab.clinic import start_back
-from spinelab.clinic.start_back_screen import ITEM_9_MISSING, NOT_SCORED, STRATUM_COLOURS, StartBackScreen
+from spinelab.clinic.start_back_screen import STRATUM_COLOURS, StartBackScreen, item_9_missing, not_scored
 from spinelab.course import a11y
 from spinelab.course.display import STATIC_ENV
 
@@ -16,8 +16,8 @@ def shown(screen: StartBackScreen) -> str:
 def test_a_new_screen_is_unscored_with_nine_unset_controls():
     screen = StartBackScreen()
     assert [box.value for box in screen.checkboxes] == [False] * 8 and screen.bothersomeness.value is None
-    assert NOT_SCORED in shown(screen) and screen.scores is None
-    assert NOT_SCORED in screen._repr_mimebundle_()["text/plain"]
+    assert not_scored() in shown(screen) and screen.scores is None
+    assert not_scored() in screen._repr_mimebundle_()["text/plain"]
 
 
 @pytest.mark.parametrize(("agrees", "bothersomeness", "overall", "distress", "stratum"), [
@@ -45,8 +45,8 @@ def test_an_unanswered_item_9_gives_a_message_not_a_traceback():
     screen = StartBackScreen()
     screen.checkboxes[0].value = True
     assert screen.press() is None
-    assert shown(screen) == ITEM_9_MISSING and "role='alert'" in screen.result.value
-    assert ITEM_9_MISSING in screen._repr_mimebundle_()["text/plain"]
+    assert shown(screen) == item_9_missing() and "role='alert'" in screen.result.value
+    assert item_9_missing() in screen._repr_mimebundle_()["text/plain"]
 
 
 def test_changing_an_answer_after_scoring_clears_the_result():
@@ -55,7 +55,7 @@ def test_changing_an_answer_after_scoring_clears_the_result():
     screen.press()
     assert screen.scores.stratum == "high"
     screen.checkboxes[4].value = False
-    assert screen.scores is None and NOT_SCORED in shown(screen)
+    assert screen.scores is None and not_scored() in shown(screen)
     screen.clear()
     assert screen.answers is None
 

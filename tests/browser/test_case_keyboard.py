@@ -52,7 +52,7 @@ def test_a_case_walked_to_its_ending_and_started_again_with_the_keyboard_only(pa
         _press_choice(page, player, choice.label, next(keys))
         continue_button = player.get_by_role("button", name="Continue", exact=True)
         continue_button.wait_for(state="visible", timeout=10_000)
-        assert cases.GRADE_LABELS["best"] in player.inner_text()
+        assert cases.grade_label("best") in player.inner_text()
         page.wait_for_function(f"() => ({FOCUSED_TEXT})() === 'Continue'", timeout=10_000)
         _assert_focus_ring(page, "the Continue button")
         page.keyboard.press(next(keys))

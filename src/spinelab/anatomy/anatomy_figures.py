@@ -13,7 +13,8 @@ blits them (:mod:`spinelab.course.live`). The drawings' coordinates are in
 each attaches to the lumbar vertebrae, directly, with some fascicles, only
 through the thoracolumbar fascia or not at all, coloured by Bergmark class.
 
-Every fact shown comes from :mod:`spinelab.anatomy.muscles`, with its citations.
+Every fact shown comes from :mod:`spinelab.anatomy.muscles`, with its citations; the words around them are in
+``data/wording.toml`` ``[anatomy_figures]``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from spinelab.anatomy.schematics import (
     legend_handles,
     mirror,
 )
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 
@@ -60,6 +61,10 @@ TLF_ID = "thoracolumbar_fascia"
 _EDGE_WIDTH, _HIGHLIGHT_EDGE_WIDTH = 0.6, 2.8
 _LINE_WIDTH, _HIGHLIGHT_LINE_WIDTH = 1.3, 3.0
 _HIGHLIGHT_TLF_WIDTH = 3.6
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("anatomy_figures", key, **values)
 
 
 def hidden_layers(step: str) -> tuple[str, ...]:
@@ -81,20 +86,20 @@ def muscle_colour(muscle: muscles.Muscle, colour_by: str) -> str:
 def muscle_card(item: muscles.Muscle | muscles.Structure, note: str = "") -> str:
     """The HTML card of a muscle (or of the thoracolumbar fascia): its facts and their sources."""
     if isinstance(item, muscles.Structure):
-        rows = [("What it is", item.description)]
+        rows = [(_words("card_what"), item.description)]
     else:
         rows = [
-            ("Layer", item.layer),
-            ("Bergmark class", f"{item.bergmark}: {item.bergmark_note}"),
-            ("Role", item.role),
-            ("Origin", item.origin),
-            ("Insertion", item.insertion),
-            ("Innervation", item.innervation),
-            ("Actions", item.actions),
-            ("Joints crossed", f"{item.segments_text}. {item.segments_note}"),
-            ("Lumbar vertebrae", item.lumbar_attachment_text),
+            (_words("card_layer"), item.layer),
+            (_words("card_bergmark"), f"{item.bergmark}: {item.bergmark_note}"),
+            (_words("card_role"), item.role),
+            (_words("card_origin"), item.origin),
+            (_words("card_insertion"), item.insertion),
+            (_words("card_innervation"), item.innervation),
+            (_words("card_actions"), item.actions),
+            (_words("card_joints"), f"{item.segments_text}. {item.segments_note}"),
+            (_words("card_lumbar"), item.lumbar_attachment_text),
         ]
-    rows.append(("Sources", item.cite()))
+    rows.append((_words("card_sources"), item.cite()))
     body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{html.escape(k)}</th>"
                    f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
     extra = f"<p><em>{html.escape(note)}</em></p>" if note else ""
@@ -122,30 +127,19 @@ class MuscleLayersExplorer(Displayable):
         choices = [(m.name, m.id) for m in muscles.load()] + [(muscles.structure(TLF_ID).name, TLF_ID)]
         if muscle not in dict(choices).values():
             raise ValueError(f"muscle must be one of {', '.join(v for _, v in choices)}; got {muscle!r}")
-        self.peel = widgets.SelectionSlider(options=list(PEEL_STEPS), value=peel, description="Peel layers",
+        self.peel = widgets.SelectionSlider(options=list(PEEL_STEPS), value=peel, description=_words("peel"),
                                             continuous_update=True, style={"description_width": "initial"},
                                             layout=widgets.Layout(width="30em", max_width="100%"))
-        self.picker = widgets.Dropdown(options=choices, value=muscle, description="Muscle",
+        self.picker = widgets.Dropdown(options=choices, value=muscle, description=_words("muscle"),
                                        style={"description_width": "initial"},
                                        layout=widgets.Layout(width="22em", max_width="100%"))
         self.colour_by = widgets.ToggleButtons(options=list(COLOUR_MODES), value=colour_by,
-                                               description="Colour by",
+                                               description=_words("colour_by"),
                                                style={"description_width": "initial", "button_width": "auto"},
-                                               tooltips=[
-                                                   "Colour each muscle by its layer",
-                                                   "Colour by Bergmark's local/global class; hatching and dashes too"])
+                                               tooltips=wording.phrases("anatomy_figures", "colour_tooltips"))
         self.card = widgets.HTML()
         self.live = LiveFigure(
-            "Two schematics, not to scale. Left: a transverse section of the trunk at about the fourth lumbar "
-            "vertebra, anterior up, with each muscle drawn as a coloured shape around the vertebra: latissimus "
-            "dorsi outermost at the back, then the erector spinae (longissimus, iliocostalis), multifidus "
-            "beside the spinous process, quadratus lumborum and psoas in front of the transverse processes, and "
-            "the abdominal wall muscles round the front; grey lines mark the thoracolumbar fascia. Right: a "
-            "posterior view of the trunk; on the left half trapezius, latissimus dorsi (from the spine and "
-            "pelvis to the arm), rhomboids and levator scapulae; on the right half serratus posterior inferior, "
-            "the erector spinae and short multifidus fascicles running from each lumbar spinous process to "
-            "vertebrae two to five levels below and the sacrum. A slider removes the layers from the skin "
-            "inwards; the chosen muscle is outlined in black.",
+            _words("explorer_alt_text"),
             figsize=(10.5, 5.4), ncols=2, gridspec_kw={"width_ratios": [1.55, 1.0]},
         )
         self.artists: dict[str, list[Artist]] = {}
@@ -154,8 +148,8 @@ class MuscleLayersExplorer(Displayable):
         for control in (self.peel, self.picker, self.colour_by):
             control.observe(lambda _change: self.update(), names="value")
         # After every redraw, what changed goes to the panel's polite live region, for screen readers.
-        self.live.describe = lambda: (f"Peel layers: {self.peel.value}; {self._chosen_item().name} outlined in "
-                                      f"black; muscles coloured by {self.colour_by.value}.")
+        self.live.describe = lambda: _words("explorer_state", peel=self.peel.value, muscle=self._chosen_item().name,
+                                            colour_by=self.colour_by.value)
         self.update(refresh=False)
         self.live.render()
         # Peeling has only four steps: draw each once now, so that every later peel move shows a stored frame.
@@ -169,9 +163,7 @@ class MuscleLayersExplorer(Displayable):
                            layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         self.view = FigurePanel(
             self.live, [row], below=[self.card],
-            caption="Schematic, not to scale. The slider removes the back layers from the skin inwards (the "
-                    "abdominal wall stays). In Bergmark mode, hatching and dashed lines mark global muscles, dots "
-                    "mark muscles outside Bergmark's two systems. Sources: each muscle's card.")
+            caption=_words("explorer_caption"))
 
     # ------------------------------------------------------------ building (once)
     def _add(self, muscle_id: str, artist: Artist) -> None:
@@ -180,9 +172,9 @@ class MuscleLayersExplorer(Displayable):
     def _build(self) -> None:
         section, posterior = self.live.axes
         section.set(xlim=(-10.8, 10.8), ylim=(-7.4, 11.4), aspect="equal",
-                    title="Transverse section at about L4\n(schematic, not to scale)")
+                    title=_words("section_title"))
         posterior.set(xlim=(-11.0, 11.0), ylim=(-31.0, 2.2), aspect="equal",
-                      title="Posterior view\n(schematic, not to scale)")
+                      title=_words("posterior_title"))
         for ax in (section, posterior):
             ax.set_axis_off()
         draw_section_bones(section)
@@ -271,11 +263,14 @@ class MuscleLayersExplorer(Displayable):
         if chosen == TLF_ID:
             return ""
         if not self.is_visible(chosen):
-            return "Peeled away at this step: move the slider back to see it."
-        where = [name for name, shapes in (("the cross-section", {*SECTION_SHAPES, *SECTION_MIDLINE}),
-                                           ("the posterior view", {*POSTERIOR_SHAPES, *POSTERIOR_LINES}))
-                 if chosen in shapes]
-        return f"Outlined in {' and '.join(where)}."
+            return _words("peeled_away")
+        in_section = chosen in {*SECTION_SHAPES, *SECTION_MIDLINE}
+        in_posterior = chosen in {*POSTERIOR_SHAPES, *POSTERIOR_LINES}
+        if in_section and in_posterior:
+            where = _words("in_both", section=_words("in_section"), posterior=_words("in_posterior"))
+        else:
+            where = _words("in_section" if in_section else "in_posterior")
+        return _words("outlined_in", where=where)
 
 
 def explorer_figure(peel: str = "all layers", muscle: str = "multifidus",
@@ -288,8 +283,6 @@ def explorer_figure(peel: str = "all layers", muscle: str = "multifidus",
 
 #: Columns of the local/global plot: how a muscle reaches the lumbar vertebrae, most direct first.
 ATTACHMENT_COLUMNS = tuple(muscles.LUMBAR_ATTACHMENTS)
-_COLUMN_TITLES = ("attaches to\nthe lumbar vertebrae", "some fascicles\nattach",
-                  "only through the\nthoracolumbar fascia", "does not attach to\nthe lumbar vertebrae")
 
 
 def local_global_rows() -> tuple[muscles.Muscle, ...]:
@@ -301,17 +294,7 @@ def local_global_rows() -> tuple[muscles.Muscle, ...]:
 def local_global_figure() -> LiveFigure:
     """Each muscle in the column of its lumbar attachment, coloured by its Bergmark class."""
     rows = local_global_rows()
-    live = LiveFigure(
-        "A chart with one row per muscle and four columns: attaches to the lumbar vertebrae, some fascicles "
-        "attach, reaches them only through the thoracolumbar fascia, does not attach. Each muscle is a box in "
-        "its column, coloured by Bergmark class. Every local muscle sits in the first column except transversus "
-        "abdominis, which reaches the lumbar vertebrae only through the thoracolumbar fascia; no global muscle "
-        "attaches directly (the thoracic part of longissimus, whose upper fascicles end on lumbar spinous "
-        "processes, sits in the second column); unclassified muscles reach the lumbar vertebrae at most through "
-        "the thoracolumbar fascia, except psoas, excepted in the usual summary of the local system, and spinalis, "
-        "which the usual lists do not name.",
-        figsize=(10.0, 6.4),
-    )
+    live = LiveFigure(_words("local_global_alt_text"), figsize=(10.0, 6.4))
     ax = live.axes[0]
     n = len(rows)
     for y, muscle in enumerate(rows):
@@ -325,20 +308,19 @@ def local_global_figure() -> LiveFigure:
         ax.axhline(n - edge - 0.5, color=style.STRUCTURE_EDGE, linewidth=0.8, linestyle="--")
     exception = n - 1 - rows.index(muscles.get(muscles.FASCIA_LOCAL_EXCEPTION))
     fascia = ATTACHMENT_COLUMNS.index("through fascia")
-    ax.annotate("local only for later authors: no fibres\non the lumbar vertebrae; reaches them\n"
-                "through the thoracolumbar fascia", xy=(fascia + 0.4, exception),
+    ax.annotate(_words("fascia_exception"), xy=(fascia + 0.4, exception),
                 xytext=(fascia - 0.35, exception + 2.6), fontsize=7, va="center",
                 arrowprops={"arrowstyle": "-", "linewidth": 0.6})
     columns = len(ATTACHMENT_COLUMNS)
     ax.set(yticks=range(n), yticklabels=[m.label for m in reversed(rows)], xlim=(-0.55, columns - 0.45),
-           xticks=range(columns), xticklabels=_COLUMN_TITLES, ylim=(-0.7, n - 0.3),
-           title="Bergmark's criterion: does the muscle attach to the lumbar vertebrae?")
+           xticks=range(columns), xticklabels=wording.phrases("anatomy_figures", "column_titles"), ylim=(-0.7, n - 0.3),
+           title=_words("local_global_title"))
     ax.xaxis.tick_top()
     ax.tick_params(labelsize=8)
     ax.grid(visible=False)
     handles = [Patch(facecolor=style.BERGMARK_COLOURS.get(c, NOT_CLASSIFIED_COLOUR), hatch=BERGMARK_HATCH[c],
                      edgecolor=style.STRUCTURE_EDGE, label=c) for c in muscles.BERGMARK_CLASSES]
-    ax.legend(handles=handles, title="Bergmark's systems,\nas commonly summarised", loc="lower left",
+    ax.legend(handles=handles, title=_words("bergmark_legend"), loc="lower left",
               bbox_to_anchor=(0.26, 0.0), fontsize=8)
     live.render()
     return live
@@ -347,7 +329,5 @@ def local_global_figure() -> LiveFigure:
 @references.shows(muscles.all_citations)
 def local_global_panel() -> FigurePanel:
     """:func:`local_global_figure` with its caption, ready to display."""
-    return FigurePanel(local_global_figure(), caption=(
-        "Local muscles attach to the lumbar vertebrae; global muscles carry load between the thoracic cage and "
-        "the pelvis without attaching to them. Dashed lines separate local, global and unclassified muscles. "
-        f"Sources: {references.cite(*muscles.all_citations())}."))
+    return FigurePanel(local_global_figure(), caption=_words("local_global_caption",
+                                                             citations=references.cite(*muscles.all_citations())))

@@ -1,7 +1,8 @@
 """'Sort the muscles': pick a layer for each of several muscles, then check, with feedback per muscle.
 
 The right answers and the clues come from :mod:`spinelab.anatomy.muscles`, so the
-self-check can never disagree with the data the figures draw.
+self-check can never disagree with the data the figures draw; the words around them are in ``data/wording.toml``
+``[muscle_sort]``.
 """
 
 from __future__ import annotations
@@ -12,26 +13,22 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from spinelab.anatomy import muscles
-from spinelab.course import references
+from spinelab.course import references, wording
 from spinelab.course.display import Displayable
 from spinelab.course.marks import mark
 from spinelab.course.steps import CheckStep
 
 DEFAULT_MUSCLES = ("latissimus_dorsi", "multifidus", "serratus_posterior_inferior", "trapezius",
                    "longissimus_thoracis_lumbar", "transversus_abdominis", "rotatores", "quadratus_lumborum")
-#: The rule of thumb for each layer, shown once the student has answered.
-LAYER_CLUES = {
-    "superficial": "superficial muscles join the arm and shoulder girdle to the trunk and are supplied by "
-                   "ventral rami, mostly through the brachial plexus (levator scapulae also by C3–C4 branches of the "
-                   "cervical plexus; trapezius by the accessory nerve).",
-    "intermediate": "the intermediate layer is serratus posterior: thin muscles of the ribs, supplied by "
-                    "intercostal nerves (ventral rami).",
-    "deep": "the deep (intrinsic) back muscles attach to the vertebrae and are supplied by dorsal rami.",
-    "abdominal wall": "the abdominal wall muscles, front and back (quadratus lumborum, psoas, the lateral "
-                      "intertransversarii), lie in front of or between the transverse processes and are supplied "
-                      "by ventral rami.",
-}
-_PLACEHOLDER = "choose a layer"
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("muscle_sort", key, **values)
+
+
+def layer_clue(layer: str) -> str:
+    """The rule of thumb for a layer (one of :data:`spinelab.anatomy.muscles.LAYERS`), shown once answered."""
+    return _words(f"clue_{layer.replace(' ', '_')}")
 
 
 @references.shows(muscles.all_citations)
@@ -48,21 +45,19 @@ class MuscleSorter(Displayable):
         if not muscle_ids:
             raise ValueError("muscle_ids must name at least one muscle")
         self.muscles = tuple(muscles.get(muscle_id) for muscle_id in muscle_ids)
-        options = [(_PLACEHOLDER, None), *((layer, layer) for layer in muscles.LAYERS)]
+        options = [(_words("choose"), None), *((layer, layer) for layer in muscles.LAYERS)]
         self.dropdowns = {m.id: widgets.Dropdown(options=options, value=None, description=m.name,
                                                  style={"description_width": "16em"},
                                                  layout=widgets.Layout(width="34em"))
                           for m in self.muscles}
         self.feedback = {m.id: widgets.HTML() for m in self.muscles}
         rows = [widgets.HBox([self.dropdowns[m.id], self.feedback[m.id]]) for m in self.muscles]
-        intro = widgets.HTML("<p><strong>Sort the muscles.</strong> Pick the layer of each muscle, then press "
-                             "<em>Check</em>.</p>")
+        intro = widgets.HTML(_words("intro"))
         names = ", ".join(m.label for m in self.muscles)
         listing = "\n".join(f"- {m.name}" for m in self.muscles)
-        static = (f"**Sort the muscles.** Give the layer ({', '.join(muscles.LAYERS)}) of each muscle:\n\n"
-                  f"{listing}")
+        static = f"{_words('static', layers=', '.join(muscles.LAYERS))}\n\n{listing}"
         self.step: CheckStep[dict[str, bool | None]] = CheckStep(
-            [intro, *rows], self._grade, f"[Self-check] Sort the muscles into layers: {names}.", static)
+            [intro, *rows], self._grade, _words("plain", muscles=names), static)
         self.view = self.step
 
     def choose(self, muscle_id: str, layer: str) -> None:
@@ -81,17 +76,17 @@ class MuscleSorter(Displayable):
             chosen = self.dropdowns[muscle.id].value
             if chosen is None:
                 results[muscle.id] = None
-                self.feedback[muscle.id].value = "Choose a layer first."
+                self.feedback[muscle.id].value = _words("choose_first")
                 continue
             results[muscle.id] = chosen == muscle.layer
             if chosen == muscle.layer:
-                kind, text = "correct", f"Yes, {muscle.layer}: {LAYER_CLUES[muscle.layer]}"
+                kind, text = "correct", _words("right", layer=muscle.layer, clue=layer_clue(muscle.layer))
             else:
-                kind, text = "wrong", (f"Not {chosen}. Clue: its nerve supply is {_lower_first(muscle.innervation)}; "
-                        f"it ends on {_lower_first(muscle.insertion)}.")
+                kind, text = "wrong", _words("wrong", chosen=chosen, innervation=_lower_first(muscle.innervation),
+                                             insertion=_lower_first(muscle.insertion))
             self.feedback[muscle.id].value = f"<small>{mark(kind, text)} {html.escape(muscle.cite())}</small>"
         right = sum(result is True for result in results.values())
-        return results, f"<p>{right} of {len(self.muscles)} right.</p>"
+        return results, _words("score", right=right, total=len(self.muscles))
 
 
 def _lower_first(text: str) -> str:

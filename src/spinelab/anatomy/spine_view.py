@@ -10,7 +10,7 @@ alt text (:meth:`Spine3DView.png`).
 
 :func:`local_global_panel` plots each fascicle's extension moment arm at each lumbar joint, multifidus against
 longissimus pars thoracis, so Bergmark's local/global classes can be read off the model's geometry. All numbers
-come from :mod:`spinelab.anatomy.spine_model`.
+come from :mod:`spinelab.anatomy.spine_model`; the words shown are in ``data/wording.toml`` ``[spine_view]``.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from PIL import Image as PILImage
 from spinelab.anatomy import muscles, spine_geometry
 from spinelab.anatomy import spine_model as sm
 from spinelab.anatomy.spine_plot import gzipped_module, plot_class
-from spinelab.course import a11y, references, style
+from spinelab.course import a11y, references, style, wording
 from spinelab.course.display import Display, Displayable, static_mode
 from spinelab.course.live import LiveFigure
 
@@ -102,24 +102,25 @@ def camera(turn: float, tilt: float, zoom: float) -> list[float]:
 def view_name(turn: float) -> str:
     """Where the view is from, in words: behind, the right, the front or the left (nearest quarter turn)."""
     quarter = round(((turn + 180) % 360 - 180) / 90) % 4
-    return ("behind", "the right side", "the front", "the left side")[quarter]
+    return wording.phrases("spine_view", "views")[quarter]
 
 
 def describe(shown: tuple[str, ...], highlight: str, turn: float, tilt: float) -> str:
     """One sentence on what the 3D view shows now: the layers, the highlighted group and the viewpoint."""
     counts = {layer: sum(f.layer == layer for f in sm.fascicles()) for layer in shown}
-    layers = ", ".join(f"{layer} ({counts[layer]} fascicles)" for layer in shown) or "no muscle layer"
-    sentence = f"Lumbar spine from {view_name(turn)}"
-    if tilt:
-        sentence += f", tilted {abs(tilt):.0f} degrees {'from above' if tilt > 0 else 'from below'}"
-    sentence += f". Shown: {layers}."
+    layers = (", ".join(_words("layer_count", layer=layer, count=counts[layer]) for layer in shown)
+              or _words("no_layer"))
+    sentences = [_words("viewpoint_tilted", view=view_name(turn), degrees=f"{abs(tilt):.0f}",
+                        direction=_words("from_above" if tilt > 0 else "from_below"))
+                 if tilt else _words("viewpoint", view=view_name(turn)),
+                 _words("shown", layers=layers)]
     if highlight != _NONE:
         item = muscles.get(highlight)
         low, high = sm.span(highlight)
-        joints = str(low) if low == high else f"{low} to {high}"
-        visible = " (its layer is hidden)" if item.layer not in shown else ""
-        sentence += f" Highlighted: {item.label}{visible}, each fascicle crossing {joints} lumbar joints."
-    return sentence
+        joints = str(low) if low == high else _words("joint_range", low=low, high=high)
+        sentences.append(_words("highlighted" if item.layer in shown else "highlighted_hidden", muscle=item.label,
+                                joints=joints))
+    return " ".join(sentences)
 
 
 def _draw_still(figure: Figure, axes: list) -> None:
@@ -127,7 +128,8 @@ def _draw_still(figure: Figure, axes: list) -> None:
     bones, faces, _, _ = _geometry()
     paths = spine_geometry.fascicle_paths()
     # Behind: right of the picture is the model's right (-x); side: anterior (-y) to the right.
-    for ax, (horizontal, sign), title in ((axes[0], (0, -1), "From behind"), (axes[1], (1, -1), "From the right")):
+    titles = wording.phrases("spine_view", "still_titles")
+    for ax, (horizontal, sign), title in zip(axes, ((0, -1), (1, -1)), titles, strict=True):
         flat = np.stack([sign * bones[:, horizontal], bones[:, 2]], axis=1)
         # 7,600 triangles a view: a picture in vector output (an SVG stays small), the fascicles stay lines.
         ax.add_collection(PolyCollection(flat[faces], facecolor="#D9D4C7", edgecolor="#B8B2A3", linewidth=0.1,
@@ -140,7 +142,7 @@ def _draw_still(figure: Figure, axes: list) -> None:
         ax.set_aspect("equal")
         ax.autoscale_view()
         ax.set_axis_off()
-    handles = [Line2D([], [], color=style.LAYER_COLOURS[layer], label=f"{layer} layer")
+    handles = [Line2D([], [], color=style.LAYER_COLOURS[layer], label=_words("layer", layer=layer))
                for layer in layers_in_model()]
     figure.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
 
@@ -156,14 +158,8 @@ def static_picture() -> Figure:
 def still_alt_text() -> str:
     """The still's text alternative: what is drawn, with each layer's fascicle count from the model."""
     count = {layer: sum(f.layer == layer for f in sm.fascicles()) for layer in layers_in_model()}
-    return (f"The lumbar spine of the {sm.source()} drawn twice, from behind and from the right side (the front of "
-            f"the body to the right): the sacrum and the lumbar and thoracic vertebrae, and the model's "
-            f"{len(sm.fascicles())} muscle fascicles as straight lines coloured by layer. The deep layer's "
-            f"{count['deep']} fascicles (multifidus, and the lumbar and thoracic parts of iliocostalis and "
-            "longissimus) run beside the spinous processes from the sacrum and pelvis up to the lumbar and thoracic "
-            f"vertebrae and the ribs; the abdominal wall layer's {count['abdominal wall']} (quadratus lumborum, "
-            "psoas major, the external and internal obliques and rectus abdominis) lie to the sides of the lumbar "
-            "spine and in front of it.")
+    return _words("still_alt_text", source=sm.source(), fascicles=len(sm.fascicles()), deep=count["deep"],
+                  abdominal_wall=count["abdominal wall"])
 
 
 def still_figure() -> LiveFigure:
@@ -193,6 +189,10 @@ def static_png() -> bytes:
 def slide_png() -> bytes:
     """:func:`static_picture` as PNG bytes for static exports (slide decks): sharp on a projector, drawn once."""
     return compact_png(static_picture(), dpi=SLIDE_DPI)
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("spine_view", key, **values)
 
 
 class _PictureDisplay(Display):
@@ -250,19 +250,20 @@ class Spine3DView(Displayable):
                             name=group, compression_level=_COMPRESSION)
             self.plot += obj
             self.lines[group] = obj
-        self.layer_boxes = {layer: widgets.Checkbox(value=True, description=f"Show the {layer} layer", indent=False)
+        self.layer_boxes = {layer: widgets.Checkbox(value=True, description=_words("show_layer", layer=layer),
+                                                   indent=False)
                             for layer in layers_in_model()}
-        options = [("none", _NONE)] + [(muscles.get(g).label, g) for g in sm.groups()]
-        self.picker = widgets.Dropdown(options=options, value=highlight, description="Highlight")
+        options = [(_words("no_highlight"), _NONE)] + [(muscles.get(g).label, g) for g in sm.groups()]
+        self.picker = widgets.Dropdown(options=options, value=highlight, description=_words("highlight"))
         self.turn = widgets.IntSlider(value=0, min=TURN_RANGE[0], max=TURN_RANGE[1], step=15,
-                                      description="Turn (degrees)", continuous_update=False)
+                                      description=_words("turn"), continuous_update=False)
         self.tilt = widgets.IntSlider(value=0, min=TILT_RANGE[0], max=TILT_RANGE[1], step=15,
-                                      description="Tilt (degrees)", continuous_update=False)
+                                      description=_words("tilt"), continuous_update=False)
         self.zoom = widgets.FloatSlider(value=1.0, min=ZOOM_RANGE[0], max=ZOOM_RANGE[1], step=0.25,
-                                        description="Zoom", continuous_update=False)
-        self.turn_left = widgets.Button(description="Turn left", icon="rotate-left")
-        self.turn_right = widgets.Button(description="Turn right", icon="rotate-right")
-        self.reset = widgets.Button(description="View from behind")
+                                        description=_words("zoom"), continuous_update=False)
+        self.turn_left = widgets.Button(description=_words("turn_left"), icon="rotate-left")
+        self.turn_right = widgets.Button(description=_words("turn_right"), icon="rotate-right")
+        self.reset = widgets.Button(description=_words("home"))
         self.turn_left.on_click(lambda _: self._step(-15))
         self.turn_right.on_click(lambda _: self._step(15))
         self.reset.on_click(lambda _: self._home())
@@ -279,12 +280,13 @@ class Spine3DView(Displayable):
             widgets.HBox([self.turn, self.tilt, self.zoom]),
             widgets.HBox([self.turn_left, self.turn_right, self.reset]),
         ])
-        alt = (f"3D model of the lumbar spine and sacrum with the {len(sm.fascicles())} muscle fascicles of the "
-               f"{sm.source()}, drawn as lines coloured by layer. {self.description()}")
-        a11y.label(self.plot, "3D view of the lumbar spine model: drag to turn, scroll to zoom, or use the controls")
+        alt = _words("view_alt_text", fascicles=len(sm.fascicles()), source=sm.source(),
+                     description=self.description())
+        a11y.label(self.plot, _words("view_label"))
         self.readout.add_class("spinelab-spine3d-description")
         self.view = _PictureDisplay(widgets.VBox([controls, self.plot, self.readout]).add_class("spinelab-spine3d"),
-                                    f"[3D view] {self.description()}", alt, static_png(), slide_png())
+                                    _words("plain", description=self.description()), alt, static_png(),
+                                    slide_png())
 
     def shown(self) -> tuple[str, ...]:
         """The layers whose check box is ticked."""
@@ -326,7 +328,7 @@ class Spine3DView(Displayable):
         self.readout.value = f"<p><small>{sentence}</small></p>"
         if getattr(self, "view", None) is not None:
             self.view.announce(sentence)
-            self.view.text = f"[3D view] {sentence}"
+            self.view.text = _words("plain", description=sentence)
 
     def png(self) -> bytes:
         """The static picture of the same geometry (PNG bytes)."""
@@ -350,19 +352,17 @@ def local_global_figure(groups: tuple[str, str] = ("multifidus", "longissimus_th
         ax.set_xticks(range(len(sm.JOINTS)), sm.JOINTS, rotation=45)
         ax.set_yticks(range(len(names)), [name.removesuffix("_r") for name in names], fontsize=6)
         ax.set_title(muscles.get(group).label)
-        ax.set_xlabel("lumbar joint")
-    figure.colorbar(image, ax=list(axes), label="extension moment arm (cm)", shrink=0.8)
+        ax.set_xlabel(_words("joint_axis"))
+    figure.colorbar(image, ax=list(axes), label=_words("moment_arm_axis"), shrink=0.8)
     return figure
 
 
 @references.shows(sm.citations)
 def local_global_panel() -> Display:
     """:func:`local_global_figure` as a still with its caption and alt text, ready to display."""
-    alt = ("Two grids, rows for right-side fascicles, columns for lumbar joints, coloured by extension moment arm, "
-           "blank where a fascicle does not cross: multifidus rows start at their own vertebra and run down; most "
-           "longissimus thoracis rows span all five joints.")
+    alt = _words("local_global_alt_text")
     png = compact_png(local_global_figure(), dpi=80)
     image = a11y.label(widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="720px")), alt)
-    caption = widgets.HTML(f"<figcaption><small>Computed from the {sm.source()}: fascicles as lines of action in "
-                           "one adult geometry, neutral posture.</small></figcaption>")
-    return _PictureDisplay(widgets.VBox([image, caption]), f"[Figure] {alt}", alt, png)
+    caption = widgets.HTML(f"<figcaption><small>{_words('local_global_caption', source=sm.source())}"
+                           "</small></figcaption>")
+    return _PictureDisplay(widgets.VBox([image, caption]), _words("local_global_plain", alt_text=alt), alt, png)

@@ -7,7 +7,8 @@ student is (the step and the path so far), and **Review my path** shows each dec
 at an ending the outcome comes with that review, and a Start again button. The choices appear in an order shuffled
 with a seed made of the case's and the node's ids, so the best choice is not always first and the order is the same
 on every run. Everything is a button or a dropdown: Tab reaches it, and Enter or Space presses it; after a choice
-the focus moves to Continue, and after Continue to the first choice.
+the focus moves to Continue, and after Continue to the first choice. The player's words are in
+``data/wording.toml`` ``[case_player]``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import ipywidgets as widgets
 
 from spinelab.clinic import case_graph, cases
 from spinelab.clinic.cases import Case, Choice, Node
-from spinelab.course import a11y, references
+from spinelab.course import a11y, references, wording
 from spinelab.course.display import Display, Displayable, markdown_html
 from spinelab.course.marks import mark
 
@@ -29,10 +30,7 @@ _CSS = ("<style>.spinelab-case-choice {white-space: normal !important; height: a
         "min-height: var(--jp-widgets-inline-height); text-align: left; line-height: 1.4; padding: 4px 12px;}"
         "</style>")
 _CHOICE_LAYOUT = {"width": "auto", "max_width": "48em", "height": "auto"}
-#: How each grade is announced (in the page, after its mark: :func:`spinelab.course.marks.mark`, a shape of its own
-#: for each grade, not colour alone); and its button's style once chosen.
-VERDICTS = {"best": "Best choice.", "acceptable": "Acceptable: defensible, not the best fit.",
-            "unhelpful": "Unhelpful.", "harmful": "Harmful."}
+#: Each grade's button style once chosen.
 _STYLES = {"best": "success", "acceptable": "info", "unhelpful": "warning", "harmful": "danger"}
 
 
@@ -42,6 +40,16 @@ def choice_order(case: Case, node: Node, facts: cases.Facts | None = None) -> li
     shown = list(node.choices)
     random.Random(f"{case.id}/{node.id}").shuffle(shown)
     return shown if facts is None else [choice for choice in shown if cases.holds(choice.when, facts)]
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("case_player", key, **values)
+
+
+def verdict(grade: str) -> str:
+    """How a grade is announced, e.g. ``"Best choice."``: in the page after its mark
+    (:func:`spinelab.course.marks.mark`, a shape of its own for each grade, not colour alone)."""
+    return _words(f"verdict_{grade}")
 
 
 def _cite(keys: Sequence[str]) -> str:
@@ -79,21 +87,21 @@ class CasePlayer(Displayable):
             raise ValueError(f"case_id must be one of {', '.join(self.library)}; got {case_id!r}")
         first = case_id or next(iter(self.library))
         self.picker = widgets.Dropdown(options=[(case.title, case.id) for case in self.library.values()],
-                                       value=first, description="Case", layout=widgets.Layout(width="32em"))
-        a11y.label(self.picker, "Choose a case to work through")
+                                       value=first, description=_words("case"), layout=widgets.Layout(width="32em"))
+        a11y.label(self.picker, _words("picker_label"))
         self.heading, self.body, self.question = widgets.HTML(), widgets.HTML(), widgets.HTML()
         self.choice_box = widgets.VBox()
         self.feedback = widgets.HTML()
-        self.continue_button = widgets.Button(description="Continue", button_style="primary",
-                                              tooltip="Go on to what happens next")
-        self.restart_button = widgets.Button(description="Start again", button_style="info",
-                                             tooltip="Start this case again from its first step")
+        self.continue_button = widgets.Button(description=_words("continue"), button_style="primary",
+                                              tooltip=_words("continue_tooltip"))
+        self.restart_button = widgets.Button(description=_words("restart"), button_style="info",
+                                             tooltip=_words("restart_tooltip"))
         self.continue_button.on_click(lambda _button: self.proceed())
         self.restart_button.on_click(lambda _button: self.restart())
         self.where = widgets.HTML()
         self.review = widgets.HTML()
-        self.review_button = widgets.ToggleButton(description="Review my path", value=False,
-                                                  tooltip="Show or hide each decision so far with its grade")
+        self.review_button = widgets.ToggleButton(description=_words("review"), value=False,
+                                                  tooltip=_words("review_tooltip"))
         self.review_button.observe(lambda _change: self._show_review(), names="value")
         # A new case from the picker leaves the focus on the picker: arrow keys change its value at every press.
         self.picker.observe(lambda change: self.restart(change["new"], focus=False), names="value")
@@ -109,9 +117,8 @@ class CasePlayer(Displayable):
                             self.choice_box, self.feedback, self.continue_button, self.restart_button,
                             self.review_button, self.review])
         # The plain text names the starting case only, so that it stays the same whatever the student does.
-        self.view = Display(box, f"[Case player] {self.case.title}: {self.case.summary} (Other cases: the Case "
-                                 "menu.) Choose, read the grade and feedback, press Continue.",
-                            self._static_markdown())
+        self.view = Display(box, _words("plain", title=self.case.title, summary=self.case.summary,
+                                        button=_words("continue")), self._static_markdown())
         self._show()
 
     # -------------------------------------------------------------- what a student does
@@ -150,11 +157,11 @@ class CasePlayer(Displayable):
                 button.button_style = _STYLES[found.grade]
         result = _tool_html(self.node) if self.node.tool is not None and self.node.tool.shown == "after" else ""
         text = cases.feedback_text(found, self.facts)
-        self.feedback.value = (f"<div><p><b>{mark(found.grade, VERDICTS[found.grade])}</b></p>"
-                               f"{markdown_html(text)}<p><small>Sources: {_cite(found.cites)}</small></p>"
-                               f"{result}</div>")
+        self.feedback.value = (f"<div><p><b>{mark(found.grade, verdict(found.grade))}</b></p>"
+                               f"{markdown_html(text)}<p><small>{_words('sources', sources=_cite(found.cites))}"
+                               f"</small></p>{result}</div>")
         self.continue_button.layout.display = ""
-        self.view.announce(f"{VERDICTS[found.grade]} {a11y.plain_text(markdown_html(text))}")
+        self.view.announce(f"{verdict(found.grade)} {a11y.plain_text(markdown_html(text))}")
         self.continue_button.focus()
         return found
 
@@ -179,19 +186,19 @@ class CasePlayer(Displayable):
 
     def _show(self) -> None:
         node, step = self.node, len(self.path) + 1
-        where = "Ending" if node.is_ending else f"Step {step}"
+        where = _words("ending") if node.is_ending else _words("step", step=step)
         self.heading.value = f"<h4>{html.escape(self.case.title)}: {where}. {html.escape(node.title)}</h4>"
         parts = [markdown_html(cases.node_text(node, self.facts))]
         trail = " → ".join(html.escape(item.title) for item, _ in self.path)
-        self.where.value = (f"<p><small>Step {step} of this path{': after ' + trail if trail else ''}.</small></p>"
-                            if not node.is_ending else "")
+        line = _words("where_after", step=step, trail=trail) if trail else _words("where_first", step=step)
+        self.where.value = f"<p><small>{line}</small></p>" if not node.is_ending else ""
         if node.tool is not None and node.tool.shown == "before":
             parts.append(_tool_html(node))
         self.feedback.value = ""
         self.continue_button.layout.display = "none"
         if node.is_ending:
             parts.insert(0, f"<p><b>{html.escape(self._outcome())}</b></p>")
-            parts.append(f"<p><small>Sources: {_cite(node.cites)}</small></p>{self._path_html()}")
+            parts.append(f"<p><small>{_words('sources', sources=_cite(node.cites))}</small></p>{self._path_html()}")
             self.question.value = ""
             self.choice_buttons = []
             self.restart_button.layout.display = ""
@@ -209,9 +216,9 @@ class CasePlayer(Displayable):
     def _outcome(self) -> str:
         """The ending's outcome, and how many missteps the path recovered from (or ended with)."""
         missteps = sum(choice.grade in case_graph.MISSTEPS for _, choice in self.path)
-        text = f"Outcome: {cases.OUTCOME_LABELS[self.node.outcome]}."
+        text = _words("outcome", outcome=cases.outcome_label(self.node.outcome))
         if missteps and self.node.outcome == "good":
-            text += f" The case was recovered after {missteps} unhelpful or harmful choice{'s' * (missteps > 1)}."
+            text += " " + _words("recovered_many" if missteps > 1 else "recovered_one", count=missteps)
         return text
 
     def _button(self, choice: Choice) -> widgets.Button:
@@ -228,12 +235,12 @@ class CasePlayer(Displayable):
     def _path_html(self) -> str:
         """Each decision of the path: the step, the choice, its grade and the sources of its feedback."""
         steps = "".join(f"<li>{html.escape(node.title)}: <i>{html.escape(choice.label)}</i>: "
-                        f"<b>{mark(choice.grade, VERDICTS[choice.grade])}</b> <small>{_cite(choice.cites)}</small></li>"
+                        f"<b>{mark(choice.grade, verdict(choice.grade))}</b> <small>{_cite(choice.cites)}</small></li>"
                         for node, choice in self.path)
-        return f"<p><b>Your path</b> and the grade of each decision:</p><ol>{steps}</ol>" if steps else ""
+        return f"<p>{_words('path_heading')}</p><ol>{steps}</ol>" if steps else ""
 
     def _static_markdown(self) -> str:
         start = self.case.node(self.case.start)
         options = "\n".join(f"- {choice.label}" for choice in choice_order(self.case, start, frozenset()))
-        return (f"**{self.case.title}** (case study): {self.case.summary}\n\n**{start.title}.** {start.text}\n\n"
-                f"*{start.question}*\n\n{options}")
+        return (f"{_words('static_case', title=self.case.title, summary=self.case.summary)}\n\n"
+                f"**{start.title}.** {start.text}\n\n*{start.question}*\n\n{options}")

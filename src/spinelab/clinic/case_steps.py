@@ -1,7 +1,8 @@
 """Notebook 06's step between visits, as an "answer, then check" widget.
 
 :class:`LayerStep`: what tender, held muscles tell you, which muscle is likely inhibited, and where, graded by
-:mod:`spinelab.clinic.case_study`. The branching cases are :class:`spinelab.clinic.case_player.CasePlayer`.
+:mod:`spinelab.clinic.case_study`; its words are in ``data/layer_step.toml``. The branching cases are
+:class:`spinelab.clinic.case_player.CasePlayer`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,9 @@ from spinelab.course.display import Displayable
 from spinelab.course.marks import mark
 from spinelab.course.steps import CheckStep
 
-_PLACEHOLDER = "choose"
-
 
 def _option_label(option: str) -> str:
-    return "Erector spinae" if option == ERECTOR_SPINAE else muscles.get(option).label
+    return step_text("erector_spinae_short") if option == ERECTOR_SPINAE else muscles.get(option).label
 
 
 @references.shows(case_study.citation_keys)
@@ -48,7 +47,7 @@ class LayerStep(Displayable):
 
     def __init__(self, vignette_id: str = "warehouse") -> None:
         self.vignette = vignette(vignette_id)
-        options = [(_PLACEHOLDER, None), *((option_name(option), option) for option in layer_options())]
+        options = [(step_text("choose"), None), *((option_name(option), option) for option in layer_options())]
         wide = {"description_width": "22em"}
         guarding_label = widgets.HTML(step_text("guarding_question"))
         self.guarding = widgets.RadioButtons(options=guarding_options(), value=None,
@@ -87,8 +86,9 @@ class LayerStep(Displayable):
         for key, value, grade in graders:
             if value is None:
                 results[key] = None
-                lines.append(f"<li><b>{key}</b>: {html.escape(step_text('unanswered'))}</li>")
+                lines.append(f"<li><b>{step_text(f'{key}_label')}</b>: {html.escape(step_text('unanswered'))}</li>")
                 continue
             results[key], text = grade(value)
-            lines.append(f"<li><b>{key}</b>: {mark('correct' if results[key] else 'wrong', text)}</li>")
+            lines.append(f"<li><b>{step_text(f'{key}_label')}</b>: "
+                         f"{mark('correct' if results[key] else 'wrong', text)}</li>")
         return results, f"<ul>{''.join(lines)}</ul>"

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from spinelab.clinic import case_graph
 from spinelab.clinic.case_graph import CaseError, Facts, after, available, holds
 from spinelab.clinic.case_tools import TOOL_KINDS, Tool, tool_keys, tool_result
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.validation import check_text
 
 __all__ = ["TOOL_KINDS", "Case", "CaseError", "Choice", "Node", "Tool", "Variant", "after", "available", "holds",
@@ -30,11 +30,18 @@ __all__ = ["TOOL_KINDS", "Case", "CaseError", "Choice", "Node", "Tool", "Variant
 
 CASES_FOLDER = "data/cases"
 OUTCOMES = ("good", "misstep")
-#: How a student-facing outcome is named.
-OUTCOME_LABELS = {"good": "Good care", "misstep": "A misstep"}
-#: The grades of a choice, best first, and how a student reads them.
+#: The grades of a choice, best first (:func:`grade_label`: how a student reads them).
 GRADES = ("best", "acceptable", "unhelpful", "harmful")
-GRADE_LABELS = {"best": "Best choice", "acceptable": "Acceptable", "unhelpful": "Unhelpful", "harmful": "Harmful"}
+
+
+def outcome_label(outcome: str) -> str:
+    """How a student-facing outcome is named, e.g. ``"Good care"`` (``data/wording.toml`` ``[cases]``)."""
+    return wording.phrase("cases", f"outcome_{outcome}")
+
+
+def grade_label(grade: str) -> str:
+    """How a student reads a choice's grade, e.g. ``"Best choice"`` (``data/wording.toml`` ``[cases]``)."""
+    return wording.phrase("cases", f"grade_{grade}")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 The plans, their evidence and the model are :mod:`spinelab.clinic.plan`; this
 module draws the model against the alternatives and shows the feedback. Its
-figure is the handouts' case-study outcome figure (:func:`outcome_figure`).
+figure is the handouts' case-study outcome figure (:func:`outcome_figure`). Its words are in
+``data/wording.toml`` ``[plan_chooser]``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from spinelab.clinic.plan import (
     outcome,
     plan_feedback,
 )
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
@@ -38,6 +39,11 @@ ALTERNATIVE_STYLES = (
     {"color": style.GROUP_COLOURS["control"], "linestyle": style.GROUP_LINESTYLES["control"]},
     {"color": style.GROUP_COLOURS["specific exercise"], "linestyle": style.GROUP_LINESTYLES["specific exercise"]},
 )
+
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("plan_chooser", key, **values)
 
 
 @references.shows(plan.citation_keys)
@@ -57,34 +63,27 @@ class PlanChooser(Displayable):
     def __init__(self, plan: Plan = STARTING_PLAN) -> None:
         wide, width = {"description_width": "16em"}, widgets.Layout(width="36em")
         self.exercise = widgets.Checkbox(value=plan.specific_exercise, indent=False,
-                                         description="Include specific multifidus exercise")
+                                         description=_words("include_exercise"))
         self.exercise_start = widgets.IntSlider(value=round(plan.exercise_start_week),
                                                 min=round(EXERCISE_START_RANGE[0]), max=round(EXERCISE_START_RANGE[1]),
-                                                description="Exercise starts at week", style=wide, layout=width)
+                                                description=_words("exercise_start"), style=wide, layout=width)
         self.adherence = widgets.IntSlider(value=round(plan.adherence * 100), min=0, max=100, step=10, style=wide,
-                                           description="Programme kept up (%)", layout=width)
+                                           description=_words("adherence"), layout=width)
         self.treatment = widgets.Dropdown(options=TREATMENT_OPTIONS, value=plan.treatment, style=wide,
-                                          description="Treatment of the guarding", layout=width)
+                                          description=_words("treatment"), layout=width)
         self.treatment_start = widgets.IntSlider(value=round(plan.treatment_start_day),
                                                  min=round(TREATMENT_START_RANGE[0]),
                                                  max=round(TREATMENT_START_RANGE[1]),
-                                                 description="Treatment starts on day", style=wide, layout=width)
-        self.live = LiveFigure(
-            "Two panels comparing your plan (black dash-dot line) with two alternatives: pain relief only (dashed) "
-            "and staying active with specific exercise from week 2 (solid); both are illustrative models of "
-            "mechanism. Left: modelled guarding over 12 weeks, which rises in the first days and fades, a little "
-            "sooner with a treatment. Right: modelled multifidus size on the painful side, which returns towards "
-            "the other side's size only with specific exercise, sooner when it starts earlier.",
-            figsize=(10.0, 4.2), ncols=2,
-        )
+                                                 description=_words("treatment_start"), style=wide, layout=width)
+        self.live = LiveFigure(_words("alt_text"), figsize=(10.0, 4.2), ncols=2)
         self.readout, self.feedback = widgets.HTML(), widgets.HTML()
         self._draw_static()
         # The first update draws the figure: refresh() renders the background when there is none yet.
         self.update()
         for control in (self.exercise, self.exercise_start, self.adherence, self.treatment, self.treatment_start):
             control.observe(lambda _change: self.update(), names="value")
-        exercise_head = widgets.HTML("<b>Specific multifidus exercise</b>")
-        guarding_head = widgets.HTML("<b>Treatment of the guarding</b> (the clinic's options, notebook 02)")
+        exercise_head = widgets.HTML(_words("exercise_head"))
+        guarding_head = widgets.HTML(_words("guarding_head"))
         # After every redraw the readout's words go to the panel's polite live region, for screen readers.
         self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
@@ -92,19 +91,17 @@ class PlanChooser(Displayable):
                         self.treatment, self.treatment_start],
             # The evidence and the table go under the figure: above it they pushed it out of sight of the controls.
             below=[self.readout, self.feedback],
-            caption="Both panels are illustrative models of mechanism. Guarding: the model of notebook 02 (treatment "
-                    "strengths made up and equal). Multifidus: the illustrative recovery curves of notebook 03 "
-                    "(invented scale, not data).")
+            caption=_words("caption"))
 
     def _draw_static(self) -> None:
         guard_ax, size_ax = self.live.axes
-        guard_ax.set(xlim=(0, MODEL_WEEKS), ylim=(0, 100), xlabel="Weeks after the injury",
-                     ylabel="Guarding (% of maximal)", title="Guarding (illustrative model)")
-        size_ax.set(xlim=(0, MODEL_WEEKS), ylim=(70, 105), xlabel="Weeks after the injury",
-                    ylabel=recovery.SIZE_AXIS_LABEL, title="Multifidus size (illustrative model)")
+        guard_ax.set(xlim=(0, MODEL_WEEKS), ylim=(0, 100), xlabel=_words("weeks_axis"),
+                     ylabel=_words("guarding_axis"), title=_words("guarding_title"))
+        size_ax.set(xlim=(0, MODEL_WEEKS), ylim=(70, 105), xlabel=_words("weeks_axis"),
+                    ylabel=recovery.SIZE_AXIS_LABEL, title=_words("size_title"))
         size_ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
         size_ax.axvline(recovery.follow_up_week(), color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.0)
-        size_ax.annotate("week 10: last exam of\nHides et al. 1996", (recovery.follow_up_week(), 72), ha="right",
+        size_ax.annotate(_words("last_exam"), (recovery.follow_up_week(), 72), ha="right",
                          xytext=(-4, 0), textcoords="offset points", fontsize="small")
         alternatives = [outcome(plan) for plan in ALTERNATIVES]
         # The alternatives never change: their curves are static and their readouts computed once.
@@ -114,7 +111,7 @@ class PlanChooser(Displayable):
         self.lines = self._plot(outcome(STARTING_PLAN), {"color": PLAN_COLOUR, "linestyle": PLAN_STYLE})
         self.live.dynamic(*self.lines)
         self.live.figure.legend(handles=[*size_ax.get_lines()[2:4], self.lines[-1]],
-                                labels=[plan.label for plan in ALTERNATIVES] + ["your plan"],
+                                labels=[plan.label for plan in ALTERNATIVES] + [_words("your_plan")],
                                 loc="outside lower center", ncols=3)
 
     def _plot(self, result: PlanOutcome, line_style: dict) -> list:
@@ -125,7 +122,7 @@ class PlanChooser(Displayable):
     @property
     def plan(self) -> Plan:
         """The plan the widgets describe."""
-        return Plan("your plan", treatment=self.treatment.value, treatment_start_day=self.treatment_start.value,
+        return Plan(_words("your_plan"), treatment=self.treatment.value, treatment_start_day=self.treatment_start.value,
                     specific_exercise=self.exercise.value, exercise_start_week=self.exercise_start.value,
                     adherence=self.adherence.value / 100.0)
 
@@ -142,13 +139,13 @@ class PlanChooser(Displayable):
         size_line.set_ydata(result.size)
         self.exercise_start.disabled = self.adherence.disabled = not self.exercise.value
         self.treatment_start.disabled = self.treatment.value == NO_TREATMENT
-        rows = [*self._alternative_rows, ("your plan", result)]
+        rows = [*self._alternative_rows, (_words("your_plan"), result)]
         cells = "".join(f"<tr><td>{html.escape(label)}</td><td>{row.guarding_on_day_28:.0%}</td>"
                         f"<td>{row.size_at_follow_up:.0f}%</td></tr>" for label, row in rows)
-        self.readout.value = (
-            "<b>Model of mechanism, not a prognosis.</b><table><tr><th>plan</th><th>guarding, day 28</th>"
-            f"<th>multifidus, week 10*</th></tr>{cells}</table><small>* {html.escape(SIZE_NOTE)}. Your plan: "
-            f"{html.escape(self.plan.describe())}.</small>")
+        header = "".join(f"<th>{column}</th>" for column in wording.phrases("plan_chooser", "table_header"))
+        footnote = _words("footnote", size_note=html.escape(SIZE_NOTE), plan=html.escape(self.plan.describe()))
+        self.readout.value = (f"{_words('not_a_prognosis')}<table><tr>{header}</tr>{cells}</table>"
+                              f"<small>{footnote}</small>")
         self.feedback.value = markdown_html(plan_feedback(result))
         self.live.refresh()
 

@@ -5,7 +5,8 @@ Items 1-8 are checkboxes (ticked = agree); item 9 is a dropdown with the five bo
 scores the answers with :func:`spinelab.clinic.start_back.score`; an unanswered item 9 gives a message, never a
 traceback. Every control has a visible description, which the accessibility helper also gives it as its accessible
 name, and all are reachable with Tab and operable with Space/Enter and the arrow keys. In static mode (slides) the
-screen is Markdown: the items by domain, the scoring rule and the strata.
+screen is Markdown: the items by domain, the scoring rule and the strata. The words around the tool's items are in
+``data/wording.toml`` ``[start_back_screen]``.
 """
 
 from __future__ import annotations
@@ -15,33 +16,43 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 
 from spinelab.clinic import start_back
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.display import Display, Displayable, markdown_html
 
 #: Colour (Okabe-Ito) of each stratum; the text label is always shown with it.
 STRATUM_COLOURS = {start_back.LOW: style.OKABE_ITO["bluish_green"], start_back.MEDIUM: style.OKABE_ITO["orange"],
                    start_back.HIGH: style.OKABE_ITO["vermillion"]}
 
-#: What the result says before the answers are scored, or after one changes.
-NOT_SCORED = "Not scored yet: set the answers, then press Score."
-#: The message shown when item 9 has no answer.
-ITEM_9_MISSING = "Choose an answer for item 9 (how bothersome the back pain has been) before scoring."
 
-RULE = (f"Overall score = positive items (0-9); distress subscale = positive items among 5-9 (0-5). Low risk: "
-        f"overall 0-{start_back.LOW_MAX_OVERALL}. High risk: subscale {start_back.HIGH_MIN_DISTRESS}-5. "
-        "Otherwise medium risk.")
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("start_back_screen", key, **values)
+
+
+def not_scored() -> str:
+    """What the result says before the answers are scored, or after one changes."""
+    return _words("not_scored")
+
+
+def item_9_missing() -> str:
+    """The message shown when item 9 has no answer."""
+    return _words("item_9_missing")
+
+
+def rule() -> str:
+    """The scoring rule in words, with the tool's cut-offs."""
+    return _words("rule", low_max=start_back.LOW_MAX_OVERALL, high_min=start_back.HIGH_MIN_DISTRESS)
 
 
 def _introduction() -> str:
-    return (f"Items paraphrased by domain from the {start_back.tool().name} "
-            f"{references.cite(*start_back.tool().sources)}; for the official wording use the form at "
-            f"<{start_back.official_form()}>. *{start_back.attribution()}*")
+    return _words("introduction", tool=start_back.tool().name, citation=references.cite(*start_back.tool().sources),
+                  url=start_back.official_form(), attribution=start_back.attribution())
 
 
 def screen_markdown() -> str:
     """The screen for static exports: the items by domain, the scoring rule and the strata with their offers."""
     return "\n\n".join([_introduction(), str(start_back.items_markdown()).split("\n\n")[0],
-                        f"**Scoring.** {RULE}", str(start_back.strata_table())])
+                        _words("scoring", rule=rule()), str(start_back.strata_table())])
 
 
 @references.shows(start_back.citation_keys)
@@ -50,19 +61,20 @@ class StartBackScreen(Displayable):
 
     def __init__(self) -> None:
         items = start_back.items()
-        self.checkboxes = [widgets.Checkbox(value=False, description=f"{item.number}. Agrees: {item.domain}",
+        self.checkboxes = [widgets.Checkbox(value=False, description=_words("agrees", number=item.number,
+                                                                                 domain=item.domain),
                                             indent=False, layout=widgets.Layout(width="auto"))
                            for item in items[:-1]]
         graded = items[-1]
-        choices = [("(choose an answer)", None), *((answer, answer) for answer in graded.answers)]
+        choices = [(_words("choose"), None), *((answer, answer) for answer in graded.answers)]
         self.bothersomeness = widgets.Dropdown(options=choices, value=None,
                                                description=f"{graded.number}. {graded.domain.capitalize()}",
                                                style={"description_width": "initial"},
                                                layout=widgets.Layout(width="auto"))
-        self.button = widgets.Button(description="Score", button_style="primary", tooltip="Score the nine answers",
-                                     icon="calculator")
+        self.button = widgets.Button(description=_words("score"), button_style="primary",
+                                     tooltip=_words("score_tooltip"), icon="calculator")
         self.button.on_click(lambda _button: self.press())
-        self.result = widgets.HTML(f"<p>{NOT_SCORED}</p>")
+        self.result = widgets.HTML(f"<p>{not_scored()}</p>")
         for control in (*self.checkboxes, self.bothersomeness):
             control.observe(lambda _change: self._stale(), names="value")
         self.scores: start_back.Scores | None = None
@@ -103,8 +115,8 @@ class StartBackScreen(Displayable):
         """Score the answers (the Score button); show the scores, stratum and offer, or a message. Return the scores."""
         answers = self.answers
         if answers is None:
-            self.scores, self.message = None, ITEM_9_MISSING
-            self.result.value = f"<p role='alert'><b>{ITEM_9_MISSING}</b></p>"
+            self.scores, self.message = None, item_9_missing()
+            self.result.value = f"<p role='alert'><b>{self.message}</b></p>"
         else:
             # Checkbox values are always bool and item 9 maps through bothersome(), so score() cannot refuse them.
             self.scores, self.message = start_back.score(answers), ""
@@ -115,7 +127,7 @@ class StartBackScreen(Displayable):
 
     def _stale(self) -> None:
         self.scores, self.message = None, ""
-        self.result.value = f"<p>{NOT_SCORED}</p>"
+        self.result.value = f"<p>{not_scored()}</p>"
         self.view.text = self._text()
 
     @staticmethod
@@ -123,18 +135,16 @@ class StartBackScreen(Displayable):
         colour = STRATUM_COLOURS[scores.stratum]
         found = start_back.stratum(scores.stratum)
         return (f"<div style='border-left:8px solid {colour};padding-left:8px'>"
-                f"<p>Overall score <b>{scores.overall}</b> of 9; distress subscale <b>{scores.subscale}</b> of 5. "
+                f"<p>{_words('scores', overall=scores.overall, subscale=scores.subscale)} "
                 f"<span style='background:{colour};color:#000000;padding:1px 6px'><b>{found.label.upper()}</b></span>"
-                f" ({found.rule}).</p><p><b>Offered under stratified care in the STarT Back trial:</b> "
-                f"{found.offer} {found.citation}.</p>"
-                "<p><small>A stratum is the risk of a group of similar patients, not this patient's prognosis."
-                "</small></p></div>")
+                f" ({found.rule}).</p><p>{_words('offered', offer=found.offer, citation=found.citation)}</p>"
+                f"<p><small>{_words('group_not_patient')}</small></p></div>")
 
     def _sentence(self) -> str:
         if self.scores is None:
-            return self.message or NOT_SCORED
-        return (f"Overall score {self.scores.overall} of 9, distress subscale {self.scores.subscale} of 5: "
-                f"{start_back.stratum(self.scores.stratum).label}.")
+            return self.message or not_scored()
+        return _words("sentence", overall=self.scores.overall, subscale=self.scores.subscale,
+                      stratum=start_back.stratum(self.scores.stratum).label)
 
     def _text(self) -> str:
-        return f"[STarT Back screen] 9 items by domain (© Keele University). {self._sentence()}"
+        return _words("plain", sentence=self._sentence())

@@ -2,14 +2,14 @@
 
 :class:`ProgressPanel` reads the progress store (:mod:`spinelab.course.progress`; in class mode the student's file
 once the page gives their id, :mod:`spinelab.course.class_progress`); :func:`spinelab.course.selfcheck.progress`
-shows it.
+shows it. Its words are in ``data/wording.toml`` ``[progress_panel]``.
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
-from spinelab.course import class_progress, quiz
+from spinelab.course import class_progress, quiz, wording
 from spinelab.course.display import Display, Displayable
 from spinelab.course.marks import mark
 from spinelab.course.progress import ProgressError, ProgressStore
@@ -17,6 +17,10 @@ from spinelab.course.progress import ProgressError, ProgressStore
 
 def _wide() -> widgets.Layout:
     return widgets.Layout(width="auto")
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("progress_panel", key, **values)
 
 
 class ProgressPanel(Displayable):
@@ -33,14 +37,13 @@ class ProgressPanel(Displayable):
         self.store = store if store is not None else class_progress.store()
         self.table = widgets.HTML()
         self.message = widgets.HTML()
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh", layout=_wide())
-        self.reset_button = widgets.Button(description="Reset all answers…", icon="trash", layout=_wide())
-        self.confirm_button = widgets.Button(description="Yes, erase all my answers", button_style="danger",
-                                             layout=_wide())
-        self.cancel_button = widgets.Button(description="Cancel", layout=_wide())
+        self.refresh_button = widgets.Button(description=_words("refresh"), icon="refresh", layout=_wide())
+        self.reset_button = widgets.Button(description=_words("reset"), icon="trash", layout=_wide())
+        self.confirm_button = widgets.Button(description=_words("confirm"), button_style="danger", layout=_wide())
+        self.cancel_button = widgets.Button(description=_words("cancel"), layout=_wide())
         self.confirmation = widgets.HBox(
-            [widgets.HTML("<b>Erase every saved answer in every notebook?</b>"), self.confirm_button,
-             self.cancel_button], layout=widgets.Layout(display="none"))
+            [widgets.HTML(f"<b>{_words('question')}</b>"), self.confirm_button, self.cancel_button],
+            layout=widgets.Layout(display="none"))
         self.refresh_button.on_click(lambda _button: self.refresh())
         self.reset_button.on_click(lambda _button: self._ask())
         self.cancel_button.on_click(lambda _button: self._close())
@@ -50,8 +53,7 @@ class ProgressPanel(Displayable):
         self.view = Display(
             widgets.VBox([*hidden, self.table, widgets.HBox([self.refresh_button, self.reset_button]),
                           self.confirmation, self.message]),
-            "[Progress] Your self-check results in each notebook, kept between sessions.",
-            "*Your self-check results in each notebook appear here when the notebook runs.*")
+            _words("plain"), _words("static"))
 
     def rows(self) -> list[tuple[str, int, int, int]]:
         """``(notebook, answered, correct, total)`` for every notebook with questions."""
@@ -67,13 +69,14 @@ class ProgressPanel(Displayable):
         try:
             rows = self.rows()
         except (ProgressError, ValueError) as error:
-            self.table.value = f"<p>{mark('warning', f'Progress cannot be shown: {error}')}</p>"
+            self.table.value = f"<p>{mark('warning', _words('not_shown', error=error))}</p>"
             return
         body = "".join(f"<tr><td>{name}</td><td>{answered}</td><td>{correct}</td><td>{total}</td></tr>"
                        for name, answered, correct, total in rows)
+        header = "".join(f"<th>{column}</th>" for column in wording.phrases("progress_panel", "header"))
         self.table.value = (
-            "<table><thead><tr><th>Notebook</th><th>Answered</th><th>Correct</th><th>Questions</th></tr></thead>"
-            f"<tbody>{body}</tbody></table><p><small>Kept in {self.store.path}</small></p>"
+            f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+            f"<p><small>{_words('kept_in', path=self.store.path)}</small></p>"
             + "".join(f"<p><small>{mark('warning', notice)}</small></p>" for notice in self.store.notices))
 
     def use_store(self, store: ProgressStore) -> None:
@@ -101,6 +104,5 @@ class ProgressPanel(Displayable):
         except ProgressError as error:
             self.message.value = f"<p>{mark('warning', str(error))}</p>"
             return
-        self.message.value = ("<p>All saved answers erased. Run a notebook's self-check cells again to start "
-                              "afresh.</p>")
+        self.message.value = f"<p>{_words('erased')}</p>"
         self.refresh()

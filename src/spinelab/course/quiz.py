@@ -14,7 +14,7 @@ lets the instructor's guide list every answer without copying it.
 This module is pure Python: it parses, checks and grades, and imports no widgets.
 Choices are shown in an order shuffled with a seed taken from the question id
 (:attr:`Question.shown_choices`), the same in every run; grading goes by the
-choice itself, never by its position.
+choice itself, never by its position. The grading feedback's own words are in ``data/wording.toml`` ``[quiz]``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spinelab.course import datafile, references, rubric
+from spinelab.course import datafile, references, rubric, wording
 from spinelab.course.rubric import RubricCriterion
 from spinelab.course.validation import check_text
 
@@ -39,6 +39,10 @@ CHOICE_KINDS = KINDS[:3]
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyse", "evaluate", "create")
 #: Every objective must be measured by at least this many questions.
 MIN_QUESTIONS_PER_OBJECTIVE = 2
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("quiz", key, **values)
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ class Question:
         if unknown:
             raise ValueError(f"question {self.id!r} has no choice {unknown[0].text!r}")
         if not picked:
-            return None, "Choose an answer first." if self.kind != "select_all" else "Tick at least one answer first."
+            return None, _words("choose_first" if self.kind != "select_all" else "tick_first")
         if self.kind != "select_all":
             if len(picked) > 1:
                 raise ValueError(f"question {self.id!r} takes one choice; got {len(picked)}")
@@ -157,7 +161,7 @@ class Question:
             return True, " ".join(choice.feedback for choice in self.shown_choices if choice in picked)
         lines = [f"*{choice.text}*: {choice.feedback}" for choice in wrong]
         if missed:
-            lines.append(f"{len(missed)} correct answer{'s' if len(missed) > 1 else ''} not ticked yet.")
+            lines.append(_words("missed_many" if len(missed) > 1 else "missed_one", count=len(missed)))
         return False, "\n\n".join(lines)
 
     def grade_numeric(self, value: str | float | None) -> tuple[bool | None, str]:
@@ -171,17 +175,17 @@ class Question:
             raise ValueError(f"question {self.id!r} is {self.kind}: grade it with grade_choices")
         number = read_number(value, self.unit)
         if number is None:
-            unit = f" (in {self.unit})" if self.unit else ""
+            unit = _words("in_unit", unit=self.unit) if self.unit else ""
             text = "" if value is None else str(value).strip()
             if not text:
-                return None, f"Enter a number{unit} first."
-            return None, f"{text!r} is not a number: enter a number{unit}, such as 12.5."
+                return None, _words("number_first", unit=unit)
+            return None, _words("not_a_number", text=repr(text), unit=unit)
         if abs(number - self.answer) <= self.tolerance:
             return True, self.correct_feedback
         for wrong in self.wrong_answers:
             if abs(number - wrong.value) <= self.tolerance:
                 return False, wrong.feedback
-        return False, f"{number:g} is not within ± {self.tolerance:g} of the answer. Check your working."
+        return False, _words("not_within", number=f"{number:g}", tolerance=f"{self.tolerance:g}")
 
 
 def read_number(value: str | float | None, unit: str = "") -> float | None:

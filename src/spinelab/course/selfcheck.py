@@ -13,7 +13,7 @@ widgets are built again (after a kernel restart, say). In class mode they follow
 once the page gives it (:mod:`spinelab.course.class_progress`), so a reload shows them again. The
 ``text/plain`` line of each widget is fixed, so notebook tests compare it; attempts and scores appear only in
 the widgets. In static mode (slides) questions are listed with their choices and exercises with their prompts,
-never with answers or solutions.
+never with answers or solutions. The widgets' words are in ``data/wording.toml`` ``[selfcheck]``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from spinelab.course import class_progress, quiz, references
+from spinelab.course import class_progress, quiz, references, wording
 from spinelab.course.a11y import label, plain_text
 from spinelab.course.display import Display, Displayable, markdown_html
 from spinelab.course.marks import mark, with_mark
@@ -34,11 +34,16 @@ from spinelab.course.steps import CheckStep
 
 #: The explanation is shown once the answer is right, or after this many attempts.
 EXPLAIN_AFTER_ATTEMPTS = 2
-_VIGNETTE_STYLE = "border-left: 4px solid #8c8c8c; padding: 0.2em 0.8em; background: #f4f4f4;"
+#: The box a question's case vignette is shown in.
+_VIGNETTE_BOX = '<div style="border-left: 4px solid #8c8c8c; padding: 0.2em 0.8em; background: #f4f4f4;">{}</div>'
 
 
 def _wide() -> widgets.Layout:
     return widgets.Layout(width="auto")
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("selfcheck", key, **values)
 
 
 def _keep(store: ProgressStore | None, action: str, write) -> str:
@@ -48,7 +53,7 @@ def _keep(store: ProgressStore | None, action: str, write) -> str:
     try:
         write()
     except ProgressError as error:
-        return f"<p><small>{mark('warning', f'Not kept ({action}): {error}')}</small></p>"
+        return f"<p><small>{mark('warning', _words('not_kept', action=action, error=error))}</small></p>"
     return ""
 
 
@@ -82,33 +87,35 @@ class QuestionWidget(Displayable):
         if question.kind in ("multiple_choice", "true_false"):
             self.options = label(widgets.RadioButtons(options=[(choice.text, choice) for choice in shown],
                                                       value=None, layout=_wide()),
-                                 f"Question {number}: {plain_text(markdown_html(question.prompt))}")
+                                 _words("question_label", number=number,
+                                        prompt=plain_text(markdown_html(question.prompt))))
             controls: list[widgets.Widget] = [self.options]
         elif question.kind == "select_all":
             self.boxes = {choice.text: widgets.Checkbox(value=False, description=choice.text, indent=False,
                                                         layout=_wide()) for choice in shown}
             controls = [widgets.VBox(list(self.boxes.values()))]
         else:
-            self.number_box = widgets.Text(value="", placeholder="a number", description="Your answer:",
+            self.number_box = widgets.Text(value="", placeholder=_words("number_placeholder"),
+                                           description=_words("number_description"),
                                            style={"description_width": "initial"})
             controls = [widgets.HBox([self.number_box, widgets.Label(question.unit)])]
-        hint = " *Select all that apply.*" if question.kind == "select_all" else ""
-        heading = f"**Question {number}.** {question.prompt}{hint}"
-        above = [widgets.HTML(f'<div style="{_VIGNETTE_STYLE}">{markdown_html(question.vignette)}</div>')
-                 ] if question.vignette else []
+        heading = _words("heading_select_all" if question.kind == "select_all" else "heading", number=number,
+                         prompt=question.prompt)
+        above = [widgets.HTML(_VIGNETTE_BOX.format(markdown_html(question.vignette)))] if question.vignette else []
         self.status = widgets.HTML(self._status())
         self.step: CheckStep[bool | None] = CheckStep(
             [*above, widgets.HTML(markdown_html(heading)), *controls], self._check_and_keep,
-            f"[Self-check] Question {number}: answer, then press 'Check answer'.",
-            self._static(heading), button_label="Check answer", footer=[self.status])
+            _words("question_plain", number=number, button=_words("check_button")),
+            self._static(heading), button_label=_words("check_button"), footer=[self.status])
         self.view = self.step
         self._restore()
 
     def _static(self, heading: str) -> str:
-        vignette = f"*Case.* {self.question.vignette}\n\n" if self.question.vignette else ""
+        vignette = f"{_words('case', vignette=self.question.vignette)}\n\n" if self.question.vignette else ""
         if self.question.kind == "numeric":
-            unit = f" ({self.question.unit})" if self.question.unit else ""
-            return f"{vignette}{heading}\n\n- Answer: a number{unit}"
+            answer = (_words("numeric_answer_unit", unit=self.question.unit) if self.question.unit
+                      else _words("numeric_answer"))
+            return f"{vignette}{heading}\n\n- {answer}"
         box = "☐ " if self.question.kind == "select_all" else ""
         return f"{vignette}{heading}\n\n" + "\n".join(f"- {box}{c.text}" for c in self.question.shown_choices)
 
@@ -158,14 +165,13 @@ class QuestionWidget(Displayable):
     def _feedback(self, correct: bool | None, feedback: str, attempts: int) -> str:
         if correct is None:
             return with_mark("unsure", markdown_html(feedback))
-        verdict = "Correct." if correct else "Not quite."
-        text = f"**{verdict}** {feedback}"
+        text = f"**{_words('correct' if correct else 'wrong')}** {feedback}"
         if correct or attempts >= EXPLAIN_AFTER_ATTEMPTS:
             cited = self.question.citations
             sources = f" {references.cite(*cited)}" if cited else ""
-            text += f"\n\n*Explanation:* {self.question.explanation}{sources}"
+            text += f"\n\n{_words('explanation', explanation=self.question.explanation)}{sources}"
         else:
-            text += "\n\n*Try again: the explanation appears once you have it right, or after a second try.*"
+            text += f"\n\n{_words('try_again')}"
         return with_mark("correct" if correct else "wrong", markdown_html(text))
 
     def _check_and_keep(self) -> tuple[bool | None, str]:
@@ -175,17 +181,17 @@ class QuestionWidget(Displayable):
             return None, self._feedback(None, feedback, self.attempts)
         self.attempts += 1
         self.correct = correct
-        problem = _keep(self.store, "your answer", lambda: self.store.record_attempt(  # type: ignore[union-attr]
+        problem = _keep(self.store, _words("keeping_answer"), lambda: self.store.record_attempt(  # type: ignore[union-attr]
             self.notebook, self.question.id, answer, correct))
         self.status.value = self._status() + problem
         return correct, self._feedback(correct, feedback, self.attempts)
 
     def _status(self) -> str:
         if not self.attempts:
-            return "<p><small>Not answered yet.</small></p>"
-        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
-        result = mark("correct", "last answer correct") if self.correct else "last answer not yet right"
-        return f"<p><small>{tries}; {result}.</small></p>"
+            return f"<p><small>{_words('not_answered')}</small></p>"
+        tries = _words("attempt" if self.attempts == 1 else "attempts", count=self.attempts)
+        result = mark("correct", _words("last_correct")) if self.correct else _words("last_not_right")
+        return f"<p><small>{_words('status', attempts=tries, result=result)}</small></p>"
 
     def _restore(self) -> None:
         if self.store is None:
@@ -245,7 +251,7 @@ class QuestionSet(Displayable):
         hidden = class_progress.attach(self.use_store) if store is None else []
         self.view = Display(
             widgets.VBox([*hidden, self.notices, *(item.view.widget for item in self.questions), self.score]),
-            "[Self-check] Answer each question, then press 'Check answer'.",
+            _words("set_plain", button=_words("check_button")),
             "\n\n".join(item.view.static_markdown for item in self.questions),
         )
 
@@ -256,7 +262,7 @@ class QuestionSet(Displayable):
 
     def score_text(self) -> str:
         """The score in words, e.g. ``"Score: 3 of 8 correct"``."""
-        return f"Score: {self.correct} of {len(self.questions)} correct"
+        return _words("score", correct=self.correct, total=len(self.questions))
 
     def _update_score(self) -> None:
         self.score.value = f"<p><b>{self.score_text()}</b></p>"
@@ -294,23 +300,22 @@ class SolutionWidget(Displayable):
         self.exercise = exercise
         self.notebook = notebook
         self.store = store if notebook is not None else None
-        self.answer = label(widgets.Textarea(value="", placeholder="Write your answer here; then the solution opens.",
+        self.answer = label(widgets.Textarea(value="", placeholder=_words("answer_placeholder"),
                                              layout=widgets.Layout(width="95%", height="6em")),
-                            f"Your answer to the exercise: {exercise.title}")
-        self.toggle = widgets.ToggleButton(value=False, description="Show solution", icon="eye", disabled=True,
-                                           tooltip="Write your answer first")
-        self.note = widgets.HTML("<p><small>Commit first: write your answer, then compare it with the solution."
-                                 "</small></p>")
+                            _words("answer_label", title=exercise.title))
+        self.toggle = widgets.ToggleButton(value=False, description=_words("show_solution"), icon="eye",
+                                           disabled=True, tooltip=_words("write_first"))
+        self.note = widgets.HTML(f"<p><small>{_words('commit_first')}</small></p>")
         self.solution = widgets.HTML(markdown_html(exercise.solution), layout=widgets.Layout(display="none"))
         self._ever_revealed = False
         self._restore()
         self.answer.observe(self._written, names="value")
         self.toggle.observe(self._toggled, names="value")
-        prompt = widgets.HTML(markdown_html(f"### Exercise: {exercise.title}\n\n{exercise.prompt}"))
+        prompt = widgets.HTML(markdown_html(f"{_words('exercise_heading', title=exercise.title)}\n\n{exercise.prompt}"))
         hidden = class_progress.attach(self.use_store) if follow_class and self.store is not None else []
         self.view = Display(widgets.VBox([*hidden, prompt, self.answer, self.note, self.toggle, self.solution]),
-                            f"[Exercise] {exercise.title} (solution hidden: press 'Show solution').",
-                            f"**Exercise: {exercise.title}**\n\n{exercise.prompt}")
+                            _words("exercise_plain", title=exercise.title, button=_words("show_solution")),
+                            f"{_words('exercise_static', title=exercise.title)}\n\n{exercise.prompt}")
 
     @property
     def revealed(self) -> bool:
@@ -323,10 +328,10 @@ class SolutionWidget(Displayable):
 
     def _update_button(self) -> None:
         self.toggle.disabled = not (self._ever_revealed or self.answer.value.strip())
-        self.toggle.tooltip = "" if not self.toggle.disabled else "Write your answer first"
+        self.toggle.tooltip = "" if not self.toggle.disabled else _words("write_first")
 
     def _keep(self, revealed: bool | None = None) -> None:
-        problem = _keep(self.store, "your written answer", lambda: self.store.save_exercise(  # type: ignore[union-attr]
+        problem = _keep(self.store, _words("keeping_written_answer"), lambda: self.store.save_exercise(  # type: ignore[union-attr]
             self.notebook, self.exercise.id, self.answer.value, revealed))
         if problem:
             self.note.value = problem
@@ -337,7 +342,7 @@ class SolutionWidget(Displayable):
 
     def _toggled(self, change: dict) -> None:
         self.solution.layout.display = None if change["new"] else "none"
-        self.toggle.description = "Hide solution" if change["new"] else "Show solution"
+        self.toggle.description = _words("hide_solution" if change["new"] else "show_solution")
         if change["new"] and not self._ever_revealed:
             self._ever_revealed = True
             self._keep(revealed=True)

@@ -1,14 +1,15 @@
 """The flexion-relaxation demo of notebook 02: a guarding slider and SIMULATED erector spinae activity.
 
 The signals and the ratio come from :mod:`spinelab.guarding.flexion_relaxation`;
-they are simulated, not recorded, and only the ratios are anchored to published values.
+they are simulated, not recorded, and only the ratios are anchored to published values. The words shown are in
+``data/wording.toml`` ``[flexion_relaxation_demo]``.
 """
 
 from __future__ import annotations
 
 import ipywidgets as widgets
 
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
@@ -25,6 +26,10 @@ from spinelab.guarding.flexion_relaxation import (
 )
 
 
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("flexion_relaxation_demo", key, **values)
+
+
 @references.shows(lambda: (SOURCE_KEY,))
 class FlexionRelaxationDemo(Displayable):
     """A guarding slider and the simulated activity of a pain-free person and of one who guards."""
@@ -32,15 +37,12 @@ class FlexionRelaxationDemo(Displayable):
     def __init__(self, guarding: float = LBP_GUARDING) -> None:
         self.slider = widgets.FloatSlider(
             value=round(guarding, 2), min=GUARDING_RANGE[0], max=GUARDING_RANGE[1], step=0.01,
-            description="Guarding level", style={"description_width": "initial"},
+            description=_words("guarding_level"), style={"description_width": "initial"},
             continuous_update=True, layout=widgets.Layout(width="60%"),
         )
         self.readout = widgets.HTML()
         self.live = LiveFigure(
-            "Simulated erector spinae activity during a forward bend. Left: activity against time through "
-            "standing, bending, full flexion and straightening up; right: activity against trunk flexion angle. "
-            "The pain-free curve falls to a low level at full flexion; the guarding curve stays active, more so "
-            "as the slider rises.",
+            _words("alt_text"),
             figsize=(10.0, 4.0), ncols=2,
         )
         self.times, pain_free = envelope(0.0)
@@ -55,16 +57,16 @@ class FlexionRelaxationDemo(Displayable):
                 ax_time.axvspan(start, end, color=style.STRUCTURE_GREY, alpha=0.35 if full else 0.15,
                                 hatch="//" if full else None)
                 ax_time.text((start + end) / 2, 1.42, name, ha="center", va="top", fontsize="small")
-        pain_free_style = {"color": style.OKABE_ITO["blue"], "linestyle": "-", "label": "pain-free (simulated)"}
-        guard_style = {"color": style.SIGNAL_COLOURS["guarding"], "linestyle": "--", "label": "guarding (simulated)"}
+        pain_free_style = {"color": style.OKABE_ITO["blue"], "linestyle": "-", "label": _words("pain_free")}
+        guard_style = {"color": style.SIGNAL_COLOURS["guarding"], "linestyle": "--", "label": _words("guarding")}
         ax_time.plot(self.times, pain_free, **pain_free_style)
         (self.time_line,) = ax_time.plot(self.times, pain_free, **guard_style)
-        ax_time.set(xlim=(0, self.times[-1]), ylim=(0, 1.45), xlabel="Time (s)",
-                    ylabel="Erector spinae activity (peak = 1)", title="Activity through one bend")
+        ax_time.set(xlim=(0, self.times[-1]), ylim=(0, 1.45), xlabel=_words("time_axis"),
+                    ylabel=_words("activity_axis"), title=_words("time_title"))
         ax_angle.plot(angle[self.bending], pain_free[self.bending], **pain_free_style)
         (self.angle_line,) = ax_angle.plot(angle[self.bending], pain_free[self.bending], **guard_style)
-        ax_angle.set(xlim=(0, 102), ylim=(0, 1.45), xlabel="Trunk flexion (% of maximal flexion)",
-                     ylabel="Erector spinae activity (peak = 1)", title="Bending down: activity against angle")
+        ax_angle.set(xlim=(0, 102), ylim=(0, 1.45), xlabel=_words("flexion_axis"),
+                     ylabel=_words("activity_axis"), title=_words("angle_title"))
         ax_angle.legend(loc="upper left")
         self.live.dynamic(self.time_line, self.angle_line)
         self.slider.observe(lambda change: self.update(change["new"]), names="value")
@@ -74,8 +76,7 @@ class FlexionRelaxationDemo(Displayable):
         self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [self.slider, self.readout],
-            caption="Signals are SIMULATED (seeded noise), not recordings. Only the ratios are anchored to a "
-                    f"published meta-analysis {references.cite(SOURCE_KEY)}; the curve shapes are illustrative.")
+            caption=_words("caption", citation=references.cite(SOURCE_KEY)))
 
     def update(self, guarding: float) -> None:
         """Redraw the guarding curve and the ratio for a new guarding level."""
@@ -83,11 +84,8 @@ class FlexionRelaxationDemo(Displayable):
         self.ratio = flexion_relaxation_ratio(self.times, activity)
         self.time_line.set_ydata(activity)
         self.angle_line.set_ydata(activity[self.bending])
-        self.readout.value = (
-            f"Flexion-relaxation ratio of the simulated guarding curve: <b>{self.ratio:.1f}</b> "
-            f"(pain-free simulation {self.pain_free_ratio:.1f}; pooled mean in chronic low back pain "
-            f"{LBP_POOLED_RATIO:.2f} {references.cite(SOURCE_KEY)})"
-        )
+        self.readout.value = _words("readout", ratio=f"{self.ratio:.1f}", pain_free=f"{self.pain_free_ratio:.1f}",
+                                    pooled=f"{LBP_POOLED_RATIO:.2f}", citation=references.cite(SOURCE_KEY))
         self.live.refresh()
 
 

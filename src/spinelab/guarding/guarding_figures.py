@@ -1,4 +1,7 @@
-"""Figures, widgets and worked numbers for notebook 02: the guarding model explorer and the theories side by side."""
+"""Figures, widgets and worked numbers for notebook 02: the guarding model explorer and the theories side by side.
+
+The words shown are in ``data/wording.toml`` ``[guarding_figures]``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.legend import Legend
 
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel, markdown_html
 from spinelab.course.live import LiveFigure
@@ -24,6 +27,10 @@ SIMULATED_DAYS = 120.0
 LOOP_GAIN_AXIS = np.linspace(0.0, 1.0, 201)
 _WIDE = {"style": {"description_width": "initial"}, "continuous_update": True,
          "layout": widgets.Layout(width="48%")}
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("guarding_figures", key, **values)
 
 
 def _legend_pair(ax: Axes, always: list[Artist], with_treatment: list[Artist],
@@ -65,23 +72,20 @@ class GuardingExplorer(Displayable):
                  start_day: int = 14) -> None:
         self.base = params or GuardingParams()
         self.injury = widgets.FloatSlider(value=self.base.injury_severity, min=0.0, max=1.0, step=0.05,
-                                          description="Injury severity", **_WIDE)
+                                          description=_words("injury"), **_WIDE)
         self.healing = widgets.FloatSlider(value=self.base.healing_days, min=2.0, max=30.0, step=1.0,
-                                           description="Healing time (days)", **_WIDE)
+                                           description=_words("healing"), **_WIDE)
         self.loop_gain = widgets.FloatSlider(value=self.base.loop_gain, min=0.0, max=1.0, step=0.01,
-                                             description="Loop gain g (pain-spasm-pain)", **_WIDE)
+                                             description=_words("loop_gain"), **_WIDE)
         self.treatment = widgets.Dropdown(options=[NO_TREATMENT, *treatments.NAMES], value=treatment,
-                                          description="Treatment (illustrative)", style=_WIDE["style"],
+                                          description=_words("treatment"), style=_WIDE["style"],
                                           layout=widgets.Layout(width="48%"))
         self.start_day = widgets.IntSlider(value=start_day, min=0, max=60, step=1,
-                                           description="Treatment starts on day", **_WIDE)
+                                           description=_words("start_day"), **_WIDE)
         self.readout = widgets.HTML()
         self.evidence = widgets.HTML()
         self.live = LiveFigure(
-            "Guarding model over 120 days. Left: tissue injury heals while pain follows it. Middle: guarding "
-            "rises with pain and range of motion falls as guarding rises. Right: the guarding left once the "
-            "tissue has healed, against the loop gain: zero below the threshold loop gain, rising above it; a dot "
-            "marks the current setting.",
+            _words("explorer_alt_text"),
             figsize=(11.0, 4.0), ncols=3, gridspec_kw={"width_ratios": [1.0, 1.0, 0.85]},
         )
         self._build()
@@ -93,36 +97,38 @@ class GuardingExplorer(Displayable):
         # After every redraw the readout's words go to the panel's polite live region, for screen readers.
         self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(self.live, controls, below=[self.evidence],
-                                caption="ILLUSTRATIVE model: the equations show a mechanism; the parameter values "
-                                        "and the treatment effects are made up, not measured.")
+                                caption=_words("explorer_caption"))
 
     def _build(self) -> None:
         ax_pain, ax_guard, ax_gain = self.live.axes
         days = np.array([0.0, SIMULATED_DAYS])
         colours = style.SIGNAL_COLOURS
-        (self.injury_line,) = ax_pain.plot(days, days * 0, color=colours["injury"], linestyle=":", label="injury")
-        (self.pain_line,) = ax_pain.plot(days, days * 0, color=colours["pain"], linestyle="-", label="pain")
-        ax_pain.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 2.05), xlabel="Day",
-                    ylabel="Model units (injury 1 = severe)", title="Injury and pain")
+        (self.injury_line,) = ax_pain.plot(days, days * 0, color=colours["injury"], linestyle=":",
+                                           label=_words("injury_line"))
+        (self.pain_line,) = ax_pain.plot(days, days * 0, color=colours["pain"], linestyle="-",
+                                         label=_words("pain_line"))
+        ax_pain.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 2.05), xlabel=_words("day"),
+                    ylabel=_words("model_units"), title=_words("pain_title"))
         ax_pain.legend(loc="upper right")
         (self.guard_line,) = ax_guard.plot(days, days * 0, color=colours["guarding"], linestyle="-",
-                                           label="guarding (% of maximal)")
+                                           label=_words("guarding_line"))
         (self.rom_line,) = ax_guard.plot(days, days * 0, color=colours["range of motion"], linestyle="--",
-                                         label="range of motion (% of pain-free)")
-        self.start_line = ax_guard.axvline(0.0, color=style.STRUCTURE_EDGE, linestyle="-.", label="treatment starts")
-        ax_guard.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 105), xlabel="Day", ylabel="%",
-                     title="Guarding and movement")
+                                         label=_words("rom_line"))
+        self.start_line = ax_guard.axvline(0.0, color=style.STRUCTURE_EDGE, linestyle="-.",
+                                          label=_words("treatment_starts"))
+        ax_guard.set(xlim=(0, SIMULATED_DAYS), ylim=(0, 105), xlabel=_words("day"), ylabel="%",
+                     title=_words("guarding_title"))
         threshold = guarding.threshold_gain(self.base)
         ax_gain.plot(LOOP_GAIN_AXIS, _percent_long_run(self.base, LOOP_GAIN_AXIS, None),
-                     color=style.OKABE_ITO["black"], linestyle="-", label="no treatment")
+                     color=style.OKABE_ITO["black"], linestyle="-", label=_words("no_treatment"))
         ax_gain.axvline(threshold, color=style.OKABE_ITO["black"], linestyle=":")
-        ax_gain.text(threshold, 92, f" g* = 1/k = {threshold:.2f}", fontsize="small")
+        ax_gain.text(threshold, 92, _words("threshold_label", threshold=f"{threshold:.2f}"), fontsize="small")
         (self.treated_curve,) = ax_gain.plot(LOOP_GAIN_AXIS, LOOP_GAIN_AXIS * 0, color=style.OKABE_ITO["orange"],
-                                             linestyle="--", label="with treatment")
+                                             linestyle="--", label=_words("with_treatment"))
         (self.marker,) = ax_gain.plot([self.base.loop_gain], [0.0], marker="o", linestyle="none",
-                                      color=colours["guarding"], label="current setting")
-        ax_gain.set(xlim=(0, 1), ylim=(0, 100), xlabel="Loop gain g", ylabel="Guarding left after healing (%)",
-                    title="The threshold")
+                                      color=colours["guarding"], label=_words("current_setting"))
+        ax_gain.set(xlim=(0, 1), ylim=(0, 100), xlabel=_words("loop_gain_axis"),
+                    ylabel=_words("guarding_left_axis"), title=_words("threshold_title"))
         # The treatment entries are listed only while a treatment is drawn: each axis gets a legend without and
         # one with them, and update() shows one of the two. Legends are static (text is slow to draw): choosing
         # or clearing a treatment redraws the background; slider moves only blit the curves.
@@ -132,8 +138,7 @@ class GuardingExplorer(Displayable):
             _legend_pair(ax_guard, [self.guard_line, self.rom_line], [self.start_line], **below),
             _legend_pair(ax_gain, [ax_gain.lines[0], self.marker], [self.treated_curve], **below),
         )
-        self.live.figure.suptitle("Protective guarding: an ILLUSTRATIVE model (made-up numbers, not fitted to "
-                                  "patients)", fontsize="medium")
+        self.live.figure.suptitle(_words("suptitle"), fontsize="medium")
         self._legends_with_treatment: bool | None = None
         self.live.dynamic(self.injury_line, self.pain_line, self.guard_line, self.rom_line, self.start_line,
                           self.treated_curve, self.marker)
@@ -181,24 +186,24 @@ class GuardingExplorer(Displayable):
 
     def _readout(self, params: GuardingParams, treatment: treatments.Treatment | None) -> str:
         threshold = guarding.threshold_gain(params)
-        side = "above" if params.loop_gain > threshold else "below"
-        text = (f"Threshold loop gain g* = 1/k = <b>{threshold:.2f}</b>; your loop gain {params.loop_gain:.2f} is "
-                f"{side} it. Guarding on day {SIMULATED_DAYS:.0f}: <b>{self.end_guarding:.0%}</b> of maximal; "
-                f"range of motion {self.curves.rom_percent[-1]:.0f} % of pain-free. In the long run, with the tissue "
-                f"healed: {guarding.long_run_guarding(params, treatment):.0%}.")
+        text = _words("readout", threshold=f"{threshold:.2f}", gain=f"{params.loop_gain:.2f}",
+                      side=_words("above" if params.loop_gain > threshold else "below"),
+                      day=f"{SIMULATED_DAYS:.0f}", guarding=f"{self.end_guarding:.0%}",
+                      rom=f"{self.curves.rom_percent[-1]:.0f}",
+                      long_run=f"{guarding.long_run_guarding(params, treatment):.0%}")
         if treatment is not None:
             treated = guarding.threshold_gain(params, treatment)
-            text += (f" With {treatment.name} from day {self.start_day.value}, the threshold rises to "
-                     f"{treated:.2f} (an illustrative change, not a measured effect).")
+            text += " " + _words("readout_treated", treatment=treatment.name, day=self.start_day.value,
+                                 threshold=f"{treated:.2f}")
         return text
 
     @staticmethod
     def _evidence(treatment: treatments.Treatment | None) -> str:
         if treatment is None:
-            return "*Choose a treatment to see how it acts in the model and what the evidence says.*"
-        return (f"*In the model*: {treatment.name} {treatments.mechanism_text(treatment.mechanism)} by an illustrative "
-                f"{treatments.ILLUSTRATIVE_STRENGTH:.0%} (the same for every treatment); the clinic's rationale: "
-                f"{treatment.rationale}.\n\n*Evidence*: {treatment.evidence_markdown()}")
+            return _words("choose_treatment")
+        return _words("evidence", treatment=treatment.name, mechanism=treatments.mechanism_text(treatment.mechanism),
+                      strength=f"{treatments.ILLUSTRATIVE_STRENGTH:.0%}", rationale=treatment.rationale,
+                      evidence=treatment.evidence_markdown())
 
 
 def explorer_figure() -> LiveFigure:
@@ -213,10 +218,7 @@ _ROLE_STYLE = {"agonist": {"color": style.OKABE_ITO["blue"], "hatch": ""},
 def theories_figure() -> LiveFigure:
     """The three theories' predicted change in agonist and antagonist activity during pain (static)."""
     live = LiveFigure(
-        "Predicted change in muscle activity during pain for three theories. Pain-spasm-pain: agonist and "
-        "antagonist both increase. Pain adaptation: the agonist decreases and the antagonist increases slightly. "
-        "Redistribution (Hodges and Tucker): activity is redistributed, up in some muscles or people and down "
-        "in others, shown as a shaded band from less to more.",
+        _words("theories_alt_text"),
         figsize=(10.0, 3.6), ncols=len(pain_theories.THEORIES), sharey=True,
     )
     positions = np.arange(len(pain_theories.ROLES))
@@ -227,7 +229,7 @@ def theories_figure() -> LiveFigure:
             if direction is None:
                 ax.bar(x, 2.0, bottom=-1.0, width=0.6, color=role_style["color"], alpha=0.3,
                        hatch=role_style["hatch"], edgecolor=style.STRUCTURE_EDGE)
-                ax.text(x, 0.0, "up or\ndown", ha="center", va="center", fontsize="small")
+                ax.text(x, 0.0, _words("up_or_down"), ha="center", va="center", fontsize="small")
             else:
                 ax.bar(x, direction, width=0.6, color=role_style["color"], hatch=role_style["hatch"],
                        edgecolor=style.STRUCTURE_EDGE)
@@ -235,8 +237,8 @@ def theories_figure() -> LiveFigure:
                         ha="center", va="bottom" if direction > 0 else "top", fontsize="small")
         ax.axhline(0.0, color=style.STRUCTURE_EDGE, linewidth=0.8)
         ax.set(xticks=positions, xticklabels=pain_theories.ROLES, ylim=(-1.25, 1.25), title=theory.short_name)
-    live.axes[0].set(yticks=[-1, 0, 1], yticklabels=["less", "no change", "more"],
-                     ylabel="Predicted change in activity")
+    live.axes[0].set(yticks=[-1, 0, 1], yticklabels=wording.phrases("guarding_figures", "change_ticks"),
+                     ylabel=_words("change_axis"))
     live.render()
     return live
 
@@ -244,10 +246,8 @@ def theories_figure() -> LiveFigure:
 @references.shows(lambda: (pain_theories.EVIDENCE_KEY,))
 def theories_panel() -> FigurePanel:
     """The theories figure with its caption, for the notebook."""
-    verdict = references.cite(pain_theories.EVIDENCE_KEY)
     return FigurePanel(theories_figure(),
-                       caption="Directions of change only, not sizes. What the evidence found is in the text below "
-                               f"the figure {verdict}.")
+                       caption=_words("theories_caption", citation=references.cite(pain_theories.EVIDENCE_KEY)))
 
 
 def threshold_table(loop_gains: Sequence[float]) -> PlainText:
@@ -259,13 +259,13 @@ def threshold_table(loop_gains: Sequence[float]) -> PlainText:
         Loop gains to simulate, the other parameters at their defaults.
     """
     loop_gains = check_numbers("loop_gains", loop_gains, *guarding.PARAMETER_RANGES["loop_gain"])
-    lines = [f"Threshold loop gain g* = 1/k = {guarding.threshold_gain():.2f}"]
+    lines = [_words("threshold_line", threshold=f"{guarding.threshold_gain():.2f}")]
     for gain in loop_gains:
         params = GuardingParams(loop_gain=gain)
         curves = guarding.simulate(params, days=SIMULATED_DAYS)
-        lines.append(f"Loop gain {gain:.1f}: peak guarding {curves.peak_guarding:.0%}, guarding on day "
-                     f"{SIMULATED_DAYS:.0f} {curves.end_guarding:.0%}, long run "
-                     f"{guarding.long_run_guarding(params):.0%}")
+        lines.append(_words("loop_gain_line", gain=f"{gain:.1f}", peak=f"{curves.peak_guarding:.0%}",
+                            day=f"{SIMULATED_DAYS:.0f}", end=f"{curves.end_guarding:.0%}",
+                            long_run=f"{guarding.long_run_guarding(params):.0%}"))
     return PlainText("\n".join(lines))
 
 
@@ -286,6 +286,6 @@ def treatment_timing_table(treatment: str, start_days: Sequence[int], loop_gain:
     lines = []
     for day in start_days:
         curves = guarding.simulate(params, chosen, start_day=day, days=SIMULATED_DAYS)
-        lines.append(f"Start on day {day:2g}: total guarding {curves.total_guarding:5.1f} guarding-days, "
-                     f"on day {SIMULATED_DAYS:.0f} {curves.end_guarding:.0%}")
+        lines.append(_words("timing_line", start=f"{day:2g}", total=f"{curves.total_guarding:5.1f}",
+                            day=f"{SIMULATED_DAYS:.0f}", end=f"{curves.end_guarding:.0%}"))
     return PlainText("\n".join(lines))

@@ -33,6 +33,10 @@ PROGNOSIS_KEY = "menezescosta2012"
 WORDS = "evidence_figures"
 
 
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase(WORDS, key, **values)
+
+
 def pain_course(cohort: str) -> list[studies.Value]:
     """The pooled mean pain values of one cohort type (``"acute"`` or ``"persistent"``), in time order."""
     if cohort not in COHORTS:
@@ -51,12 +55,12 @@ def draw_pain_course(ax: Axes, cohorts: tuple[str, ...] = tuple(COHORTS)) -> Non
         look = COHORTS[cohort]
         ax.plot(weeks, means, color=look["color"], linestyle=look["linestyle"], linewidth=1.2)
         ax.errorbar(weeks, means, yerr=errors, color=look["color"], marker=look["marker"], linestyle="none",
-                    markersize=7, markeredgecolor="black", capsize=4, label=f"{cohort} pain cohorts")
-    ax.set(xlim=(-2, 54), ylim=(0, 70), xticks=[0, 6, 26, 52], xlabel="Weeks after the onset of pain",
-           ylabel="Mean pain (0–100)")
+                    markersize=7, markeredgecolor="black", capsize=4, label=_words("cohort_legend", cohort=cohort))
+    ax.set(xlim=(-2, 54), ylim=(0, 70), xticks=[0, 6, 26, 52], xlabel=_words("weeks_axis"),
+           ylabel=_words("pain_axis"))
     ax.legend(loc="upper right", fontsize="small",
-              title=f"pooled means, 95 % CI ({references.get(PROGNOSIS_KEY).short()})", title_fontsize="x-small")
-    ax.text(0.98, 0.60, "dotted lines: interpolation\nbetween reported points", transform=ax.transAxes,
+              title=_words("pain_legend", source=references.get(PROGNOSIS_KEY).short()), title_fontsize="x-small")
+    ax.text(0.98, 0.60, _words("interpolation"), transform=ax.transAxes,
             ha="right", va="top", fontsize="x-small", color=style.STRUCTURE_EDGE)
 
 
@@ -64,10 +68,10 @@ def _pain_alt_text(cohorts: tuple[str, ...]) -> str:
     parts = []
     for cohort in cohorts:
         points = pain_course(cohort)
-        course = ", ".join(f"{item.value:g} at week {item.period[0]:g}" for item in points)
-        parts.append(f"{cohort} cohorts: {course}")
-    return ("Pooled mean pain out of 100 with 95 % confidence intervals, from 33 inception cohorts "
-            f"{references.cite(PROGNOSIS_KEY)}; " + "; ".join(parts) + ". Pain falls most in the first six weeks.")
+        course = ", ".join(_words("pain_point", value=f"{item.value:g}", week=f"{item.period[0]:g}")
+                           for item in points)
+        parts.append(_words("pain_cohort", cohort=cohort, course=course))
+    return _words("pain_alt_text", citation=references.cite(PROGNOSIS_KEY), cohorts="; ".join(parts))
 
 
 def prognosis_figure() -> LiveFigure:
@@ -75,7 +79,7 @@ def prognosis_figure() -> LiveFigure:
     cohorts = tuple(COHORTS)
     live = LiveFigure(_pain_alt_text(cohorts), figsize=(7.0, 4.0))
     draw_pain_course(live.axes[0], cohorts)
-    live.axes[0].set_title("How low back pain usually recovers (data)")
+    live.axes[0].set_title(_words("prognosis_title"))
     live.render()
     return live
 
@@ -109,10 +113,21 @@ def _draw_hides(ax: Axes) -> None:
                         textcoords="offset points", ha="center", fontsize="small")
     labels = [studies.years_label(reported.period) for reported in studies.reported_recurrence("control")]
     patients = studies.value("hides2001_patients").value
-    ax.set(xlim=(-0.5, 1.5), ylim=(0, 105), xticks=[0, 1], xticklabels=labels, ylabel="Reported recurrence (%)",
-           xlabel="after treatment",
-           title=f"One trial, {patients:g} patients\n({references.get('hides2001').short()})")
-    ax.legend(loc="lower center", fontsize="x-small", title="telephone questionnaire", title_fontsize="x-small")
+    ax.set(xlim=(-0.5, 1.5), ylim=(0, 105), xticks=[0, 1], xticklabels=labels, ylabel=_words("recurrence_axis"),
+           xlabel=_words("after_treatment"),
+           title=_words("trial_title", patients=f"{patients:g}", source=references.get("hides2001").short()))
+    ax.legend(loc="lower center", fontsize="x-small", title=_words("questionnaire"), title_fontsize="x-small")
+
+
+def _participants() -> str:
+    return f"{studies.value('dasilva2019_participants').value:g}"
+
+
+def _proportions() -> str:
+    """The cohort's proportions with their confidence intervals, in words."""
+    return "; ".join(_words("proportion", quantity=item.quantity, value=f"{item.value:g}", low=f"{item.ci[0]:g}",
+                            high=f"{item.ci[1]:g}")
+                     for item in studies.values("dasilva2019") if item.unit == "%")
 
 
 def _draw_cohort(ax: Axes) -> None:
@@ -124,9 +139,8 @@ def _draw_cohort(ax: Axes) -> None:
                     va="center", fontsize="small")
     ax.set(xlim=(0, 100), ylim=(-0.6, len(rows) - 0.4), yticks=range(len(rows)),
            yticklabels=[textwrap.fill(item.quantity, 20) for item in rows],
-           xlabel="Recurrence within 12 months of recovery (%, 95 % CI)",
-           title=f"A cohort of {studies.value('dasilva2019_participants').value:g} people\n"
-                 f"({references.get('dasilva2019').short()})")
+           xlabel=_words("cohort_axis"),
+           title=_words("cohort_title", participants=_participants(), source=references.get("dasilva2019").short()))
 
 
 def _rate_ratios() -> list[studies.Value]:
@@ -142,22 +156,19 @@ def _draw_review(ax: Axes) -> None:
     ax.axvline(1.0, color=style.STRUCTURE_EDGE, linestyle="--", linewidth=1.0)
     ax.set(xlim=(0.2, 1.3), ylim=(-0.6, len(rows) - 0.4), yticks=range(len(rows)),
            yticklabels=[f"{studies.years_label(item.period)}\n({item.note.split(';')[0]})" for item in rows],
-           xlabel="Rate ratio of recurrence,\nexercise vs none (95 % CI)",
-           title=f"Cochrane review\n({references.get('choi2010').short()})")
-    ax.annotate("← fewer with exercise", (0.97, len(rows) - 0.5), ha="right", fontsize="x-small")
+           xlabel=_words("rate_ratio_axis"),
+           title=_words("review_title", source=references.get("choi2010").short()))
+    ax.annotate(_words("fewer_with_exercise"), (0.97, len(rows) - 0.5), ha="right", fontsize="x-small")
 
 
 def _recurrence_alt_text() -> str:
-    hides = "; ".join(f"{item.group} {item.value:g} % at {studies.years_label(item.period)}"
+    trial = "; ".join(_words("trial_point", group=item.group, value=f"{item.value:g}",
+                             years=studies.years_label(item.period))
                       for group in studies.GROUPS for item in studies.reported_recurrence(group))
-    cohort = "; ".join(f"{item.quantity} {item.value:g} % (95 % CI {item.ci[0]:g}–{item.ci[1]:g})"
-                       for item in studies.values("dasilva2019") if item.unit == "%")
-    review = "; ".join(f"{item.value:g} (95 % CI {item.ci[0]:g}–{item.ci[1]:g}) at {studies.years_label(item.period)}"
+    review = "; ".join(_words("rate_ratio", value=f"{item.value:g}", low=f"{item.ci[0]:g}", high=f"{item.ci[1]:g}",
+                              years=studies.years_label(item.period))
                        for item in _rate_ratios())
-    return ("Three panels of reported data. Left, Hides et al. 2001, recurrence by telephone questionnaire: "
-            f"{hides}. Middle, da Silva et al. 2019, within 12 months of recovery: {cohort}. Right, Choi et al. "
-            f"2010, rate ratio of recurrence with exercise after treatment versus none: {review}; a ratio of 1 "
-            "means no difference.")
+    return _words("recurrence_alt_text", trial=trial, cohort=_proportions(), review=review)
 
 
 def recurrence_figure() -> LiveFigure:
@@ -178,10 +189,8 @@ def recurrence_panel() -> FigurePanel:
 
 
 def _cohort_alt_text() -> str:
-    rows = [item for item in studies.values("dasilva2019") if item.unit == "%"]
-    shown = "; ".join(f"{item.quantity} {item.value:g} % (95 % CI {item.ci[0]:g}–{item.ci[1]:g})" for item in rows)
-    return (f"Recurrence within 12 months in {studies.value('dasilva2019_participants').value:g} people who had "
-            f"recently recovered from low back pain {references.cite('dasilva2019')}: {shown}.")
+    return _words("cohort_alt_text", participants=_participants(), citation=references.cite("dasilva2019"),
+                  proportions=_proportions())
 
 
 def cohort_recurrence_figure() -> LiveFigure:

