@@ -244,6 +244,7 @@ def test_self_check_answers_survive_a_reload_in_class_and_stay_the_students_own(
     question.locator("text=1 attempt; last answer correct").wait_for(timeout=30_000)
     assert question.get_by_label("False", exact=True).is_checked()
     assert "Correct." in question.inner_text()
+    page.get_by_role("button", name="Prepare my work to download").click()
     href = page.locator("a[download='my-work.json']").get_attribute("href")  # the work to hand in, theirs
     work = json.loads(base64.b64decode(href.split("base64,", 1)[1]))
     assert work["student"] == student and any(row["attempts"] == 1 and row["correct"]
