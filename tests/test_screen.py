@@ -314,3 +314,13 @@ def test_a_figure_with_controls_fits_in_the_window_with_them():
         row = beside.widget.children[0]
         assert isinstance(row, widgets.HBox) and row.children[0].children[0] is beside.figure.image
         assert isinstance(row.children[1].children[0], widgets.FloatSlider)
+
+
+def test_every_long_control_label_has_room_for_its_words(displays):
+    """ipywidgets gives a control's label 80 px and cuts the rest with "…" (about 10 characters at desk size)."""
+    _presenter, shown = displays
+    cut = sorted({item.description for display in shown for item in _walk(display.widget)
+                  if isinstance(item, widgets.widgets.widget_description.DescriptionWidget)
+                  and not isinstance(item, (widgets.Button, widgets.Checkbox, widgets.ToggleButton))
+                  and len(item.description) > 10 and not getattr(item.style, "description_width", "")})
+    assert not cut, f"labels cut off with '…': {cut}"

@@ -71,6 +71,10 @@ def _geometry() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarr
     return bones, np.concatenate(faces).astype(np.uint32), lines, centre
 
 
+#: Room for a control's whole label (ipywidgets cuts anything past 80 px with "…").
+_LABEL_ROOM = {"description_width": "initial"}
+
+
 def layers_in_model() -> tuple[str, ...]:
     """The course layers the model has fascicles in, from the skin inwards (``deep``, ``abdominal wall``)."""
     present = {f.layer for f in sm.fascicles()}
@@ -254,13 +258,14 @@ class Spine3DView(Displayable):
                                                    indent=False)
                             for layer in layers_in_model()}
         options = [(_words("no_highlight"), _NONE)] + [(muscles.get(g).label, g) for g in sm.groups()]
-        self.picker = widgets.Dropdown(options=options, value=highlight, description=_words("highlight"))
+        self.picker = widgets.Dropdown(options=options, value=highlight, description=_words("highlight"),
+                                       style=_LABEL_ROOM)
         self.turn = widgets.IntSlider(value=0, min=TURN_RANGE[0], max=TURN_RANGE[1], step=15,
-                                      description=_words("turn"), continuous_update=False)
+                                      description=_words("turn"), style=_LABEL_ROOM, continuous_update=False)
         self.tilt = widgets.IntSlider(value=0, min=TILT_RANGE[0], max=TILT_RANGE[1], step=15,
-                                      description=_words("tilt"), continuous_update=False)
+                                      description=_words("tilt"), style=_LABEL_ROOM, continuous_update=False)
         self.zoom = widgets.FloatSlider(value=1.0, min=ZOOM_RANGE[0], max=ZOOM_RANGE[1], step=0.25,
-                                        description=_words("zoom"), continuous_update=False)
+                                        description=_words("zoom"), style=_LABEL_ROOM, continuous_update=False)
         self.turn_left = widgets.Button(description=_words("turn_left"), icon="rotate-left")
         self.turn_right = widgets.Button(description=_words("turn_right"), icon="rotate-right")
         self.reset = widgets.Button(description=_words("home"))

@@ -55,7 +55,7 @@ class PostTestCalculator(Displayable):
                                             style={"description_width": "initial"},
                                             layout=widgets.Layout(width="480px"))
         self.test = widgets.Dropdown(options=[*self.ratios, self.own_choice], value=choice,
-                                     description=_words("test_result"),
+                                     description=_words("test_result"), style={"description_width": "initial"},
                                      layout=widgets.Layout(width="100%"))
         self.own = widgets.FloatLogSlider(value=own_ratio, base=10, min=-2, max=2, step=0.01,
                                           description=_words("likelihood_ratio"),
