@@ -120,12 +120,12 @@ def test_each_command_refuses_a_folder_it_does_not_own_with_a_message_and_status
 
 def test_the_lms_export_refuses_another_tools_folder(tmp_path: Path) -> None:
     from spinelab.course import quiz
-    from spinelab.publish import lms
+    from spinelab.publish import lms, lms_text
 
     claim_folder(tmp_path, "handouts")
     (tmp_path / "a.png").write_bytes(b"x")
     with pytest.raises(OutputFolderError, match="'handouts' tool"):
-        lms.write(quiz.load(quiz.available()[0]), tmp_path)
+        lms.write(quiz.load(lms_text.exported()[0]), tmp_path)
     assert sorted(path.name for path in tmp_path.iterdir()) == [MARKER, "a.png"]
 
 
