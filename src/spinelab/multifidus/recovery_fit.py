@@ -70,7 +70,7 @@ class RecoveryFit(Displayable):
         self.fit_readout = widgets.HTML()
         self.grid = np.linspace(0.0, max(12.0, float(last)), 241)
         self.live = LiveFigure(wording.phrase(WORDS, "alt_text", count=self.weeks.size, first=f"{first:g}",
-                                              last=f"{last:g}"), figsize=(7.5, 4.5))
+                                              last=f"{last:g}"), figsize=(8.5, 4.5))
         ax = self.live.axes[0]
         ax.set(xlim=(-0.3, self.grid[-1]), ylim=(SIZE_SLIDER[0], SIZE_SLIDER[1] + 2.0),
                xlabel=wording.phrase(WORDS, "axis_weeks"), ylabel=recovery.SIZE_AXIS_LABEL,
@@ -82,7 +82,8 @@ class RecoveryFit(Displayable):
                                        label=wording.phrase(WORDS, "slider_label"))
         (self.fitted_curve,) = ax.plot(self.grid, self.grid, color=style.SIGNAL_COLOURS["multifidus"],
                                        linewidth=2.0, label=wording.phrase(WORDS, "fitted_label"))
-        ax.legend(loc="lower right", fontsize="small")
+        # Beside the axes, not on them: the sliders move the curve over the whole plot.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
         self.fitted_curve.set_visible(False)  # after the legend, which keeps its entry
         self.live.dynamic(self.slider_curve, self.fitted_curve)
         for slider in (self.asymptote, self.start, self.time_constant):
