@@ -33,7 +33,7 @@ def test_the_fit_button_draws_the_fitted_curve_and_prints_the_estimates_near_the
     for estimate, error, true in zip((result.parameters.asymptote, result.parameters.start,
                                       result.parameters.time_constant), result.standard_errors,
                                      (TRUTH.asymptote, TRUTH.start, TRUTH.time_constant), strict=True):
-        assert 0.0 < error and abs(estimate - true) < 3.0 * error
+        assert error > 0.0 and abs(estimate - true) < 3.0 * error
     # The time constant is the least certain relative to its size, as the exercise's solution says.
     relative = np.divide(result.standard_errors, (result.parameters.asymptote, result.parameters.start,
                                                   result.parameters.time_constant))
