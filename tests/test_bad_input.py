@@ -21,6 +21,7 @@ from spinelab.guarding.guarding_figures import threshold_table, treatment_timing
 from spinelab.multifidus import post_test, recovery, studies, ultrasound
 from spinelab.multifidus.bedside_figures import PostTestCalculator
 from spinelab.multifidus.multifidus_figures import TreatmentExplorer
+from spinelab.multifidus.recovery_fit import RecoveryFit
 from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer
 from spinelab.publish import lms
 
@@ -51,6 +52,9 @@ NUMERIC = {
     "synthetic_measurements seed": (lambda v: recovery.synthetic_measurements(TRUTH, [0.0], seed=v), "seed"),
     "RecoveryParameters": (lambda v: recovery.RecoveryParameters(asymptote=v, start=78.0, time_constant=2.5,
                                                                  status="synthetic"), "asymptote"),
+    "RecoveryFit weeks": (lambda v: RecoveryFit([0.0, 1.0, 2.0, v], [78.0, 85.0, 90.0, 95.0], TRUTH), "weeks"),
+    "RecoveryFit sizes": (lambda v: RecoveryFit([0.0, 1.0, 2.0, 4.0], [78.0, 85.0, 90.0, v], TRUTH), "sizes"),
+    "residual_sd sizes": (lambda v: recovery.residual_sd([0.0, 1.0], [78.0, v], TRUTH), "sizes"),
     "PostTestCalculator": (lambda v: PostTestCalculator(pre_test_percent=v), "pre_test_percent"),
     "UltrasoundTrainer": (lambda v: UltrasoundTrainer(case_number=v), "number"),
     "ultrasound.case": (lambda v: ultrasound.case(v), "number"),

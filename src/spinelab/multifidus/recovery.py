@@ -201,13 +201,34 @@ def fit(weeks: np.ndarray, sizes: np.ndarray, status: str = "fitted") -> FitResu
     estimate, covariance = curve_fit(
         lambda t, a, s, tau: a - (a - s) * np.exp(-t / tau), weeks_array, sizes_array, p0=guess, bounds=bounds,
     )
-    residuals = sizes_array - size(weeks_array, *estimate)
+    parameters = RecoveryParameters(*(float(x) for x in estimate), status=status)
     errors = np.sqrt(np.clip(np.diag(covariance), 0.0, None))
     return FitResult(
-        parameters=RecoveryParameters(*(float(x) for x in estimate), status=status),
+        parameters=parameters,
         standard_errors=(float(errors[0]), float(errors[1]), float(errors[2])),
-        residual_sd=float(np.sqrt(np.sum(residuals**2) / max(weeks_array.size - 3, 1))),
+        residual_sd=residual_sd(weeks_array, sizes_array, parameters),
     )
+
+
+def residual_sd(weeks: np.ndarray, sizes: np.ndarray, parameters: RecoveryParameters) -> float:
+    """The typical distance of measurements from a curve, % of the unaffected side.
+
+    The root of the residual sum of squares over the degrees of freedom left by the model's 3 parameters, as
+    :func:`fit` reports it: a curve set by hand can be compared with the fitted one.
+
+    Parameters
+    ----------
+    weeks, sizes : array_like
+        The measurements, as for :func:`fit`.
+    parameters : RecoveryParameters
+        The curve.
+    """
+    weeks_array = _checked_weeks(weeks)
+    sizes_array = check_array("sizes", sizes, *SIZE_RANGE)
+    if sizes_array.shape != weeks_array.shape:
+        raise ValueError(f"sizes must have the same length as weeks ({weeks_array.size}); got {sizes_array.size}")
+    residuals = sizes_array - parameters.size(weeks_array)
+    return float(np.sqrt(np.sum(residuals**2) / max(weeks_array.size - 3, 1)))
 
 
 def synthetic_measurements(
