@@ -1,6 +1,7 @@
 """A control and the figure it moves are in sight together at 1366x768, in JupyterLab and in Voila presenter mode.
 
-For 01's **Peel layers** slider and 04's oval sliders: the page is scrolled so that the control and its figure
+For 01's **Peel layers** slider, 02's guarding explorer, 04's oval sliders and 06's plan chooser (the top control
+of each): the page is scrolled so that the control and its figure
 begin at the top of the visible area (as a student scrolls to the control), and then both must lie wholly inside
 it (the window, less JupyterLab's menus, tabs and status bar). The figure must still be drawn at a useful size, so
 the test cannot pass by shrinking it away. A screenshot of each goes to build/screenshots/.
@@ -20,7 +21,9 @@ MIN_FIGURE_HEIGHT = 320
 #: Per notebook: the control, found by the accessible name the page gives its slider handle.
 CONTROLS = {
     "01_muscle_layers.ipynb": "Peel layers",
+    "02_protective_guarding.ipynb": "Injury severity",
     "04_measuring_multifidus.ipynb": "Centre, across (cm)",
+    "06_case_studies.ipynb": "Exercise starts at week",
 }
 
 # Scroll the nearest scrolling ancestor so that the control and the figure start at the top of what is visible;
