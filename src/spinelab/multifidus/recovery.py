@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import curve_fit
 
+from spinelab.course import wording
 from spinelab.course.validation import check_array, check_integer, check_range
 from spinelab.multifidus import studies
 
@@ -165,8 +166,9 @@ class FitResult:
     def summary(self) -> str:
         """The fitted parameters in words, with their standard errors."""
         p, (se_a, se_s, se_t) = self.parameters, self.standard_errors
-        return (f"asymptote {p.asymptote:.1f} ± {se_a:.1f} %, start {p.start:.1f} ± {se_s:.1f} %, "
-                f"time constant {p.time_constant:.1f} ± {se_t:.1f} weeks (residual SD {self.residual_sd:.1f} %)")
+        return wording.phrase("recovery", "fit_summary", asymptote=f"{p.asymptote:.1f}", se_asymptote=f"{se_a:.1f}",
+                              start=f"{p.start:.1f}", se_start=f"{se_s:.1f}", time_constant=f"{p.time_constant:.1f}",
+                              se_time_constant=f"{se_t:.1f}", residual_sd=f"{self.residual_sd:.1f}")
 
 
 def fit(weeks: np.ndarray, sizes: np.ndarray, status: str = "fitted") -> FitResult:
