@@ -41,10 +41,15 @@ MAX_WEEKS = 52.0
 def follow_up_week() -> float:
     """Week of the trial's last examination (Hides et al. 1996), from the study data."""
     return studies.value("hides1996_exam_week10").value
-#: What every printout of a modelled size must say: the scale is invented, not measured.
-ILLUSTRATIVE_NOTE = "illustrative model (invented scale, not data)"
-#: The y-axis label of every figure that plots modelled sizes.
-SIZE_AXIS_LABEL = "Multifidus size, painful side\n(illustrative % of other side)"
+
+
+def __getattr__(name: str) -> str:
+    """The words every modelled size is shown with, read from ``data/wording.toml`` on first use:
+    :data:`ILLUSTRATIVE_NOTE` (what every printout must say: the scale is invented, not measured) and
+    :data:`SIZE_AXIS_LABEL` (the y-axis label of every figure that plots modelled sizes)."""
+    if name in ("ILLUSTRATIVE_NOTE", "SIZE_AXIS_LABEL"):
+        return wording.phrase("recovery", name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
