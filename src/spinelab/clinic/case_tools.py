@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spinelab.clinic import red_flags, start_back
-from spinelab.course import references
+from spinelab.course import references, wording
 from spinelab.course.text import MarkdownText
 from spinelab.multifidus import bedside, post_test, studies
 
@@ -86,10 +86,10 @@ def tool_result(tool: Tool) -> MarkdownText:
                             f"*Safety-netting:* {result.safety_netting}\n\n*{red_flags.DISCLAIMER}*")
     if tool.kind == "start_back":
         scores = start_back.score(tool.answers)
-        return MarkdownText(f"**STarT Back Tool** {references.cite(*start_back.tool().sources)}: overall score "
-                            f"{scores.overall} of {start_back.ITEM_COUNT}, distress subscale {scores.distress} of "
-                            f"{len(start_back.DISTRESS_ITEMS)}: {scores.stratum} risk. "
-                            f"{start_back.offer(scores.stratum)}")
+        return MarkdownText(wording.phrase(
+            "case_tools", "start_back", citation=references.cite(*start_back.tool().sources), overall=scores.overall,
+            items=start_back.ITEM_COUNT, distress=scores.distress, distress_items=len(start_back.DISTRESS_ITEMS),
+            stratum=scores.stratum, offer=start_back.offer(scores.stratum)))
     if tool.kind == "post_test":
         figure = _likelihood_ratio(tool)
         worked = post_test.PostTest(tool.pre_test, figure.value, tool.result, str(figure.target))

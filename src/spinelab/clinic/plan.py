@@ -37,8 +37,6 @@ MODEL_WEEKS = 12.0
 GUARDING_DAY = 28.0
 #: The table of ``data/wording.toml`` with this module's sentences (the evidence and what the model illustrates).
 WORDS = "plan"
-#: What each readout's model is, said wherever the readouts are shown.
-SIZE_NOTE = f"% of the other side, {recovery.ILLUSTRATIVE_NOTE}"
 #: The evidence for specific exercise after a first episode, shown for every plan that includes it.
 EXERCISE_EVIDENCE_KEYS = ("hides1996", "hides2001", "choi2010")
 #: Most patients improve whatever the treatment; the control group whose muscle stayed small.
@@ -90,7 +88,8 @@ class Plan:
         """The plan in words."""
         guarding_part = ("no treatment of the guarding" if self.treatment == NO_TREATMENT
                          else f"{self.treatment} from day {self.treatment_start_day:g}")
-        exercise_part = (f"specific exercise from week {self.exercise_start_week:g}, {self.adherence:.0%} kept up"
+        exercise_part = (wording.phrase(WORDS, "exercise_part", week=f"{self.exercise_start_week:g}",
+                                        adherence=f"{self.adherence:.0%}")
                          if self.specific_exercise else "no specific exercise")
         return f"{guarding_part}; {exercise_part}"
 
@@ -199,3 +198,10 @@ def plan_feedback(result: PlanOutcome) -> str:
     else:
         notes.append(wording.phrase(WORDS, "model_treatments"))
     return "\n".join(f"- {note}" for note in notes)
+
+
+def __getattr__(name: str) -> str:
+    """:data:`SIZE_NOTE`, what each readout's model is (said wherever the readouts are shown), from the data."""
+    if name == "SIZE_NOTE":
+        return wording.phrase(WORDS, "size_note", model_note=recovery.ILLUSTRATIVE_NOTE)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,7 +18,6 @@ from spinelab.clinic.plan import (
     EXERCISE_START_RANGE,
     MODEL_WEEKS,
     NO_TREATMENT,
-    SIZE_NOTE,
     STARTING_PLAN,
     TREATMENT_OPTIONS,
     TREATMENT_START_RANGE,
@@ -143,7 +142,7 @@ class PlanChooser(Displayable):
         cells = "".join(f"<tr><td>{html.escape(label)}</td><td>{row.guarding_on_day_28:.0%}</td>"
                         f"<td>{row.size_at_follow_up:.0f}%</td></tr>" for label, row in rows)
         header = "".join(f"<th>{column}</th>" for column in wording.phrases("plan_chooser", "table_header"))
-        footnote = _words("footnote", size_note=html.escape(SIZE_NOTE), plan=html.escape(self.plan.describe()))
+        footnote = _words("footnote", size_note=html.escape(plan.SIZE_NOTE), plan=html.escape(self.plan.describe()))
         self.readout.value = (f"{_words('not_a_prognosis')}<table><tr>{header}</tr>{cells}</table>"
                               f"<small>{footnote}</small>")
         self.feedback.value = markdown_html(plan_feedback(result))

@@ -12,7 +12,6 @@ import ipywidgets as widgets
 from spinelab.clinic import red_flags
 from spinelab.clinic.red_flags import (
     CONDITIONS,
-    DISCLAIMER,
     EMERGENCY,
     NONE,
     ROUTINE,
@@ -27,7 +26,7 @@ from spinelab.clinic.red_flags import (
     notes,
     screen,
 )
-from spinelab.course import references, style
+from spinelab.course import references, style, wording
 from spinelab.course.display import Display, Displayable, markdown_html
 
 #: Colour (Okabe-Ito) of each level; the text label is always shown with it.
@@ -48,8 +47,8 @@ def _listed_under(condition: str) -> tuple[RedFlag, ...]:
 
 
 def _introduction() -> str:
-    return (f"**{DISCLAIMER}** Conditions and clinical reasoning from the IFOMPT framework "
-            f"{references.cite(red_flags.FRAMEWORK_KEY)}; each flag's source is given in the result.")
+    return wording.phrase("red_flag_checklist", "introduction", disclaimer=red_flags.DISCLAIMER,
+                          citation=references.cite(red_flags.FRAMEWORK_KEY))
 
 
 def checklist_markdown() -> str:
@@ -115,8 +114,8 @@ class RedFlagChecklist(Displayable):
             f"<p><b>Action:</b> {outcome.action}</p>"
             + (f"<p><b>Why:</b></p><ul>{reasons}</ul>" if reasons else "")
             + f"<p><b>Safety-netting (tell the patient):</b> {outcome.safety_netting}</p></div>")
-        self.view.text = (
-            f"[Red-flag triage] Flags under {len(CONDITIONS)} conditions; "
-            f"{len(outcome.flags)} ticked -> level {level_words(outcome.level).upper()} ({outcome.label}). "
-            f"Action: {outcome.action} {DISCLAIMER} Triage rule: {red_flags.RULE}")
+        self.view.text = wording.phrase(
+            "red_flag_checklist", "view_text", conditions=len(CONDITIONS), ticked=len(outcome.flags),
+            level=level_words(outcome.level).upper(), label=outcome.label, action=outcome.action,
+            disclaimer=red_flags.DISCLAIMER, rule=red_flags.RULE)
         return outcome

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import PlainText
 from spinelab.course.validation import check_names
 
@@ -49,19 +49,12 @@ LEVELS = (NONE, ROUTINE, URGENT, SAME_DAY, EMERGENCY)
 FLAG_LEVELS = LEVELS[1:]
 
 REFER = "refer for medical evaluation"
-SUSPECT = "raises suspicion: consider in combination, reassess"
 CLEAR = "no red flags ticked"
 
 #: Conditions for which flags combine: this many flags for one of them raise the level to
 #: :func:`combination_level` (urgent for fracture and malignancy, same day for infection).
 COMBINING = ("spinal fracture", "spinal malignancy", "spinal infection")
 COMBINATION = 2
-
-DISCLAIMER = (
-    "Teaching aid, not a diagnostic tool. Red flags only raise suspicion; most have no high-quality evidence "
-    "of diagnostic accuracy, and a clear checklist does not rule out serious pathology. Clinical decisions "
-    "need a full assessment and local guidelines."
-)
 
 
 @dataclass(frozen=True)
@@ -179,11 +172,14 @@ def rule_text() -> str:
 
 
 def __getattr__(name: str) -> object:
-    """:data:`RULE` (:func:`rule_text`) and :data:`FRAMEWORK_KEY` (the framework's key), read from the data file."""
+    """:data:`RULE` (:func:`rule_text`), :data:`FRAMEWORK_KEY` (the framework's key), and the words
+    :data:`DISCLAIMER` and :data:`SUSPECT` (the decision at the routine level), read from the data files."""
     if name == "RULE":
         return rule_text()
     if name == "FRAMEWORK_KEY":
         return _rule()["framework"]
+    if name in ("DISCLAIMER", "SUSPECT"):
+        return wording.phrase("red_flags", name.lower())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -279,7 +275,7 @@ class ScreeningResult:
         """:data:`REFER`, :data:`SUSPECT` (routine level) or :data:`CLEAR` (no flag)."""
         if self.refer:
             return REFER
-        return SUSPECT if self.flags else CLEAR
+        return wording.phrase("red_flags", "suspect") if self.flags else CLEAR
 
     @property
     def label(self) -> str:
@@ -302,11 +298,12 @@ class ScreeningResult:
         """One sentence per ticked flag (its condition, its level alone, its sources), then each combination."""
         rule = _rule()
         evidence = rule["combination_evidence"]
-        lines = [f"{item.name} raises suspicion of {' or '.join(item.conditions)}, {level_words(item.level)} on its "
-                 f"own {item.citation}" for item in self.flags]
-        lines += [f"{COMBINATION} or more flags for {condition} in combination call for "
-                  f"{_COMBINED_WORDS[combination_level(condition)]} "
-                  + (references.cite(*evidence[condition]) if condition in evidence else rule["threshold_note"])
+        lines = [wording.phrase("red_flags", "flag_reason", flag=item.name, conditions=" or ".join(item.conditions),
+                                level=level_words(item.level), citation=item.citation) for item in self.flags]
+        lines += [wording.phrase("red_flags", "combination_reason", count=COMBINATION, condition=condition,
+                                 assessment=_COMBINED_WORDS[combination_level(condition)],
+                                 evidence=(references.cite(*evidence[condition]) if condition in evidence
+                                           else rule["threshold_note"]))
                   for condition in self.combined]
         return tuple(lines)
 
@@ -315,7 +312,7 @@ class ScreeningResult:
         """The decision, level, action and reasons as one text (safety-netting: :attr:`safety_netting`)."""
         head = f"{self.decision.capitalize()}. Level: {self.label}."
         if not self.flags:
-            return f"{head} This does not rule out serious pathology: keep reassessing."
+            return f"{head} {wording.phrase('red_flags', 'clear_caveat')}"
         return f"{head} {self.action} Why: {'; '.join(self.reasons)}."
 
 

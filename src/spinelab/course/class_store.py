@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 
 from jupyter_core.paths import jupyter_data_dir
 
-from spinelab.course import settings
+from spinelab.course import settings, wording
 
 #: Environment variable naming the class database (tests and the benchmark set it).
 ENV = settings.CLASS_STORE
@@ -214,8 +214,7 @@ class ClassStore:
         except OSError as error:
             raise ClassStoreError(f"The class store {self.path} is unusable ({reason}) and could not be moved aside "
                                   f"({error.strerror or error}). Move or delete it by hand.") from None
-        message = (f"The class store {self.path} could not be used ({reason}). It was kept as {aside.name} in the "
-                   "same folder, and a fresh store was started.")
+        message = wording.phrase("class_store", "moved_aside", path=self.path, reason=reason, aside=aside.name)
         self.notices.append(message)
         warnings.warn(message, ClassStoreWarning, stacklevel=4)
 

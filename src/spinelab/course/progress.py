@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from jupyter_core.paths import jupyter_data_dir
 
-from spinelab.course import settings
+from spinelab.course import settings, wording
 
 try:
     import fcntl
@@ -287,8 +287,7 @@ class ProgressStore:
         except OSError as error:
             raise ProgressError(f"Your saved self-check progress in {self.path} is unusable: {reason}, and it could "
                                 f"not be moved aside ({error.strerror or error}). Move or delete it by hand.") from None
-        self._notify(f"Your saved self-check progress in {self.path} could not be used: {reason}. It was kept as "
-                     f"{aside.name} in the same folder, and a fresh record was started.")
+        self._notify(wording.phrase("progress", "moved_aside", path=self.path, reason=reason, aside=aside.name))
         return _empty()
 
     def _set_aside(self, real: Path, document: dict[str, Any], bad: list[dict[str, Any]]) -> None:
@@ -301,8 +300,7 @@ class ProgressStore:
             raise ProgressError(f"Your saved self-check progress in {self.path} holds unusable records, and they "
                                 f"could not be set aside ({error}). Move or delete the file by hand.") from None
         where = "; ".join(f"{row['notebook']} {row['id']}: {row['problem']}" for row in bad)
-        self._notify(f"Some saved self-check answers in {self.path} could not be used ({where}). They were kept "
-                     f"in {aside.name} in the same folder; the rest of your progress is kept.")
+        self._notify(wording.phrase("progress", "set_aside", path=self.path, where=where, aside=aside.name))
 
     def _write(self, real: Path, document: dict[str, Any]) -> None:
         temporary = None

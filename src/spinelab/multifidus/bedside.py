@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spinelab.course import datafile, references
+from spinelab.course import datafile, references, wording
 from spinelab.course.text import MarkdownText
 
 DATA_FILE = "data/bedside_tests.toml"
@@ -116,7 +116,7 @@ class BedsideTest:
                  f"- *What it is for:* {self.what}", f"- *How:* {self.procedure}"]
         shown = [figure.sentence() for figure in self.figures]
         lines.append("- *Evidence:* " + ("; ".join(shown) + "." if shown
-                                          else "no accuracy figure from a primary study is given here."))
+                                          else wording.phrase("bedside", "no_figure")))
         lines += [f"- *Tested again:* {item.finding} {references.cite(item.source)}" for item in self.validations]
         lines.append(f"- *Limits:* {self.limits}")
         return "\n".join(lines)

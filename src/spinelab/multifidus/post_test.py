@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from spinelab.course import wording
 from spinelab.course.validation import check_number
 
 
@@ -122,6 +123,6 @@ class PostTest:
     def sentence(self) -> str:
         """The calculation step by step, in words."""
         pre_odds = odds(self.pre_test)
-        return (f"Probability of {self.target}: before the test {self.pre_test:.0%} (odds {pre_odds:.2f}); "
-                f"{self.result} result, LR {self.likelihood_ratio:g}: odds {pre_odds:.2f} × {self.likelihood_ratio:g}"
-                f" = {pre_odds * self.likelihood_ratio:.2f}; after the test {self.post_test:.0%}.")
+        return wording.phrase("post_test", "sentence", target=self.target, pre_test=f"{self.pre_test:.0%}",
+                              pre_odds=f"{pre_odds:.2f}", result=self.result, ratio=f"{self.likelihood_ratio:g}",
+                              post_odds=f"{pre_odds * self.likelihood_ratio:.2f}", post_test=f"{self.post_test:.0%}")

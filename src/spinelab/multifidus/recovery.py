@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import curve_fit
 
+from spinelab.course import wording
 from spinelab.course.validation import check_array, check_integer, check_range
 from spinelab.multifidus import studies
 
@@ -40,10 +41,15 @@ MAX_WEEKS = 52.0
 def follow_up_week() -> float:
     """Week of the trial's last examination (Hides et al. 1996), from the study data."""
     return studies.value("hides1996_exam_week10").value
-#: What every printout of a modelled size must say: the scale is invented, not measured.
-ILLUSTRATIVE_NOTE = "illustrative model (invented scale, not data)"
-#: The y-axis label of every figure that plots modelled sizes.
-SIZE_AXIS_LABEL = "Multifidus size, painful side\n(illustrative % of other side)"
+
+
+def __getattr__(name: str) -> str:
+    """The words every modelled size is shown with, read from ``data/wording.toml`` on first use:
+    :data:`ILLUSTRATIVE_NOTE` (what every printout must say: the scale is invented, not measured) and
+    :data:`SIZE_AXIS_LABEL` (the y-axis label of every figure that plots modelled sizes)."""
+    if name in ("ILLUSTRATIVE_NOTE", "SIZE_AXIS_LABEL"):
+        return wording.phrase("recovery", name.lower())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -165,8 +171,9 @@ class FitResult:
     def summary(self) -> str:
         """The fitted parameters in words, with their standard errors."""
         p, (se_a, se_s, se_t) = self.parameters, self.standard_errors
-        return (f"asymptote {p.asymptote:.1f} ± {se_a:.1f} %, start {p.start:.1f} ± {se_s:.1f} %, "
-                f"time constant {p.time_constant:.1f} ± {se_t:.1f} weeks (residual SD {self.residual_sd:.1f} %)")
+        return wording.phrase("recovery", "fit_summary", asymptote=f"{p.asymptote:.1f}", se_asymptote=f"{se_a:.1f}",
+                              start=f"{p.start:.1f}", se_start=f"{se_s:.1f}", time_constant=f"{p.time_constant:.1f}",
+                              se_time_constant=f"{se_t:.1f}", residual_sd=f"{self.residual_sd:.1f}")
 
 
 def fit(weeks: np.ndarray, sizes: np.ndarray, status: str = "fitted") -> FitResult:

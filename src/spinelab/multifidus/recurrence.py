@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from spinelab.course import wording
 from spinelab.course.validation import check_range
 from spinelab.multifidus import studies
 
@@ -60,9 +61,9 @@ class Effect:
     def sentence(self) -> str:
         """The effect in words, with the small-trial caveat."""
         patients = studies.value(TRIAL_SIZE_ID).value
-        return (f"{self.follow_up}: recurrence {self.control_risk:.0%} (control) vs {self.exercise_risk:.0%} "
-                f"(specific exercise); ARR = {self.absolute_risk_reduction:.2f}, "
-                f"NNT = {self.number_needed_to_treat} (one trial, {patients:g} patients: an uncertain estimate).")
+        return wording.phrase("recurrence", "sentence", follow_up=self.follow_up, control=f"{self.control_risk:.0%}",
+                              exercise=f"{self.exercise_risk:.0%}", arr=f"{self.absolute_risk_reduction:.2f}",
+                              nnt=self.number_needed_to_treat, patients=f"{patients:g}")
 
 
 def reported_effects() -> list[Effect]:

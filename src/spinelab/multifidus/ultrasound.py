@@ -239,8 +239,9 @@ class Case:
 
     def describe(self) -> str:
         """One line: the case, its level and its true areas (the answer)."""
-        return (f"Simulated case {self.number} at {self.level}: left {self.true_area('left'):.2f} cm², right "
-                f"{self.true_area('right'):.2f} cm², asymmetry {self.true_asymmetry:.1f} % of the larger side.")
+        return wording.phrase("ultrasound", "case_line", number=self.number, level=self.level,
+                              left=f"{self.true_area('left'):.2f}", right=f"{self.true_area('right'):.2f}",
+                              asymmetry=f"{self.true_asymmetry:.1f}")
 
     def image(self) -> NDArray[np.float64]:
         """The simulated image, a (rows, columns) array of brightness in [0, 1]; row 0 is the skin."""
