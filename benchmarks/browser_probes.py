@@ -1,4 +1,14 @@
-"""Scripts the benchmarks run in a Chromium page to time a slider's key press to the changed figure."""
+"""Scripts the benchmarks run in a Chromium page: when its widgets are drawn, a key press to the changed figure."""
+
+#: True once every widget view of a Voilà or JupyterLab page has rendered: a widget inside with a size (except
+#: ``spinelab.setup()``'s stylesheet, which shows nothing), no placeholder or error text.
+VIEWS_RENDERED = """() => {
+    const views = Array.from(document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])'));
+    const styleOnly = view => view.querySelector('.widget-html style') !== null && view.innerText.trim() === '';
+    return views.length > 0 && views.every(view =>
+        view.querySelector('.jupyter-widgets') !== null && (view.getBoundingClientRect().height > 10 || styleOnly(view))
+        && !/Loading widget|Error displaying widget/.test(view.textContent));
+}"""
 
 #: Timestamps every key press, for :func:`watch_figure`.
 TIMING = """() => {

@@ -13,6 +13,12 @@ logs "Class ready" (every preheated kernel has run the notebook, as an instructo
   arrow keys, while the others move theirs. Each press is timed in the page, from its ``keydown`` event to the
   next animation frame after the figure's new image has decoded (as ``widget_latency.py --browser`` does).
 
+The students' devices run at the lowest CPU priority (``--device-niceness 19``, in a thread of their own whose
+processes inherit it): in a class they are the students' laptops, not the server's 2 cores, yet here they share
+them, and 3 Chromium pages loading the notebook use more CPU than the 40 kernels. At niceness 19 they take only
+the CPU the server leaves, and what they wait for counts in their own timings (a key press to picture waits for
+the page's renderer too). ``--device-niceness 0`` runs them at the server's priority, as before.
+
 The class's kernels share a frame cache (``--frames``, kept between the runs as between the classes of one
 machine, and warmed while the kernels preheat); ``--no-frame-cache`` runs them with frames in memory only.
 
@@ -50,6 +56,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,7 +64,7 @@ from pathlib import Path
 import httpx
 import psutil
 import websockets
-from browser_probes import TIMING, watch_figure
+from browser_probes import TIMING, VIEWS_RENDERED, watch_figure
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
 
 from spinelab.course import frame_cache
@@ -73,13 +80,6 @@ CONTROL = "jupyter.widget.control"
 CONTROL_VERSION = "1.0.0"
 KERNEL_FAILURES = re.compile(r"Address already in use|KernelRestarter: restarting|Kernel died|kernel died", re.I)
 CLASS_READY = re.compile(r"Class ready: \d+ preheated kernels have run")
-WIDGET_VIEWS = ".jp-OutputArea-output:not([data-mime-type])"
-VIEWS_RENDERED = f"""() => {{
-    const views = Array.from(document.querySelectorAll('{WIDGET_VIEWS}'));
-    return views.length > 0 && views.every(view =>
-        view.querySelector('.jupyter-widgets') !== null && view.getBoundingClientRect().height > 10
-        && !/Loading widget|Error displaying widget/.test(view.textContent));
-}}"""
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
                  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
 # The first enabled slider whose output holds a figure image: the one a student would move.
@@ -88,6 +88,8 @@ FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-sli
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
 #: Before a key press: the promise of its key press to picture (null after 10 s).
 WATCH_FIGURE = watch_figure(10000)
+#: The students' devices (Chromium and the simulated students) yield the CPU to the server: see the module's notes.
+DEVICE_NICENESS = 19
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 
@@ -99,6 +101,9 @@ class RunResult:
     pages: list[float] = field(default_factory=list)
     sliders: list[float] = field(default_factory=list)
     kernel_sliders: list[float] = field(default_factory=list)
+    #: When the burst began (``time.perf_counter()``) and every slider move as (seconds since then, ms).
+    begun: float = 0.0
+    moves_at: list[tuple[float, float]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     pool_seconds: float = 0.0
     peak_memory_mb: float = 0.0
@@ -108,6 +113,23 @@ class RunResult:
     load: tuple[float, float] = (math.nan, math.nan)
     warm_up: str = "no warm-up line in the log"
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+
+    def moved(self, ms: float, browser: bool) -> None:
+        """Record one slider move of ``ms`` (Chromium's key press to picture, or a simulated round trip)."""
+        (self.sliders if browser else self.kernel_sliders).append(ms)
+        self.moves_at.append((time.perf_counter() - self.begun, ms))
+
+    def timeline(self) -> list[str]:
+        """One line per second of the burst: pages complete, slider moves, their p50 and p95."""
+        last = math.ceil(max([at for at, _ in self.moves_at] + self.pages + [0.0]))
+        lines = []
+        for second in range(last):
+            moves = [ms for at, ms in self.moves_at if second <= at < second + 1]
+            pages = sum(second <= at < second + 1 for at in self.pages)
+            middle = f"{statistics.median(moves):.0f}" if moves else "-"
+            lines.append(f"  {second:3d}-{second + 1:<3d} s: pages {pages:2d}, moves {len(moves):3d}, "
+                         f"p50 {middle} ms, p95 {p95(moves):.0f} ms")
+        return lines
 
     @property
     def all_sliders(self) -> list[float]:
@@ -249,12 +271,12 @@ async def move_sliders(channel: KernelChannel, models: dict[str, dict], moves: i
         elapsed, changed = await channel.move(comm, values[0], images)
         if not changed:
             continue  # a slider that redraws nothing (e.g. a start day with no treatment chosen)
-        result.kernel_sliders.append(elapsed)
+        result.moved(elapsed, browser=False)
         for move in range(1, moves):
             await asyncio.sleep(pace)
             elapsed, changed = await channel.move(comm, values[move % 2], images)
             if changed:
-                result.kernel_sliders.append(elapsed)
+                result.moved(elapsed, browser=False)
             else:
                 result.failures.append("kernel-channel slider move without a new figure")
         return
@@ -357,7 +379,7 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
             if picture is None:
                 result.failures.append("slider move without a new figure within 10 s")
                 continue
-            result.sliders.append(picture)
+            result.moved(picture, browser=True)
     except Exception as error:  # a page that never completes is a failure, whatever Playwright raised
         result.failures.append(f"browser {type(error).__name__}: {str(error).splitlines()[0][:120]}")
     finally:
@@ -373,7 +395,7 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        start = time.perf_counter()
+        start = result.begun = time.perf_counter()
         await asyncio.gather(
             *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals)
               for _ in range(students - browsers)),
@@ -381,6 +403,28 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
               for _ in range(browsers)),
         )
         await browser.close()
+
+
+def run_devices(burst: Coroutine[None, None, None], priority: int) -> None:
+    """Run ``burst`` (the students' devices) in a thread of its own at niceness ``priority``.
+
+    On Linux a niceness is a thread's, and the processes the thread starts (Playwright's driver, Chromium) inherit
+    it; the server, started from the main thread, keeps its own.
+    """
+    failed: list[BaseException] = []
+
+    def devices() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), priority)
+            asyncio.run(burst)
+        except BaseException as error:  # re-raised in the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=devices, name="students' devices")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
 
 
 def wait_for_pool(log: Path, process: subprocess.Popen, timeout: float) -> float:
@@ -414,8 +458,8 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     try:
         result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
         before = cpu_seconds(psutil.Process(server.pid))
-        asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers,
-                                args.moves, args.pace, args.timeout, result))
+        run_devices(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
+                                args.timeout, result), args.device_niceness)
         after = cpu_seconds(psutil.Process(server.pid))
         result.cpu_seconds = cpu_used(before, after)
         sampler.sample()
@@ -448,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     parser.add_argument("--pool-timeout", type=float, default=900.0, help="seconds allowed to fill the pool")
+    parser.add_argument("--device-niceness", type=int, default=DEVICE_NICENESS,
+                        help="the students' devices' niceness (0: the server's priority)")
+    parser.add_argument("--timeline", action="store_true", help="per second of the burst: pages, slider moves")
     parser.add_argument("--no-frame-cache", action="store_true", help="kernels keep their frames in memory only")
     args = parser.parse_args(argv)
     if not 0 <= args.browsers <= args.students:
@@ -471,9 +518,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"Chromium p95 slider {p95(result.sliders):.0f} ms; {result.warm_up}; load average "
                   f"{result.load[0]:.1f} before, {result.load[1]:.1f} after")
             print(f"run {run}: CPU during the burst (page loads and slider moves): " + ", ".join(
-                f"{role} {seconds:.0f} s" for role, seconds in result.cpu_seconds.items()))
+                f"{role} {seconds:.1f} s" for role, seconds in result.cpu_seconds.items()))
             for failure in sorted(set(result.failures)):
                 print(f"  failure x{result.failures.count(failure)}: {failure}")
+            if args.timeline:
+                print("\n".join(result.timeline()))
             print(f"run {run}: {result.line()}")
     print(f"all runs: peak memory {max(r.peak_memory_mb for r in results) / 1024:.1f} GB; simulated students' slider "
           f"round trip p95 {max(p95(r.kernel_sliders) for r in results):.0f} ms (worst run)")

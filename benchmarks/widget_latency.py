@@ -46,7 +46,7 @@ from pathlib import Path
 
 import ipywidgets as widgets
 import numpy as np
-from browser_probes import TIMING, watch_figure
+from browser_probes import TIMING, VIEWS_RENDERED, watch_figure
 
 import spinelab
 from spinelab.course import frame_cache, style
@@ -59,11 +59,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 TOKEN = "widget-latency-benchmark"
-WIDGETS_RENDERED = """() => {
-    const views = Array.from(document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])'));
-    return views.length > 0 && views.every(view => view.querySelector('.jupyter-widgets') !== null
-        && !/Loading widget|Error displaying widget/.test(view.textContent));
-}"""
 # Every enabled slider handle whose output holds a figure image, with a label naming the figure and the slider.
 FIGURE_SLIDERS = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).map((h, index) => {
     const output = h.closest('.jp-OutputArea-output');
@@ -222,7 +217,7 @@ def browser_presses(base: str, presses: int) -> dict[str, list[float]]:
         for notebook in sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb")):
             page.goto(f"{base}/voila/render/{notebook}?token={TOKEN}", timeout=120_000)
             page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
-            page.wait_for_function(WIDGETS_RENDERED, timeout=120_000)
+            page.wait_for_function(VIEWS_RENDERED, timeout=120_000)
             page.evaluate(TIMING)
             for slider in page.evaluate(FIGURE_SLIDERS):
                 name = f"{notebook[:3]}{slider['figure'][:30]} | {slider['slider'][:24]}"

@@ -15,15 +15,13 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from browser_probes import TIMING, watch_figure
+from browser_probes import TIMING, VIEWS_RENDERED, watch_figure
 from conftest import NOTEBOOKS, TOKEN
 
 ERROR_OUTPUTS = (
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
     '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'
 )
-# Widget outputs: every other renderer marks its output with the MIME type it rendered, the widget renderer does not.
-WIDGET_VIEWS = ".jp-OutputArea-output:not([data-mime-type])"
 SLIDER_HANDLE = ".widget-slider .noUi-handle"
 CONTROLS = ".widget-button, .widget-dropdown, .widget-checkbox"
 FIGURE_IMAGES = ".widget-image"
@@ -31,15 +29,6 @@ KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
 NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
 CELL_TIMEOUT_MS = 120_000
 
-# True once every widget view in the page has rendered: a widget inside, a size (but spinelab.setup()'s stylesheet,
-# which shows nothing), no error or placeholder text.
-VIEWS_RENDERED = f"""() => {{
-    const views = Array.from(document.querySelectorAll('{WIDGET_VIEWS}'));
-    const styleOnly = view => view.querySelector('.widget-html style') !== null && view.innerText.trim() === '';
-    return views.length > 0 && views.every(view =>
-        view.querySelector('.jupyter-widgets') !== null && (view.getBoundingClientRect().height > 10 || styleOnly(view))
-        && !/Loading widget|Error displaying widget/.test(view.textContent));
-}}"""
 # True once every code cell has run: each prompt shows an execution number (none is empty or [*]).
 ALL_CELLS_RUN = """() => {
     const prompts = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'));
