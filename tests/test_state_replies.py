@@ -98,13 +98,22 @@ class Shouting(widgets.Text):
         return value.upper() if isinstance(value, str) else value
 
 
+class Plain(widgets.Text):
+    """A trait of the same name as :class:`Shouting`'s, without a serializer of its own."""
+
+    twice = traitlets.Int(2).tag(sync=True)
+
+
 def test_a_subclass_serializer_and_a_traits_own_to_json_are_used_as_ipywidgets_uses_them(comm):
     shouting = Shouting(value="guarding", twice=21, description="spasm")
+    text = Plain(value="guarding", twice=21)
     plain = widgets.IntSlider(value=4, layout=widgets.Layout(width="10em"))
     theirs, ours = _both_replies(comm)
     assert ours == theirs
     state = ours[0]["states"][shouting.model_id]["state"]
     assert (state["value"], state["description"], state["twice"]) == ("GUARDING", "SPASM", 42)
+    text_state = ours[0]["states"][text.model_id]["state"]
+    assert (text_state["value"], text_state["twice"]) == ("guarding", 21)  # serializers per class, not per trait name
     assert ours[0]["states"][plain.model_id]["state"]["layout"] == f"IPY_MODEL_{plain.layout.model_id}"
     # Every trait, defaults too (drop_defaults=False), and the model's names.
     assert set(state) == set(shouting.keys)
