@@ -11,11 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import ipywidgets as widgets
 import pytest
 from traitlets.config import Configurable
 from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-from spinelab.course import frame_cache
+from spinelab.course import frame_cache, widget_internals
 from spinelab.publish import class_kernels, classroom, cli, outputs, present, serving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -197,6 +198,9 @@ def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_
     startup = Path(env["IPYTHONDIR"]) / "profile_default" / "startup" / "00-spinelab-class.py"
     for name in ("SPINELAB_PROGRESS", "SPINELAB_CLASS_PROGRESS"):  # restored after the test
         monkeypatch.setenv(name, "")
+    # ipywidgets' control handler, restored after the test (the start-up file replaces it).
+    monkeypatch.setattr(widgets.Widget, "_handle_control_comm_msg", widgets.Widget.__dict__["_handle_control_comm_msg"])
+    monkeypatch.setattr(widget_internals, "_original_handler", None)
     files = []
     for _ in range(2):  # two kernels in one process: a reused PID must not give the same file
         exec(compile(startup.read_text(), str(startup), "exec"), {})
@@ -208,6 +212,8 @@ def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_
         assert own_file.parent == folder
         assert re.fullmatch(r"kernel-[0-9a-f]{32}\.json", own_file.name)
         assert str(os.getpid()) not in own_file.name
+    # And the kernel answers its page's request for every widget's state with spinelab's reply.
+    assert widgets.Widget._handle_control_comm_msg.__func__ is widget_internals._handle_control
 
 
 def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):
@@ -215,8 +221,42 @@ def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_othe
     env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin", "OMP_NUM_THREADS": "4"},
                                       frames=tmp_path / "frames")
     assert (env["OMP_NUM_THREADS"], env["OPENBLAS_NUM_THREADS"], env["MKL_NUM_THREADS"]) == ("4", "1", "1")
+    assert env["JUPYTER_WIDGETS_ECHO"] == "0"  # one page per kernel: no echo of each value the page sends
+    echoing = classroom.class_environment(plan, tmp_path / "a", {"JUPYTER_WIDGETS_ECHO": "1"}, frames=tmp_path / "f")
+    assert echoing["JUPYTER_WIDGETS_ECHO"] == "1"
     assert env["PATH"] == "/usr/bin"
     assert env["IPYTHONDIR"] == str((tmp_path / "a" / "ipython").resolve())
+
+
+# A slider in a kernel with the given environment receives a value from its page; prints the methods it sends back.
+SLIDER_MOVE = """
+import ipywidgets as widgets
+
+class Comm:
+    kernel, comm_id = "a kernel", "c0"
+    def send(self, data=None, buffers=None, **kw):
+        print(data["method"])
+    def on_msg(self, callback):
+        pass
+    def on_close(self, callback):
+        pass
+
+slider = widgets.IntSlider(comm=Comm())
+slider.set_state({"value": 3})
+assert slider.value == 3
+"""
+
+
+@pytest.mark.parametrize(("class_setting", "sent"), [(True, []), (False, ["echo_update"])])
+def test_a_class_kernel_sends_no_echo_of_a_slider_move_back_to_its_page(tmp_path, class_setting, sent):
+    plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
+    base = {key: value for key, value in os.environ.items() if key != "JUPYTER_WIDGETS_ECHO"}
+    env = classroom.class_environment(plan, tmp_path / "a", base, frames=tmp_path / "frames")
+    if not class_setting:  # ipywidgets' default, for comparison
+        del env["JUPYTER_WIDGETS_ECHO"]
+    result = subprocess.run([sys.executable, "-c", SLIDER_MOVE], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == sent
 
 
 def test_class_kernels_share_a_frame_cache_the_class_owns_and_keeps_between_classes(tmp_path):

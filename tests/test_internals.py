@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "spinelab"
 ADAPTERS = {SRC / "course" / "widget_internals.py": [widget_internals.TESTED],
             SRC / "publish" / "internals.py": [internals.VOILA, internals.JUPYTER_CLIENT]}
-PRIVATE = {"_Int", "_Float", "_dom_classes", "_pools", "kernel_pools_config", "_kernels", "_pending_kernels"}
+PRIVATE = {"_Int", "_Float", "_dom_classes", "_pools", "kernel_pools_config", "_kernels", "_pending_kernels",
+           "_handle_control_comm_msg", "_control_comm", "_instances", "_remove_buffers", "_trait_to_json"}
 
 
 def _pins() -> dict[str, str]:

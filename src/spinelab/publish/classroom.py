@@ -79,6 +79,9 @@ MAX_STUDENTS = 300
 #: One numerical thread per kernel: dozens of kernels on a few cores would otherwise each start a thread pool per
 #: core and contend (OpenBLAS threads also spin while waiting). A value already in the environment wins.
 KERNEL_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Each class kernel serves one page: ipywidgets' echo of every value the page sends (an extra message per slider
+#: move through kernel, server and browser) only matters for several views of one kernel. The environment wins.
+WIDGET_ECHO = {"JUPYTER_WIDGETS_ECHO": "0"}
 
 
 @dataclass(frozen=True)
@@ -232,15 +235,19 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
 
 #: Run at every kernel's start: the class's progress folder, where each student's self-checks are kept by their
 #: browser's pseudonymous id once the page gives it (:mod:`spinelab.course.class_progress`), and the kernel's own
-#: file until then. That file is named by a random id: a process id comes back once the system reuses it.
+#: file until then. That file is named by a random id: a process id comes back once the system reuses it. Each
+#: kernel also answers its page's request for every widget's state in a fraction of ipywidgets' time (issue 29).
 KERNEL_STARTUP = """\
 # Written by spinelab.publish.classroom: self-checks kept per student (by their browser's id) in the class's folder.
 import os as _os
 import secrets as _secrets
 
+from spinelab.course.widget_internals import install_fast_state_replies as _install_fast_state_replies
+
 _os.environ["SPINELAB_CLASS_PROGRESS"] = {folder!r}
 _os.environ["SPINELAB_PROGRESS"] = _os.path.join({folder!r}, f"kernel-{{_secrets.token_hex(16)}}.json")
-del _os, _secrets
+_install_fast_state_replies()
+del _os, _secrets, _install_fast_state_replies
 """
 
 
@@ -293,11 +300,12 @@ def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None
                       frames: Path = Path("build/frames"), room: RoomPlan | None = None) -> dict[str, str]:
     """Voilà's environment for a class, which its kernels inherit.
 
-    ``base`` (default: this process's environment), one numerical thread per kernel unless ``base`` sets it, the
-    frame cache in ``frames`` unless ``base`` names one (a folder of the class tool's, kept between classes), and
-    the variables of what :func:`prepare` writes into ``folder``.
+    ``base`` (default: this process's environment), one numerical thread per kernel and no widget echo
+    (:data:`WIDGET_ECHO`) unless ``base`` sets them, the frame cache in ``frames`` unless ``base`` names one (a
+    folder of the class tool's, kept between classes), and the variables of what :func:`prepare` writes into
+    ``folder``.
     """
-    environment = {**KERNEL_THREADS, **(os.environ if base is None else base)}
+    environment = {**KERNEL_THREADS, **WIDGET_ECHO, **(os.environ if base is None else base)}
     environment.pop(TOKEN_ENV, None)  # the kernels inherit it otherwise
     environment.update(prepare(plan, folder, ready_text, listen, room))
     if not environment.get(CACHE_ENV):
