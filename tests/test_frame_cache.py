@@ -82,11 +82,17 @@ def test_other_parameters_and_style_give_other_frames(cache_dir):
         explorer.loop_gain.value = 0.9
         moved = explorer.live.png()
         style.use(presenter=True)
-        presenter = GuardingExplorer().live.png()
+        at_presenter = GuardingExplorer()
+        presenter = at_presenter.live.png()
+        # The same sliders in the presenter style: another state key, and the presenter's frame, not the desk's.
+        at_presenter.loop_gain.value = 0.9
+        moved_presenter = at_presenter.live.png()
     finally:
         style.use(presenter=False)
-    assert len({desk, moved, presenter}) == 3
+    assert len({desk, moved, presenter, moved_presenter}) == 4
     assert _pixels(presenter).shape[1] > _pixels(desk).shape[1]
+    assert _pixels(moved_presenter).shape == _pixels(presenter).shape
+    assert at_presenter.live.state_key("a state") != explorer.live.state_key("a state")
 
 
 def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypatch):
@@ -116,8 +122,7 @@ def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypat
     fresh = GuardingExplorer()
     for value in values:
         fresh.loop_gain.value = value
-        fresh.live.render()
-        assert np.array_equal(shown[value], _canvas_rgb(fresh.live)), value
+        assert np.array_equal(shown[value], _drawn_now(fresh.live)), value
     assert not np.array_equal(shown[values[3]], shown[values[4]])
 
 
@@ -245,7 +250,7 @@ STATEFUL_FIGURES = {
     "post-test": (PostTestCalculator, {
         "pre_test": [20.0, 33.0, 60.0], "test": lambda c: [*list(c.ratios)[:2], c.own_choice], "own": [0.5, 3.0]}),
     "plan chooser": (PlanChooser, {
-        "exercise": [True, False], "exercise_start": [1, 4], "adherence": [50, 100],
+        "exercise": [False, True], "exercise_start": [1, 4], "adherence": [50, 100],
         "treatment": lambda c: list(c.treatment.options)[:2], "treatment_start": [2, 10]}),
     "recovery fit": (lambda: RecoveryFit(_RECOVERY_WEEKS, recovery.synthetic_measurements(
         _RECOVERY_TRUTH, _RECOVERY_WEEKS, noise_sd=3.0, seed=7), _RECOVERY_TRUTH), {
@@ -293,7 +298,7 @@ def test_a_frame_found_by_its_state_is_the_picture_of_that_state(cache_dir, monk
     rng = np.random.default_rng(29)
     settings = [{}, {}]
     fresh_pictures, compared_fresh, found = {}, 0, 0
-    for _move in range(14):
+    for _move in range(40):
         which = int(rng.integers(2))
         monkeypatch.setattr(frame_cache, "_shared", None)  # the other kernel: only the folder is shared
         control = list(options)[int(rng.integers(len(options)))]
