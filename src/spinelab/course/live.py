@@ -20,6 +20,7 @@ shown with its controls and caption by :class:`spinelab.course.display.FigurePan
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
 import ipywidgets as widgets
@@ -30,6 +31,10 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from spinelab.course import frame_cache, style
+
+#: Frames each figure keeps of its own last states, in front of the shared cache (each ~20-100 kB): a figure that
+#: draws its few states ahead (the layer-peeling steps) finds them even when the shared memory has moved on.
+FRAME_CACHE_SIZE = 16
 
 #: zlib level of :meth:`LiveFigure.png` when the frames shown are not PNG: about 5x faster than the default.
 PNG_COMPRESS_LEVEL = 1
@@ -90,6 +95,7 @@ class LiveFigure:
         self._dynamic: list[Artist] = []
         self._background = None
         self._background_key = ""
+        self._frames: OrderedDict[str, bytes] = OrderedDict()
 
     def dynamic(self, *artists: Artist | Iterable[Artist]) -> None:
         """Register artists that change on updates; they are left out of the background."""
@@ -143,9 +149,9 @@ class LiveFigure:
         state : hashable, optional
             Everything the dynamic artists depend on beyond the background (slider values, a choice, the
             constructor's arguments the background does not show), with a ``repr`` that tells states apart. Its
-            frame is looked up in the shared frame cache by :meth:`state_key` first: a state drawn before, by
-            this figure or by any kernel's figure with the same background, is shown without drawing or hashing
-            pixels. A state that leaves out something the artists depend on shows a wrong frame.
+            frame is looked up by :meth:`state_key` first, among this figure's last :data:`FRAME_CACHE_SIZE` frames
+            and then in the shared frame cache: a state drawn before, by this figure or by any kernel's figure
+            with the same background, is shown without drawing or hashing pixels. A state that leaves out something the artists depend on shows a wrong frame.
 
         Notes
         -----
@@ -155,24 +161,37 @@ class LiveFigure:
         if self._background is None:
             self.render()
             if state is not None:
-                frame_cache.shared().put(self.state_key(state), self.image.value)
+                self._keep(self.state_key(state), bytes(self.image.value), share=True)
             return
         key = None if state is None else self.state_key(state)
-        found = None if key is None else frame_cache.shared().get(key)
+        found = None if key is None else self._frames.get(key) or frame_cache.shared().get(key)
         if found is not None:
             self.image.value = found
+            self._keep(key, found, share=False)
         else:
             self.canvas.restore_region(self._background)
-            self._blit_dynamic()
+            drawn = self._blit_dynamic()
             if key is not None:
-                frame_cache.shared().put(key, self.image.value)
+                self._keep(key, drawn, share=True)
         self._described()
 
-    def _blit_dynamic(self) -> None:
+    def _keep(self, key: str, frame: bytes, share: bool) -> None:
+        """Keep ``frame`` as this figure's frame of state ``key`` (and in the shared cache if ``share``)."""
+        self._frames[key] = frame
+        self._frames.move_to_end(key)
+        while len(self._frames) > FRAME_CACHE_SIZE:
+            self._frames.popitem(last=False)
+        if share:
+            frame_cache.shared().put(key, frame)
+
+    def _blit_dynamic(self) -> bytes:
+        """Draw the dynamic artists over the canvas and show the frame (returned)."""
         for artist in self._dynamic:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        self.image.value = frame_cache.frame(np.asarray(self.canvas.buffer_rgba()), self.encoding)
+        frame = frame_cache.frame(np.asarray(self.canvas.buffer_rgba()), self.encoding)
+        self.image.value = frame
+        return frame
 
     def png(self) -> bytes:
         """The current frame as PNG bytes (the static output: notebooks stored, slides, GitHub)."""
