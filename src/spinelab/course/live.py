@@ -149,9 +149,10 @@ class LiveFigure:
         state : hashable, optional
             Everything the dynamic artists depend on beyond the background (slider values, a choice, the
             constructor's arguments the background does not show), with a ``repr`` that tells states apart. Its
-            frame is looked up by :meth:`state_key` first, among this figure's last :data:`FRAME_CACHE_SIZE` frames
-            and then in the shared frame cache: a state drawn before, by this figure or by any kernel's figure
-            with the same background, is shown without drawing or hashing pixels. A state that leaves out something the artists depend on shows a wrong frame.
+            frame is looked up by :meth:`state_key` first, among this figure's last :data:`FRAME_CACHE_SIZE`
+            frames and then in the shared frame cache: a state drawn before, by this figure or by any kernel's
+            figure with the same background, is shown without drawing or hashing pixels. A state that leaves out
+            something the artists depend on shows a wrong frame.
 
         Notes
         -----
