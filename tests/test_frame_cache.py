@@ -11,9 +11,18 @@ import pytest
 from PIL import Image
 
 import spinelab
+from spinelab.anatomy.anatomy_figures import COLOUR_MODES, PEEL_STEPS, MuscleLayersExplorer
+from spinelab.clinic.plan_chooser import PlanChooser
 from spinelab.course import frame_cache, style
 from spinelab.course.live import LiveFigure
+from spinelab.course.setup_check import DecayDemo
+from spinelab.guarding.flexion_relaxation_demo import FlexionRelaxationDemo
 from spinelab.guarding.guarding_figures import GuardingExplorer
+from spinelab.multifidus import recovery
+from spinelab.multifidus.bedside_figures import PostTestCalculator
+from spinelab.multifidus.multifidus_figures import TreatmentExplorer
+from spinelab.multifidus.recovery_fit import RecoveryFit
+from spinelab.multifidus.ultrasound_trainer import UltrasoundTrainer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,11 +82,17 @@ def test_other_parameters_and_style_give_other_frames(cache_dir):
         explorer.loop_gain.value = 0.9
         moved = explorer.live.png()
         style.use(presenter=True)
-        presenter = GuardingExplorer().live.png()
+        at_presenter = GuardingExplorer()
+        presenter = at_presenter.live.png()
+        # The same sliders in the presenter style: another state key, and the presenter's frame, not the desk's.
+        at_presenter.loop_gain.value = 0.9
+        moved_presenter = at_presenter.live.png()
     finally:
         style.use(presenter=False)
-    assert len({desk, moved, presenter}) == 3
+    assert len({desk, moved, presenter, moved_presenter}) == 4
     assert _pixels(presenter).shape[1] > _pixels(desk).shape[1]
+    assert _pixels(moved_presenter).shape == _pixels(presenter).shape
+    assert at_presenter.live.state_key("a state") != explorer.live.state_key("a state")
 
 
 def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypatch):
@@ -89,14 +104,15 @@ def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypat
         first.loop_gain.value = value
     stored = len(list(cache_dir.rglob("*.frame")))
     assert stored >= len(values)
-    # A kernel started later: frames from the folder only, every one checked against its own drawing.
+    # A kernel started later: frames from the folder only.
     _new_process_cache(monkeypatch)
     encoded = []
     monkeypatch.setattr(frame_cache, "encode", lambda *args, **kw: encoded.append(1) or b"never")
     second = GuardingExplorer()
+    shown = {}
     for value in reversed(values):
         second.loop_gain.value = value
-        assert np.array_equal(_pixels(second.live.image.value), _canvas_rgb(second.live)), value
+        shown[value] = _pixels(second.live.image.value)
     assert not encoded  # every frame came from the cache
     # ... and a fresh render without any cache draws the same pixels for the same parameters.
     monkeypatch.undo()
@@ -104,11 +120,10 @@ def test_cached_frames_match_a_fresh_render_pixel_for_pixel(cache_dir, monkeypat
     monkeypatch.setenv(frame_cache.CACHE_ENV, "off")
     monkeypatch.setattr(frame_cache, "_shared", None)
     fresh = GuardingExplorer()
-    fresh.loop_gain.value = values[3]
-    second.loop_gain.value = values[3]
-    assert np.array_equal(_pixels(fresh.live.png()), _pixels(second.live.png()))
-    second.loop_gain.value = values[4]
-    assert not np.array_equal(_pixels(fresh.live.png()), _pixels(second.live.png()))
+    for value in values:
+        fresh.loop_gain.value = value
+        assert np.array_equal(shown[value], _drawn_now(fresh.live)), value
+    assert not np.array_equal(shown[values[3]], shown[values[4]])
 
 
 @pytest.mark.parametrize("encoding", sorted(frame_cache.ENCODINGS))
@@ -217,3 +232,105 @@ def test_concurrent_writers_in_processes_never_serve_a_wrong_or_partial_frame(tm
     # Each writer trims after writing 1/32 of the limit: the folder exceeds it by at most that much per writer.
     assert reader.trim() <= 120_000
     assert sum(p.stat().st_size for p in tmp_path.rglob("*.frame")) <= 120_000 * (1 + 4 * frame_cache.TRIM_SHARE)
+
+
+# Each converted figure with a few values of every control it names in its state (few, so that moves go back to
+# positions seen before). A value list may be a function of an instance (a dropdown's options).
+_RECOVERY_WEEKS = np.repeat([0.0, 1.0, 2.0, 4.0, 6.0, 10.0], 3)
+_RECOVERY_TRUTH = recovery.RecoveryParameters(asymptote=96.0, start=78.0, time_constant=2.5, status="synthetic")
+STATEFUL_FIGURES = {
+    "guarding explorer": (GuardingExplorer, {
+        "injury": [0.2, 0.5, 0.8], "healing": [5.0, 12.0], "loop_gain": [0.3, 0.6, 0.9],
+        "treatment": ["none", "manual therapy"], "start_day": [7, 30]}),
+    "flexion-relaxation": (FlexionRelaxationDemo, {"slider": [0.2, 0.5, 0.8]}),
+    "set-up check": (DecayDemo, {"slider": [5.0, 10.0, 20.0]}),
+    "treatment explorer": (TreatmentExplorer, {
+        "start": [0.0, 3.0, 7.0], "adherence": [50.0, 100.0],
+        "groups.0": [True, False]}),
+    "post-test": (PostTestCalculator, {
+        "pre_test": [20.0, 33.0, 60.0], "test": lambda c: [*list(c.ratios)[:2], c.own_choice], "own": [0.5, 3.0]}),
+    "plan chooser": (PlanChooser, {
+        "exercise": [False, True], "exercise_start": [1, 4], "adherence": [50, 100],
+        "treatment": lambda c: list(c.treatment.options)[:2], "treatment_start": [2, 10]}),
+    "recovery fit": (lambda: RecoveryFit(_RECOVERY_WEEKS, recovery.synthetic_measurements(
+        _RECOVERY_TRUTH, _RECOVERY_WEEKS, noise_sd=3.0, seed=7), _RECOVERY_TRUTH), {
+        "asymptote": [90.0, 96.0], "start": [75.0, 80.0], "time_constant": [2.0, 4.5], "fit": [True]}),
+    "muscle layers": (MuscleLayersExplorer, {
+        "peel": list(PEEL_STEPS), "picker": lambda e: [value for _, value in e.picker.options][:3],
+        "colour_by": list(COLOUR_MODES)}),
+    "ultrasound trainer": (UltrasoundTrainer, {
+        "sliders.centre_x": [2.0, 3.0, 4.0], "sliders.half_width": [1.2, 2.0]}),
+}
+
+
+def _control(instance, name):
+    """The widget ``name`` names: an attribute, or ``attribute.key`` of a dict of widgets (``.0``: its first)."""
+    owner, _, key = name.partition(".")
+    found = getattr(instance, owner)
+    return (found[key] if key in found else list(found.values())[int(key)]) if key else found
+
+
+def _apply(instance, name, value, values):
+    """Set a control as a student does; a value already set is moved away and back, so that the figure hears it."""
+    if name == "fit":
+        instance.fit()
+        return
+    widget = _control(instance, name)
+    if widget.value == value:
+        widget.value = next(other for other in values if other != value)
+    widget.value = value
+
+
+def _drawn_now(live: LiveFigure) -> np.ndarray:
+    """What the figure draws for its artists as they are: the background restored and the moving parts blitted."""
+    live.refresh()
+    return _canvas_rgb(live)
+
+
+@pytest.mark.parametrize("name", sorted(STATEFUL_FIGURES))
+def test_a_frame_found_by_its_state_is_the_picture_of_that_state(cache_dir, monkeypatch, name):
+    """Seeded random moves of two instances sharing the cache (two kernels): each frame shown is the state's picture."""
+    monkeypatch.setenv(frame_cache.ENCODING_ENV, "png")  # lossless: a frame is compared pixel for pixel
+    style.use(presenter=False)
+    factory, controls = STATEFUL_FIGURES[name]
+    kernels = [factory(), factory()]
+    options = {control: values(kernels[0]) if callable(values) else values for control, values in controls.items()}
+    rng = np.random.default_rng(29)
+    settings = [{}, {}]
+    fresh_pictures, compared_fresh, found = {}, 0, 0
+    for _move in range(40):
+        which = int(rng.integers(2))
+        monkeypatch.setattr(frame_cache, "_shared", None)  # the other kernel: only the folder is shared
+        control = list(options)[int(rng.integers(len(options)))]
+        value = options[control][int(rng.integers(len(options[control])))]
+        kernel = kernels[which]
+        counter = []
+        monkeypatch.setattr(frame_cache, "encode", _counting_encode(counter))
+        _apply(kernel, control, value, options[control])
+        found += not counter
+        monkeypatch.setattr(frame_cache, "encode", _ENCODE)
+        settings[which][control] = value
+        shown = _pixels(kernel.live.image.value)
+        assert np.array_equal(shown, _drawn_now(kernel.live)), (name, settings[which])
+        # A fresh figure moved to the same settings (the same background: no full redraw between) draws it too.
+        key = tuple(settings[which].items())
+        if key not in fresh_pictures:
+            fresh = factory()
+            for setting, chosen in settings[which].items():
+                _apply(fresh, setting, chosen, options[setting])
+            fresh_pictures[key] = (fresh.live.state_key(()), _drawn_now(fresh.live))
+        background, picture = fresh_pictures[key]
+        if background == kernel.live.state_key(()):
+            compared_fresh += 1
+            assert np.array_equal(shown, picture), (name, settings[which])
+    assert compared_fresh >= 5 and found >= 1, (compared_fresh, found)
+
+
+_ENCODE = frame_cache.encode
+
+
+def _counting_encode(counter: list):
+    def encode(*args, **kwargs):
+        counter.append(1)
+        return _ENCODE(*args, **kwargs)
+    return encode

@@ -54,7 +54,15 @@ def test_the_warm_up_fills_the_cache_with_the_frames_a_kernel_then_serves(tmp_pa
     monkeypatch.setattr(frame_cache, "encode", lambda *args, **kw: pytest.fail("a frame was encoded again"))
     style.use(presenter=False)
     demo = DecayDemo()
+    shown = {}
     for value in frame_warmup.positions(demo.slider)[:12]:
         demo.slider.value = value
-        shown = np.asarray(Image.open(io.BytesIO(demo.live.image.value)).convert("RGB"))
-        assert np.array_equal(shown, np.asarray(demo.live.canvas.buffer_rgba())[..., :3])
+        shown[value] = np.asarray(Image.open(io.BytesIO(demo.live.image.value)).convert("RGB"))
+    # ... each the picture a fresh figure at that position draws, without any cache.
+    monkeypatch.undo()
+    monkeypatch.setenv(frame_cache.CACHE_ENV, "off")
+    monkeypatch.setattr(frame_cache, "_shared", None)
+    for value, pixels in shown.items():
+        fresh = DecayDemo(time_constant=value).live
+        fresh.render()
+        assert np.array_equal(pixels, np.asarray(fresh.canvas.buffer_rgba())[..., :3]), value

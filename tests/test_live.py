@@ -1,9 +1,13 @@
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.lines import Line2D
 from PIL import Image
 
+import spinelab
+from spinelab.course import frame_cache
 from spinelab.course.display import FigurePanel
 from spinelab.course.live import LiveFigure
 from spinelab.course.setup_check import DecayDemo
@@ -66,12 +70,25 @@ def test_presenter_mode_enlarges_the_figure_with_the_fonts():
     assert tuple(presenter) == pytest.approx((6.0, 4.5)) and tuple(desk) == pytest.approx((4.0, 3.0))
 
 
-def test_a_state_seen_before_shows_its_stored_frame_and_render_forgets_frames():
-    live = LiveFigure("test", figsize=(3, 2))
+@pytest.fixture
+def frames(tmp_path, monkeypatch):
+    """A frame cache of this test's own (figures of these tests share backgrounds and states)."""
+    monkeypatch.setenv(frame_cache.CACHE_ENV, str(tmp_path / "frames"))
+    monkeypatch.setattr(frame_cache, "_shared", None)
+    return tmp_path / "frames"
+
+
+def _line_figure(title: str = "", size: tuple[float, float] = (3, 2)) -> tuple[LiveFigure, Line2D]:
+    live = LiveFigure("test", figsize=size)
     (line,) = live.axes[0].plot([0, 1], [0, 1])
-    live.axes[0].set(xlim=(0, 1), ylim=(0, 1))
+    live.axes[0].set(xlim=(0, 1), ylim=(0, 1), title=title)
     live.dynamic(line)
     live.render()
+    return live, line
+
+
+def test_a_state_seen_before_shows_its_stored_frame_and_other_static_content_forgets_it(frames):
+    live, line = _line_figure()
     live.refresh(state="up")
     up = live.png()
     line.set_ydata([1, 0])
@@ -83,6 +100,70 @@ def test_a_state_seen_before_shows_its_stored_frame_and_render_forgets_frames():
     line.set_ydata([1, 0])
     live.refresh(state="up")
     assert live.png() == up  # the stored frame, although the artist changed: the state key must say everything
+    live.render()  # the same background: the same key
+    live.refresh(state="up")
+    assert live.png() == up
+    live.axes[0].set_title("other")
     live.render()
     live.refresh(state="up")
-    assert live.png() != up
+    assert _pixels(live.png()).shape == _pixels(up).shape and live.png() != up
+
+
+def test_a_state_found_draws_nothing_and_hashes_no_pixels(frames, monkeypatch):
+    live, line = _line_figure()
+    line.set_ydata([1, 0])
+    live.refresh(state="down")
+    down = bytes(live.image.value)
+    # Another kernel's figure, the same background: its first move to "down" finds the frame in the folder.
+    monkeypatch.setattr(frame_cache, "_shared", None)
+    other, other_line = _line_figure()
+    heard = []
+    other.describe = lambda: "the line falls"
+    other.on_describe(heard.append)
+    other_line.set_ydata([1, 0])
+
+    def forbidden(*_args, **_kwargs):
+        pytest.fail("a frame found by its state was drawn or hashed")
+
+    for owner, name in ((other.figure, "draw_artist"), (other.canvas, "restore_region"),
+                        (other.canvas, "buffer_rgba"), (frame_cache, "frame_key"), (frame_cache, "frame"),
+                        (frame_cache, "encode")):
+        monkeypatch.setattr(owner, name, forbidden)
+    other.refresh(state="down")
+    assert bytes(other.image.value) == down and heard == ["the line falls"] * 2
+    assert other.png() == down  # the static output is the frame shown, not the canvas's last drawing
+
+
+def test_other_backgrounds_and_styles_never_share_a_state_key(frames):
+    import matplotlib as mpl
+
+    from spinelab.course import style
+
+    keys = {}
+    with mpl.rc_context():
+        for presenter in (False, True):
+            style.use(presenter=presenter)
+            keys["presenter" if presenter else "desk"] = _line_figure()[0].state_key("up")
+            keys[f"titled {presenter}"] = _line_figure("a title")[0].state_key("up")
+    style.use(presenter=False)
+    keys["wider"] = _line_figure(size=(3.2, 2))[0].state_key("up")
+    again, _ = _line_figure()
+    assert again.state_key("up") == keys["desk"] and again.state_key("down") != keys["desk"]
+    assert len(set(keys.values())) == len(keys)
+    # Two dynamic lines instead of one over the same background: other moving parts, another key.
+    two, _ = _line_figure()
+    two.dynamic(two.axes[0].plot([0, 1], [1, 1])[0])
+    two.render()
+    assert two.state_key("up") != keys["desk"]
+
+
+def test_the_course_fingerprint_changes_with_any_file_of_the_package(tmp_path):
+    (tmp_path / "model.py").write_text("RATE = 1.0\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "words.toml").write_text("a = 1\n")
+    first = frame_cache.code_digest(tmp_path)
+    (tmp_path / "model.py").write_text("RATE = 2.0\n")
+    second = frame_cache.code_digest(tmp_path)
+    (tmp_path / "data" / "words.toml").write_text("a = 2\n")
+    assert len({first, second, frame_cache.code_digest(tmp_path)}) == 3
+    assert frame_cache.code_digest(Path(spinelab.__file__).parent) in frame_cache.course_fingerprint()

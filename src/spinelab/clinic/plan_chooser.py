@@ -146,7 +146,7 @@ class PlanChooser(Displayable):
         self.readout.value = (f"{_words('not_a_prognosis')}<table><tr>{header}</tr>{cells}</table>"
                               f"<small>{footnote}</small>")
         self.feedback.value = markdown_html(plan_feedback(result))
-        self.live.refresh()
+        self.live.refresh(state=self.plan)
 
 
 def outcome_figure() -> LiveFigure:

@@ -1,11 +1,12 @@
 """Encoded frames of live figures, shared by every kernel on one machine and kept between runs.
 
 A live figure's frame is keyed by a digest of its drawn pixels (:func:`frame_key`), with the encoding and the
-versions of spinelab, matplotlib and Pillow. The pixels are what the figure, its parameters, its style
-(desk or presenter) and its scale produce, so two kernels drawing the same slider position share one frame,
-and a frame is never served for other parameters: another picture has another key. What a kernel still does per
-move is the model and the blit (about 1-3 ms); the encoding (:func:`encode`), most of the work, happens once per
-frame for everyone on the machine.
+versions of spinelab, matplotlib and Pillow. The pixels are what the figure, its parameters, its style (desk or
+presenter) and its scale produce, so two kernels drawing the same slider position share one frame, and a frame is
+never served for other parameters: another picture has another key. What a kernel still does per move is the model
+and the blit (about 1-3 ms); the encoding (:func:`encode`), most of the work, happens once per frame for everyone
+on the machine. A figure that names its state is also keyed by its background's pixels and that state
+(:func:`state_key`), looked up before anything is drawn: a kernel that finds it neither draws nor hashes pixels.
 
 Frames are files in a folder (:func:`cache_folder`): the class server gives its kernels one through
 :data:`CACHE_ENV`; otherwise it is the user's cache folder. Each file is written to a temporary name and renamed
@@ -18,6 +19,7 @@ Any error of the file system makes the cache a miss, never a failed figure.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -26,6 +28,7 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import matplotlib
@@ -107,6 +110,46 @@ def frame_key(pixels: np.ndarray, name: str) -> str:
     digest.update(f"{spinelab.__version__}|{matplotlib.__version__}|{PIL.__version__}|{name}|{pixels.shape}|"
                   f"{pixels.dtype}".encode())
     digest.update(np.ascontiguousarray(pixels).data)
+    return digest.hexdigest()
+
+
+def code_digest(root: Path) -> str:
+    """A digest of every file under ``root`` (names and contents; ``__pycache__`` left out)."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(root).as_posix()}|{path.stat().st_size}|".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def course_fingerprint() -> str:
+    """The course's code and data as installed (:func:`code_digest`) and the versions of the libraries its models use.
+
+    Frames keyed by state (:func:`state_key`) are not drawn before they are found, so this stands for what draws
+    them: an edited model, colour or wording is another fingerprint, even at the same version number.
+    """
+    libraries = "|".join(f"{name}={_installed(name)}" for name in ("numpy", "scipy", "matplotlib", "pillow"))
+    return f"{spinelab.__version__}|{libraries}|{code_digest(Path(spinelab.__file__).parent)}"
+
+
+def _installed(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def state_key(background: str, state: object) -> str:
+    """The cache key of a live figure's frame in ``state`` over a background whose :func:`frame_key` is ``background``.
+
+    The background's key covers the style, the scale, the static content and the encoding; :func:`course_fingerprint`
+    the code and the versions; ``state`` (by its ``repr``) must cover everything else the frame's moving parts depend
+    on. No pixels are read.
+    """
+    digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(f"state|{course_fingerprint()}|{background}|{state!r}".encode())
     return digest.hexdigest()
 
 

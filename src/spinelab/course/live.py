@@ -6,7 +6,10 @@ once and keeps them as a background bitmap. A slider move only changes the
 copy of the background (blitting) and the frame is sent to the browser in an
 :class:`ipywidgets.Image`. No figure is rebuilt. The frame is encoded once for
 every kernel on the machine: :mod:`spinelab.course.frame_cache` keeps it, keyed by
-its pixels. The static output (:meth:`LiveFigure.png`) is always a PNG.
+its pixels. A figure that names its state (``refresh(state=...)``) skips the
+drawing as well: its frame is looked up by the background and the state before
+anything is drawn, so a room moving one slider draws each frame once. The static
+output (:meth:`LiveFigure.png`) is always a PNG.
 
 The figure is a plain :class:`matplotlib.figure.Figure` with an Agg canvas, not
 a pyplot figure, so it is never displayed twice, needs no notebook backend, and
@@ -29,8 +32,9 @@ from PIL import Image as PILImage
 
 from spinelab.course import frame_cache, style
 
-#: Frames kept per figure for states seen before (each ~20-100 kB).
-FRAME_CACHE_SIZE = 64
+#: Frames each figure keeps of its own last states, in front of the shared cache (each ~20-100 kB): a figure that
+#: draws its few states ahead (the layer-peeling steps) finds them even when the shared memory has moved on.
+FRAME_CACHE_SIZE = 16
 
 #: zlib level of :meth:`LiveFigure.png` when the frames shown are not PNG: about 5x faster than the default.
 PNG_COMPRESS_LEVEL = 1
@@ -82,13 +86,16 @@ class LiveFigure:
         self.canvas = FigureCanvasAgg(self.figure)
         axes = self.figure.subplots(nrows, ncols, squeeze=False, **subplot_kw)
         self.axes = list(axes.flat)
+        #: The frames' encoding (a name of :data:`spinelab.course.frame_cache.ENCODINGS`), fixed at creation.
+        self.encoding = frame_cache.encoding()
         self.image = widgets.Image(
-            format=frame_cache.ENCODINGS[frame_cache.encoding()][0],
+            format=frame_cache.ENCODINGS[self.encoding][0],
             layout=widgets.Layout(width="100%", max_width=f"{round(figsize[0] * self.figure.dpi)}px"),
         )
         self._dynamic: list[Artist] = []
         self._background = None
-        self._frames: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._background_key = ""
+        self._frames: OrderedDict[str, bytes] = OrderedDict()
 
     def dynamic(self, *artists: Artist | Iterable[Artist]) -> None:
         """Register artists that change on updates; they are left out of the background."""
@@ -119,12 +126,20 @@ class LiveFigure:
                 listener(sentence)
 
     def render(self) -> None:
-        """Draw everything: the static background is redrawn and cached (cached frames are dropped)."""
-        self._frames.clear()
+        """Draw everything: the static background is redrawn, cached and digested (the key of its states' frames)."""
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        pixels = frame_cache.frame_key(np.asarray(self.canvas.buffer_rgba()), self.encoding)
+        kinds = ",".join(type(artist).__name__ for artist in self._dynamic)
+        self._background_key = f"{pixels}|{kinds}"
         self._blit_dynamic()
         self._described()
+
+    def state_key(self, state: Hashable) -> str:
+        """The frame cache's key of ``state`` over the current background (see :meth:`refresh`)."""
+        if self._background is None:
+            self.render()
+        return frame_cache.state_key(self._background_key, state)
 
     def refresh(self, state: Hashable | None = None) -> None:
         """Redraw only the dynamic artists over the cached background.
@@ -132,30 +147,52 @@ class LiveFigure:
         Parameters
         ----------
         state : hashable, optional
-            Everything the dynamic artists depend on, for figures with few discrete states (a
-            layer-peeling slider): a state seen before shows its stored frame without drawing.
+            Everything the dynamic artists depend on beyond the background (slider values, a choice, the
+            constructor's arguments the background does not show), with a ``repr`` that tells states apart. Its
+            frame is looked up by :meth:`state_key` first, among this figure's last :data:`FRAME_CACHE_SIZE`
+            frames and then in the shared frame cache: a state drawn before, by this figure or by any kernel's
+            figure with the same background, is shown without drawing or hashing pixels. A state that leaves out
+            something the artists depend on shows a wrong frame.
+
+        Notes
+        -----
+        After a frame found by its state the canvas still holds the last frame drawn: the frame shown is
+        :attr:`image` (read by :meth:`png`), and the next miss restores the background before it draws.
         """
         if self._background is None:
             self.render()
-        elif state is not None and state in self._frames:
-            self._frames.move_to_end(state)
-            self.image.value = self._frames[state]
-            self._described()
+            if state is not None:
+                self._keep(self.state_key(state), bytes(self.image.value), share=True)
             return
+        key = None if state is None else self.state_key(state)
+        found = None if key is None else self._frames.get(key) or frame_cache.shared().get(key)
+        if found is not None:
+            self.image.value = found
+            self._keep(key, found, share=False)
         else:
             self.canvas.restore_region(self._background)
-            self._blit_dynamic()
-            self._described()
-        if state is not None:
-            self._frames[state] = self.image.value
-            if len(self._frames) > FRAME_CACHE_SIZE:
-                self._frames.popitem(last=False)
+            drawn = self._blit_dynamic()
+            if key is not None:
+                self._keep(key, drawn, share=True)
+        self._described()
 
-    def _blit_dynamic(self) -> None:
+    def _keep(self, key: str, frame: bytes, share: bool) -> None:
+        """Keep ``frame`` as this figure's frame of state ``key`` (and in the shared cache if ``share``)."""
+        self._frames[key] = frame
+        self._frames.move_to_end(key)
+        while len(self._frames) > FRAME_CACHE_SIZE:
+            self._frames.popitem(last=False)
+        if share:
+            frame_cache.shared().put(key, frame)
+
+    def _blit_dynamic(self) -> bytes:
+        """Draw the dynamic artists over the canvas and show the frame (returned)."""
         for artist in self._dynamic:
             if artist.get_visible():
                 self.figure.draw_artist(artist)
-        self.image.value = frame_cache.frame(np.asarray(self.canvas.buffer_rgba()))
+        frame = frame_cache.frame(np.asarray(self.canvas.buffer_rgba()), self.encoding)
+        self.image.value = frame
+        return frame
 
     def png(self) -> bytes:
         """The current frame as PNG bytes (the static output: notebooks stored, slides, GitHub)."""

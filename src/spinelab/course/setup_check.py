@@ -70,5 +70,5 @@ class DecayDemo(Displayable):
         days = half_life(time_constant)
         self.marker.set_xdata([days, days])
         self.readout.value = _words("readout", days=f"{days:.1f}")
-        self.live.refresh()
+        self.live.refresh(state=time_constant)
 

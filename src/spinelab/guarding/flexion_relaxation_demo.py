@@ -86,7 +86,7 @@ class FlexionRelaxationDemo(Displayable):
         self.angle_line.set_ydata(activity[self.bending])
         self.readout.value = _words("readout", ratio=f"{self.ratio:.1f}", pain_free=f"{self.pain_free_ratio:.1f}",
                                     pooled=f"{LBP_POOLED_RATIO:.2f}", citation=references.cite(SOURCE_KEY))
-        self.live.refresh()
+        self.live.refresh(state=guarding)
 
 
 def demo_figure() -> LiveFigure:

@@ -176,7 +176,8 @@ class GuardingExplorer(Displayable):
         self.readout.value = self._readout(params, treatment)
         self.evidence.value = markdown_html(self._evidence(treatment))
         if self._legends_with_treatment == (treatment is not None):
-            self.live.refresh()
+            self.live.refresh(state=(self.base, self.injury.value, self.healing.value, self.loop_gain.value,
+                                     self.treatment.value, self.start_day.value))
             return
         self._legends_with_treatment = treatment is not None
         for without, with_treatment in self.legends:

@@ -112,7 +112,7 @@ class PostTestCalculator(Displayable):
         self.readout.value = f"<p>{sentence}</p>"
         self.live.alt_text = _words("moved_alt_text", before=f"{before:.0f}", after=f"{after:.0f}",
                                     ratio=f"{calc.likelihood_ratio:g}")
-        self.live.refresh()
+        self.live.refresh(state=(calc.pre_test, calc.likelihood_ratio))
         if hasattr(self, "panel"):
             self.panel.text = _words("plain", sentence=sentence)
 

@@ -262,7 +262,7 @@ class TreatmentExplorer(Displayable):
         for group, checkbox in self.groups.items():
             self.group_lines[group].set_visible(checkbox.value)
         self.readout.value = _words("model_not_data", description=self.describe())
-        self.live.refresh()
+        self.live.refresh(state=(start, adherence, tuple(box.value for box in self.groups.values())))
 
     def describe(self) -> PlainText:
         """The plan's modelled recovery in words, labelled as an illustrative model."""

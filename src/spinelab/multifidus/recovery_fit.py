@@ -102,13 +102,18 @@ class RecoveryFit(Displayable):
         return recovery.RecoveryParameters(float(self.asymptote.value), float(self.start.value),
                                            float(self.time_constant.value), status="synthetic")
 
+    def _state(self, parameters: recovery.RecoveryParameters) -> tuple[object, ...]:
+        """What the moving curves depend on: the sliders' curve, the grid's end and the fitted curve (None before)."""
+        fitted = None if self.result is None else self.result.parameters
+        return parameters, float(self.grid[-1]), fitted
+
     def update(self) -> None:
         """Redraw the sliders' curve and its residual SD."""
         parameters = self.slider_parameters()
         self.slider_curve.set_ydata(parameters.size(self.grid))
         spread = recovery.residual_sd(self.weeks, self.sizes, parameters)
         self.slider_readout.value = wording.phrase(WORDS, "slider_readout", residual_sd=f"{spread:.1f}")
-        self.live.refresh()
+        self.live.refresh(state=self._state(parameters))
 
     def fit(self) -> recovery.FitResult | None:
         """Fit the model (as *Fit the model* does): draw the fitted curve and print its estimates.
@@ -126,5 +131,5 @@ class RecoveryFit(Displayable):
         self.fit_readout.value = wording.phrase(
             WORDS, "fitted_readout", summary=result.summary(), asymptote=f"{self.truth.asymptote:g}",
             start=f"{self.truth.start:g}", time_constant=f"{self.truth.time_constant:g}")
-        self.live.refresh()
+        self.live.refresh(state=self._state(self.slider_parameters()))
         return result

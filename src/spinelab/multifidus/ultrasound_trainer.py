@@ -73,6 +73,8 @@ class UltrasoundTrainer(Displayable):
         self.case = ultrasound.case(case_number)
         self.points: dict[str, list[tuple[float, float]]] = {side: [] for side in ultrasound.SIDES}
         self.last_comparison: ultrasound.Comparison | None = None
+        #: The slider values of the oval drawn as a preview (None until a slider moves).
+        self.oval: tuple[float, ...] | None = None
         case = self.case
         alt = _words("trainer_alt_text", simulated=_simulated(), level=case.level)
         self.live = LiveFigure(alt, figsize=(7.0, 4.6))
@@ -166,9 +168,16 @@ class UltrasoundTrainer(Displayable):
         self._redraw()
 
     def _show_oval(self) -> None:
-        oval = ultrasound.ellipse_outline(**{name: slider.value for name, slider in self.sliders.items()})
-        self.preview.set_data(*_closed(oval).T)
-        self.live.refresh()
+        values = {name: slider.value for name, slider in self.sliders.items()}
+        self.preview.set_data(*_closed(ultrasound.ellipse_outline(**values)).T)
+        self.oval = tuple(values.values())
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Show the frame of the outlines, the oval and the truth as they are (every one named in the state)."""
+        points = tuple((side, tuple(self.points[side])) for side in ultrasound.SIDES)
+        truth = tuple(line.get_visible() for line in self.truth.values())
+        self.live.refresh(state=(self.case.number, points, self.oval, truth))
 
     def use_sliders(self) -> None:
         """Replace the current side's outline with the oval set by the sliders."""
@@ -198,7 +207,7 @@ class UltrasoundTrainer(Displayable):
         self.last_comparison = comparison
         for line in self.truth.values():
             line.set_visible(True)
-        self.live.refresh()
+        self._refresh()
         self._say(messages()["checked"])
         self.feedback.value = "<p>" + "<br>".join(html.escape(line) for line in comparison.feedback().splitlines()) \
             + "</p>"
@@ -226,7 +235,7 @@ class UltrasoundTrainer(Displayable):
         for side, line in self.lines.items():
             points = np.array(self.points[side]) if self.points[side] else np.empty((0, 2))
             line.set_data(*_closed(points).T if len(points) >= 3 else points.T)
-        self.live.refresh()
+        self._refresh()
         self._set_text()
 
     def _set_text(self) -> None:
