@@ -5,6 +5,7 @@ The words shown are in ``data/wording.toml`` ``[guarding_figures]``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import ipywidgets as widgets
@@ -174,7 +175,7 @@ class GuardingExplorer(Displayable):
         self.treated_curve.set_visible(treatment is not None)
         self.marker.set_data([params.loop_gain], [100.0 * guarding.long_run_guarding(params, treatment)])
         self.readout.value = self._readout(params, treatment)
-        self.evidence.value = markdown_html(self._evidence(treatment))
+        self.evidence.value = _evidence_html(self.treatment.value)
         if self._legends_with_treatment == (treatment is not None):
             self.live.refresh(state=(self.base, self.injury.value, self.healing.value, self.loop_gain.value,
                                      self.treatment.value, self.start_day.value))
@@ -198,13 +199,18 @@ class GuardingExplorer(Displayable):
                                  threshold=f"{treated:.2f}")
         return text
 
-    @staticmethod
-    def _evidence(treatment: treatments.Treatment | None) -> str:
-        if treatment is None:
-            return _words("choose_treatment")
-        return _words("evidence", treatment=treatment.name, mechanism=treatments.mechanism_text(treatment.mechanism),
-                      strength=f"{treatments.ILLUSTRATIVE_STRENGTH:.0%}", rationale=treatment.rationale,
-                      evidence=treatment.evidence_markdown())
+
+
+@functools.cache
+def _evidence_html(choice: str) -> str:
+    """The evidence panel for the dropdown's choice, built once per choice: a slider move does not change it."""
+    if choice == NO_TREATMENT:
+        return markdown_html(_words("choose_treatment"))
+    treatment = treatments.get(choice)
+    return markdown_html(_words("evidence", treatment=treatment.name,
+                                mechanism=treatments.mechanism_text(treatment.mechanism),
+                                strength=f"{treatments.ILLUSTRATIVE_STRENGTH:.0%}", rationale=treatment.rationale,
+                                evidence=treatment.evidence_markdown()))
 
 
 def explorer_figure() -> LiveFigure:
