@@ -13,11 +13,15 @@ logs "Class ready" (every preheated kernel has run the notebook, as an instructo
   arrow keys, while the others move theirs. Each press is timed in the page, from its ``keydown`` event to the
   next animation frame after the figure's new image has decoded (as ``widget_latency.py --browser`` does).
 
-The students' devices run at the lowest CPU priority (``--device-niceness 19``, in a thread of their own whose
-processes inherit it): in a class they are the students' laptops, not the server's 2 cores, yet here they share
-them, and 3 Chromium pages loading the notebook use more CPU than the 40 kernels. At niceness 19 they take only
-the CPU the server leaves, and what they wait for counts in their own timings (a key press to picture waits for
-the page's renderer too). ``--device-niceness 0`` runs them at the server's priority, as before.
+The Chromium pages run at the lowest CPU priority (``--chromium-niceness 19``): in a class they are students'
+laptops, not the server's 2 cores, yet here they share them, and 3 Chromium pages loading the notebook use more
+CPU than the 40 kernels. At niceness 19 they take only the CPU the server and the simulated students leave, and
+what they wait for counts in their own timings (a key press to picture waits for the page's renderer too). The
+simulated students are light (one asyncio client, about 50 ms of CPU per page and 1 ms per move) and they are the
+instrument timing 37 students: they keep the server's priority. ``--chromium-niceness 0`` runs Chromium at the
+server's priority. As root, Chromium would raise its browser and GPU processes to niceness -8, above the server
+(as in the measurements before 2026-12-06's last ones): the benchmark takes that capability away, as an ordinary
+user never has it.
 
 The class's kernels share a frame cache (``--frames``, kept between the runs as between the classes of one
 machine, and warmed while the kernels preheat); ``--no-frame-cache`` runs them with frames in memory only.
@@ -56,7 +60,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,8 +91,8 @@ FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-sli
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
 #: Before a key press: the promise of its key press to picture (null after 10 s).
 WATCH_FIGURE = watch_figure(10000)
-#: The students' devices (Chromium and the simulated students) yield the CPU to the server: see the module's notes.
-DEVICE_NICENESS = 19
+#: The Chromium pages yield the CPU to the server and to the simulated students: see the module's notes.
+CHROMIUM_NICENESS = 19
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 
@@ -387,14 +390,14 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
 
 
 async def class_burst(base: str, students: int, browsers: int, moves: int, pace: float, timeout: float,
-                      result: RunResult) -> None:
+                      chromium: str, result: RunResult) -> None:
     from playwright.async_api import async_playwright
 
     offsets = random.Random(17)  # seeded: the same spread of first moves in every run
     arrivals = Arrivals(students - browsers)
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         start = result.begun = time.perf_counter()
         await asyncio.gather(
             *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals)
@@ -405,26 +408,17 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
         await browser.close()
 
 
-def run_devices(burst: Coroutine[None, None, None], priority: int) -> None:
-    """Run ``burst`` (the students' devices) in a thread of its own at niceness ``priority``.
+def niced_chromium(folder: Path, niceness: int) -> str:
+    """Playwright's ``executable_path``: a script in ``folder`` starting Chromium at ``niceness``.
 
-    On Linux a niceness is a thread's, and the processes the thread starts (Playwright's driver, Chromium) inherit
-    it; the server, started from the main thread, keeps its own.
+    As root, Chromium raises its browser and GPU processes to niceness -8, above the server; the script takes that
+    capability (``CAP_SYS_NICE``) away, as an ordinary user never has it.
     """
-    failed: list[BaseException] = []
-
-    def devices() -> None:
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), priority)
-            asyncio.run(burst)
-        except BaseException as error:  # re-raised in the caller's thread
-            failed.append(error)
-
-    thread = threading.Thread(target=devices, name="students' devices")
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
+    drop = "setpriv --bounding-set -sys_nice --inh-caps -sys_nice " if os.geteuid() == 0 else ""
+    script = folder / "chromium-niced"
+    script.write_text(f'#!/bin/sh\nexec {drop}nice -n {niceness} {CHROMIUM} "$@"\n')
+    script.chmod(0o755)
+    return str(script)
 
 
 def wait_for_pool(log: Path, process: subprocess.Popen, timeout: float) -> float:
@@ -458,8 +452,8 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     try:
         result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
         before = cpu_seconds(psutil.Process(server.pid))
-        run_devices(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
-                                args.timeout, result), args.device_niceness)
+        asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
+                                args.timeout, niced_chromium(work, args.chromium_niceness), result))
         after = cpu_seconds(psutil.Process(server.pid))
         result.cpu_seconds = cpu_used(before, after)
         sampler.sample()
@@ -492,8 +486,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a page counts as failed")
     parser.add_argument("--pool-timeout", type=float, default=900.0, help="seconds allowed to fill the pool")
-    parser.add_argument("--device-niceness", type=int, default=DEVICE_NICENESS,
-                        help="the students' devices' niceness (0: the server's priority)")
+    parser.add_argument("--chromium-niceness", type=int, default=CHROMIUM_NICENESS, choices=range(20),
+                        help="the Chromium pages' niceness (0: the server's priority)")
     parser.add_argument("--timeline", action="store_true", help="per second of the burst: pages, slider moves")
     parser.add_argument("--no-frame-cache", action="store_true", help="kernels keep their frames in memory only")
     args = parser.parse_args(argv)
