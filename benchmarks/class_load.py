@@ -411,12 +411,15 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
 def niced_chromium(folder: Path, niceness: int) -> str:
     """Playwright's ``executable_path``: a script in ``folder`` starting Chromium at ``niceness``.
 
-    As root, Chromium raises its browser and GPU processes to niceness -8, above the server; the script takes that
+    Playwright starts Chromium in a session of its own, and Linux's autogroup scheduling shares the CPU between
+    sessions equally whatever the niceness inside them: the script gives Chromium's session that niceness too. As
+    root, Chromium raises its browser and GPU processes to niceness -8, above the server; the script takes that
     capability (``CAP_SYS_NICE``) away, as an ordinary user never has it.
     """
     drop = "setpriv --bounding-set -sys_nice --inh-caps -sys_nice " if os.geteuid() == 0 else ""
     script = folder / "chromium-niced"
-    script.write_text(f'#!/bin/sh\nexec {drop}nice -n {niceness} {CHROMIUM} "$@"\n')
+    script.write_text(f"#!/bin/sh\n[ -w /proc/self/autogroup ] && echo {niceness} > /proc/self/autogroup\n"
+                      f'exec {drop}nice -n {niceness} {CHROMIUM} "$@"\n')
     script.chmod(0o755)
     return str(script)
 
