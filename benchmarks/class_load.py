@@ -51,6 +51,7 @@ import math
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -183,11 +184,16 @@ class MemorySampler(threading.Thread):
 
 
 def cpu_seconds(server: psutil.Process) -> dict[str, dict[int, float]]:
-    """CPU seconds (user + system) so far of the server, its children, this process and Chromium, by role and pid."""
-    used: dict[str, dict[int, float]] = {"server": {}, "kernels": {}, "simulated students": {}, "Chromium": {}}
-    mine = psutil.Process()
+    """CPU seconds (user + system) so far of the server, its children, this process and its ended children.
+
+    By role and pid; the ended children (pid 0) are Chromium and Playwright's driver once the burst is over: they
+    are this process's only children that end during it, and their time counts once reaped.
+    """
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used: dict[str, dict[int, float]] = {"server": {}, "kernels": {}, "simulated students": {},
+                                         "Chromium": {0: ended.ru_utime + ended.ru_stime}}
     for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
-                            ("simulated students", [mine]), ("Chromium", mine.children(recursive=True))):
+                            ("simulated students", [psutil.Process()])):
         for process in processes:
             try:
                 times = process.cpu_times()
