@@ -70,6 +70,8 @@ import psutil
 import websockets
 from browser_probes import TIMING, VIEWS_RENDERED, watch_figure
 from jupyter_server.services.kernels.connection.base import deserialize_msg_from_ws_v1, serialize_msg_to_ws_v1
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+from playwright.async_api import async_playwright
 
 from spinelab.course import frame_cache
 from spinelab.publish import classroom
@@ -90,6 +92,10 @@ ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.
 FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
     !h.closest('.noUi-target').hasAttribute('disabled')
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
+#: What a page has drawn, for a failure's message.
+WHAT_IS_DRAWN = """() => [
+    '.widget-slider .noUi-handle', '.noUi-target[disabled]', '.widget-image', '.widget-image[src]', '.jupyter-widgets']
+    .map(selector => `${document.querySelectorAll(selector).length} ${selector}`).join(', ')"""
 #: Before a key press: the promise of its key press to picture (null after 10 s).
 WATCH_FIGURE = watch_figure(10000)
 #: The Chromium pages yield the CPU to the server and to the simulated students: see the module's notes.
@@ -372,7 +378,12 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
             result.failures.append("browser page with an error output")
             return
         result.pages.append(time.perf_counter() - start)
-        await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
+        try:
+            await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
+        except PlaywrightTimeout:
+            drawn = await page.evaluate(WHAT_IS_DRAWN)
+            result.failures.append(f"browser page without a figure slider in 30 s: {drawn}")
+            return
         index = await page.evaluate(FIRST_FIGURE_SLIDER)
         await arrivals.all_in.wait()
         handle = await page.locator(".widget-slider .noUi-handle").nth(index).element_handle()
@@ -397,8 +408,6 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
 
 async def class_burst(base: str, students: int, browsers: int, moves: int, pace: float, timeout: float,
                       chromium: str, result: RunResult) -> None:
-    from playwright.async_api import async_playwright
-
     offsets = random.Random(17)  # seeded: the same spread of first moves in every run
     arrivals = Arrivals(students - browsers)
 
