@@ -51,7 +51,7 @@ import math
 import os
 import random
 import re
-import resource
+import shlex
 import shutil
 import socket
 import statistics
@@ -189,30 +189,52 @@ class MemorySampler(threading.Thread):
             self.sample()
 
 
-def cpu_seconds(server: psutil.Process) -> dict[str, dict[int, float]]:
-    """CPU seconds (user + system) so far of the server, its children, this process and its ended children.
+class CpuSampler(threading.Thread):
+    """CPU seconds (user + system) by role during the burst, every process sampled four times a second.
 
-    By role and pid; the ended children (pid 0) are Chromium and Playwright's driver once the burst is over: they
-    are this process's only children that end during it, and their time counts once reaped.
+    Roles: the server, its descendants (the kernels), this process (the simulated students) and this process's
+    other descendants (Playwright's driver and Chromium). A process's last sample counts, so one that ends loses at
+    most a quarter of a second.
     """
-    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
-    used: dict[str, dict[int, float]] = {"server": {}, "kernels": {}, "simulated students": {},
-                                         "Chromium": {0: ended.ru_utime + ended.ru_stime}}
-    for role, processes in (("server", [server]), ("kernels", server.children(recursive=True)),
-                            ("simulated students", [psutil.Process()])):
-        for process in processes:
-            try:
-                times = process.cpu_times()
-            except psutil.Error:
-                continue  # ended meanwhile
-            used[role][process.pid] = times.user + times.system
-    return used
 
+    def __init__(self, server: int) -> None:
+        super().__init__(daemon=True)
+        self.server = psutil.Process(server)
+        self.first: dict[int, float] = {}
+        self.latest: dict[str, dict[int, float]] = {"server": {}, "kernels": {}, "simulated students": {},
+                                                     "Chromium": {}}
+        self.stopped = threading.Event()
+        self.sample()
+        self.first = {pid: seconds for pids in self.latest.values() for pid, seconds in pids.items()}
 
-def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
-    """CPU seconds by role between two :func:`cpu_seconds` (a process that ended between them is left out)."""
-    return {role: sum(seconds - before[role].get(pid, 0.0) for pid, seconds in pids.items())
-            for role, pids in after.items()}
+    def sample(self) -> None:
+        mine = psutil.Process()
+        try:
+            kernels = self.server.children(recursive=True)
+            chromium = [child for child in mine.children(recursive=True)
+                        if child.pid != self.server.pid and child not in kernels]
+        except psutil.Error:
+            return  # the server ended
+        for role, processes in (("server", [self.server]), ("kernels", kernels), ("simulated students", [mine]),
+                                ("Chromium", chromium)):
+            for process in processes:
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue  # ended meanwhile
+                self.latest[role][process.pid] = times.user + times.system
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.25):
+            self.sample()
+
+    def used(self) -> dict[str, float]:
+        """Stop sampling; CPU seconds by role since the sampler was made."""
+        self.stopped.set()
+        self.join()
+        self.sample()
+        return {role: sum(seconds - self.first.get(pid, 0.0) for pid, seconds in pids.items())
+                for role, pids in self.latest.items()}
 
 
 class KernelChannel:
@@ -424,17 +446,25 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
 
 
 def niced_chromium(folder: Path, niceness: int) -> str:
-    """Playwright's ``executable_path``: a script in ``folder`` starting Chromium at ``niceness``.
+    """Playwright's ``executable_path``: a script in ``folder`` starting Chromium at ``niceness`` (Linux).
 
     Playwright starts Chromium in a session of its own, and Linux's autogroup scheduling shares the CPU between
-    sessions equally whatever the niceness inside them: the script gives Chromium's session that niceness too. As
-    root, Chromium raises its browser and GPU processes to niceness -8, above the server; the script takes that
-    capability (``CAP_SYS_NICE``) away, as an ordinary user never has it.
+    sessions equally whatever the niceness inside them: the script gives Chromium's session that niceness too (only
+    when it leads its session, so never the benchmark's). As root, Chromium raises its browser and GPU processes to
+    niceness -8, above the server; the script takes that capability (``CAP_SYS_NICE``) away, as an ordinary user
+    never has it.
     """
-    drop = "setpriv --bounding-set -sys_nice --inh-caps -sys_nice " if os.geteuid() == 0 else ""
+    drop = ""
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            raise SystemExit("class_load.py as root needs setpriv (util-linux) to keep Chromium below the server")
+        drop = "setpriv --bounding-set -sys_nice --inh-caps -sys_nice "
     script = folder / "chromium-niced"
-    script.write_text(f"#!/bin/sh\n[ -w /proc/self/autogroup ] && echo {niceness} > /proc/self/autogroup\n"
-                      f'exec {drop}nice -n {niceness} {CHROMIUM} "$@"\n')
+    script.write_text(
+        "#!/bin/sh\n"
+        "read -r _ _ _ _ _ session _ < /proc/$$/stat\n"
+        f'[ "$session" = "$$" ] && [ -w /proc/self/autogroup ] && echo {niceness} > /proc/self/autogroup\n'
+        f'exec {drop}nice -n {niceness} {shlex.quote(CHROMIUM)} "$@"\n')
     script.chmod(0o755)
     return str(script)
 
@@ -464,16 +494,16 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     result = RunResult(students=args.students)
     load_before = os.getloadavg()[0]
     with log.open("w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     sampler = MemorySampler(server.pid)
     sampler.start()
     try:
         result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
-        before = cpu_seconds(psutil.Process(server.pid))
+        cpu = CpuSampler(server.pid)
+        cpu.start()
         asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
                                 args.timeout, niced_chromium(work, args.chromium_niceness), result))
-        after = cpu_seconds(psutil.Process(server.pid))
-        result.cpu_seconds = cpu_used(before, after)
+        result.cpu_seconds = cpu.used()
         sampler.sample()
         result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
         result.kernels = len(sampler.kernels_mb)

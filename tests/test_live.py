@@ -167,3 +167,17 @@ def test_the_course_fingerprint_changes_with_any_file_of_the_package(tmp_path):
     (tmp_path / "data" / "words.toml").write_text("a = 2\n")
     assert len({first, second, frame_cache.code_digest(tmp_path)}) == 3
     assert frame_cache.code_digest(Path(spinelab.__file__).parent) in frame_cache.course_fingerprint()
+
+
+def test_a_file_gone_while_the_course_is_digested_gives_another_digest_not_an_error(tmp_path, monkeypatch):
+    (tmp_path / "model.py").write_text("RATE = 1.0\n")
+    whole = frame_cache.code_digest(tmp_path)
+    read_bytes = Path.read_bytes
+
+    def gone(path: Path) -> bytes:
+        if path.name == "model.py":
+            raise FileNotFoundError(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", gone)
+    assert frame_cache.code_digest(tmp_path) != whole

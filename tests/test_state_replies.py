@@ -120,6 +120,20 @@ def test_a_subclass_serializer_and_a_traits_own_to_json_are_used_as_ipywidgets_u
     assert ours[0]["states"][plain.model_id]["model_name"] == "IntSliderModel"
 
 
+class Summarised(widgets.Text):
+    """A widget class with its own ``get_state``."""
+
+    def get_state(self, key=None, drop_defaults=False):
+        return {**super().get_state(key, drop_defaults), "summary": f"{len(self.value)} characters"}
+
+
+def test_a_class_with_its_own_get_state_is_asked_for_it(comm):
+    summarised = Summarised(value="guarding")
+    theirs, ours = _both_replies(comm)
+    assert ours == theirs
+    assert ours[0]["states"][summarised.model_id]["state"]["summary"] == "8 characters"
+
+
 def test_buffers_are_split_out_as_ipywidgets_splits_them(comm):
     image = widgets.Image(value=b"\x89PNG fake", format="png")
     theirs, ours = _both_replies(comm)

@@ -118,8 +118,12 @@ def code_digest(root: Path) -> str:
     digest = hashlib.sha1(usedforsecurity=False)
     for path in sorted(root.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(f"{path.relative_to(root).as_posix()}|{path.stat().st_size}|".encode())
-            digest.update(path.read_bytes())
+            try:
+                contents = path.read_bytes()
+            except OSError:  # gone or unreadable meanwhile: another digest, so a miss, never a failed figure
+                contents = b"unreadable"
+            digest.update(f"{path.relative_to(root).as_posix()}|{len(contents)}|".encode())
+            digest.update(contents)
     return digest.hexdigest()
 
 

@@ -33,7 +33,6 @@ def css_classes(widget: widgets.Widget) -> tuple[str, ...]:
     return tuple(widget._dom_classes)
 
 
-
 #: Each widget class's ``to_json`` serializer per synced trait (None: the instance's ``_trait_to_json``).
 _SERIALIZERS: dict[type[widgets.Widget], dict[str, Callable[[Any, widgets.Widget], Any] | None]] = {}
 #: ipywidgets' own control-comm handler, kept once :func:`install_fast_state_replies` replaced it.
@@ -42,6 +41,8 @@ _original_handler: Callable[[type[widgets.Widget], dict[str, Any]], None] | None
 
 def _full_state(widget: widgets.Widget) -> dict[str, Any]:
     """``widget.get_state(drop_defaults=False)``, with each class's ``to_json`` metadata looked up once."""
+    if type(widget).get_state is not widgets.Widget.get_state:  # a class with its own idea of its state
+        return widget.get_state(drop_defaults=False)
     serializers = _SERIALIZERS.setdefault(type(widget), {})
     state, default = {}, widget._trait_to_json
     for key in widget.keys:
