@@ -392,6 +392,9 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
     """Load the page in Chromium until every widget is drawn; once the whole class is in, time slider moves."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text[:200]) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)[:200]))
     try:
         await page.goto(url, timeout=timeout * 1000)
         await page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout * 1000)
@@ -404,7 +407,7 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
             await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
         except PlaywrightTimeout:
             drawn = await page.evaluate(WHAT_IS_DRAWN)
-            result.failures.append(f"browser page without a figure slider in 30 s: {drawn}")
+            result.failures.append(f"browser page without a figure slider in 30 s: {drawn}; errors: {errors[:3]}")
             return
         index = await page.evaluate(FIRST_FIGURE_SLIDER)
         await arrivals.all_in.wait()
