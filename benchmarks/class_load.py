@@ -61,6 +61,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,10 +93,12 @@ ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.
 FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
     !h.closest('.noUi-target').hasAttribute('disabled')
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
-#: What a page has drawn, for a failure's message.
+#: What a page has drawn, for a failure's message: what matters, then how many widget views each output has drawn.
 WHAT_IS_DRAWN = """() => [
     '.widget-slider .noUi-handle', '.noUi-target[disabled]', '.widget-image', '.widget-image[src]', '.jupyter-widgets']
-    .map(selector => `${document.querySelectorAll(selector).length} ${selector}`).join(', ')"""
+    .map(selector => `${document.querySelectorAll(selector).length} ${selector}`).join(', ')
+    + '; views per output: ' + Array.from(document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])'))
+        .map(output => output.querySelectorAll('.jupyter-widgets').length).join(' ')"""
 #: Before a key press: the promise of its key press to picture (null after 10 s).
 WATCH_FIGURE = watch_figure(10000)
 #: The Chromium pages yield the CPU to the server and to the simulated students: see the module's notes.
@@ -407,7 +410,8 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
             await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
         except PlaywrightTimeout:
             drawn = await page.evaluate(WHAT_IS_DRAWN)
-            result.failures.append(f"browser page without a figure slider in 30 s: {drawn}; errors: {errors[:3]}")
+            said = "; ".join(f"{count}x {text}" for text, count in Counter(errors).most_common(8))
+            result.failures.append(f"browser page without a figure slider in 30 s: {drawn}; errors: {said}")
             return
         index = await page.evaluate(FIRST_FIGURE_SLIDER)
         await arrivals.all_in.wait()

@@ -80,3 +80,14 @@ def test_a_course_figure_speaks_its_readout_in_plain_words():
 
 def test_plain_text_drops_tags_and_decodes_entities():
     assert a11y.plain_text("<p>Guarding <b>0.42</b> &amp; pain\n 3</p>") == "Guarding 0.42 & pain 3"
+
+
+def test_the_live_region_is_an_ordinary_html_widget_beside_the_helper():
+    panel, _slider, _live = _panel()
+    region = panel.a11y.region
+    assert panel.widget.children[-2:] == (region, panel.a11y)
+    assert type(region) is widgets.HTML and a11y.LIVE_CLASS in widget_internals.css_classes(region)
+    panel.announce("Pain <b>3</b> & guarding")
+    assert region.value == "Pain &lt;b&gt;3&lt;/b&gt; &amp; guarding"
+    assert panel.a11y.live == "Pain <b>3</b> & guarding"
+    assert "live" not in panel.a11y.keys  # the sentence never travels in the helper's own model

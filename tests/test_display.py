@@ -37,9 +37,11 @@ def test_a_figure_panel_keeps_its_png_live_and_gives_only_png_and_alt_text_in_st
     assert {WIDGET, "image/png", "text/plain"} <= set(live)
     assert live["text/plain"] == "[Interactive figure] A rising line from 0 to 1."
     assert "A rising line from 0 to 1." in panel.caption.value and "A caption." in panel.caption.value
-    assert [type(child) for child in panel.widget.children[:-1]] == [widgets.IntSlider, widgets.Image, widgets.HTML,
+    assert [type(child) for child in panel.widget.children[:-2]] == [widgets.IntSlider, widgets.Image, widgets.HTML,
                                                                      widgets.HTML]
-    assert isinstance(panel.widget.children[-1], Accessibility)  # names the image and slider in the browser
+    # Last: the live region, then the helper that names the image and slider in the browser.
+    assert panel.widget.children[-2:] == (panel.a11y.region, panel.a11y)
+    assert isinstance(panel.a11y, Accessibility)
     monkeypatch.setenv(STATIC_ENV, "1")
     static = panel._repr_mimebundle_()
     assert set(static) == {"image/png", "text/plain"} and static["image/png"].startswith(b"\x89PNG")

@@ -64,8 +64,10 @@ def test_legends_list_only_the_artists_that_are_drawn():
 def test_explorer_displays_itself_with_the_evidence_under_the_figure_and_handout_figure():
     explorer = guarding_figures.GuardingExplorer()
     bundle = explorer._repr_mimebundle_()
-    assert explorer.view.widget.children[-2] is explorer.evidence  # the last: the accessibility helper
-    assert explorer.view.widget.children[-3] is explorer.view.caption
+    # The last two: the live region and the accessibility helper.
+    assert explorer.view.widget.children[-2:] == (explorer.view.a11y.region, explorer.view.a11y)
+    assert explorer.view.widget.children[-3] is explorer.evidence
+    assert explorer.view.widget.children[-4] is explorer.view.caption
     assert bundle["text/plain"].startswith("[Interactive figure] Guarding model")
     assert guarding_figures.explorer_figure().png().startswith(b"\x89PNG")
 

@@ -29,8 +29,10 @@ def test_the_check_button_grades_the_answer_and_shows_the_feedback():
 
 def test_controls_come_first_then_the_button_and_the_feedback():
     step, answer = _step()
-    assert step.widget.children[:-1] == (answer, step.check_button, step.feedback)
-    assert isinstance(step.widget.children[-1], Accessibility)  # names the controls in the browser
+    assert step.widget.children[:-2] == (answer, step.check_button, step.feedback)
+    # Last: the live region, then the helper that names the controls in the browser.
+    assert isinstance(step.widget.children[-1], Accessibility)
+    assert step.widget.children[-2] is step.widget.children[-1].region
     assert step.check_button.description == "Check"
     assert CheckStep([], lambda: (None, ""), "t", "s", button_label="Check answer").check_button.description == \
         "Check answer"
@@ -47,7 +49,7 @@ def test_a_footer_sits_under_the_feedback_and_callbacks_hear_every_check():
     status = widgets.HTML("attempts")
     answer = widgets.Dropdown(options=["deep", "superficial"], value="deep")
     step = CheckStep([answer], lambda: (answer.value == "deep", "<p>ok</p>"), "t", "s", footer=[status])
-    assert step.widget.children[:-1] == (answer, step.check_button, step.feedback, status)
+    assert step.widget.children[:-2] == (answer, step.check_button, step.feedback, status)
     heard: list[tuple[bool, str]] = []
     step.on_check(lambda result: heard.append((result, step.feedback.value)))
     step.check_button.click()

@@ -79,7 +79,7 @@ def test_self_check_question_by_keyboard(guarding):
     page = guarding
     group = page.locator(".widget-radio-box").first
     step = group.locator("xpath=ancestor::div[contains(@class, 'widget-vbox')][.//button][1]")
-    feedback = step.locator(".widget-html").nth(-2)  # feedback, then the attempts line
+    feedback = step.locator(".widget-html:not(.spinelab-live)").nth(-2)  # feedback, then the attempts line
     _tab_to(page, group.element_handle())
     _assert_focus_ring(page, "a self-check choice")
     page.keyboard.press("Space")  # select the focused choice
@@ -106,7 +106,7 @@ def test_exercise_answer_and_solution_by_keyboard(guarding):
     _tab_to(page, toggle.element_handle())
     _assert_focus_ring(page, "the Show solution button")
     page.keyboard.press("Space")
-    solution = exercise.locator(".widget-html").last
+    solution = exercise.locator(".widget-html:not(.spinelab-live)").last
     solution.wait_for(state="visible", timeout=10_000)
     assert "Hide solution" in toggle.inner_text()
     # Shift+Tab goes back to the answer box.

@@ -8,8 +8,14 @@ JavaScript is below, no build step) as the last child of its box. In the browser
 - sets ``aria-label`` on each control's interactive element (slider handle, select, input, textarea) and names
   radio and toggle-button groups, from the control's description (or a label given with :func:`label`);
 - keeps them set when the widgets re-render (a ``MutationObserver`` on its own box only);
-- holds a visually hidden ``aria-live="polite"`` region whose text is the figure's current one-sentence
-  description, so a screen reader says what changed after a slider move.
+- makes the box's live region (:attr:`Accessibility.region`, an ordinary ``ipywidgets.HTML`` beside it) a visually
+  hidden ``aria-live="polite"`` region whose text is the figure's current one-sentence description, so a screen
+  reader says what changed after a slider move.
+
+The sentence travels in the ``HTML`` widget's model, not in the helper's own: anywidget rejects a model whose
+module has not loaded within 2 seconds (``[anywidget] Failed to initialize model.``, seen on a starved CPU) and
+then drops every later message to it, while its view still draws. So the labels, which a page needs only once,
+are the helper's state; the sentence, which changes, is not.
 
 Each labelled widget is found by a CSS class of its own (``spinelab-a11y-N``). Nothing here changes the
 ``text/plain`` output or static mode.
@@ -70,24 +76,26 @@ function apply(model, root) {
   }
 }
 
+function speak(root) {
+  for (const region of root.querySelectorAll(":scope > .spinelab-live")) {
+    set(region, "aria-live", "polite");
+    set(region, "aria-atomic", "true");
+    set(region, "style", SR_ONLY);
+  }
+}
+
 function render({ model, el }) {
   el.setAttribute("style", SR_ONLY);
   el.classList.add("spinelab-a11y");
-  const live = document.createElement("div");
-  live.className = "spinelab-live";
-  live.setAttribute("aria-live", "polite");
-  live.setAttribute("aria-atomic", "true");
-  live.textContent = model.get("live");
-  el.appendChild(live);
-  model.on("change:live", () => { live.textContent = model.get("live"); });
   let observer = null;
   let stopped = false;
   const start = () => {
     if (stopped) return;
     const root = el.parentElement;
     if (!root) { setTimeout(start, 25); return; }
+    speak(root);
     apply(model, root);
-    observer = new MutationObserver(() => apply(model, root));
+    observer = new MutationObserver(() => { speak(root); apply(model, root); });
     observer.observe(root, { childList: true, subtree: true, attributes: true,
                              attributeFilter: ["alt", "aria-label", "class"] });
   };
@@ -100,14 +108,33 @@ export default { render };
 """
 
 
+#: The CSS class of a box's live region.
+LIVE_CLASS = "spinelab-live"
+
+
 class Accessibility(anywidget.AnyWidget):
-    """Names the widgets of one box in the browser and holds its live region (see the module's description)."""
+    """Names the widgets of one box in the browser and speaks its live region (see the module's description)."""
 
     _esm = ESM
     #: CSS class of a widget -> its text alternative (images) or accessible name (controls).
     labels = traitlets.Dict().tag(sync=True)
-    #: The text of the polite live region: the figure's current description.
-    live = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        #: The box's polite live region, shown beside the helper; its text is :attr:`live`.
+        self.region = widgets.HTML("", layout=widgets.Layout(margin="0"))
+        self.region.add_class(LIVE_CLASS)
+        self._live = ""
+
+    @property
+    def live(self) -> str:
+        """The text of the polite live region: the figure's current description."""
+        return self._live
+
+    @live.setter
+    def live(self, sentence: str) -> None:
+        self._live = sentence
+        self.region.value = html.escape(sentence)
 
 
 def label(widget: widgets.Widget, text: str) -> widgets.Widget:
@@ -164,7 +191,10 @@ def collect_labels(root: widgets.Widget) -> dict[str, str]:
 
 
 def attach(root: widgets.Widget) -> Accessibility | None:
-    """Add an :class:`Accessibility` helper as the last child of the box ``root``; return it (None if not a box)."""
+    """Add an :class:`Accessibility` helper and its live region as the last children of the box ``root``.
+
+    Return the helper (None if ``root`` is not a box).
+    """
     if not isinstance(root, widgets.Box):
         return None
     for child in root.children:
@@ -172,7 +202,7 @@ def attach(root: widgets.Widget) -> Accessibility | None:
             child.labels = collect_labels(root)
             return child
     helper = Accessibility(labels=collect_labels(root))
-    root.children = (*root.children, helper)
+    root.children = (*root.children, helper.region, helper)
     return helper
 
 
@@ -196,15 +226,20 @@ WRAP_CSS = (
 )
 
 
+#: A box's live region is hidden from sight from the start, before the helper's script runs (which hides it too).
+LIVE_CSS = (f".jupyter-widgets.{LIVE_CLASS} {{position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;"
+            " overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;}")
+
+
 def page_css(scale: float = 1.0) -> str:
     """The course's stylesheet for a page's widgets: a visible focus ring, wrapping labels, text grown by ``scale``.
 
-    At the desk (``scale`` 1) the focus ring and :data:`WRAP_CSS` are set. In presenter mode ipywidgets' own sizes
-    (font, line height, label and control widths, slider handle) and the size of the notebook's prose are
-    multiplied by ``scale``, so labels, readouts, quiz text, tables and Markdown grow with the figures without
-    growing twice in nested boxes, and check boxes and radio buttons grow with their text.
+    At the desk (``scale`` 1) the focus ring, :data:`WRAP_CSS` and :data:`LIVE_CSS` are set. In presenter mode
+    ipywidgets' own sizes (font, line height, label and control widths, slider handle) and the size of the notebook's
+    prose are multiplied by ``scale``, so labels, readouts, quiz text, tables and Markdown grow with the figures
+    without growing twice in nested boxes, and check boxes and radio buttons grow with their text.
     """
-    base = f"{FOCUS_CSS}\n{WRAP_CSS}"
+    base = f"{FOCUS_CSS}\n{WRAP_CSS}\n{LIVE_CSS}"
     if abs(scale - 1.0) < 1e-9:
         return base
     s = f"{scale:g}"
