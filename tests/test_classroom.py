@@ -192,6 +192,20 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert env["IPYTHONDIR"] == str((tmp_path / "classroom" / "ipython").resolve())
 
 
+def test_voilas_executor_waits_for_a_cells_late_output_while_the_class_preheats(tmp_path):
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_notebook
+    from traitlets.config import Config
+    from voila.execute import VoilaExecutor
+
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40)
+    classroom.prepare(plan, tmp_path / "classroom")
+    config = Config(json.loads((tmp_path / "classroom" / "voila.json").read_text()))
+    executor = VoilaExecutor(new_notebook(), config=config)
+    assert executor.iopub_timeout >= 60 > NotebookClient(new_notebook()).iopub_timeout
+    assert executor.raise_on_iopub_timeout is False  # a late output is waited for, not turned into an error
+
+
 def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_never_the_pid(tmp_path, monkeypatch):
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
     env = classroom.prepare(plan, tmp_path / "classroom")
