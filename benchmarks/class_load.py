@@ -85,7 +85,9 @@ SLIDER_MODELS = {"IntSliderModel", "FloatSliderModel"}
 WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 CONTROL = "jupyter.widget.control"
 CONTROL_VERSION = "1.0.0"
-KERNEL_FAILURES = re.compile(r"Address already in use|KernelRestarter: restarting|Kernel died|kernel died", re.I)
+#: Also a preheating kernel's output that came too late for Voilà's executor, and so is missing from a page.
+KERNEL_FAILURES = re.compile(r"Address already in use|KernelRestarter: restarting|Kernel died|kernel died"
+                             r"|Timeout waiting for IOPub output", re.I)
 CLASS_READY = re.compile(r"Class ready: \d+ preheated kernels have run")
 ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
                  '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')
@@ -93,6 +95,8 @@ ERROR_OUTPUTS = ('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.
 FIRST_FIGURE_SLIDER = """() => Array.from(document.querySelectorAll('.widget-slider .noUi-handle')).findIndex(h =>
     !h.closest('.noUi-target').hasAttribute('disabled')
     && h.closest('.jp-OutputArea-output') && h.closest('.jp-OutputArea-output').querySelector('.widget-image'))"""
+#: How Voilà's page carries each output of a cell.
+OUTPUT_SCRIPT = '<script type="application/vnd.voila.cell-output+json">'
 #: What a page has drawn, for a failure's message: what matters, then how many widget views each output has drawn.
 WHAT_IS_DRAWN = """() => [
     '.widget-slider .noUi-handle', '.noUi-target[disabled]', '.widget-image', '.widget-image[src]', '.jupyter-widgets']
@@ -111,6 +115,8 @@ class RunResult:
     """What one run measured."""
 
     students: int
+    #: The outputs of the notebook's cells: a page served with fewer is a failure (widgets missing).
+    outputs: int = 0
     pages: list[float] = field(default_factory=list)
     sliders: list[float] = field(default_factory=list)
     kernel_sliders: list[float] = field(default_factory=list)
@@ -355,6 +361,9 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float) 
             if "application/vnd.jupyter.stderr" in body or '"output_type": "error"' in body:
                 result.failures.append("HTTP page with an error output")
                 return None
+            if (served := body.count(OUTPUT_SCRIPT)) != result.outputs:
+                result.failures.append(f"HTTP page with {served} of the notebook's {result.outputs} outputs")
+                return None
             config = body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
             kernel = json.loads(config)["kernelId"]
             url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?token={TOKEN}"
@@ -404,6 +413,9 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
         await page.wait_for_function(VIEWS_RENDERED, timeout=timeout * 1000)
         if await page.locator(ERROR_OUTPUTS).count():
             result.failures.append("browser page with an error output")
+            return
+        if (drawn_outputs := await page.locator(".jp-OutputArea-output").count()) != result.outputs:
+            result.failures.append(f"browser page with {drawn_outputs} of the notebook's {result.outputs} outputs")
             return
         result.pages.append(time.perf_counter() - start)
         try:
@@ -498,7 +510,9 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
     env = {key: value for key, value in os.environ.items() if key != frame_cache.CACHE_ENV}
     if args.no_frame_cache:
         env[frame_cache.CACHE_ENV] = "off"
-    result = RunResult(students=args.students)
+    notebook = json.loads(classroom.find_notebook(args.notebook, work / "notebooks").read_text(encoding="utf-8"))
+    result = RunResult(students=args.students,
+                       outputs=sum(len(cell.get("outputs", [])) for cell in notebook["cells"]))
     load_before = os.getloadavg()[0]
     with log.open("w") as out:
         server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
