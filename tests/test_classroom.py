@@ -192,7 +192,7 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert env["IPYTHONDIR"] == str((tmp_path / "classroom" / "ipython").resolve())
 
 
-def test_voilas_executor_waits_for_a_cells_late_output_while_the_class_preheats(tmp_path):
+def test_voilas_executor_waits_for_a_cells_late_output_in_a_class_and_in_present(tmp_path):
     from nbclient import NotebookClient
     from nbformat.v4 import new_notebook
     from traitlets.config import Config
@@ -200,10 +200,12 @@ def test_voilas_executor_waits_for_a_cells_late_output_while_the_class_preheats(
 
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40)
     classroom.prepare(plan, tmp_path / "classroom")
-    config = Config(json.loads((tmp_path / "classroom" / "voila.json").read_text()))
-    executor = VoilaExecutor(new_notebook(), config=config)
-    assert executor.iopub_timeout >= 60 > NotebookClient(new_notebook()).iopub_timeout
-    assert executor.raise_on_iopub_timeout is False  # a late output is waited for, not turned into an error
+    present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8870, "a-token-of-16-ch"))
+    for folder in ("classroom", "present"):
+        config = Config(json.loads((tmp_path / folder / "voila.json").read_text()))
+        executor = VoilaExecutor(new_notebook(), config=config)
+        assert executor.iopub_timeout >= 60 > NotebookClient(new_notebook()).iopub_timeout, folder
+        assert executor.raise_on_iopub_timeout is False  # a late output is waited for, not turned into an error
 
 
 def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_never_the_pid(tmp_path, monkeypatch):

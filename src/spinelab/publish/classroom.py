@@ -74,12 +74,6 @@ SERVER_MB = 500
 #: Spare preheated kernels beyond one per student (reloads, late arrivals): this share of the class, at least 2.
 SPARE_SHARE = 0.1
 MIN_SPARE = 2
-#: Seconds Voilà's executor waits, after a cell's reply, for the rest of that cell's output (nbclient's
-#: ``iopub_timeout``, 4 s by default). While a class's kernels preheat together, their output arrives many seconds
-#: late on 2 cores; after 4 s the executor went on without it, and a student was served a page with widgets missing
-#: (issue 29: 101 such timeouts while 44 kernels preheated notebook 02, pages with 8 to 11 of its 12 outputs). The
-#: wait ends as soon as the output has arrived, so a long limit costs nothing when the machine is idle.
-PREHEAT_OUTPUT_WAIT_S = 300
 #: Largest class served from one machine; beyond it, JupyterHub (see the README).
 MAX_STUDENTS = 300
 #: One numerical thread per kernel: dozens of kernels on a few cores would otherwise each start a thread pool per
@@ -233,7 +227,6 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
             "show_tracebacks": False,
             "multi_kernel_manager_class": "spinelab.publish.class_kernels.ClassKernelManager",
         },
-        "VoilaExecutor": {"iopub_timeout": PREHEAT_OUTPUT_WAIT_S},
         "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or ""),
                                "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb,
                                "warm_up": str(plan.notebook.resolve())},

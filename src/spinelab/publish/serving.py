@@ -161,8 +161,17 @@ def listen_on(host: str, port: int, token: str | None = None, certfile: Path | N
                   keyfile and Path(keyfile).resolve())
 
 
+#: Seconds Voilà's executor waits, after a cell's reply, for the rest of that cell's output (nbclient's
+#: ``iopub_timeout``, 4 s by default). While a class's kernels preheat together, their output arrives many seconds
+#: late on 2 cores; after 4 s the executor went on without it, and a student was served a page with widgets missing
+#: (issue 29: 86-101 such timeouts while 44 kernels preheated notebook 02, pages with 7 to 11 of its 12 outputs).
+#: The wait ends as soon as the output has arrived, so a long limit costs nothing when the machine is idle.
+OUTPUT_WAIT_SECONDS = 300
+
+
 def server_config(listen: Listen) -> dict[str, dict[str, object]]:
-    """The configuration both the class server and ``present`` share: address, token, TLS, culling, IPC kernels."""
+    """The configuration both the class server and ``present`` share: address, token, TLS, culling, IPC kernels,
+    and an executor that waits for a cell's late output (:data:`OUTPUT_WAIT_SECONDS`)."""
     return {
         # The printed URL must be the served one: fail instead of moving to another port.
         "Voila": {"ip": listen.host, "port": listen.port, "port_retries": 0, "token": listen.token,
@@ -174,6 +183,7 @@ def server_config(listen: Listen) -> dict[str, dict[str, object]]:
             "cull_interval": CULL_INTERVAL_SECONDS,
             "cull_connected": False,
         },
+        "VoilaExecutor": {"iopub_timeout": OUTPUT_WAIT_SECONDS},
     }
 
 
