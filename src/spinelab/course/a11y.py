@@ -47,9 +47,14 @@ CONTROLS: tuple[type[widgets.Widget], ...] = (
     widgets.Text, widgets.Textarea,
 )
 
+#: Hidden from sight, kept for screen readers (the helper itself and each box's live region).
+SR_ONLY = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);"
+           "white-space:nowrap;border:0;")
+#: The CSS class of a box's live region.
+LIVE_CLASS = "spinelab-live"
+
 ESM = r"""
-const SR_ONLY = "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
-  + "clip:rect(0,0,0,0);white-space:nowrap;border:0;";
+const SR_ONLY = "__SR_ONLY__";
 const FIELDS = "select, textarea, input:not([type=radio]):not([type=checkbox]), [role=slider]";
 
 function set(node, name, value) {
@@ -77,7 +82,7 @@ function apply(model, root) {
 }
 
 function speak(root) {
-  for (const region of root.querySelectorAll(":scope > .spinelab-live")) {
+  for (const region of root.querySelectorAll(":scope > .__LIVE_CLASS__")) {
     set(region, "aria-live", "polite");
     set(region, "aria-atomic", "true");
     set(region, "style", SR_ONLY);
@@ -105,11 +110,7 @@ function render({ model, el }) {
 }
 
 export default { render };
-"""
-
-
-#: The CSS class of a box's live region.
-LIVE_CLASS = "spinelab-live"
+""".replace("__SR_ONLY__", SR_ONLY).replace("__LIVE_CLASS__", LIVE_CLASS)
 
 
 class Accessibility(anywidget.AnyWidget):
@@ -122,18 +123,16 @@ class Accessibility(anywidget.AnyWidget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         #: The box's polite live region, shown beside the helper; its text is :attr:`live`.
-        self.region = widgets.HTML("", layout=widgets.Layout(margin="0"))
+        self.region = widgets.HTML("")
         self.region.add_class(LIVE_CLASS)
-        self._live = ""
 
     @property
     def live(self) -> str:
         """The text of the polite live region: the figure's current description."""
-        return self._live
+        return html.unescape(self.region.value)
 
     @live.setter
     def live(self, sentence: str) -> None:
-        self._live = sentence
         self.region.value = html.escape(sentence)
 
 
@@ -227,8 +226,7 @@ WRAP_CSS = (
 
 
 #: A box's live region is hidden from sight from the start, before the helper's script runs (which hides it too).
-LIVE_CSS = (f".jupyter-widgets.{LIVE_CLASS} {{position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;"
-            " overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0;}")
+LIVE_CSS = f".jupyter-widgets.{LIVE_CLASS} {{{SR_ONLY}}}"
 
 
 def page_css(scale: float = 1.0) -> str:
