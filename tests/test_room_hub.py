@@ -93,7 +93,11 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a Hub still stopping its users' servers: the test is over
+            process.kill()
+            process.wait(timeout=10)
         log.close()
 
 
