@@ -103,6 +103,9 @@ WHAT_IS_DRAWN = """() => [
     .map(selector => `${document.querySelectorAll(selector).length} ${selector}`).join(', ')
     + '; views per output: ' + Array.from(document.querySelectorAll('.jp-OutputArea-output:not([data-mime-type])'))
         .map(output => output.querySelectorAll('.jupyter-widgets').length).join(' ')"""
+#: Each drawn output's type and first words, for a failure's message when a page has more or fewer than the notebook.
+OUTPUTS_DRAWN = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output')).map(output =>
+    `${output.getAttribute('data-mime-type') || 'widget'}: ${output.textContent.trim().slice(0, 60)}`).join(' | ')"""
 #: Before a key press: the promise of its key press to picture (null after 10 s).
 WATCH_FIGURE = watch_figure(10000)
 #: The Chromium pages yield the CPU to the server and to the simulated students: see the module's notes.
@@ -415,7 +418,8 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
             result.failures.append("browser page with an error output")
             return
         if (drawn_outputs := await page.locator(".jp-OutputArea-output").count()) != result.outputs:
-            result.failures.append(f"browser page with {drawn_outputs} of the notebook's {result.outputs} outputs")
+            result.failures.append(f"browser page with {drawn_outputs} of the notebook's {result.outputs} outputs: "
+                                   f"{await page.evaluate(OUTPUTS_DRAWN)}")
             return
         result.pages.append(time.perf_counter() - start)
         try:
