@@ -6,6 +6,8 @@ from spinelab.course import a11y, widget_internals
 from spinelab.course.a11y import Accessibility
 from spinelab.course.display import Display, FigurePanel
 from spinelab.course.live import LiveFigure
+from spinelab.course.progress import ProgressStore
+from spinelab.course.selfcheck import QuestionSet, QuestionWidget
 from spinelab.course.setup_check import DecayDemo
 
 
@@ -55,6 +57,26 @@ def test_a_nested_display_keeps_its_own_helper_and_the_outer_one_does_not_name_i
     outer = Display(widgets.VBox([inner.widget, widgets.IntSlider(description="Outer")]), "t", "s")
     assert list(outer.a11y.labels.values()) == ["Outer"]
     assert list(inner.a11y.labels.values()) == ["Inner"]
+
+
+def _helpers(widget: widgets.Widget) -> int:
+    return isinstance(widget, Accessibility) + sum(_helpers(child) for child in getattr(widget, "children", ()))
+
+
+def _answer_controls(item: QuestionWidget) -> list[widgets.Widget]:
+    return [item.options] if item.options else list(item.boxes.values()) or [item.number_box]
+
+
+def test_a_question_set_has_one_helper_that_names_every_question_s_controls(tmp_path):
+    questions = QuestionSet("02_protective_guarding", store=ProgressStore(tmp_path / "progress.json"))
+    assert _helpers(questions.view.widget) == 1
+    for item in questions.questions:
+        assert item.view.a11y is None
+        for control in _answer_controls(item):
+            assert _named(questions.view.a11y, control) == a11y.accessible_name(control) != ""
+    alone = QuestionWidget(questions.questions[0].question)
+    assert _helpers(alone.view.widget) == 1
+    assert all(_named(alone.view.a11y, control) != "" for control in _answer_controls(alone))
 
 
 def test_the_live_region_sentence_follows_the_slider():

@@ -51,6 +51,9 @@ class Display:
         The ``text/plain`` output; may be changed later (a checklist states its current result).
     static_markdown : str
         What static mode shows instead of the widget.
+    helper : bool
+        Give the box an accessibility helper (see Notes). False for a display shown only inside another's box, whose
+        helper then names its controls too: every helper costs the page a script module.
 
     Notes
     -----
@@ -58,12 +61,12 @@ class Display:
     images their alt text and controls their accessible names, and holds a polite live region (:attr:`a11y`).
     """
 
-    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str) -> None:
+    def __init__(self, widget: widgets.Widget, text: str, static_markdown: str, helper: bool = True) -> None:
         self.widget = widget
         self.text = text
         self.static_markdown = static_markdown
-        #: The box's accessibility helper (None if the widget is not a box).
-        self.a11y = a11y.attach(widget)
+        #: The box's accessibility helper (None if the widget is not a box, or without ``helper``).
+        self.a11y = a11y.attach(widget) if helper else None
 
     def announce(self, sentence: str) -> None:
         """Put ``sentence`` in the polite live region, for screen readers to say."""

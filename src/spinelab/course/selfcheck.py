@@ -70,10 +70,12 @@ class QuestionWidget(Displayable):
         The notebook it belongs to; with ``store``, its attempts are kept and restored.
     store : ProgressStore, optional
         Where progress is kept; None keeps nothing.
+    helper : bool
+        Give the question an accessibility helper of its own; a :class:`QuestionSet`'s questions share the set's.
     """
 
     def __init__(self, question: Question, number: int = 1, notebook: str | None = None,
-                 store: ProgressStore | None = None) -> None:
+                 store: ProgressStore | None = None, helper: bool = True) -> None:
         self.question = question
         self.notebook = notebook
         self.store = store if notebook is not None else None
@@ -106,7 +108,7 @@ class QuestionWidget(Displayable):
         self.step: CheckStep[bool | None] = CheckStep(
             [*above, widgets.HTML(markdown_html(heading)), *controls], self._check_and_keep,
             _words("question_plain", number=number, button=_words("check_button")),
-            self._static(heading), button_label=_words("check_button"), footer=[self.status])
+            self._static(heading), button_label=_words("check_button"), footer=[self.status], helper=helper)
         self.view = self.step
         self._restore()
 
@@ -240,7 +242,7 @@ class QuestionSet(Displayable):
     def __init__(self, name: str, store: ProgressStore | None = None, ids: Sequence[str] | None = None) -> None:
         self.name = name
         self.store = store if store is not None else class_progress.store()
-        self.questions = tuple(QuestionWidget(question, number, name, self.store)
+        self.questions = tuple(QuestionWidget(question, number, name, self.store, helper=False)
                                for number, question in chosen_questions(name, ids))
         self.score = widgets.HTML()
         self.notices = widgets.HTML()

@@ -38,16 +38,21 @@ class CheckStep(Display, Generic[Result]):
         The button's text.
     footer : sequence of ipywidgets.Widget
         Widgets shown under the feedback, such as the attempts and result of a question.
+    helper : bool
+        Give the step an accessibility helper of its own (:class:`~spinelab.course.display.Display`); False for a
+        step shown inside another display's box.
     """
 
     def __init__(self, controls: Sequence[widgets.Widget], grade: Callable[[], tuple[Result, str]], text: str,
-                 static_markdown: str, button_label: str = "Check", footer: Sequence[widgets.Widget] = ()) -> None:
+                 static_markdown: str, button_label: str = "Check", footer: Sequence[widgets.Widget] = (),
+                 helper: bool = True) -> None:
         self.grade = grade
         self.check_button = widgets.Button(description=button_label, button_style="info")
         self.feedback = widgets.HTML()
         self._callbacks: list[Callable[[Result], None]] = []
         self.check_button.on_click(lambda _button: self.check())
-        super().__init__(widgets.VBox([*controls, self.check_button, self.feedback, *footer]), text, static_markdown)
+        super().__init__(widgets.VBox([*controls, self.check_button, self.feedback, *footer]), text, static_markdown,
+                         helper)
 
     def on_check(self, callback: Callable[[Result], None]) -> None:
         """Call ``callback(result)`` after every check, once the feedback is shown."""
