@@ -232,6 +232,29 @@ def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_
     assert widgets.Widget._handle_control_comm_msg.__func__ is widget_internals._handle_control
 
 
+def test_a_class_kernel_keeps_no_history_database_that_dozens_of_kernels_would_lock(tmp_path):
+    from jupyter_client.manager import start_new_kernel
+
+    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
+    env = {**os.environ, **classroom.prepare(plan, tmp_path / "classroom")}
+    said: list[str] = []
+
+    def hear(message: dict) -> None:
+        if message["msg_type"] == "stream":
+            said.append(message["content"]["text"])
+
+    manager, client = start_new_kernel(kernel_name="python3", env=env)
+    try:
+        reply = client.execute_interactive("print(get_ipython().history_manager.enabled)", timeout=60,
+                                           output_hook=hear)
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    assert said == ["False\n"]
+    assert not list((tmp_path / "classroom" / "ipython").rglob("history.sqlite*"))
+
+
 def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):
     plan = classroom.plan_class(NOTEBOOKS / "00_start_here.ipynb", 1)
     env = classroom.class_environment(plan, tmp_path / "a", {"PATH": "/usr/bin", "OMP_NUM_THREADS": "4"},
