@@ -118,7 +118,8 @@ class RunResult:
     """What one run measured."""
 
     students: int
-    #: The outputs of the notebook's cells: a page served with fewer is a failure (widgets missing).
+    #: The outputs of the notebook's cells: a page served or drawn with another number is a failure (widgets
+    #: missing, or an output the notebook never made).
     outputs: int = 0
     pages: list[float] = field(default_factory=list)
     sliders: list[float] = field(default_factory=list)

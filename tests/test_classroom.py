@@ -232,11 +232,15 @@ def test_each_kernel_keeps_its_self_checks_in_its_own_file_named_by_a_random_id_
     assert widgets.Widget._handle_control_comm_msg.__func__ is widget_internals._handle_control
 
 
-def test_a_class_kernel_keeps_no_history_database_that_dozens_of_kernels_would_lock(tmp_path):
+@pytest.mark.parametrize("tool", ["class", "present"])
+def test_a_course_server_s_kernel_keeps_no_history_database_that_dozens_of_kernels_would_lock(tmp_path, tool):
     from jupyter_client.manager import start_new_kernel
 
-    plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
-    env = {**os.environ, **classroom.prepare(plan, tmp_path / "classroom")}
+    if tool == "class":
+        plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
+        env = {**os.environ, **classroom.prepare(plan, tmp_path / "classroom")}
+    else:
+        env = present.prepare_present(tmp_path / "classroom", serving.listen_on("127.0.0.1", 8899, None))
     said: list[str] = []
 
     def hear(message: dict) -> None:

@@ -4,6 +4,7 @@ import pytest
 
 from spinelab.clinic import numeric_check, numeric_items
 from spinelab.course import references
+from spinelab.course.a11y import Accessibility, accessible_name
 
 
 def _widget(item_id: str = "sensitivity-from-table", student: str = "ana") -> numeric_check.NumericItemWidget:
@@ -89,3 +90,17 @@ def test_the_widget_names_the_misconception_a_wrong_answer_matches():
     values = widget.draw.values
     widget.enter(f"{values['pre'] * values['lr']:.2f}")
     assert widget.check() is False and "multiplies odds, not probabilities" in _feedback(widget)
+
+
+def _helpers(widget) -> list:
+    own = [widget] if isinstance(widget, Accessibility) else []
+    return own + [helper for child in getattr(widget, "children", ()) for helper in _helpers(child)]
+
+
+def test_each_question_has_the_only_helper_of_its_item_and_names_its_number_box_after_new_numbers_too():
+    shown = numeric_check.show_numeric("04_measuring_multifidus", "ana")
+    assert len(_helpers(shown.view.widget)) == len(shown.items) > 1
+    item = shown.items[0]
+    item.new_button.click()
+    assert _helpers(item.view.widget) == [item.question.view.a11y]
+    assert list(item.question.view.a11y.labels.values()) == [accessible_name(item.question.number_box)] != [""]

@@ -59,10 +59,12 @@ class NumericItemWidget(Displayable):
                                          tooltip=wording.phrase(WORDS, "new_numbers_tooltip"))
         self.new_button.on_click(lambda _button: self.new_numbers())
         self.question = self._question()
+        # Each question brings its own accessibility helper into the slot (a new one with new numbers), and a
+        # button names itself: this box has nothing for a helper of its own to name.
         self.view = Display(widgets.VBox([self.slot, self.new_button]),
                             wording.phrase(WORDS, "plain_question", number=number, title=item.title,
                                            button=self.new_button.description),
-                            self.question.view.static_markdown)
+                            self.question.view.static_markdown, helper=False)
 
     def _question(self) -> QuestionWidget:
         question = QuestionWidget(self.draw.question, self.number)
@@ -108,7 +110,7 @@ class NumericItemSet(Displayable):
         self.view = Display(widgets.VBox([item.view.widget for item in self.items]),
                             wording.phrase(WORDS, "plain_set", count=len(self.items),
                                            button=wording.phrase(WORDS, "new_numbers")),
-                            "\n\n".join(item.view.static_markdown for item in self.items))
+                            "\n\n".join(item.view.static_markdown for item in self.items), helper=False)
 
 
 @references.shows(lambda name, student=None: (key for item in numeric_items.for_notebook(name)

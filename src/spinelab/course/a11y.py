@@ -2,8 +2,9 @@
 
 ipywidgets 8.1 gives a figure's ``<img>`` no ``alt`` attribute and a slider's handle no accessible name. Every
 :class:`spinelab.course.display.Display` therefore ships an :class:`Accessibility` widget (an ``anywidget``: its
-JavaScript is below, no build step) as the last child of its box, except a display shown inside another's box (a
-question of a question set), which the outer box's helper covers. In the browser it
+JavaScript is below, no build step) as the last child of its box, unless it is built with ``helper=False``: a
+question of a question set (the set's helper names its controls) or a numeric item's box (only a question with a
+helper of its own, and a button). In the browser it
 
 - sets ``alt`` on each figure image (from :attr:`spinelab.course.live.LiveFigure.alt_text`);
 - sets ``aria-label`` on each control's interactive element (slider handle, select, input, textarea) and names

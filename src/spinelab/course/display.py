@@ -52,13 +52,15 @@ class Display:
     static_markdown : str
         What static mode shows instead of the widget.
     helper : bool
-        Give the box an accessibility helper (see Notes). False for a display shown only inside another's box, whose
-        helper then names its controls too: every helper costs the page a script module.
+        Give the box an accessibility helper (see Notes). False for a display whose controls an outer box's helper
+        names (a question inside a question set) or that has nothing to name: every helper costs the page a script
+        module. Without one, :meth:`announce` says nothing.
 
     Notes
     -----
-    A box gets an :class:`spinelab.course.a11y.Accessibility` helper as its last child: in the browser it gives
-    images their alt text and controls their accessible names, and holds a polite live region (:attr:`a11y`).
+    A box gets an :class:`spinelab.course.a11y.Accessibility` helper as its last child (unless ``helper`` is False):
+    in the browser it gives images their alt text and controls their accessible names, and holds a polite live
+    region (:attr:`a11y`).
     """
 
     def __init__(self, widget: widgets.Widget, text: str, static_markdown: str, helper: bool = True) -> None:

@@ -251,13 +251,6 @@ del _os, _secrets, _install_fast_state_replies
 """
 
 
-#: Every kernel's IPython configuration. The class's kernels share one profile, and IPython's history database in it
-#: is written by each kernel's saving thread: with dozens at once, SQLite answers "database is locked" and IPython
-#: prints "The history saving thread hit an unexpected error" into a student's page, as an extra output of its
-#: first cell. A class kernel keeps no history.
-KERNEL_CONFIG = {"HistoryManager": {"enabled": False}}
-
-
 def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen | None = None,
             room: RoomPlan | None = None) -> dict[str, str]:
     """Write the class's Voilà configuration, template and kernel start-up file into ``folder``.
@@ -269,7 +262,7 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
     folder : Path
         Where to write (emptied first; new, empty or written here before, else refused): ``voila.json``,
         ``share/voila/templates/spinelab_class/``, ``ipython/profile_default/`` (the start-up file and
-        :data:`KERNEL_CONFIG`), ``progress/``, and ``ready.txt``.
+        :data:`spinelab.publish.serving.KERNEL_CONFIG`), ``progress/``, and ``ready.txt``.
     ready_text : str
         Printed again once the class is ready (the URL and its QR code, which the kernels' start-up log has
         scrolled away by then); ``ready.txt`` holds it, readable by its owner only (the URL carries the token).
@@ -280,8 +273,8 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
     Returns
     -------
     dict of str to str
-        Environment variables for Voilà: ``JUPYTER_PATH`` (finds the template) and ``IPYTHONDIR`` (the start-up
-        file its kernels run).
+        Environment variables for Voilà: ``JUPYTER_PATH`` (finds the template) and ``IPYTHONDIR`` (its kernels'
+        profile: the start-up file they run, and no history).
 
     Raises
     ------
@@ -296,11 +289,10 @@ def prepare(plan: ClassPlan, folder: Path, ready_text: str = "", listen: Listen 
     write_private(folder / "voila.json", json.dumps(voila_config(plan, ready_file, listen, room), indent=2) + "\n")
     progress = folder / "progress"
     progress.mkdir()
-    profile = folder / "ipython" / "profile_default"
-    (profile / "startup").mkdir(parents=True)
-    (profile / "startup" / "00-spinelab-class.py").write_text(KERNEL_STARTUP.format(folder=str(progress.resolve())))
-    (profile / "ipython_kernel_config.json").write_text(json.dumps(KERNEL_CONFIG, indent=2) + "\n")
-    return {**env, "IPYTHONDIR": str((folder / "ipython").resolve())}
+    startup = Path(env["IPYTHONDIR"]) / "profile_default" / "startup"
+    startup.mkdir()
+    (startup / "00-spinelab-class.py").write_text(KERNEL_STARTUP.format(folder=str(progress.resolve())))
+    return env
 
 
 def class_environment(plan: ClassPlan, folder: Path, base: dict[str, str] | None = None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import io
 import ipaddress
+import json
 import os
 import secrets
 import socket
@@ -195,13 +196,21 @@ def write_private(path: Path, text: str) -> None:
         out.write(text)
 
 
+#: The IPython configuration of a course server's kernels, in the server's own profile. The kernels share that
+#: profile, and IPython's history database in it is written by each kernel's saving thread: with dozens at once,
+#: SQLite answers "database is locked" and IPython prints "The history saving thread hit an unexpected error" into
+#: a student's page, as an extra output of its first cell. A course server's kernels keep no history.
+KERNEL_CONFIG = {"HistoryManager": {"enabled": False}}
+
+
 def server_folder(folder: Path, tool: str) -> dict[str, str]:
-    """Empty ``folder`` as ``tool``'s own and copy the ``spinelab_class`` template under ``folder/share``.
+    """Empty ``folder`` as ``tool``'s own, copy the ``spinelab_class`` template under ``folder/share`` and write its
+    kernels' IPython profile (:data:`KERNEL_CONFIG`) under ``folder/ipython``.
 
     Returns
     -------
     dict of str to str
-        The ``JUPYTER_PATH`` that finds the template.
+        The ``JUPYTER_PATH`` that finds the template and the ``IPYTHONDIR`` of the kernels' profile.
 
     Raises
     ------
@@ -216,8 +225,12 @@ def server_folder(folder: Path, tool: str) -> dict[str, str]:
     template_dir.mkdir(parents=True)
     for item in resources.files("spinelab").joinpath("templates", TEMPLATE).iterdir():
         (template_dir / item.name).write_bytes(item.read_bytes())
+    profile = folder / "ipython" / "profile_default"
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.json").write_text(json.dumps(KERNEL_CONFIG, indent=2) + "\n")
     return {"JUPYTER_PATH": os.pathsep.join(filter(None, [str((folder / "share").resolve()),
-                                                          settings.jupyter_path()]))}
+                                                          settings.jupyter_path()])),
+            "IPYTHONDIR": str((folder / "ipython").resolve())}
 
 
 def voila_command(target: Path, config_dir: Path) -> list[str]:
