@@ -1,6 +1,7 @@
 """The accessibility helper gets every figure's alt text and every control's name, and the live region speaks."""
 
 import ipywidgets as widgets
+from widget_tree import descendants
 
 from spinelab.course import a11y, widget_internals
 from spinelab.course.a11y import Accessibility
@@ -60,7 +61,7 @@ def test_a_nested_display_keeps_its_own_helper_and_the_outer_one_does_not_name_i
 
 
 def _helpers(widget: widgets.Widget) -> int:
-    return isinstance(widget, Accessibility) + sum(_helpers(child) for child in getattr(widget, "children", ()))
+    return sum(isinstance(item, Accessibility) for item in descendants(widget))
 
 
 def _answer_controls(item: QuestionWidget) -> list[widgets.Widget]:

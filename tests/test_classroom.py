@@ -240,7 +240,7 @@ def test_a_course_server_s_kernel_keeps_no_history_database_that_dozens_of_kerne
         plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
         env = {**os.environ, **classroom.prepare(plan, tmp_path / "classroom")}
     else:
-        env = present.prepare_present(tmp_path / "classroom", serving.listen_on("127.0.0.1", 8899, None))
+        env = present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8899, None))
     said: list[str] = []
 
     def hear(message: dict) -> None:
@@ -256,7 +256,7 @@ def test_a_course_server_s_kernel_keeps_no_history_database_that_dozens_of_kerne
         manager.shutdown_kernel(now=True)
     assert reply["content"]["status"] == "ok"
     assert said == ["False\n"]
-    assert not list((tmp_path / "classroom" / "ipython").rglob("history.sqlite*"))
+    assert not list(Path(env["IPYTHONDIR"]).rglob("history.sqlite*"))
 
 
 def test_class_kernels_get_one_numerical_thread_unless_the_environment_says_otherwise(tmp_path):

@@ -1,6 +1,7 @@
 """The numeric-item widget: numbers drawn per student and attempt, graded by the formula, a message for bad input."""
 
 import pytest
+from widget_tree import descendants
 
 from spinelab.clinic import numeric_check, numeric_items
 from spinelab.course import references
@@ -93,8 +94,7 @@ def test_the_widget_names_the_misconception_a_wrong_answer_matches():
 
 
 def _helpers(widget) -> list:
-    own = [widget] if isinstance(widget, Accessibility) else []
-    return own + [helper for child in getattr(widget, "children", ()) for helper in _helpers(child)]
+    return [item for item in descendants(widget) if isinstance(item, Accessibility)]
 
 
 def test_each_question_has_the_only_helper_of_its_item_and_names_its_number_box_after_new_numbers_too():

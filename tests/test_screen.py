@@ -32,6 +32,7 @@ from matplotlib.artist import Artist
 from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
 from matplotlib.text import Text
+from widget_tree import descendants
 
 from spinelab.course import a11y, display, style
 from spinelab.course.display import FIGURE_MAX_HEIGHT, Display, FigurePanel
@@ -86,16 +87,10 @@ def displays(request) -> Iterator[tuple[bool, list[Display]]]:
         yield request.param, _built(request.param)
 
 
-def _walk(widget: widgets.Widget) -> Iterator[widgets.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
 def _shown_text(widget: widgets.Widget) -> list[str]:
     """Everything a widget tree shows as text: HTML, labels, descriptions, options, tooltips."""
     texts = []
-    for item in _walk(widget):
+    for item in descendants(widget):
         for name in ("value", "description", "tooltip", "placeholder"):
             value = getattr(item, name, None)
             if isinstance(value, str) and not isinstance(item, (widgets.Text, widgets.Textarea)):
@@ -110,7 +105,7 @@ def _work(shown: Display, rounds: int = 3) -> Iterator[str]:
     it shows after each step."""
     yield from _shown_text(shown.widget)
     for step in range(rounds):
-        for item in list(_walk(shown.widget)):
+        for item in list(descendants(shown.widget)):
             if isinstance(item, (widgets.RadioButtons, widgets.Dropdown, widgets.ToggleButtons)) and item.options:
                 item.index = step % len(item.options)
             elif isinstance(item, widgets.Checkbox):
@@ -119,7 +114,7 @@ def _work(shown: Display, rounds: int = 3) -> Iterator[str]:
                 item.value = "My answer, in my own words, about the muscles of the back."
             elif isinstance(item, widgets.Text) and not item.value:
                 item.value = "12"
-        for button in [item for item in _walk(shown.widget) if isinstance(item, widgets.Button)]:
+        for button in [item for item in descendants(shown.widget) if isinstance(item, widgets.Button)]:
             if not button.disabled and button.layout.display != "none":
                 button.click()
                 yield from _shown_text(shown.widget)
@@ -222,7 +217,7 @@ def figure_problems(live: LiveFigure) -> list[str]:
 def _positions(panel: FigurePanel) -> Iterator[str]:
     """Each end of every slider and each option of every toggle of a panel, one at a time (then put back)."""
     yield "as shown first"
-    for control in (item for root in [*panel.controls, *panel.beside] for item in _walk(root)):
+    for control in (item for root in [*panel.controls, *panel.beside] for item in descendants(root)):
         if isinstance(control, SLIDERS):
             before = control.value
             ends = (control.options[0], control.options[-1]) if isinstance(control, widgets.SelectionSlider) \
@@ -319,7 +314,7 @@ def test_a_figure_with_controls_fits_in_the_window_with_them():
 def test_every_long_control_label_has_room_for_its_words(displays):
     """ipywidgets gives a control's label 80 px and cuts the rest with "…" (about 10 characters at desk size)."""
     _presenter, shown = displays
-    cut = sorted({item.description for display in shown for item in _walk(display.widget)
+    cut = sorted({item.description for display in shown for item in descendants(display.widget)
                   if isinstance(item, widgets.widgets.widget_description.DescriptionWidget)
                   and not isinstance(item, (widgets.Button, widgets.Checkbox, widgets.ToggleButton))
                   and len(item.description) > 10 and not getattr(item.style, "description_width", "")})
