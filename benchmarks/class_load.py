@@ -8,8 +8,9 @@ logs "Class ready" (every preheated kernel has run the notebook, as an instructo
   widget's state in one message (as ipywidgets 8 pages do) and move the first slider that redraws a figure
   ``--moves`` times, one move every ``--pace`` seconds, starting at a random (seeded) moment within the first
   ``--pace`` seconds; each move is timed until the kernel is idle again, its new figure sent;
-- ``browsers`` real Chromium pages (Playwright, Debian's ``/usr/bin/chromium``) load it until every widget has
-  rendered and every simulated student is in, then move the first slider of a figure ``--moves`` times with the
+- ``browsers`` real Chromium pages (Playwright, Debian's ``/usr/bin/chromium``), each in a tab opened before the
+  burst as a student's browser is open before the class begins, load it until every widget has rendered and every
+  simulated student is in, then move the first slider of a figure ``--moves`` times with the
   arrow keys, while the others move theirs. Each press is timed in the page, from its ``keydown`` event to the
   next animation frame after the figure's new image has decoded (as ``widget_latency.py --browser`` does).
 
@@ -54,6 +55,7 @@ import re
 import shlex
 import shutil
 import socket
+import ssl
 import statistics
 import subprocess
 import sys
@@ -110,6 +112,10 @@ OUTPUTS_DRAWN = """() => Array.from(document.querySelectorAll('.jp-OutputArea-ou
 WATCH_FIGURE = watch_figure(10000)
 #: The Chromium pages yield the CPU to the server and to the simulated students: see the module's notes.
 CHROMIUM_NICENESS = 19
+#: A drawn page's navigation start (seconds since the epoch), then seconds from it: its HTML in, its load event.
+MILESTONES = """() => { const navigation = performance.getEntriesByType('navigation')[0];
+    return [performance.timeOrigin, navigation.responseEnd, navigation.loadEventEnd].map(ms => ms / 1000); }"""
+PAGE_MILESTONES = ("asked", "navigation begun", "HTML in", "loaded", "complete")
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 
@@ -136,6 +142,11 @@ class RunResult:
     load: tuple[float, float] = (math.nan, math.nan)
     warm_up: str = "no warm-up line in the log"
     cpu_seconds: dict[str, float] = field(default_factory=dict)
+    #: Each drawn Chromium page, seconds since the burst began: asked for (Playwright's ``goto``), its navigation
+    #: begun (Chromium's browser process, niced, may start it late), its HTML in, its load event, complete.
+    milestones: list[tuple[float, ...]] = field(default_factory=list)
+    #: When the burst began, seconds since the epoch (the pages' clocks).
+    begun_epoch: float = 0.0
 
     def moved(self, ms: float, browser: bool) -> None:
         """Record one slider move of ``ms`` (Chromium's key press to picture, or a simulated round trip)."""
@@ -348,15 +359,17 @@ class Arrivals:
             self.all_in.set()
 
 
-async def load_page(base: str, start: float, result: RunResult, timeout: float) -> tuple[KernelChannel, dict] | None:
+async def load_page(base: str, start: float, result: RunResult, timeout: float,
+                    tls: ssl.SSLContext) -> tuple[KernelChannel, dict] | None:
     """Load the page as a browser's network traffic would: its HTML, then every widget's state from its kernel.
 
     The page is complete once the kernel has sent the states (what the page's widget manager needs to draw the
     widgets); drawing them is the student's laptop's work, not the server's. Returns the open kernel channel and
-    the widget models, or None after recording a failure.
+    the widget models, or None after recording a failure. ``tls``, made once for the class, spares each student's
+    client loading the certificate authorities again (about 20 ms of this process's CPU each, before it asks).
     """
     try:
-        async with asyncio.timeout(timeout), httpx.AsyncClient(timeout=timeout) as client:
+        async with asyncio.timeout(timeout), httpx.AsyncClient(timeout=timeout, verify=tls) as client:
             response = await client.get(f"{base}/?token={TOKEN}")
             body = response.text
             if response.status_code != 200 or "window.voila_finish()" not in body:
@@ -387,10 +400,10 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float) 
 
 
 async def http_student(base: str, start: float, result: RunResult, timeout: float, moves: int, pace: float,
-                       offset: float, arrivals: Arrivals) -> None:
+                       offset: float, arrivals: Arrivals, tls: ssl.SSLContext) -> None:
     """Load the page (see :func:`load_page`), then move a slider over the kernel's websocket."""
     try:
-        loaded = await load_page(base, start, result, timeout)
+        loaded = await load_page(base, start, result, timeout, tls)
     finally:
         arrivals.arrived()
     if loaded is None:
@@ -403,15 +416,14 @@ async def http_student(base: str, start: float, result: RunResult, timeout: floa
         result.failures.append(f"simulated student {type(error).__name__} while moving a slider")
 
 
-async def browser_student(browser, url: str, start: float, result: RunResult, moves: int, timeout: float,
+async def browser_student(page, url: str, start: float, result: RunResult, moves: int, timeout: float,
                           arrivals: Arrivals) -> None:
-    """Load the page in Chromium until every widget is drawn; once the whole class is in, time slider moves."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = await context.new_page()
+    """Load the page in a Chromium tab until every widget is drawn; once the whole class is in, time slider moves."""
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text[:200]) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)[:200]))
     try:
+        asked = time.perf_counter() - start
         await page.goto(url, timeout=timeout * 1000)
         await page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout * 1000)
         await page.wait_for_function(VIEWS_RENDERED, timeout=timeout * 1000)
@@ -423,6 +435,9 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
                                    f"{await page.evaluate(OUTPUTS_DRAWN)}")
             return
         result.pages.append(time.perf_counter() - start)
+        navigated, html, loaded = await page.evaluate(MILESTONES)
+        navigated -= result.begun_epoch
+        result.milestones.append((asked, navigated, navigated + html, navigated + loaded, result.pages[-1]))
         try:
             await page.wait_for_function(f"({FIRST_FIGURE_SLIDER})() >= 0", timeout=30_000)
         except PlaywrightTimeout:
@@ -449,7 +464,7 @@ async def browser_student(browser, url: str, start: float, result: RunResult, mo
     except Exception as error:  # a page that never completes is a failure, whatever Playwright raised
         result.failures.append(f"browser {type(error).__name__}: {str(error).splitlines()[0][:120]}")
     finally:
-        await context.close()
+        await page.context.close()
 
 
 async def class_burst(base: str, students: int, browsers: int, moves: int, pace: float, timeout: float,
@@ -459,12 +474,19 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        # A student's browser is open before the class begins: a tab is not part of the page's time.
+        tabs = []
+        for _ in range(browsers):
+            context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            tabs.append(await context.new_page())
+        tls = ssl.create_default_context()
         start = result.begun = time.perf_counter()
+        result.begun_epoch = time.time()
         await asyncio.gather(
-            *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals)
+            *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals, tls)
               for _ in range(students - browsers)),
-            *(browser_student(browser, f"{base}/?token={TOKEN}", start, result, moves, timeout, arrivals)
-              for _ in range(browsers)),
+            *(browser_student(tab, f"{base}/?token={TOKEN}", start, result, moves, timeout, arrivals)
+              for tab in tabs),
         )
         await browser.close()
 
@@ -585,6 +607,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{statistics.median(result.kernel_sliders or [0]):.0f} ms, p95 {p95(result.kernel_sliders):.0f} ms; "
                   f"Chromium p95 slider {p95(result.sliders):.0f} ms; {result.warm_up}; load average "
                   f"{result.load[0]:.1f} before, {result.load[1]:.1f} after")
+            for milestones in sorted(result.milestones, key=lambda page: page[-1]):
+                print(f"run {run}: a Chromium page, seconds into the burst: " + ", ".join(
+                    f"{name} {at:.2f}" for name, at in zip(PAGE_MILESTONES, milestones, strict=True)))
             print(f"run {run}: CPU during the burst (page loads and slider moves): " + ", ".join(
                 f"{role} {seconds:.1f} s" for role, seconds in result.cpu_seconds.items()))
             for failure in sorted(set(result.failures)):
