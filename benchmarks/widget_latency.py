@@ -182,7 +182,8 @@ def start_voila(work: Path, presenter: bool, encoding: str) -> tuple[subprocess.
     """``present``'s Voilà on a copy of the notebooks, a fresh frame cache in ``work``; returns it and its base URL."""
     shutil.copytree(ROOT / "notebooks", work / "notebooks")
     listen = serving.listen_on("127.0.0.1", _free_port(), TOKEN)
-    env = present.prepare_present(work / "present", listen)
+    # No warm-up: the first visit measures frames nobody has drawn yet (present's warm-up not there yet).
+    env = present.prepare_present(work / "present", listen, work / "notebooks", warm_up=False)
     env.update({"SPINELAB_PRESENTER": "1" if presenter else "0", frame_cache.CACHE_ENV: str(work / "frames"),
                 frame_cache.ENCODING_ENV: encoding})
     server = subprocess.Popen(serving.voila_command(work / "notebooks", work / "present"), env=env,

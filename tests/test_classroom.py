@@ -182,7 +182,7 @@ def test_voila_config_preheats_that_notebook_on_ipc_sockets_and_culls_idle_kerne
     assert config["VoilaConfiguration"]["multi_kernel_manager_class"] == (
         "spinelab.publish.class_kernels.ClassKernelManager")
     assert config["ClassKernelManager"] == {"warm_spares": 4, "ready_file": "", "max_kernels": 48, "kernel_mb": 160,
-                                            "warm_up": str((NOTEBOOKS / "02_protective_guarding.ipynb").resolve())}
+                                            "warm_up": [str((NOTEBOOKS / "02_protective_guarding.ipynb").resolve())]}
     assert config["KernelManager"]["transport"] == ("ipc" if os.name == "posix" else "tcp")
     assert config["MappingKernelManager"] == {"cull_idle_timeout": 1200, "cull_interval": 60, "cull_connected": False}
     template = tmp_path / "classroom" / "share" / "voila" / "templates" / "spinelab_class"
@@ -200,7 +200,7 @@ def test_voilas_executor_waits_for_a_cells_late_output_in_a_class_and_in_present
 
     plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 40)
     classroom.prepare(plan, tmp_path / "classroom")
-    present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8870, "a-token-of-16-ch"))
+    present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8870, "a-token-of-16-ch"), NOTEBOOKS)
     for folder in ("classroom", "present"):
         config = Config(json.loads((tmp_path / folder / "voila.json").read_text()))
         executor = VoilaExecutor(new_notebook(), config=config)
@@ -240,7 +240,7 @@ def test_a_course_server_s_kernel_keeps_no_history_database_that_dozens_of_kerne
         plan = classroom.plan_class(NOTEBOOKS / "02_protective_guarding.ipynb", 2)
         env = {**os.environ, **classroom.prepare(plan, tmp_path / "classroom")}
     else:
-        env = present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8899, None))
+        env = present.prepare_present(tmp_path / "present", serving.listen_on("127.0.0.1", 8899, None), NOTEBOOKS)
     said: list[str] = []
 
     def hear(message: dict) -> None:
@@ -368,13 +368,18 @@ def test_server_command_carries_no_token_only_the_owner_only_config(tmp_path):
 
 def test_present_has_a_token_on_loopback_too_culls_and_caps_its_kernels(tmp_path, monkeypatch):
     monkeypatch.setenv(serving.TOKEN_ENV, "must-not-reach-kernels")
-    env = present.prepare_present(tmp_path / "p", serving.listen_on("127.0.0.1", 8866, None))
+    env = present.prepare_present(tmp_path / "p", serving.listen_on("127.0.0.1", 8866, None), NOTEBOOKS)
     config = json.loads((tmp_path / "p" / "voila.json").read_text())
     assert len(config["Voila"]["token"]) == 22
     assert (tmp_path / "p" / "voila.json").stat().st_mode & 0o077 == 0
     assert config["MappingKernelManager"]["cull_idle_timeout"] == classroom.CULL_IDLE_SECONDS
     assert config["VoilaConfiguration"]["multi_kernel_manager_class"].endswith("GuardedKernelManager")
     assert config["GuardedKernelManager"]["max_kernels"] == present.PRESENT_MAX_KERNELS
+    # Every notebook's frames are drawn from the start, in course order, in the kernels' presenter style.
+    warmed = [Path(notebook) for notebook in config["GuardedKernelManager"]["warm_up"]]
+    assert [notebook.name for notebook in warmed][:3] == [
+        "00_start_here.ipynb", "01_muscle_layers.ipynb", "02_protective_guarding.ipynb"]
+    assert set(warmed) == {notebook.resolve() for notebook in NOTEBOOKS.glob("*.ipynb")}
     assert env["SPINELAB_PRESENTER"] == "1" and serving.TOKEN_ENV not in env
 
 

@@ -7,8 +7,7 @@ pages took a minute and slider moves 0.7 s. This manager keeps Voilà's first fi
 spares) and then lowers the pool's target to :attr:`ClassKernelManager.warm_spares`: a kernel taken is replaced
 only when fewer than that many are left warm (late arrivals, reloads).
 
-While the pool fills, it runs the frame cache's warm-up for the notebook (:attr:`ClassKernelManager.warm_up`,
-:mod:`spinelab.publish.frame_warmup`) as its own child process. It also logs ``Class ready: N preheated kernels
+It also logs ``Class ready: N preheated kernels
 have run <notebook>`` once every kernel of the first fill has run
 the notebook (or been taken by a student), the moment the instructor can open the doors, and prints
 :attr:`ClassKernelManager.ready_file` (the URL and its QR code again: the start-up log has scrolled them away).
@@ -16,7 +15,9 @@ the notebook (or been taken by a student), the moment the instructor can open th
 Both the class server and ``present`` start their kernels through :class:`GuardedKernelManager`: a kernel beyond
 :attr:`GuardedKernelManager.max_kernels` (the class plan's peak), or one the machine has no memory left for
 (``MemAvailable``, read again before every kernel), is refused with :class:`KernelRefusedError`, which the server
-(:mod:`spinelab.publish.server`) turns into a page saying the class is full.
+(:mod:`spinelab.publish.server`) turns into a page saying the class is full. From the server's start it runs the
+frame cache's warm-up (:attr:`GuardedKernelManager.warm_up`, :mod:`spinelab.publish.frame_warmup`) as its own
+child process: for the class's notebook while the pool fills, for every notebook in ``present``.
 
 It relies on Voilà 0.5's pool manager, which subclasses the configured ``multi_kernel_manager_class`` and fills
 the pool right after ``__init__``; the private parts it reads and sets are reached through
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import IOLoop
-from traitlets import Integer, Unicode
+from traitlets import Integer, List, Unicode
 
 from spinelab.publish import internals
 from spinelab.publish.classroom import KERNEL_MB, mem_available_mb
@@ -48,6 +49,29 @@ class GuardedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(0, config=True, help="Most kernels running or starting at once (0: no limit).")
     kernel_mb = Integer(KERNEL_MB, config=True, help="Memory one kernel needs, MB; checked before each start.")
     meminfo = Unicode("/proc/meminfo", config=True, help="Where MemAvailable is read.")
+    warm_up = List(Unicode(), config=True,
+                   help="Notebooks whose figures a process draws into the frame cache, one after another, from the "
+                        "server's start (spinelab.publish.frame_warmup).")
+    warm_up_seconds = Integer(120, config=True, help="Seconds the warm-up may take in all.")
+    #: The running warm-up (kept so that it is not garbage-collected while it runs).
+    warm_ups: list[asyncio.Future]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.warm_ups = []
+        if self.warm_up:
+            IOLoop.current().add_callback(self.start_warm_up)
+
+    def start_warm_up(self) -> None:
+        """Start :meth:`warm_frames` once the server's loop runs."""
+        self.warm_ups.append(asyncio.ensure_future(self.warm_frames()))
+
+    async def warm_frames(self) -> int:
+        """Run the frame cache's warm-up for :attr:`warm_up` as a child of the server (which reaps it); its status."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "spinelab.publish.frame_warmup", *self.warm_up,
+            "--seconds", str(self.warm_up_seconds), stdin=asyncio.subprocess.DEVNULL)
+        return await process.wait()
 
     def room_for_a_kernel(self) -> None:
         """Raise :class:`KernelRefusedError` when another kernel would pass the limit or the free memory."""
@@ -74,8 +98,6 @@ class ClassKernelManager(GuardedKernelManager):
 
     warm_spares = Integer(2, config=True, help="Kernels kept preheated once the class has taken the first pool.")
     ready_file = Unicode("", config=True, help="A text file printed once the class is ready (the URL, a QR code).")
-    warm_up = Unicode("", config=True, help="A notebook whose figures a process draws into the frame cache while "
-                                            "the pool fills (spinelab.publish.frame_warmup); empty for none.")
     #: The tasks logging "Class ready" (kept so that they are not garbage-collected while they wait).
     ready_watchers: list[asyncio.Future]
 
@@ -91,14 +113,6 @@ class ClassKernelManager(GuardedKernelManager):
         internals.set_pool_sizes(self, self.warm_spares)
         self.ready_watchers = [asyncio.ensure_future(self.announce_ready(notebook, list(pool)))
                                for notebook, pool in internals.pools(self).items()]
-        if self.warm_up:
-            self.ready_watchers.append(asyncio.ensure_future(self.warm_frames()))
-
-    async def warm_frames(self) -> int:
-        """Run the frame cache's warm-up for :attr:`warm_up` as a child of the server (which reaps it); its status."""
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "spinelab.publish.frame_warmup", self.warm_up, stdin=asyncio.subprocess.DEVNULL)
-        return await process.wait()
 
     async def announce_ready(self, notebook: str, pool: list[asyncio.Future]) -> int:
         """Log once every kernel of ``pool`` has run ``notebook``; return how many did."""

@@ -229,7 +229,7 @@ def voila_config(plan: ClassPlan, ready_file: Path | None = None,
         },
         "ClassKernelManager": {"warm_spares": plan.spares, "ready_file": str(ready_file or ""),
                                "max_kernels": plan.peak_kernels, "kernel_mb": plan.kernel_mb,
-                               "warm_up": str(plan.notebook.resolve())},
+                               "warm_up": [str(plan.notebook.resolve())]},
     }
 
 
