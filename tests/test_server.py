@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import logging
+import random
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
+import tornado.httpclient
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
 from spinelab.publish import class_kernels, hosts, server
+
+GZIP_FILE = gzip.GzipFile
 
 
 def _v1_frame(*parts: bytes) -> bytes:
@@ -107,3 +117,45 @@ def test_only_static_files_are_gzipped(path, gzipped):
     _, headers, body = server.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
     assert (headers.get("Content-Encoding") == "gzip") is gzipped
     assert (len(body) < 4096) is gzipped
+
+
+def test_each_static_file_is_compressed_once_and_a_changed_file_anew(tmp_path, monkeypatch):
+    """A real Tornado server: a class's pages all ask for the same files, which must not cost a compression each."""
+    monkeypatch.setattr(server.StaticGzip, "compressed", OrderedDict())
+    script = tmp_path / "static" / "chunk.js"
+    script.parent.mkdir()
+    rng = random.Random(3)
+    # Over Tornado's 64 kB read size, so that the file is sent in several parts.
+    script.write_text("".join(f"var v{rng.randrange(10**6)} = {rng.random()};\n" for _ in range(9000)))
+    original = script.read_bytes()
+
+    async def fetch_three_times() -> list[tuple[bytes, dict]]:
+        app = tornado.web.Application([(r"/static/(.*)", tornado.web.StaticFileHandler, {"path": script.parent})])
+        app.add_transform(server.StaticGzip)
+        http = tornado.httpserver.HTTPServer(app)
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        http.add_sockets(sockets)
+        client = tornado.httpclient.AsyncHTTPClient(force_instance=True)
+        url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/static/chunk.js"
+        got = []
+        try:
+            for visit in range(3):
+                if visit == 1:  # the second page: the kept file, nothing compressed
+                    monkeypatch.setattr(gzip, "GzipFile", lambda *args, **kw: pytest.fail("compressed again"))
+                if visit == 2:  # the file changed (a course update): compressed anew, never the old one
+                    monkeypatch.setattr(gzip, "GzipFile", GZIP_FILE)
+                    script.write_text(script.read_text() + "var changed = 1;\n")
+                response = await client.fetch(url, decompress_response=False, headers={"Accept-Encoding": "gzip"})
+                got.append((response.body, dict(response.headers)))
+        finally:
+            client.close()
+            http.stop()
+        return got
+
+    first, second, changed = asyncio.run(fetch_three_times())
+    assert len(original) > 3 * 64 * 1024
+    for body, headers in (first, second):
+        assert headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"]
+        assert gzip.decompress(body) == original
+    assert second[1]["Content-Length"] == str(len(second[0]))
+    assert gzip.decompress(changed[0]) == script.read_bytes() != original
