@@ -27,7 +27,7 @@ from spinelab.publish import serving
 TOKEN = "class-token-0123456789"
 NOTEBOOK = "00_start_here"
 #: ``present`` without its frame cache, and so without its warm-up drawing every notebook: not what these tests check.
-NO_WARM_UP = {**os.environ, frame_cache.CACHE_ENV: "off"}
+WITHOUT_FRAME_CACHE = {**os.environ, frame_cache.CACHE_ENV: "off"}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -66,7 +66,7 @@ def present_server(notebook_copy: Path, tmp_path_factory: pytest.TempPathFactory
     command = [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(course), "--host", "0.0.0.0",
                "--port", str(port), "--token", TOKEN]
     base = f"http://{serving.lan_address()}:{port}"
-    with _serve(command, f"{base}/login", course / "present.log", NO_WARM_UP):
+    with _serve(command, f"{base}/login", course / "present.log", WITHOUT_FRAME_CACHE):
         yield base
 
 
@@ -118,7 +118,7 @@ def test_present_on_loopback_asks_for_a_token_too_which_its_url_carries(notebook
     (tmp_path / "notebooks").symlink_to(notebook_copy, target_is_directory=True)
     command = [sys.executable, "-m", "spinelab.publish.cli", "present", "--course", str(tmp_path), "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
-    with _serve(command, f"{base}/voila/static/voila.js", tmp_path / "present.log", NO_WARM_UP):
+    with _serve(command, f"{base}/voila/static/voila.js", tmp_path / "present.log", WITHOUT_FRAME_CACHE):
         assert _status(f"{base}/voila/tree")[0] == 302  # to the login page: any web page could reach loopback
         url = (tmp_path / "present.log").read_text().split("Course map:  ")[1].split()[0]
         assert url.startswith(f"{base}/voila/render/00_start_here.ipynb?token=")
