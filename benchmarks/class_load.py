@@ -4,7 +4,9 @@ Starts ``spinelab class`` on every interface with a token and a temporary copy o
 logs "Class ready" (every preheated kernel has run the notebook, as an instructor would wait), then at once:
 
 - ``students - browsers`` simulated students fetch the page over HTTP (httpx, asyncio) and read it to the end,
-  then do what their page's widgets would: over the kernel's websocket (Jupyter's v1 protocol), fetch every
+  then its static files as a browser would (every script, style and font a Chromium page of the notebook fetched
+  from a class of one on a scratch server before the runs; 6 requests at once, gzipped), then do what their page's
+  widgets would: over the kernel's websocket (Jupyter's v1 protocol), fetch every
   widget's state in one message (as ipywidgets 8 pages do) and move the first slider that redraws a figure
   ``--moves`` times, one move every ``--pace`` seconds, starting at a random (seeded) moment within the first
   ``--pace`` seconds; each move is timed until the kernel is idle again, its new figure sent;
@@ -116,6 +118,12 @@ CHROMIUM_NICENESS = 19
 MILESTONES = """() => { const navigation = performance.getEntriesByType('navigation')[0];
     return [performance.timeOrigin, navigation.responseEnd, navigation.loadEventEnd].map(ms => ms / 1000); }"""
 PAGE_MILESTONES = ("asked", "navigation begun", "HTML in", "loaded", "complete")
+#: Requests a browser makes at once to one server (HTTP/1.1).
+BROWSER_CONNECTIONS = 6
+#: The same-origin static files a page has fetched, as paths with their query.
+STATIC_FETCHED = """() => performance.getEntriesByType('resource').map(entry => new URL(entry.name))
+    .filter(url => url.origin === location.origin && /\\/(static|labextensions)\\//.test(url.pathname))
+    .map(url => url.pathname + url.search)"""
 WARMED = re.compile(r"Frame cache (warmed for .*|not warmed.*)")
 
 
@@ -359,9 +367,40 @@ class Arrivals:
             self.all_in.set()
 
 
-async def load_page(base: str, start: float, result: RunResult, timeout: float,
-                    tls: ssl.SSLContext) -> tuple[KernelChannel, dict] | None:
-    """Load the page as a browser's network traffic would: its HTML, then every widget's state from its kernel.
+async def fetch_statics(base: str, cookie: str, paths: list[str]) -> None:
+    """Every static file in ``paths`` over :data:`BROWSER_CONNECTIONS` keep-alive connections, gzipped and read to
+    the end undecoded. The server's work is a browser's; the decoding is the laptop's, and an HTTP client library's
+    own CPU (httpx: 9 s for 37 pages here) would starve the server this measures."""
+    host, port = base.removeprefix("http://").split(":")
+    queue = iter(paths)  # shared by the connections: each takes the next file when its last one is in
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for path in queue:
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nCookie: {cookie}\r\n"
+                             "Accept-Encoding: gzip\r\n\r\n".encode())
+                head = (await reader.readuntil(b"\r\n\r\n")).lower()
+                if not head.startswith(b"http/1.1 200 "):
+                    raise OSError(f"{head.splitlines()[0].decode()} for {path}")
+                if b"transfer-encoding: chunked" in head:
+                    while size := int((await reader.readline()).split(b";")[0], 16):
+                        await reader.readexactly(size + 2)
+                    await reader.readline()
+                elif length := re.search(rb"content-length: *(\d+)", head):
+                    await reader.readexactly(int(length.group(1)))
+                else:
+                    raise OSError(f"neither a length nor chunks for {path}")
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(connection() for _ in range(BROWSER_CONNECTIONS)))
+
+
+async def load_page(base: str, start: float, result: RunResult, timeout: float, tls: ssl.SSLContext,
+                    statics: list[str]) -> tuple[KernelChannel, dict] | None:
+    """Load the page as a browser's network traffic would: its HTML, its static files (``statics``, see
+    :func:`fetch_statics`), then every widget's state from its kernel.
 
     The page is complete once the kernel has sent the states (what the page's widget manager needs to draw the
     widgets); drawing them is the student's laptop's work, not the server's. Returns the open kernel channel and
@@ -381,6 +420,9 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float,
             if (served := body.count(OUTPUT_SCRIPT)) != result.outputs:
                 result.failures.append(f"HTTP page with {served} of the notebook's {result.outputs} outputs")
                 return None
+            # The login cookie (path /), as a browser sends it with each static file.
+            login = "; ".join(f"{cookie.name}={cookie.value}" for cookie in client.cookies.jar if cookie.path == "/")
+            await fetch_statics(base, login, statics)
             config = body.split('id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
             kernel = json.loads(config)["kernelId"]
             url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?token={TOKEN}"
@@ -392,7 +434,8 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float,
                                               additional_headers={"Cookie": secret})
             channel = KernelChannel(socket)
             models = await channel.widget_states()
-    except (TimeoutError, OSError, httpx.HTTPError, websockets.WebSocketException) as error:
+    except (TimeoutError, OSError, asyncio.IncompleteReadError, httpx.HTTPError,
+            websockets.WebSocketException) as error:
         result.failures.append(f"simulated student {type(error).__name__} while loading")
         return None
     result.pages.append(time.perf_counter() - start)
@@ -400,10 +443,10 @@ async def load_page(base: str, start: float, result: RunResult, timeout: float,
 
 
 async def http_student(base: str, start: float, result: RunResult, timeout: float, moves: int, pace: float,
-                       offset: float, arrivals: Arrivals, tls: ssl.SSLContext) -> None:
+                       offset: float, arrivals: Arrivals, tls: ssl.SSLContext, statics: list[str]) -> None:
     """Load the page (see :func:`load_page`), then move a slider over the kernel's websocket."""
     try:
-        loaded = await load_page(base, start, result, timeout, tls)
+        loaded = await load_page(base, start, result, timeout, tls, statics)
     finally:
         arrivals.arrived()
     if loaded is None:
@@ -468,7 +511,7 @@ async def browser_student(page, url: str, start: float, result: RunResult, moves
 
 
 async def class_burst(base: str, students: int, browsers: int, moves: int, pace: float, timeout: float,
-                      chromium: str, result: RunResult) -> None:
+                      chromium: str, statics: list[str], result: RunResult) -> None:
     offsets = random.Random(17)  # seeded: the same spread of first moves in every run
     arrivals = Arrivals(students - browsers)
 
@@ -483,7 +526,7 @@ async def class_burst(base: str, students: int, browsers: int, moves: int, pace:
         start = result.begun = time.perf_counter()
         result.begun_epoch = time.time()
         await asyncio.gather(
-            *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals, tls)
+            *(http_student(base, start, result, timeout, moves, pace, offsets.uniform(0, pace), arrivals, tls, statics)
               for _ in range(students - browsers)),
             *(browser_student(tab, f"{base}/?token={TOKEN}", start, result, moves, timeout, arrivals)
               for tab in tabs),
@@ -527,13 +570,47 @@ def wait_for_pool(log: Path, process: subprocess.Popen, timeout: float) -> float
     raise TimeoutError(f"the pool was not ready within {timeout} s")
 
 
-def one_run(args: argparse.Namespace, work: Path) -> RunResult:
+def class_command(args: argparse.Namespace, work: Path, port: int, students: int) -> list[str]:
+    """``spinelab class`` for ``students`` on ``port``, its folder and frame cache in ``work``."""
+    return [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
+            "--students", str(students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
+            "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}"),
+            "--frames", str(work / "frames")]
+
+
+async def _static_paths_of(url: str) -> list[str]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = await browser.new_page()
+        await page.goto(url)
+        await page.wait_for_function(VIEWS_RENDERED, timeout=120_000)
+        paths = await page.evaluate(STATIC_FETCHED)
+        await browser.close()
+    return paths
+
+
+def static_paths(args: argparse.Namespace, work: Path) -> list[str]:
+    """The static files (scripts, styles, fonts) a page of the notebook loads, as paths with their query: what
+    Chromium fetched for one page of a class of one on a scratch server, frames not cached. Every simulated
+    student's browser would fetch them too."""
     port = _free_port()
     log = work / f"server-{port}.log"
-    command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
-               "--students", str(args.students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
-               "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}"),
-               "--frames", str(work / "frames")]
+    env = {**os.environ, frame_cache.CACHE_ENV: "off"}
+    with log.open("w") as out:
+        server = subprocess.Popen(class_command(args, work, port, 1), stdout=out, stderr=subprocess.STDOUT, env=env,
+                                  start_new_session=True)
+    try:
+        wait_for_pool(log, server, args.pool_timeout)
+        return asyncio.run(_static_paths_of(f"http://127.0.0.1:{port}/?token={TOKEN}"))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def one_run(args: argparse.Namespace, work: Path, statics: list[str]) -> RunResult:
+    port = _free_port()
+    log = work / f"server-{port}.log"
+    command = class_command(args, work, port, args.students)
     env = {key: value for key, value in os.environ.items() if key != frame_cache.CACHE_ENV}
     if args.no_frame_cache:
         env[frame_cache.CACHE_ENV] = "off"
@@ -550,7 +627,7 @@ def one_run(args: argparse.Namespace, work: Path) -> RunResult:
         cpu = CpuSampler(server.pid)
         cpu.start()
         asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
-                                args.timeout, niced_chromium(work, args.chromium_niceness), result))
+                                args.timeout, niced_chromium(work, args.chromium_niceness), statics, result))
         result.cpu_seconds = cpu.used()
         sampler.sample()
         result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
@@ -595,8 +672,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="class-load-") as folder:
         work = Path(folder)
         shutil.copytree(ROOT / "notebooks", work / "notebooks")
+        statics = static_paths(args, work)
+        print(f"a page loads {len(statics)} static files (each simulated student fetches them)")
         for run in range(1, args.runs + 1):
-            result = one_run(args, work)
+            result = one_run(args, work, statics)
             results.append(result)
             print(f"run {run}: pool of {classroom.plan_class(Path(args.notebook), args.students).pool_size} ready "
                   f"in {result.pool_seconds:.0f} s; {result.kernels} kernels after the burst, peak memory "
