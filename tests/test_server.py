@@ -16,7 +16,7 @@ import tornado.netutil
 import tornado.web
 from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
-from spinelab.publish import class_kernels, hosts, server
+from spinelab.publish import class_kernels, hosts, server, static_gzip
 
 GZIP_FILE = gzip.GzipFile
 
@@ -114,14 +114,14 @@ def test_starting_a_kernel_beyond_the_limit_raises_before_anything_starts(tmp_pa
 def test_only_static_files_are_gzipped(path, gzipped):
     request = HTTPServerRequest(method="GET", uri=path, headers=HTTPHeaders({"Accept-Encoding": "gzip, deflate"}))
     headers = HTTPHeaders({"Content-Type": "application/javascript"})
-    _, headers, body = server.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
+    _, headers, body = static_gzip.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
     assert (headers.get("Content-Encoding") == "gzip") is gzipped
     assert (len(body) < 4096) is gzipped
 
 
 def test_each_static_file_is_compressed_once_and_a_changed_file_anew(tmp_path, monkeypatch):
     """A real Tornado server: a class's pages all ask for the same files, which must not cost a compression each."""
-    monkeypatch.setattr(server.StaticGzip, "compressed", OrderedDict())
+    monkeypatch.setattr(static_gzip.StaticGzip, "compressed", OrderedDict())
     script = tmp_path / "static" / "chunk.js"
     script.parent.mkdir()
     rng = random.Random(3)
@@ -131,7 +131,7 @@ def test_each_static_file_is_compressed_once_and_a_changed_file_anew(tmp_path, m
 
     async def fetch_three_times() -> list[tuple[bytes, dict]]:
         app = tornado.web.Application([(r"/static/(.*)", tornado.web.StaticFileHandler, {"path": script.parent})])
-        app.add_transform(server.StaticGzip)
+        app.add_transform(static_gzip.StaticGzip)
         http = tornado.httpserver.HTTPServer(app)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         http.add_sockets(sockets)

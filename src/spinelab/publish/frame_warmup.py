@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Frame cache not warmed for {notebook.name}: {type(error).__name__}: {error}", flush=True)
             status = 1
         else:
-            cut = " (out of time: not every position)" if time.monotonic() > deadline else ""
+            cut = " (cut short)" if time.monotonic() > deadline else ""
             print(f"Frame cache warmed for {notebook.name}: {moves} slider positions in "
                   f"{time.monotonic() - begun:.0f} s{cut} ({frame_cache.cache_folder()})", flush=True)
         finally:

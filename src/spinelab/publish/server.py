@@ -26,13 +26,12 @@ read, never on the command line) and starts it.
   before Voilà's, every page gets the class secret in a cookie scoped to ``/spinelab/room/`` and the vote panel's
   script before ``</body>``; both secrets are kept out of the logs like the token.
 - **TLS** when :attr:`ClassServer.certfile` and :attr:`ClassServer.keyfile` are set.
-- **Static files gzipped** (issue 28, :class:`StaticGzip`): Voilà's and the widgets' scripts, styles and fonts,
-  5.4 MB, reach a page as 1.5 MB. Each file is compressed once and kept (a class's pages all ask for the same
-  files: compressing them again took the server 130 ms of CPU per page). The rendered page and the HTTP API stay
-  uncompressed: no response that carries a page's kernel id is compressed together with text a request chose
-  (BREACH). Kernel websockets stay uncompressed
-  too: their largest messages are PNG frames, which deflate cannot shrink, at a cost on every slider move; the
-  3D view's module comes gzipped from the kernel itself (:mod:`spinelab.anatomy.spine_view`).
+- **Static files gzipped** (issue 28, :class:`~spinelab.publish.static_gzip.StaticGzip`): Voilà's and the
+  widgets' scripts, styles and fonts, 5.4 MB, reach a page as 1.5 MB, each file compressed once. The rendered page
+  and the HTTP API stay uncompressed: no response that carries a page's kernel id is compressed together with text
+  a request chose (BREACH). Kernel websockets stay uncompressed too: their largest messages are PNG frames, which
+  deflate cannot shrink, at a cost on every slider move; the 3D view's module comes gzipped from the kernel itself
+  (:mod:`spinelab.anatomy.spine_view`).
 """
 
 from __future__ import annotations
@@ -45,10 +44,9 @@ import re
 import secrets
 import sys
 import tempfile
-from collections import OrderedDict
 from collections.abc import Iterable
 from importlib import resources
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlencode
 
 import tornado.web
@@ -67,6 +65,7 @@ from spinelab.publish.class_kernels import KernelRefusedError
 from spinelab.publish.hosts import host_allowed, local_names
 from spinelab.publish.room import Room, room_cookie_header, room_handlers, room_script
 from spinelab.publish.serving import MIN_TOKEN_CHARS
+from spinelab.publish.static_gzip import StaticGzip
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: The cookie carrying a page's secret; one per kernel path, each scoped to that kernel's URLs.
@@ -80,10 +79,6 @@ MAX_FRAME_PARTS = 1024
 CLASS_FULL_PAGE = ("templates", "spinelab_class", "class_full.html")
 #: Where the application keeps the class's :class:`~spinelab.publish.room.Room` (None without a class store).
 ROOM_SETTING = "spinelab_room"
-#: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
-STATIC_PARTS = ("/static/", "/labextensions/")
-#: The most compressed static files :class:`StaticGzip` keeps, bytes (a page of notebook 02 needs 1.5 MB).
-GZIP_KEPT_BYTES = 64 * 2**20
 LOG_NAMES = ("", "tornado", "tornado.access", "tornado.application", "tornado.general", "Voila", "ClassServer")
 
 
@@ -327,66 +322,6 @@ class ReferrerPolicy(tornado.web.OutputTransform):
         """Add the header."""
         headers["Referrer-Policy"] = "no-referrer"
         return status_code, headers, chunk
-
-
-class StaticGzip(tornado.web.GZipContentEncoding):
-    """gzip for static files (:data:`STATIC_PARTS`) only, when the browser accepts it; a file's whole response to a
-    ``GET`` is compressed once and kept (:attr:`compressed`), keyed by its path, version (``Etag``, else
-    ``Last-Modified``) and length."""
-
-    #: Gzipped responses by key, least recently used first; at most :data:`GZIP_KEPT_BYTES` in all.
-    compressed: ClassVar[OrderedDict[tuple[str, str, str], bytes]] = OrderedDict()
-
-    def __init__(self, request: Any) -> None:
-        super().__init__(request)
-        self._gzipping = self._gzipping and any(part in request.path for part in STATIC_PARTS)
-        self._request = request
-        self._key: tuple[str, str, str] | None = None
-        self._parts: list[bytes] = []
-        self._replayed = False
-
-    def _key_of(self, status_code: int, headers: Any) -> tuple[str, str, str] | None:
-        version = headers.get("Etag") or headers.get("Last-Modified")
-        if not (self._gzipping and status_code == 200 and self._request.method == "GET" and version
-                and "Content-Length" in headers and "Content-Encoding" not in headers):
-            return None
-        return self._request.path, version, headers["Content-Length"]
-
-    def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
-                              finishing: bool) -> tuple[int, Any, bytes]:
-        """Send the kept compressed file when there is one; otherwise compress, and keep what was sent."""
-        key = self._key_of(status_code, headers)
-        kept = self.compressed.get(key) if key else None
-        if kept is not None:
-            self.compressed.move_to_end(key)
-            self._gzipping, self._replayed = False, True
-            headers["Vary"] = f"{headers['Vary']}, Accept-Encoding" if "Vary" in headers else "Accept-Encoding"
-            headers["Content-Encoding"] = "gzip"
-            headers["Content-Length"] = str(len(kept))
-            return status_code, headers, kept
-        status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
-        if self._gzipping and key:
-            self._key = key
-            self._keep(chunk, finishing)
-        return status_code, headers, chunk
-
-    def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
-        """The file's next part: nothing after a kept file (already sent whole), else compressed and kept."""
-        if self._replayed:
-            return b""
-        chunk = super().transform_chunk(chunk, finishing)
-        if self._key:
-            self._keep(chunk, finishing)
-        return chunk
-
-    def _keep(self, chunk: bytes, finishing: bool) -> None:
-        self._parts.append(chunk)
-        if finishing:
-            whole = b"".join(self._parts)
-            self.compressed[self._key] = whole
-            kept = sum(map(len, self.compressed.values()))
-            while kept > GZIP_KEPT_BYTES:
-                kept -= len(self.compressed.popitem(last=False)[1])
 
 
 class GuardedApplication(tornado.web.Application):
