@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -66,6 +67,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -570,12 +572,27 @@ def wait_for_pool(log: Path, process: subprocess.Popen, timeout: float) -> float
     raise TimeoutError(f"the pool was not ready within {timeout} s")
 
 
-def class_command(args: argparse.Namespace, work: Path, port: int, students: int) -> list[str]:
-    """``spinelab class`` for ``students`` on ``port``, its folder and frame cache in ``work``."""
-    return [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
-            "--students", str(students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
-            "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}"),
-            "--frames", str(work / "frames")]
+@contextlib.contextmanager
+def class_server(args: argparse.Namespace, work: Path, students: int,
+                 env: dict[str, str]) -> Iterator[tuple[subprocess.Popen, str, Path]]:
+    """``spinelab class`` for ``students``, its folder and frame cache in ``work``, stopped on leaving; yields the
+    server's process, its base URL and its log."""
+    port = _free_port()
+    log = work / f"server-{port}.log"
+    command = [sys.executable, "-m", "spinelab.publish.cli", "class", "--notebook", args.notebook,
+               "--students", str(students), "--host", "0.0.0.0", "--port", str(port), "--token", TOKEN,
+               "--notebooks", str(work / "notebooks"), "--folder", str(work / f"class-{port}"),
+               "--frames", str(work / "frames")]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        yield server, f"http://127.0.0.1:{port}", log
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 async def _static_paths_of(url: str) -> list[str]:
@@ -593,24 +610,12 @@ def static_paths(args: argparse.Namespace, work: Path) -> list[str]:
     """The static files (scripts, styles, fonts) a page of the notebook loads, as paths with their query: what
     Chromium fetched for one page of a class of one on a scratch server, frames not cached. Every simulated
     student's browser would fetch them too."""
-    port = _free_port()
-    log = work / f"server-{port}.log"
-    env = {**os.environ, frame_cache.CACHE_ENV: "off"}
-    with log.open("w") as out:
-        server = subprocess.Popen(class_command(args, work, port, 1), stdout=out, stderr=subprocess.STDOUT, env=env,
-                                  start_new_session=True)
-    try:
+    with class_server(args, work, 1, {**os.environ, frame_cache.CACHE_ENV: "off"}) as (server, base, log):
         wait_for_pool(log, server, args.pool_timeout)
-        return asyncio.run(_static_paths_of(f"http://127.0.0.1:{port}/?token={TOKEN}"))
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+        return asyncio.run(_static_paths_of(f"{base}/?token={TOKEN}"))
 
 
 def one_run(args: argparse.Namespace, work: Path, statics: list[str]) -> RunResult:
-    port = _free_port()
-    log = work / f"server-{port}.log"
-    command = class_command(args, work, port, args.students)
     env = {key: value for key, value in os.environ.items() if key != frame_cache.CACHE_ENV}
     if args.no_frame_cache:
         env[frame_cache.CACHE_ENV] = "off"
@@ -618,32 +623,27 @@ def one_run(args: argparse.Namespace, work: Path, statics: list[str]) -> RunResu
     result = RunResult(students=args.students,
                        outputs=sum(len(cell.get("outputs", [])) for cell in notebook["cells"]))
     load_before = os.getloadavg()[0]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    sampler = MemorySampler(server.pid)
-    sampler.start()
-    try:
-        result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
-        cpu = CpuSampler(server.pid)
-        cpu.start()
-        asyncio.run(class_burst(f"http://127.0.0.1:{port}", args.students, args.browsers, args.moves, args.pace,
-                                args.timeout, niced_chromium(work, args.chromium_niceness), statics, result))
-        result.cpu_seconds = cpu.used()
-        sampler.sample()
-        result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
-        result.kernels = len(sampler.kernels_mb)
-    finally:
-        sampler.stopped.set()
-        server.terminate()
+    with class_server(args, work, args.students, env) as (server, base, log):
+        sampler = MemorySampler(server.pid)
+        sampler.start()
         try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+            result.pool_seconds = wait_for_pool(log, server, args.pool_timeout)
+            cpu = CpuSampler(server.pid)
+            cpu.start()
+            asyncio.run(class_burst(base, args.students, args.browsers, args.moves, args.pace, args.timeout,
+                                    niced_chromium(work, args.chromium_niceness), statics, result))
+            result.cpu_seconds = cpu.used()
+            sampler.sample()
+            result.kernel_mb = statistics.median(sampler.kernels_mb) if sampler.kernels_mb else math.nan
+            result.kernels = len(sampler.kernels_mb)
+        finally:
+            sampler.stopped.set()
     result.load = (load_before, os.getloadavg()[0])
-    warmed = WARMED.search(log.read_text())
+    said = log.read_text()
+    warmed = WARMED.search(said)
     result.warm_up = warmed.group(0) if warmed else result.warm_up
     result.peak_memory_mb = sampler.peak_mb
-    result.kernel_errors = len(KERNEL_FAILURES.findall(log.read_text()))
+    result.kernel_errors = len(KERNEL_FAILURES.findall(said))
     result.failures.extend(["kernel failure in the server log"] * result.kernel_errors)
     return result
 

@@ -48,6 +48,7 @@ class StaticGzip(tornado.web.GZipContentEncoding):
         if kept is not None:
             self.compressed.move_to_end(key)
             self._gzipping, self._replayed = False, True
+            # The headers GZipContentEncoding sets, without making a compressor that would not be used.
             headers["Vary"] = f"{headers['Vary']}, Accept-Encoding" if "Vary" in headers else "Accept-Encoding"
             headers["Content-Encoding"] = "gzip"
             headers["Content-Length"] = str(len(kept))
