@@ -26,6 +26,14 @@ def _notebook(path, last_cell="DecayDemo()"):
     return path
 
 
+def _warm_up(notebooks, cache, seconds):
+    # Lossless frames, so that each can be compared with the pixels drawn.
+    env = {**os.environ, frame_cache.CACHE_ENV: str(cache), frame_cache.ENCODING_ENV: "png", "SPINELAB_PRESENTER": "0",
+           "IPYTHONDIR": str(cache.parent / "ipython")}
+    command = [sys.executable, "-m", "spinelab.publish.frame_warmup", *map(str, notebooks), "--seconds", seconds]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+
 def test_positions_start_next_to_the_current_value_and_cover_the_range():
     slider = widgets.IntSlider(value=3, min=0, max=6, step=1)
     assert frame_warmup.positions(slider) == [2, 4, 1, 5, 0, 6]
@@ -39,11 +47,7 @@ def test_positions_start_next_to_the_current_value_and_cover_the_range():
 
 def test_the_warm_up_fills_the_cache_with_the_frames_a_kernel_then_serves(tmp_path, monkeypatch):
     cache = tmp_path / "frames"
-    # Lossless frames, so that each can be compared with the pixels drawn.
-    env = {**os.environ, frame_cache.CACHE_ENV: str(cache), frame_cache.ENCODING_ENV: "png", "SPINELAB_PRESENTER": "0"}
-    command = [sys.executable, "-m", "spinelab.publish.frame_warmup", str(_notebook(tmp_path / "n.ipynb")),
-               "--seconds", "60"]
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    result = _warm_up([_notebook(tmp_path / "n.ipynb")], cache, "60")
     assert result.returncode == 0, result.stderr
     demo_slider = DecayDemo().slider
     moves = len(frame_warmup.positions(demo_slider))
@@ -70,11 +74,6 @@ def test_the_warm_up_fills_the_cache_with_the_frames_a_kernel_then_serves(tmp_pa
         assert np.array_equal(pixels, np.asarray(fresh.canvas.buffer_rgba())[..., :3]), value
 
 
-def _warm_up(notebooks, cache, seconds):
-    env = {**os.environ, frame_cache.CACHE_ENV: str(cache), "SPINELAB_PRESENTER": "0",
-           "IPYTHONDIR": str(cache.parent / "ipython")}
-    command = [sys.executable, "-m", "spinelab.publish.frame_warmup", *map(str, notebooks), "--seconds", seconds]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_notebooks_are_warmed_in_turn_each_with_its_own_sliders_past_one_that_fails(tmp_path):
