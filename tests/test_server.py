@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 import logging
-import random
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-import tornado.httpclient
-import tornado.httpserver
-import tornado.netutil
-import tornado.web
-from tornado.httputil import HTTPHeaders, HTTPServerRequest
 
-from spinelab.publish import class_kernels, hosts, server, static_gzip
-
-GZIP_FILE = gzip.GzipFile
+from spinelab.publish import class_kernels, hosts, server
 
 
 def _v1_frame(*parts: bytes) -> bytes:
@@ -96,66 +86,8 @@ def test_memory_is_read_again_before_each_kernel(tmp_path):
 
 
 def test_starting_a_kernel_beyond_the_limit_raises_before_anything_starts(tmp_path):
-    import asyncio
 
     manager = _manager(tmp_path, 8_000_000, 1, 1)
     with pytest.raises(class_kernels.KernelRefusedError):
         asyncio.run(manager.start_kernel(kernel_name="python3"))
     assert len(manager._kernels) == 1
-
-
-@pytest.mark.parametrize(("path", "gzipped"), [
-    ("/voila/static/7155.voila.js", True),
-    ("/voila/templates/spinelab_class/static/index.css", True),
-    ("/voila/labextensions/anywidget/static/528.d9f5934c.js", True),
-    ("/voila/render/01_muscle_layers.ipynb", False),  # the page carries its kernel id: never compressed
-    ("/api/kernels/3f1c", False),
-])
-def test_only_static_files_are_gzipped(path, gzipped):
-    request = HTTPServerRequest(method="GET", uri=path, headers=HTTPHeaders({"Accept-Encoding": "gzip, deflate"}))
-    headers = HTTPHeaders({"Content-Type": "application/javascript"})
-    _, headers, body = static_gzip.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
-    assert (headers.get("Content-Encoding") == "gzip") is gzipped
-    assert (len(body) < 4096) is gzipped
-
-
-def test_each_static_file_is_compressed_once_and_a_changed_file_anew(tmp_path, monkeypatch):
-    """A real Tornado server: a class's pages all ask for the same files, which must not cost a compression each."""
-    monkeypatch.setattr(static_gzip.StaticGzip, "compressed", OrderedDict())
-    script = tmp_path / "static" / "chunk.js"
-    script.parent.mkdir()
-    rng = random.Random(3)
-    # Over Tornado's 64 kB read size, so that the file is sent in several parts.
-    script.write_text("".join(f"var v{rng.randrange(10**6)} = {rng.random()};\n" for _ in range(9000)))
-    original = script.read_bytes()
-
-    async def fetch_three_times() -> list[tuple[bytes, dict]]:
-        app = tornado.web.Application([(r"/static/(.*)", tornado.web.StaticFileHandler, {"path": script.parent})])
-        app.add_transform(static_gzip.StaticGzip)
-        http = tornado.httpserver.HTTPServer(app)
-        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
-        http.add_sockets(sockets)
-        client = tornado.httpclient.AsyncHTTPClient(force_instance=True)
-        url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/static/chunk.js"
-        got = []
-        try:
-            for visit in range(3):
-                if visit == 1:  # the second page: the kept file, nothing compressed
-                    monkeypatch.setattr(gzip, "GzipFile", lambda *args, **kw: pytest.fail("compressed again"))
-                if visit == 2:  # the file changed (a course update): compressed anew, never the old one
-                    monkeypatch.setattr(gzip, "GzipFile", GZIP_FILE)
-                    script.write_text(script.read_text() + "var changed = 1;\n")
-                response = await client.fetch(url, decompress_response=False, headers={"Accept-Encoding": "gzip"})
-                got.append((response.body, dict(response.headers)))
-        finally:
-            client.close()
-            http.stop()
-        return got
-
-    first, second, changed = asyncio.run(fetch_three_times())
-    assert len(original) > 3 * 64 * 1024
-    for body, headers in (first, second):
-        assert headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in headers["Vary"]
-        assert gzip.decompress(body) == original
-    assert second[1]["Content-Length"] == str(len(second[0]))
-    assert gzip.decompress(changed[0]) == script.read_bytes() != original

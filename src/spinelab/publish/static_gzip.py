@@ -1,35 +1,74 @@
-"""gzip for the class server's static files only (:class:`StaticGzip`), each file compressed once.
+"""The class server's static files: gzipped once (:class:`StaticGzip`), then sent again without Tornado's handler.
 
-A class's pages all ask for the same scripts, styles and fonts (5.4 MB, 1.5 MB gzipped, for notebook 02):
-compressing them again for each page took the server 130 ms of CPU per page on its one event loop.
+A class's pages all ask for the same scripts, styles and fonts (107 files, 5.4 MB, 1.5 MB gzipped, for notebook
+02): compressing them again for each page took the server 130 ms of CPU per page on its one event loop. Each
+file's gzipped response is kept, and a later plain request for it (:func:`kept_reply`) is answered with it straight
+from the server's routing, once a ``stat`` shows the file unchanged: no request handler, path search or file read.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections import OrderedDict
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
+from weakref import WeakKeyDictionary
 
 import tornado.web
+from tornado import httputil
 
 #: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
 STATIC_PARTS = ("/static/", "/labextensions/")
 #: The most compressed static files :class:`StaticGzip` keeps, bytes (a page of notebook 02 needs 1.5 MB).
 GZIP_KEPT_BYTES = 64 * 2**20
+#: Request headers whose answer may differ from the kept one (a part, or "not modified").
+CONDITIONAL_HEADERS = ("Range", "If-None-Match", "If-Modified-Since", "If-Range")
+
+
+class Sent(NamedTuple):
+    """A static file's whole gzipped response to a plain ``GET``, as sent: what :func:`kept_reply` sends again."""
+
+    file: str
+    #: The file's ``(st_mtime_ns, st_size)`` when it was sent.
+    stat: tuple[int, int]
+    headers: tuple[tuple[str, str], ...]
+    #: The body's key in :attr:`StaticGzip.compressed`.
+    key: tuple[str, str, str]
+
+
+def replay_key(request: httputil.HTTPServerRequest) -> tuple[str, bool] | None:
+    """The key of a request the kept response may answer: a plain gzip ``GET`` with no query but a version (``v``).
+
+    A static handler's answer depends only on the path and on whether the query has a version (then it may be
+    cached for years); any other request goes to the handler.
+    """
+    if (request.method != "GET" or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or any(name in request.headers for name in CONDITIONAL_HEADERS)):
+        return None
+    if request.query and not (request.query.startswith("v=") and "&" not in request.query):
+        return None
+    return request.path, bool(request.query)
 
 
 class StaticGzip(tornado.web.GZipContentEncoding):
     """gzip for static files (:data:`STATIC_PARTS`) only, when the browser accepts it; a file's whole response to a
     ``GET`` is compressed once and kept (:attr:`compressed`), keyed by its path, version (``Etag``, else
-    ``Last-Modified``) and length."""
+    ``Last-Modified``) and length. The response to a plain request (:func:`replay_key`) from a handler that said
+    which file it sent (:class:`KeptStaticFile`) is kept whole (:attr:`sent`)."""
 
     #: Gzipped responses by key, least recently used first; at most :data:`GZIP_KEPT_BYTES` in all.
     compressed: ClassVar[OrderedDict[tuple[str, str, str], bytes]] = OrderedDict()
+    #: Whole responses by :func:`replay_key`; one whose body is no longer in :attr:`compressed` is dropped.
+    sent: ClassVar[dict[tuple[str, bool], Sent]] = {}
+    #: The file each request in flight is answered with, and its ``(st_mtime_ns, st_size)``.
+    files: ClassVar[WeakKeyDictionary[httputil.HTTPServerRequest, tuple[str, tuple[int, int]]]] = WeakKeyDictionary()
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
         self._gzipping = self._gzipping and any(part in request.path for part in STATIC_PARTS)
         self._request = request
         self._key: tuple[str, str, str] | None = None
+        self._headers: tuple[tuple[str, str], ...] = ()
         self._parts: list[bytes] = []
         self._replayed = False
 
@@ -52,10 +91,11 @@ class StaticGzip(tornado.web.GZipContentEncoding):
             headers["Vary"] = f"{headers['Vary']}, Accept-Encoding" if "Vary" in headers else "Accept-Encoding"
             headers["Content-Encoding"] = "gzip"
             headers["Content-Length"] = str(len(kept))
+            self._keep_whole(key, tuple(headers.get_all()))
             return status_code, headers, kept
         status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
         if self._gzipping and key:
-            self._key = key
+            self._key, self._headers = key, tuple(headers.get_all())
             self._keep(chunk, finishing)
         return status_code, headers, chunk
 
@@ -76,3 +116,62 @@ class StaticGzip(tornado.web.GZipContentEncoding):
             kept = sum(map(len, self.compressed.values()))
             while kept > GZIP_KEPT_BYTES:
                 kept -= len(self.compressed.popitem(last=False)[1])
+            self._keep_whole(self._key, self._headers)
+
+    def _keep_whole(self, key: tuple[str, str, str], headers: tuple[tuple[str, str], ...]) -> None:
+        replay, served = replay_key(self._request), self.files.get(self._request)
+        # The length in the key is the file's: a file that changed while it was read is not kept.
+        if replay and served and str(served[1][1]) == key[2] and key in self.compressed:
+            self.sent[replay] = Sent(served[0], served[1], headers, key)
+
+
+class KeptStaticFile(tornado.web.StaticFileHandler):
+    """A static file handler that tells :class:`StaticGzip` which file it sends (a mixin for Voilà's)."""
+
+    def set_headers(self) -> None:
+        """The handler's headers; the file and its ``stat``, for :class:`StaticGzip`."""
+        super().set_headers()
+        stat = os.stat(self.absolute_path)
+        StaticGzip.files[self.request] = (self.absolute_path, (stat.st_mtime_ns, stat.st_size))
+
+
+def kept_static(handler: type[tornado.web.StaticFileHandler]) -> type[tornado.web.StaticFileHandler]:
+    """``handler`` telling :class:`StaticGzip` which file it sends."""
+    return type(f"Kept{handler.__name__}", (KeptStaticFile, handler), {})
+
+
+class KeptReply(httputil.HTTPMessageDelegate):
+    """A kept response (:class:`Sent`) sent again with a new ``Date``."""
+
+    def __init__(self, connection: httputil.HTTPConnection, headers: tuple[tuple[str, str], ...],
+                 body: bytes) -> None:
+        self.connection, self.headers, self.body = connection, headers, body
+
+    def finish(self) -> None:
+        """Send it."""
+        headers = httputil.HTTPHeaders()
+        for name, value in self.headers:
+            headers.add(name, value)
+        headers["Date"] = httputil.format_timestamp(time.time())
+        headers["Content-Length"] = str(len(self.body))  # sent in parts the first time, it had none
+        self.connection.write_headers(httputil.ResponseStartLine("", 200, "OK"), headers, self.body)
+        self.connection.finish()
+
+
+def kept_reply(request: httputil.HTTPServerRequest) -> KeptReply | None:
+    """The kept response to ``request``, when it is a plain request (:func:`replay_key`) for a file unchanged since."""
+    key = replay_key(request)
+    sent = StaticGzip.sent.get(key) if key else None
+    if sent is None:
+        return None
+    body = StaticGzip.compressed.get(sent.key)
+    try:
+        stat = os.stat(sent.file)
+        unchanged = (stat.st_mtime_ns, stat.st_size) == sent.stat
+    except OSError:
+        unchanged = False
+    if body is None or not unchanged:
+        del StaticGzip.sent[key]
+        return None
+    StaticGzip.compressed.move_to_end(sent.key)
+    return KeptReply(request.connection, sent.headers, body)
