@@ -7,6 +7,7 @@ import contextlib
 import functools
 import gzip
 import random
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -31,6 +32,7 @@ def nothing_kept(monkeypatch):
     monkeypatch.setattr(static_gzip.StaticGzip, "compressed", OrderedDict())
     monkeypatch.setattr(static_gzip.StaticGzip, "sent", {})
     monkeypatch.setattr(static_gzip.StaticGzip, "files", WeakKeyDictionary())
+    monkeypatch.setattr(static_gzip.StaticGzip, "leaders", {})
 
 
 def _script(folder: Path) -> Path:
@@ -103,12 +105,9 @@ def test_each_static_file_is_compressed_once_and_a_changed_file_anew(tmp_path, m
     assert gzip.decompress(changed[0]) == script.read_bytes() != original
 
 
-def test_a_kept_response_answers_plain_requests_before_any_handler_and_only_those(tmp_path):
-    """The class server's routing: a plain request for an unchanged file gets the kept response; any request whose
-    answer could differ (a part, "not modified", no gzip, another query or Host, a changed file) reaches the handler."""
-    script = _script(tmp_path / "static")
-    original = script.read_bytes()
-    handled: list[str] = []
+def _counted_app(folder: Path, handled: list[str]) -> server.GuardedApplication:
+    """The class server's application serving ``folder`` at ``/static/``; ``handled`` gets each request its handler
+    answers: the path and query, the accepted encoding and any conditional header."""
 
     class Counted(tornado.web.StaticFileHandler):
         def set_headers(self) -> None:
@@ -117,7 +116,53 @@ def test_a_kept_response_answers_plain_requests_before_any_handler_and_only_thos
                                      *(name for name in static_gzip.CONDITIONAL_HEADERS if name in asked)]))
             super().set_headers()
 
-    app = server.GuardedApplication([(r"/static/(.*)", static_gzip.kept_static(Counted), {"path": script.parent})])
+    return server.GuardedApplication([(r"/static/(.*)", static_gzip.kept_static(Counted), {"path": folder})])
+
+
+def test_a_class_asking_for_a_file_at_once_has_it_read_and_compressed_once(tmp_path):
+    script = _script(tmp_path / "static")
+    handled: list[str] = []
+
+    async def class_at_once() -> list[tornado.httpclient.HTTPResponse]:
+        async with _serving(_counted_app(script.parent, handled)) as fetch:
+            return await asyncio.gather(*(fetch("/static/chunk.js") for _ in range(12)),
+                                        *(fetch("/static/missing.js") for _ in range(3)))
+
+    *found, missing_1, missing_2, missing_3 = asyncio.run(class_at_once())
+    assert handled == ["/static/chunk.js gzip"]
+    assert all(gzip.decompress(response.body) == script.read_bytes() for response in found)
+    assert (missing_1.code, missing_2.code, missing_3.code) == (404, 404, 404)
+    assert static_gzip.StaticGzip.leaders == {}
+
+
+def test_a_request_waits_for_a_leader_that_never_answers_only_so_long(tmp_path, monkeypatch):
+    """A request whose file another is still being sent (its browser gone quiet) waits at most WAIT_SECONDS."""
+    script = _script(tmp_path / "static")
+    handled: list[str] = []
+    monkeypatch.setattr(static_gzip, "WAIT_SECONDS", 0.3)
+
+    async def behind_a_silent_leader() -> tuple[float, tornado.httpclient.HTTPResponse]:
+        async with _serving(_counted_app(script.parent, handled)) as fetch:
+            silent = HTTPServerRequest(start_line=RequestStartLine("GET", "/static/chunk.js", "HTTP/1.1"),
+                                       headers=HTTPHeaders({"Host": "localhost", **ACCEPT_GZIP}))
+            static_gzip.StaticGzip.leaders[("/static/chunk.js", False)] = (silent, asyncio.Future())
+            begun = time.perf_counter()
+            response = await fetch("/static/chunk.js")
+            return time.perf_counter() - begun, response
+
+    waited, response = asyncio.run(behind_a_silent_leader())
+    assert waited >= 0.3 and handled == ["/static/chunk.js gzip"]
+    assert gzip.decompress(response.body) == script.read_bytes()
+    assert static_gzip.StaticGzip.leaders == {}
+
+
+def test_a_kept_response_answers_plain_requests_before_any_handler_and_only_those(tmp_path):
+    """The class server's routing: a plain request for an unchanged file gets the kept response; any request whose
+    answer could differ (a part, "not modified", no gzip, another query or Host, a changed file) reaches the handler."""
+    script = _script(tmp_path / "static")
+    original = script.read_bytes()
+    handled: list[str] = []
+    app = _counted_app(script.parent, handled)
     plain = "/static/chunk.js"
     changed = original + b"var changed = 1;\n"
 

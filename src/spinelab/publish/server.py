@@ -28,7 +28,7 @@ read, never on the command line) and starts it.
 - **TLS** when :attr:`ClassServer.certfile` and :attr:`ClassServer.keyfile` are set.
 - **Static files gzipped** (issue 28, :class:`~spinelab.publish.static_gzip.StaticGzip`): Voilà's and the
   widgets' scripts, styles and fonts, 5.4 MB, reach a page as 1.5 MB, each file compressed once; a file's kept
-  response answers the next plain request for it before any handler runs (issue 29). The rendered page
+  response answers the next plain requests for it before any handler runs (issue 29). The rendered page
   and the HTTP API stay uncompressed: no response that carries a page's kernel id is compressed together with text
   a request chose (BREACH). Kernel websockets stay uncompressed too: their largest messages are PNG frames, which
   deflate cannot shrink, at a cost on every slider move; the 3D view's module comes gzipped from the kernel itself
@@ -66,7 +66,7 @@ from spinelab.publish.class_kernels import KernelRefusedError
 from spinelab.publish.hosts import host_allowed, local_names
 from spinelab.publish.room import Room, room_cookie_header, room_handlers, room_script
 from spinelab.publish.serving import MIN_TOKEN_CHARS
-from spinelab.publish.static_gzip import StaticGzip, kept_reply, kept_static
+from spinelab.publish.static_gzip import StaticGzip, kept_static, release, static_reply
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: The cookie carrying a page's secret; one per kernel path, each scoped to that kernel's URLs.
@@ -337,12 +337,18 @@ class GuardedApplication(tornado.web.Application):
         self.add_transform(StaticGzip)
 
     def find_handler(self, request: Any, **kwargs: Any) -> Any:
-        """Route a request, unless its ``Host`` is not this machine or a kept static response answers it."""
+        """Route a request, unless its ``Host`` is not this machine or a static file's kept answer is (or will be)
+        sent (:func:`~spinelab.publish.static_gzip.static_reply`)."""
         if not host_allowed(request.host, self.allowed_hosts):
             return self.get_handler_delegate(request, HostRefusedHandler)
-        if (reply := kept_reply(request)) is not None:
+        if (reply := static_reply(request, super().find_handler)) is not None:
             return reply
         return super().find_handler(request, **kwargs)
+
+    def log_request(self, handler: tornado.web.RequestHandler) -> None:
+        """Log a finished request; the requests waiting for its static file's answer go on."""
+        super().log_request(handler)
+        release(handler.request)
 
     def listen(self, port: int, address: str | None = None, **kwargs: Any) -> Any:
         """Listen, over TLS when ``ssl_options`` are set."""

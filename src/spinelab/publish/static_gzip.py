@@ -2,20 +2,24 @@
 
 A class's pages all ask for the same scripts, styles and fonts (107 files, 5.4 MB, 1.5 MB gzipped, for notebook
 02): compressing them again for each page took the server 130 ms of CPU per page on its one event loop. Each
-file's gzipped response is kept, and a later plain request for it (:func:`kept_reply`) is answered with it straight
-from the server's routing, once a ``stat`` shows the file unchanged: no request handler, path search or file read.
+file's gzipped response is kept, and a later plain request for it (:func:`static_reply`) is answered with it
+straight from the server's routing, once a ``stat`` shows the file unchanged: no request handler, path search or
+file read. A class opens its pages at the same moment, so the same file is asked for many times before its first
+answer is complete: those requests wait for it (:class:`WaitingReply`) instead of each compressing the file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any, ClassVar, NamedTuple
 from weakref import WeakKeyDictionary
 
 import tornado.web
-from tornado import httputil
+from tornado import httputil, iostream
 
 #: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
 STATIC_PARTS = ("/static/", "/labextensions/")
@@ -23,6 +27,8 @@ STATIC_PARTS = ("/static/", "/labextensions/")
 GZIP_KEPT_BYTES = 64 * 2**20
 #: Request headers whose answer may differ from the kept one (a part, or "not modified").
 CONDITIONAL_HEADERS = ("Range", "If-None-Match", "If-Modified-Since", "If-Range")
+#: How long a request waits for another's answer to the same file before it goes to the file's handler, seconds.
+WAIT_SECONDS = 10.0
 
 
 class Sent(NamedTuple):
@@ -37,12 +43,14 @@ class Sent(NamedTuple):
 
 
 def replay_key(request: httputil.HTTPServerRequest) -> tuple[str, bool] | None:
-    """The key of a request the kept response may answer: a plain gzip ``GET`` with no query but a version (``v``).
+    """The key of a request a kept response may answer: a plain gzip ``GET`` for a static file (:data:`STATIC_PARTS`)
+    with no query but a version (``v``).
 
     A static handler's answer depends only on the path and on whether the query has a version (then it may be
     cached for years); any other request goes to the handler.
     """
-    if (request.method != "GET" or "gzip" not in request.headers.get("Accept-Encoding", "")
+    if (request.method != "GET" or not any(part in request.path for part in STATIC_PARTS)
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
             or any(name in request.headers for name in CONDITIONAL_HEADERS)):
         return None
     if request.query and not (request.query.startswith("v=") and "&" not in request.query):
@@ -62,6 +70,8 @@ class StaticGzip(tornado.web.GZipContentEncoding):
     sent: ClassVar[dict[tuple[str, bool], Sent]] = {}
     #: The file each request in flight is answered with, and its ``(st_mtime_ns, st_size)``.
     files: ClassVar[WeakKeyDictionary[httputil.HTTPServerRequest, tuple[str, tuple[int, int]]]] = WeakKeyDictionary()
+    #: By :func:`replay_key`, the request whose answer others wait for, and the future done when it is complete.
+    leaders: ClassVar[dict[tuple[str, bool], tuple[httputil.HTTPServerRequest, asyncio.Future[None]]]] = {}
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
@@ -156,6 +166,66 @@ class KeptReply(httputil.HTTPMessageDelegate):
         headers["Content-Length"] = str(len(self.body))  # sent in parts the first time, it had none
         self.connection.write_headers(httputil.ResponseStartLine("", 200, "OK"), headers, self.body)
         self.connection.finish()
+
+
+class WaitingReply(httputil.HTTPMessageDelegate):
+    """A plain request for a file another request is being answered with: once that answer is complete (or after
+    :data:`WAIT_SECONDS`), it is sent the kept response, or goes to the file's handler (``route``)."""
+
+    def __init__(self, request: httputil.HTTPServerRequest, leader: asyncio.Future[None],
+                 route: Callable[[httputil.HTTPServerRequest], httputil.HTTPMessageDelegate]) -> None:
+        self.request, self.leader, self.route = request, leader, route
+        self.start_line: httputil.RequestStartLine | None = None
+        self.headers: httputil.HTTPHeaders | None = None
+        self.answer: asyncio.Task[None] | None = None
+
+    def headers_received(self, start_line: Any, headers: httputil.HTTPHeaders) -> None:
+        """Keep them for the delegate that will answer."""
+        self.start_line, self.headers = start_line, headers
+
+    def finish(self) -> None:
+        """Wait, then answer."""
+        self.answer = asyncio.ensure_future(self._answer())
+
+    async def _answer(self) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(self.leader), WAIT_SECONDS)
+        except TimeoutError:  # a leader that never completed (its client left): nobody waits for it again
+            release(self.request, stale=True)
+        delegate = kept_reply(self.request) or self.route(self.request)
+        try:
+            delegate.headers_received(self.start_line, self.headers)
+            delegate.finish()
+        except iostream.StreamClosedError:  # the browser left while it waited
+            pass
+
+
+def release(request: httputil.HTTPServerRequest, stale: bool = False) -> None:
+    """``request`` is answered (its application logs it): the requests waiting for its answer go on. ``stale``: the
+    leader of ``request``'s file did not answer in time, and is dropped."""
+    key = replay_key(request)
+    leader = StaticGzip.leaders.get(key) if key else None
+    if leader is not None and (stale or leader[0] is request):
+        del StaticGzip.leaders[key]
+        if not leader[1].done():
+            leader[1].set_result(None)
+
+
+def static_reply(request: httputil.HTTPServerRequest,
+                 route: Callable[[httputil.HTTPServerRequest], httputil.HTTPMessageDelegate],
+                 ) -> httputil.HTTPMessageDelegate | None:
+    """What answers a plain request for a static file (:func:`replay_key`) before any handler: the file's kept
+    response, or a wait for the answer in flight to another request for it. None: the handler answers it, and any
+    request for the file meanwhile waits (call :func:`release` once it is answered)."""
+    if (reply := kept_reply(request)) is not None:
+        return reply
+    key = replay_key(request)
+    if key is None:
+        return None
+    if key in StaticGzip.leaders:
+        return WaitingReply(request, StaticGzip.leaders[key][1], route)
+    StaticGzip.leaders[key] = (request, asyncio.get_running_loop().create_future())
+    return None
 
 
 def kept_reply(request: httputil.HTTPServerRequest) -> KeptReply | None:
