@@ -346,9 +346,11 @@ class GuardedApplication(tornado.web.Application):
         return super().find_handler(request, **kwargs)
 
     def log_request(self, handler: tornado.web.RequestHandler) -> None:
-        """Log a finished request; the requests waiting for its static file's answer go on."""
-        super().log_request(handler)
-        release(handler.request)
+        """Log a finished request; requests waiting for its static file go on."""
+        try:
+            super().log_request(handler)
+        finally:
+            release(handler.request)
 
     def listen(self, port: int, address: str | None = None, **kwargs: Any) -> Any:
         """Listen, over TLS when ``ssl_options`` are set."""

@@ -4,8 +4,11 @@ A class's pages all ask for the same scripts, styles and fonts (107 files, 5.4 M
 02): compressing them again for each page took the server 130 ms of CPU per page on its one event loop. Each
 file's gzipped response is kept, and a later plain request for it (:func:`static_reply`) is answered with it
 straight from the server's routing, once a ``stat`` shows the file unchanged: no request handler, path search or
-file read. A class opens its pages at the same moment, so the same file is asked for many times before its first
-answer is complete: those requests wait for it (:class:`WaitingReply`) instead of each compressing the file.
+file read.
+
+A class opens its pages at the same moment, so the same file is asked for many times at once. The first request
+goes to the file's handler (:class:`KeptStaticFile`), which reads the file whole: the whole file is compressed and
+kept before any of it is sent, however slowly that browser reads. The others wait for it (:class:`WaitingReply`).
 """
 
 from __future__ import annotations
@@ -14,21 +17,27 @@ import asyncio
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, NamedTuple
 from weakref import WeakKeyDictionary
 
 import tornado.web
-from tornado import httputil, iostream
+from tornado import httputil
+from tornado.log import app_log
 
 #: Path parts of static files (``voila/static``, a template's ``static``, ``voila/labextensions``), gzipped.
 STATIC_PARTS = ("/static/", "/labextensions/")
 #: The most compressed static files :class:`StaticGzip` keeps, bytes (a page of notebook 02 needs 1.5 MB).
 GZIP_KEPT_BYTES = 64 * 2**20
-#: Request headers whose answer may differ from the kept one (a part, or "not modified").
-CONDITIONAL_HEADERS = ("Range", "If-None-Match", "If-Modified-Since", "If-Range")
-#: How long a request waits for another's answer to the same file before it goes to the file's handler, seconds.
-WAIT_SECONDS = 10.0
+#: The largest file :class:`KeptStaticFile` reads whole, bytes (notebook 02's largest static file has 1.4 MB).
+WHOLE_FILE_BYTES = 8 * 2**20
+#: How long a request waits for the first answer to its file before it goes to the file's handler, seconds.
+WAIT_SECONDS = 2.0
+#: The most files whose first answers are awaited at once (requests for others go straight to their handlers).
+MAX_LEADERS = 1024
+#: Request headers that may change a static handler's answer (a part, "not modified", CORS, a body's arguments).
+PARTICULAR_HEADERS = ("Range", "If-None-Match", "If-Modified-Since", "If-Range", "Origin", "Authorization",
+                      "Content-Length", "Transfer-Encoding")
 
 
 class Sent(NamedTuple):
@@ -43,26 +52,32 @@ class Sent(NamedTuple):
 
 
 def replay_key(request: httputil.HTTPServerRequest) -> tuple[str, bool] | None:
-    """The key of a request a kept response may answer: a plain gzip ``GET`` for a static file (:data:`STATIC_PARTS`)
-    with no query but a version (``v``).
+    """The key of a request a kept response may answer: a plain gzip ``GET`` for a static file (:data:`STATIC_PARTS`),
+    with none of :data:`PARTICULAR_HEADERS` and no query but a version (``v``).
 
-    A static handler's answer depends only on the path and on whether the query has a version (then it may be
-    cached for years); any other request goes to the handler.
+    A static handler's answer to such a request depends only on the path and on whether the query has a version
+    (then it may be cached for years).
     """
     if (request.method != "GET" or not any(part in request.path for part in STATIC_PARTS)
             or "gzip" not in request.headers.get("Accept-Encoding", "")
-            or any(name in request.headers for name in CONDITIONAL_HEADERS)):
+            or any(name in request.headers for name in PARTICULAR_HEADERS)):
         return None
     if request.query and not (request.query.startswith("v=") and "&" not in request.query):
         return None
     return request.path, bool(request.query)
 
 
+def _personal(headers: tuple[tuple[str, str], ...]) -> bool:
+    """Whether response headers carry something for one browser only (a cookie, a CORS grant)."""
+    return any(name == "Set-Cookie" or name.startswith("Access-Control-") for name, _ in headers)
+
+
 class StaticGzip(tornado.web.GZipContentEncoding):
     """gzip for static files (:data:`STATIC_PARTS`) only, when the browser accepts it; a file's whole response to a
-    ``GET`` is compressed once and kept (:attr:`compressed`), keyed by its path, version (``Etag``, else
-    ``Last-Modified``) and length. The response to a plain request (:func:`replay_key`) from a handler that said
-    which file it sent (:class:`KeptStaticFile`) is kept whole (:attr:`sent`)."""
+    ``GET`` is compressed once and kept (:attr:`compressed`), keyed by its path, version (``Etag``,
+    ``Last-Modified`` and the modification time its handler read) and length. The response to a plain request
+    (:func:`replay_key`) from a handler that said which file it sent (:class:`KeptStaticFile`) is kept whole
+    (:attr:`sent`)."""
 
     #: Gzipped responses by key, least recently used first; at most :data:`GZIP_KEPT_BYTES` in all.
     compressed: ClassVar[OrderedDict[tuple[str, str, str], bytes]] = OrderedDict()
@@ -70,7 +85,7 @@ class StaticGzip(tornado.web.GZipContentEncoding):
     sent: ClassVar[dict[tuple[str, bool], Sent]] = {}
     #: The file each request in flight is answered with, and its ``(st_mtime_ns, st_size)``.
     files: ClassVar[WeakKeyDictionary[httputil.HTTPServerRequest, tuple[str, tuple[int, int]]]] = WeakKeyDictionary()
-    #: By :func:`replay_key`, the request whose answer others wait for, and the future done when it is complete.
+    #: By :func:`replay_key`, the request whose answer others wait for, and the future done once it is kept or sent.
     leaders: ClassVar[dict[tuple[str, bool], tuple[httputil.HTTPServerRequest, asyncio.Future[None]]]] = {}
 
     def __init__(self, request: Any) -> None:
@@ -80,10 +95,15 @@ class StaticGzip(tornado.web.GZipContentEncoding):
         self._key: tuple[str, str, str] | None = None
         self._headers: tuple[tuple[str, str], ...] = ()
         self._parts: list[bytes] = []
-        self._replayed = False
+        #: The file's bytes seen so far: a response cut short (its browser left) is not kept.
+        self._seen = 0
+        self._sent_whole = False
 
     def _key_of(self, status_code: int, headers: Any) -> tuple[str, str, str] | None:
-        version = headers.get("Etag") or headers.get("Last-Modified")
+        # Tornado computes a file's Etag once per process: the modification time tells a changed file apart.
+        served = self.files.get(self._request)
+        version = "|".join(filter(None, (headers.get("Etag"), headers.get("Last-Modified"),
+                                         served and str(served[1][0]))))
         if not (self._gzipping and status_code == 200 and self._request.method == "GET" and version
                 and "Content-Length" in headers and "Content-Encoding" not in headers):
             return None
@@ -91,28 +111,36 @@ class StaticGzip(tornado.web.GZipContentEncoding):
 
     def transform_first_chunk(self, status_code: int, headers: Any, chunk: bytes,
                               finishing: bool) -> tuple[int, Any, bytes]:
-        """Send the kept compressed file when there is one; otherwise compress, and keep what was sent."""
+        """Send the kept compressed file when there is one; otherwise compress, and keep what was sent: at once when
+        the chunk is the whole file."""
         key = self._key_of(status_code, headers)
         kept = self.compressed.get(key) if key else None
         if kept is not None:
             self.compressed.move_to_end(key)
-            self._gzipping, self._replayed = False, True
+            self._gzipping, self._sent_whole = False, True
             # The headers GZipContentEncoding sets, without making a compressor that would not be used.
             headers["Vary"] = f"{headers['Vary']}, Accept-Encoding" if "Vary" in headers else "Accept-Encoding"
             headers["Content-Encoding"] = "gzip"
             headers["Content-Length"] = str(len(kept))
             self._keep_whole(key, tuple(headers.get_all()))
             return status_code, headers, kept
+        whole = key is not None and not finishing and len(chunk) == int(key[2])
         status_code, headers, chunk = super().transform_first_chunk(status_code, headers, chunk, finishing)
         if self._gzipping and key:
-            self._key, self._headers = key, tuple(headers.get_all())
-            self._keep(chunk, finishing)
+            self._key = key  # the file's bytes were counted as GZipContentEncoding compressed them
+            if whole:  # the end of the gzip stream now: kept before the first byte is sent
+                chunk += super().transform_chunk(b"", True)
+                headers["Content-Length"] = str(len(chunk))
+                self._sent_whole = True
+            self._headers = tuple(headers.get_all())
+            self._keep(chunk, whole or finishing)
         return status_code, headers, chunk
 
     def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
-        """The file's next part: nothing after a kept file (already sent whole), else compressed and kept."""
-        if self._replayed:
+        """The file's next part: nothing after a file sent whole, else compressed and kept."""
+        if self._sent_whole:
             return b""
+        self._seen += len(chunk)
         chunk = super().transform_chunk(chunk, finishing)
         if self._key:
             self._keep(chunk, finishing)
@@ -120,9 +148,8 @@ class StaticGzip(tornado.web.GZipContentEncoding):
 
     def _keep(self, chunk: bytes, finishing: bool) -> None:
         self._parts.append(chunk)
-        if finishing:
-            whole = b"".join(self._parts)
-            self.compressed[self._key] = whole
+        if finishing and self._seen == int(self._key[2]):
+            self.compressed[self._key] = b"".join(self._parts)
             kept = sum(map(len, self.compressed.values()))
             while kept > GZIP_KEPT_BYTES:
                 kept -= len(self.compressed.popitem(last=False)[1])
@@ -131,12 +158,15 @@ class StaticGzip(tornado.web.GZipContentEncoding):
     def _keep_whole(self, key: tuple[str, str, str], headers: tuple[tuple[str, str], ...]) -> None:
         replay, served = replay_key(self._request), self.files.get(self._request)
         # The length in the key is the file's: a file that changed while it was read is not kept.
-        if replay and served and str(served[1][1]) == key[2] and key in self.compressed:
+        if (replay and served and str(served[1][1]) == key[2] and key in self.compressed
+                and not _personal(headers)):
             self.sent[replay] = Sent(served[0], served[1], headers, key)
+            release(self._request)
 
 
 class KeptStaticFile(tornado.web.StaticFileHandler):
-    """A static file handler that tells :class:`StaticGzip` which file it sends (a mixin for Voilà's)."""
+    """A static file handler that reads a file whole and tells :class:`StaticGzip` which file it sends (a mixin for
+    Voilà's)."""
 
     def set_headers(self) -> None:
         """The handler's headers; the file and its ``stat``, for :class:`StaticGzip`."""
@@ -144,9 +174,18 @@ class KeptStaticFile(tornado.web.StaticFileHandler):
         stat = os.stat(self.absolute_path)
         StaticGzip.files[self.request] = (self.absolute_path, (stat.st_mtime_ns, stat.st_size))
 
+    @classmethod
+    def get_content(cls, abspath: str, start: int | None = None,
+                    end: int | None = None) -> bytes | Iterator[bytes]:
+        """A whole file of at most :data:`WHOLE_FILE_BYTES` in one piece; else the handler's parts."""
+        if start is None and end is None and os.path.getsize(abspath) <= WHOLE_FILE_BYTES:
+            with open(abspath, "rb") as file:
+                return file.read()
+        return super().get_content(abspath, start, end)
+
 
 def kept_static(handler: type[tornado.web.StaticFileHandler]) -> type[tornado.web.StaticFileHandler]:
-    """``handler`` telling :class:`StaticGzip` which file it sends."""
+    """``handler`` reading files whole and telling :class:`StaticGzip` which file it sends."""
     return type(f"Kept{handler.__name__}", (KeptStaticFile, handler), {})
 
 
@@ -169,8 +208,8 @@ class KeptReply(httputil.HTTPMessageDelegate):
 
 
 class WaitingReply(httputil.HTTPMessageDelegate):
-    """A plain request for a file another request is being answered with: once that answer is complete (or after
-    :data:`WAIT_SECONDS`), it is sent the kept response, or goes to the file's handler (``route``)."""
+    """A plain request for a file whose first answer is being made for another request: once it is kept (or after
+    :data:`WAIT_SECONDS`), the kept response is sent, or else the file's handler (``route``) answers."""
 
     def __init__(self, request: httputil.HTTPServerRequest, leader: asyncio.Future[None],
                  route: Callable[[httputil.HTTPServerRequest], httputil.HTTPMessageDelegate]) -> None:
@@ -178,45 +217,58 @@ class WaitingReply(httputil.HTTPMessageDelegate):
         self.start_line: httputil.RequestStartLine | None = None
         self.headers: httputil.HTTPHeaders | None = None
         self.answer: asyncio.Task[None] | None = None
+        self.closed = False
 
     def headers_received(self, start_line: Any, headers: httputil.HTTPHeaders) -> None:
-        """Keep them for the delegate that will answer."""
+        """Keep them for whatever answers."""
         self.start_line, self.headers = start_line, headers
 
     def finish(self) -> None:
         """Wait, then answer."""
         self.answer = asyncio.ensure_future(self._answer())
 
+    def on_connection_close(self) -> None:
+        """The browser left: nothing to answer."""
+        self.closed = True
+
     async def _answer(self) -> None:
         try:
             await asyncio.wait_for(asyncio.shield(self.leader), WAIT_SECONDS)
-        except TimeoutError:  # a leader that never completed (its client left): nobody waits for it again
-            release(self.request, stale=True)
-        delegate = kept_reply(self.request) or self.route(self.request)
+        except TimeoutError:  # its first answer was never kept (its browser left): nobody waits for it again
+            _drop_leader(replay_key(self.request), self.leader)
+        if self.closed:
+            return
         try:
+            delegate = kept_reply(self.request) or self.route(self.request)
             delegate.headers_received(self.start_line, self.headers)
             delegate.finish()
-        except iostream.StreamClosedError:  # the browser left while it waited
-            pass
+        except Exception:  # as Tornado does for a delegate that fails: logged, and the connection closed
+            app_log.exception("Uncaught exception answering %s", self.request.uri)
+            self.request.connection.close()
 
 
-def release(request: httputil.HTTPServerRequest, stale: bool = False) -> None:
-    """``request`` is answered (its application logs it): the requests waiting for its answer go on. ``stale``: the
-    leader of ``request``'s file did not answer in time, and is dropped."""
+def _drop_leader(key: tuple[str, bool] | None, leader: asyncio.Future[None]) -> None:
+    if key in StaticGzip.leaders and StaticGzip.leaders[key][1] is leader:
+        del StaticGzip.leaders[key]
+    if not leader.done():
+        leader.set_result(None)
+
+
+def release(request: httputil.HTTPServerRequest) -> None:
+    """``request``'s file is kept, or ``request`` is answered (the application logs it): if others wait for its
+    answer, they go on."""
     key = replay_key(request)
     leader = StaticGzip.leaders.get(key) if key else None
-    if leader is not None and (stale or leader[0] is request):
-        del StaticGzip.leaders[key]
-        if not leader[1].done():
-            leader[1].set_result(None)
+    if leader is not None and leader[0] is request:
+        _drop_leader(key, leader[1])
 
 
 def static_reply(request: httputil.HTTPServerRequest,
                  route: Callable[[httputil.HTTPServerRequest], httputil.HTTPMessageDelegate],
                  ) -> httputil.HTTPMessageDelegate | None:
     """What answers a plain request for a static file (:func:`replay_key`) before any handler: the file's kept
-    response, or a wait for the answer in flight to another request for it. None: the handler answers it, and any
-    request for the file meanwhile waits (call :func:`release` once it is answered)."""
+    response, or a wait for the first answer another request is having made. None: the handler answers, and other
+    requests for the file wait until :func:`release` is called with this one."""
     if (reply := kept_reply(request)) is not None:
         return reply
     key = replay_key(request)
@@ -224,7 +276,8 @@ def static_reply(request: httputil.HTTPServerRequest,
         return None
     if key in StaticGzip.leaders:
         return WaitingReply(request, StaticGzip.leaders[key][1], route)
-    StaticGzip.leaders[key] = (request, asyncio.get_running_loop().create_future())
+    if len(StaticGzip.leaders) < MAX_LEADERS:
+        StaticGzip.leaders[key] = (request, asyncio.get_running_loop().create_future())
     return None
 
 
