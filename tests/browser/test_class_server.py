@@ -151,6 +151,10 @@ def test_page_that_stops_loading_asks_for_a_reload(stalling_server, page):
     banner = page.wait_for_selector("#spinelab-reload[role=alert]", timeout=30_000)
     assert banner.inner_text().startswith("This page stopped loading. Reload this page to start again.")
     assert page.locator("#loading").count() == 1  # still loading: the banner came from the stall, not the end
+    spinner = page.locator("#loading .spinner")
+    assert spinner.evaluate("s => getComputedStyle(s).animationTimingFunction") == "steps(8)"
+    page.emulate_media(reduced_motion="reduce")
+    assert spinner.evaluate("s => getComputedStyle(s).animationName") == "none"
 
 
 def test_page_asks_for_a_reload_when_its_kernel_is_gone(class_server, page):
