@@ -10,6 +10,7 @@ import os
 import random
 import socket
 import struct
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
@@ -177,11 +178,7 @@ def test_a_response_cut_short_by_its_browser_is_never_kept(tmp_path, monkeypatch
 
     async def left_then_asked_again() -> tuple[OrderedDict, tornado.httpclient.HTTPResponse]:
         async with _serving(_counted_app(folder, handled)) as served:
-            browser = socket.socket()
-            browser.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-            browser.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # leave at once
-            browser.connect(("127.0.0.1", served.port))
-            browser.sendall(b"GET /static/large.js HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n")
+            browser = _slow_browser(served.port, "/static/large.js")
             await asyncio.sleep(0.5)
             browser.close()
             for _ in range(100):  # until its handler has begun, at most 5 s
@@ -195,6 +192,56 @@ def test_a_response_cut_short_by_its_browser_is_never_kept(tmp_path, monkeypatch
     kept, again = asyncio.run(left_then_asked_again())
     assert kept == OrderedDict() and len(handled) == 2
     assert gzip.decompress(again.body) == large.read_bytes()
+
+
+def _slow_browser(port: int, path: str) -> socket.socket:
+    """A browser that asks for ``path`` and reads nothing: its answer stays in the server's hands."""
+    browser = socket.socket()
+    browser.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    browser.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # it leaves at once
+    browser.connect(("127.0.0.1", port))
+    browser.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: gzip\r\n\r\n".encode())
+    return browser
+
+
+def test_requests_for_a_file_never_kept_do_not_wait_for_its_first_browser(tmp_path, monkeypatch):
+    """An image is never gzipped, so never kept: the next request must not wait while the first browser reads."""
+    monkeypatch.setattr(static_gzip, "WAIT_SECONDS", 5.0)
+    folder = tmp_path / "static"
+    folder.mkdir()
+    image = folder / "large.png"
+    image.write_bytes(random.Random(7).randbytes(6 * 2**20))
+
+    async def behind_a_slow_browser() -> tuple[float, tornado.httpclient.HTTPResponse]:
+        async with _serving(_counted_app(folder, [])) as served:
+            slow = _slow_browser(served.port, "/static/large.png")
+            await asyncio.sleep(0.3)
+            begun = time.perf_counter()
+            response = await served.fetch("/static/large.png")
+            slow.close()
+            return time.perf_counter() - begun, response
+
+    waited, response = asyncio.run(behind_a_slow_browser())
+    assert response.body == image.read_bytes() and waited < 2.5
+
+
+def test_a_first_request_whose_handler_never_ran_is_not_waited_for(tmp_path, monkeypatch):
+    script = _script(tmp_path / "static")
+    monkeypatch.setattr(static_gzip, "WAIT_SECONDS", 3.0)
+
+    async def behind_a_lost_request() -> tuple[float, tornado.httpclient.HTTPResponse]:
+        async with _serving(_counted_app(script.parent, [])) as served:
+            lost = HTTPServerRequest(start_line=RequestStartLine("GET", "/static/chunk.js", "HTTP/1.1"),
+                                     headers=HTTPHeaders({"Host": "127.0.0.1", **ACCEPT_GZIP}))
+            static_gzip.StaticGzip.leaders[("/static/chunk.js", False)] = (lost, asyncio.Future(),
+                                                                          time.monotonic() - 3.0)
+            begun = time.perf_counter()
+            response = await served.fetch("/static/chunk.js")
+            return time.perf_counter() - begun, response
+
+    waited, response = asyncio.run(behind_a_lost_request())
+    assert gzip.decompress(response.body) == script.read_bytes() and waited < 1.5
+    assert static_gzip.StaticGzip.leaders == {}
 
 
 def test_a_request_with_a_body_origin_or_credentials_neither_leaves_nor_gets_a_kept_response(tmp_path):

@@ -85,8 +85,9 @@ class StaticGzip(tornado.web.GZipContentEncoding):
     sent: ClassVar[dict[tuple[str, bool], Sent]] = {}
     #: The file each request in flight is answered with, and its ``(st_mtime_ns, st_size)``.
     files: ClassVar[WeakKeyDictionary[httputil.HTTPServerRequest, tuple[str, tuple[int, int]]]] = WeakKeyDictionary()
-    #: By :func:`replay_key`, the request whose answer others wait for, and the future done once it is kept or sent.
-    leaders: ClassVar[dict[tuple[str, bool], tuple[httputil.HTTPServerRequest, asyncio.Future[None]]]] = {}
+    #: By :func:`replay_key`, the request whose answer others wait for, the future done once its answer is kept or
+    #: will not be, and when it began (``time.monotonic()``).
+    leaders: ClassVar[dict[tuple[str, bool], tuple[httputil.HTTPServerRequest, asyncio.Future[None], float]]] = {}
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
@@ -134,6 +135,8 @@ class StaticGzip(tornado.web.GZipContentEncoding):
                 self._sent_whole = True
             self._headers = tuple(headers.get_all())
             self._keep(chunk, whole or finishing)
+        # Kept or not, whoever waits for this answer goes on now: not once this browser has read it all.
+        release(self._request)
         return status_code, headers, chunk
 
     def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
@@ -217,6 +220,7 @@ class WaitingReply(httputil.HTTPMessageDelegate):
         self.start_line: httputil.RequestStartLine | None = None
         self.headers: httputil.HTTPHeaders | None = None
         self.answer: asyncio.Task[None] | None = None
+        self.routed: httputil.HTTPMessageDelegate | None = None
         self.closed = False
 
     def headers_received(self, start_line: Any, headers: httputil.HTTPHeaders) -> None:
@@ -228,8 +232,10 @@ class WaitingReply(httputil.HTTPMessageDelegate):
         self.answer = asyncio.ensure_future(self._answer())
 
     def on_connection_close(self) -> None:
-        """The browser left: nothing to answer."""
+        """The browser left: nothing to answer, or the delegate that answers is told."""
         self.closed = True
+        if self.routed is not None:
+            self.routed.on_connection_close()
 
     async def _answer(self) -> None:
         try:
@@ -239,9 +245,9 @@ class WaitingReply(httputil.HTTPMessageDelegate):
         if self.closed:
             return
         try:
-            delegate = kept_reply(self.request) or self.route(self.request)
-            delegate.headers_received(self.start_line, self.headers)
-            delegate.finish()
+            self.routed = kept_reply(self.request) or self.route(self.request)
+            self.routed.headers_received(self.start_line, self.headers)
+            self.routed.finish()
         except Exception:  # as Tornado does for a delegate that fails: logged, and the connection closed
             app_log.exception("Uncaught exception answering %s", self.request.uri)
             self.request.connection.close()
@@ -274,10 +280,13 @@ def static_reply(request: httputil.HTTPServerRequest,
     key = replay_key(request)
     if key is None:
         return None
-    if key in StaticGzip.leaders:
-        return WaitingReply(request, StaticGzip.leaders[key][1], route)
+    leader = StaticGzip.leaders.get(key)
+    if leader is not None and time.monotonic() - leader[2] < WAIT_SECONDS:
+        return WaitingReply(request, leader[1], route)
+    if leader is not None:  # one that never said its answer was made (its handler never ran): replaced
+        _drop_leader(key, leader[1])
     if len(StaticGzip.leaders) < MAX_LEADERS:
-        StaticGzip.leaders[key] = (request, asyncio.get_running_loop().create_future())
+        StaticGzip.leaders[key] = (request, asyncio.get_running_loop().create_future(), time.monotonic())
     return None
 
 
