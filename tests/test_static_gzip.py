@@ -51,6 +51,12 @@ def _script(folder: Path) -> Path:
     return script
 
 
+def _get(path: str) -> HTTPServerRequest:
+    """A browser's ``GET`` for ``path``, accepting gzip, as the server parses it."""
+    return HTTPServerRequest(start_line=RequestStartLine("GET", path, "HTTP/1.1"),
+                             headers=HTTPHeaders({"Host": "127.0.0.1", **ACCEPT_GZIP}))
+
+
 @contextlib.asynccontextmanager
 async def _serving(app: tornado.web.Application) -> AsyncIterator[Server]:
     """A server running ``app``."""
@@ -101,8 +107,7 @@ class Server:
     ("/api/kernels/3f1c", False),
 ])
 def test_only_static_files_are_gzipped(path, gzipped):
-    request = HTTPServerRequest(start_line=RequestStartLine("GET", path, "HTTP/1.1"),
-                                headers=HTTPHeaders({"Host": "localhost", "Accept-Encoding": "gzip, deflate"}))
+    request = _get(path)
     headers = HTTPHeaders({"Content-Type": "application/javascript"})
     _, headers, body = static_gzip.StaticGzip(request).transform_first_chunk(200, headers, b"x" * 4096, True)
     assert (headers.get("Content-Encoding") == "gzip") is gzipped
@@ -231,8 +236,7 @@ def test_a_first_request_whose_handler_never_ran_is_not_waited_for(tmp_path, mon
 
     async def behind_a_lost_request() -> tuple[float, tornado.httpclient.HTTPResponse]:
         async with _serving(_counted_app(script.parent, [])) as served:
-            lost = HTTPServerRequest(start_line=RequestStartLine("GET", "/static/chunk.js", "HTTP/1.1"),
-                                     headers=HTTPHeaders({"Host": "127.0.0.1", **ACCEPT_GZIP}))
+            lost = _get("/static/chunk.js")
             static_gzip.StaticGzip.leaders[("/static/chunk.js", False)] = (lost, asyncio.Future(),
                                                                           time.monotonic() - 3.0)
             begun = time.perf_counter()

@@ -40,6 +40,11 @@ PARTICULAR_HEADERS = ("Range", "If-None-Match", "If-Modified-Since", "If-Range",
                       "Content-Length", "Transfer-Encoding")
 
 
+def is_static(path: str) -> bool:
+    """Whether a request path names a static file (:data:`STATIC_PARTS`)."""
+    return any(part in path for part in STATIC_PARTS)
+
+
 class Sent(NamedTuple):
     """A static file's whole gzipped response to a plain ``GET``, as sent: what :func:`kept_reply` sends again."""
 
@@ -58,7 +63,7 @@ def replay_key(request: httputil.HTTPServerRequest) -> tuple[str, bool] | None:
     A static handler's answer to such a request depends only on the path and on whether the query has a version
     (then it may be cached for years).
     """
-    if (request.method != "GET" or not any(part in request.path for part in STATIC_PARTS)
+    if (request.method != "GET" or not is_static(request.path)
             or "gzip" not in request.headers.get("Accept-Encoding", "")
             or any(name in request.headers for name in PARTICULAR_HEADERS)):
         return None
@@ -91,7 +96,7 @@ class StaticGzip(tornado.web.GZipContentEncoding):
 
     def __init__(self, request: Any) -> None:
         super().__init__(request)
-        self._gzipping = self._gzipping and any(part in request.path for part in STATIC_PARTS)
+        self._gzipping = self._gzipping and is_static(request.path)
         self._request = request
         self._key: tuple[str, str, str] | None = None
         self._headers: tuple[tuple[str, str], ...] = ()
